@@ -1,0 +1,35 @@
+// A vitest reporter, in the CLI's process, that collects each case's result from its test's meta. A test that died
+// before recording one (a crash in the harness itself) still yields a broken result, so no case goes missing.
+import type { Reporter, TestCase } from "vitest/node";
+import type { CaseResult } from "../src/run/run-case.ts";
+import "../src/run/run-context.ts";
+
+export class CaseResultsReporter implements Reporter {
+  readonly results = new Map<string, CaseResult>();
+  /** Errors vitest saw outside any test (a worker crash, an unhandled rejection). */
+  readonly runErrors: string[] = [];
+
+  onTestCaseResult(testCase: TestCase): void {
+    const meta = testCase.meta();
+    const key = meta.caseKey ?? /^(\S+) — /.exec(testCase.name)?.[1];
+    if (!key) return;
+    if (meta.caseResult) {
+      this.results.set(key, meta.caseResult);
+      return;
+    }
+    const errors = testCase.result().errors ?? [];
+    this.results.set(key, {
+      key,
+      status: "broken",
+      reason: `the harness failed while running this case: ${errors.map((e) => e.message).join("; ") || "no result recorded"}`,
+      steps: [],
+      startedAt: Date.now(),
+      durationMs: testCase.diagnostic()?.duration ?? 0,
+      capturedSecrets: [],
+    });
+  }
+
+  onTestRunEnd(_modules: unknown, unhandledErrors: ReadonlyArray<{ message?: string }>): void {
+    for (const e of unhandledErrors) this.runErrors.push(e.message ?? String(e));
+  }
+}

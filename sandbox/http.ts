@@ -1,0 +1,44 @@
+// Small HTTP helpers for the sandbox: bounded body reading, header lookup by exact name, replies.
+import type { IncomingMessage, ServerResponse } from "node:http";
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export class BodyTooLarge extends Error {}
+
+/** Reads the whole body, refusing more than `limit` bytes. */
+export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new BodyTooLarge(`request body over ${limit} bytes`));
+        req.pause();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/**
+ * A header by its exact name: Spine header names are case-sensitive (NRLS general API guidance), and Node lower-cases
+ * req.headers, so the raw list is searched.
+ */
+export function exactHeader(req: IncomingMessage, name: string): string | undefined {
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i] === name) return req.rawHeaders[i + 1];
+  return undefined;
+}
+
+export function reply(res: ServerResponse, status: number, body: string | undefined, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return;
+  res.writeHead(status, body !== undefined && body !== "" ? { ...headers, "Content-Length": String(Buffer.byteLength(body)) } : headers);
+  res.end(body);
+}
+
+export function replyJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  reply(res, status, JSON.stringify(body), { "Content-Type": "application/json;charset=UTF-8", ...headers });
+}

@@ -1,0 +1,73 @@
+// A pointer against NRLS-DocumentReference-1, in the reference implementation's order (SOURCE-NOTES §1.8 step 5);
+// the first failure wins. Affiliation and organisation lookups (steps 7 and 8) follow in the handler.
+import { isValidNhsNumber } from "../../src/fhir/nhs-number.ts";
+import { spineError, type SpineError } from "./outcome.ts";
+
+export const PATIENT_BASE = "https://demographics.spineservices.nhs.uk/STU3/Patient/";
+export const ORG_BASE = "https://directory.spineservices.nhs.uk/STU3/Organization/";
+export const RECORD_TYPE = { system: "http://snomed.info/sct", code: "736253002" };
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
+const str = (v: unknown): string | undefined => (typeof v === "string" && v.trim() !== "" ? v : undefined);
+const invalid = (what: string) => spineError("INVALID_RESOURCE", `Resource is invalid : ${what}`);
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const DATETIME = /^\d{4}(-\d{2}(-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/;
+
+/** The ODS codes a valid pointer names, for the affiliation and directory checks. */
+export interface PointerFacts {
+  nhsNumber: string;
+  authorOds: string;
+  custodianOds: string;
+}
+
+export function checkPointer(p: Json): SpineError | PointerFacts {
+  if (p.resourceType !== "DocumentReference") return spineError("INVALID_RESOURCE", "Resource is invalid : resourceType");
+  const mi = obj(p.masterIdentifier);
+  if (p.masterIdentifier !== undefined && (!mi || !str(mi.system) || !str(mi.value))) {
+    return spineError("INVALID_RESOURCE", "If the masterIdentifier is supplied then the value and system properties are mandatory");
+  }
+  if (!str(p.status)) return invalid("status");
+  if (p.status !== "current") return spineError("INVALID_RESOURCE", 'The status of a new DocumentReference can only be "current"');
+
+  const type = obj(p.type);
+  const codings = Array.isArray(type?.coding) ? (type.coding as unknown[]) : [];
+  const coding = obj(codings[0]);
+  if (!type || codings.length !== 1 || !coding || coding.system !== RECORD_TYPE.system || !str(coding.code) || !str(coding.display) || coding.code !== RECORD_TYPE.code) {
+    return invalid("type");
+  }
+
+  const subject = str(obj(p.subject)?.reference);
+  if (!subject) return invalid("subject");
+  if (!subject.startsWith(PATIENT_BASE)) return invalid("subject");
+  const nhsNumber = subject.slice(PATIENT_BASE.length);
+  if (!isValidNhsNumber(nhsNumber)) return spineError("INVALID_NHS_NUMBER", `The NHS number does not conform to the NHS Number format: ${nhsNumber}`);
+
+  const orgOf = (ref: unknown, what: string): SpineError | string => {
+    const r = str(obj(ref)?.reference);
+    if (!r) return invalid(what);
+    if (!r.startsWith(ORG_BASE)) return spineError("INVALID_PARAMETER", `The given resource URL does not conform to the expected format - ${ORG_BASE}[ODS Code]`);
+    const ods = r.slice(ORG_BASE.length);
+    return ods ? ods : invalid(what);
+  };
+  const authors = Array.isArray(p.author) ? p.author : [];
+  if (authors.length !== 1) return invalid("author");
+  const authorOds = orgOf(authors[0], "author");
+  if (typeof authorOds !== "string") return authorOds;
+  const custodianOds = orgOf(p.custodian, "custodian");
+  if (typeof custodianOds !== "string") return custodianOds;
+
+  if (!str(p.indexed) || !INSTANT.test(p.indexed as string)) return invalid("indexed");
+
+  const content = Array.isArray(p.content) ? (p.content as unknown[]) : [];
+  if (content.length === 0) return invalid("content");
+  for (const item of content) {
+    const attachment = obj(obj(item)?.attachment);
+    if (!attachment) return invalid("attachment");
+    if (!str(attachment.contentType)) return invalid("contenttype");
+    const url = str(attachment.url);
+    if (!url || !URL.canParse(url)) return invalid("url");
+    if (attachment.creation !== undefined && !(typeof attachment.creation === "string" && DATETIME.test(attachment.creation))) return invalid("creation");
+  }
+  return { nhsNumber, authorOds, custodianOds };
+}

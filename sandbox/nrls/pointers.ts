@@ -1,0 +1,180 @@
+// NRLS pointers: create (POST /DocumentReference), read by _id and search by subject (GET), delete by _id.
+// The order of checks follows the reference implementation (SOURCE-NOTES §1.8); responses are negotiated JSON or XML.
+import { randomInt, randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { CANONICAL_MIME, FHIR_MEDIA_TYPES, bareMediaType, negotiateFormat, type FhirFormat } from "../../src/fhir/media-types.ts";
+import { fhirJsonToXml, fhirXmlToJson } from "../../src/fhir/xml-codec.ts";
+import type { Directory } from "../directory.ts";
+import { exactHeader, readBody, reply } from "../http.ts";
+import { checkHeaders } from "./check-headers.ts";
+import { checkPointer, PATIENT_BASE } from "./check-pointer.ts";
+import { errorOutcome, outcomeId, spineError, spineOutcome, SPINE_OUTCOME_PROFILE, unsupportedMediaType, type SpineError } from "./outcome.ts";
+
+export interface NrlsOptions {
+  directory: Directory;
+  faults: ReadonlySet<string>;
+  /** Pointers kept at most; the oldest go first. */
+  maxPointers: number;
+}
+
+type Json = Record<string, unknown>;
+
+export function nrlsHandler(opts: NrlsOptions) {
+  const pointers = new Map<string, Json>();
+  const has = (f: string) => opts.faults.has(f);
+
+  const send = (res: ServerResponse, format: FhirFormat, status: number, body: Json, headers: Record<string, string> = {}) =>
+    reply(res, status, format === "json" ? JSON.stringify(body) : fhirJsonToXml(body), { "Content-Type": `${CANONICAL_MIME[format]};charset=UTF-8`, ...headers });
+  const fail = (res: ServerResponse, format: FhirFormat, e: SpineError) => {
+    const { status, body } = errorOutcome(e);
+    send(res, format, status, body);
+  };
+
+  /** `path` is what follows the NRLS base URL; `baseUrl` is the public base, for Location. */
+  return async (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, baseUrl: string): Promise<boolean> => {
+    if (path !== "/DocumentReference") return false;
+    const body = await readBody(req);
+    const negotiated = negotiateFormat(query.get("_format") ?? undefined, exactHeader(req, "Accept") ?? req.headers.accept);
+    if ("unsupported" in negotiated) {
+      send(res, "xml", 415, unsupportedMediaType());
+      return true;
+    }
+    const format = negotiated.format;
+    if (req.method === "POST" && body.length === 0) {
+      fail(res, format, spineError("INVALID_REQUEST_MESSAGE", "Invalid Request Message", "value"));
+      return true;
+    }
+    const headerProblem = checkHeaders(req, opts.directory, opts.faults);
+    if (headerProblem) {
+      fail(res, format, headerProblem);
+      return true;
+    }
+    const fromAsid = exactHeader(req, "fromASID")!;
+    if (req.method === "POST") create(res, format, body, req.headers["content-type"], fromAsid, baseUrl);
+    else if (req.method === "GET") read(res, format, query);
+    else if (req.method === "DELETE") remove(res, format, query, fromAsid);
+    else reply(res, 405, undefined, { Allow: "GET, POST, DELETE" });
+    return true;
+  };
+
+  function create(res: ServerResponse, format: FhirFormat, text: string, contentType: string | undefined, fromAsid: string, baseUrl: string): void {
+    const bodyFormat = contentType ? FHIR_MEDIA_TYPES[bareMediaType(contentType)] : undefined;
+    if (!bodyFormat) {
+      send(res, format, 415, unsupportedMediaType());
+      return;
+    }
+    let pointer: Json;
+    try {
+      const parsed = bodyFormat === "json" ? (JSON.parse(text) as unknown) : fhirXmlToJson(text);
+      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
+      pointer = parsed as Json;
+    } catch {
+      fail(res, format, spineError("INVALID_REQUEST_MESSAGE", "Invalid Request Message", "value"));
+      return;
+    }
+    const facts = checkPointer(pointer);
+    if ("code" in facts) {
+      fail(res, format, facts);
+      return;
+    }
+    const mi = pointer.masterIdentifier as { system: string; value: string } | undefined;
+    if (mi && [...pointers.values()].some((p) => samePatient(p, facts.nhsNumber) && sameIdentifier(p.masterIdentifier, mi))) {
+      fail(res, format, spineError("DUPLICATE_REJECTED", `Duplicate masterIdentifier value: ${mi.value} system: ${mi.system}`));
+      return;
+    }
+    if (opts.directory.nrls.asids[fromAsid]?.ods !== facts.custodianOds) {
+      fail(res, format, spineError("INVALID_RESOURCE", "The Custodian ODS code is not affiliated with the sender ASID."));
+      return;
+    }
+    for (const ods of [facts.custodianOds, facts.authorOds]) {
+      if (!(ods in opts.directory.nrls.organisations)) {
+        fail(res, format, spineError("ORGANISATION_NOT_FOUND", `The ODS code in the custodian and/or author element is not resolvable – ${ods}.`));
+        return;
+      }
+    }
+    // The server assigns the id and version and stamps indexed, whatever the client sent (SOURCE-NOTES §1.5).
+    const id = `${randomUUID()}-${String(randomInt(1e9)).padStart(10, "0")}${String(randomInt(1e9)).padStart(10, "0")}`;
+    const stored: Json = {
+      ...pointer,
+      id,
+      meta: { ...(pointer.meta as Json | undefined), versionId: "1", lastUpdated: new Date().toISOString() },
+      indexed: new Date().toISOString(),
+    };
+    pointers.set(id, stored);
+    if (pointers.size > opts.maxPointers) pointers.delete(pointers.keys().next().value!);
+
+    const location = has("nrls-location-path-id") ? `${baseUrl}/DocumentReference/${id}` : `${baseUrl}/DocumentReference?_id=${id}`;
+    const outcome = spineOutcome(
+      has("nrls-wrong-created-code") ? "warning" : "information",
+      "informational",
+      "RESOURCE_CREATED",
+      "New resource created",
+      has("nrls-wrong-diagnostics") ? "Created" : "Successfully created resource DocumentReference",
+      has("nrls-no-message-id") ? "created" : randomUUID(),
+    );
+    const body = has("nrls-bundle-body") ? { resourceType: "Bundle", type: "transaction-response", entry: [] } : outcome;
+    send(res, format, has("nrls-create-200") ? 200 : 201, body, has("nrls-no-location") ? {} : { Location: location });
+  }
+
+  function read(res: ServerResponse, format: FhirFormat, query: URLSearchParams): void {
+    const id = query.get("_id");
+    const subject = query.get("subject");
+    let found: Json[];
+    if (id) {
+      const p = pointers.get(id);
+      if (!p) {
+        fail(res, format, spineError("NO_RECORD_FOUND", `No record found for supplied DocumentReference identifier - ${id}`));
+        return;
+      }
+      found = [p];
+    } else if (subject) {
+      const nhs = subject.startsWith(PATIENT_BASE) ? subject.slice(PATIENT_BASE.length) : subject;
+      found = [...pointers.values()].filter((p) => samePatient(p, nhs));
+    } else {
+      fail(res, format, spineError("INVALID_PARAMETER", "A search needs _id or subject"));
+      return;
+    }
+    send(res, format, 200, {
+      resourceType: "Bundle",
+      id: randomUUID(),
+      meta: { lastUpdated: new Date().toISOString() },
+      type: "searchset",
+      total: found.length,
+      entry: found.map((resource) => ({ fullUrl: `DocumentReference/${String(resource.id)}`, resource })),
+    });
+  }
+
+  function remove(res: ServerResponse, format: FhirFormat, query: URLSearchParams, fromAsid: string): void {
+    const id = query.get("_id");
+    const p = id ? pointers.get(id) : undefined;
+    if (!id || !p) {
+      fail(res, format, spineError("NO_RECORD_FOUND", `No record found for supplied DocumentReference identifier - ${id ?? ""}`));
+      return;
+    }
+    const custodian = String((p.custodian as Json | undefined)?.reference ?? "");
+    if (!custodian.endsWith(`/${opts.directory.nrls.asids[fromAsid]?.ods ?? "\u0000"}`)) {
+      fail(res, format, spineError("INVALID_RESOURCE", "The Custodian ODS code is not affiliated with the sender ASID."));
+      return;
+    }
+    pointers.delete(id);
+    send(res, format, 200, {
+      resourceType: "OperationOutcome",
+      id: outcomeId(),
+      meta: { profile: [SPINE_OUTCOME_PROFILE] },
+      issue: [{
+        severity: "information", code: "informational",
+        details: { coding: [{ system: "https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1", code: "RESOURCE_DELETED", display: "Resource removed" }] },
+        diagnostics: `Successfully removed resource DocumentReference: ${id}`,
+      }],
+    });
+  }
+}
+
+function samePatient(p: Json, nhs: string): boolean {
+  return (p.subject as Json | undefined)?.reference === `${PATIENT_BASE}${nhs}`;
+}
+
+function sameIdentifier(a: unknown, b: { system: string; value: string }): boolean {
+  const x = a as { system?: string; value?: string } | undefined;
+  return !!x && x.system === b.system && x.value === b.value;
+}

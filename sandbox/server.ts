@@ -1,0 +1,111 @@
+// The embedded sandbox: e-RS and NRLS behind one HTTPS server with mutual TLS (plain HTTP on request), on loopback.
+// Base URLs: https://127.0.0.1:<port>/ers-api and https://127.0.0.1:<port>/nrls.
+import { readFileSync } from "node:fs";
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import type { TLSSocket } from "node:tls";
+import { PROJECT_ROOT } from "../src/project-root.ts";
+import { loadDirectory, type Directory } from "./directory.ts";
+import { ersHandler } from "./ers/sessions.ts";
+import { parseFaults } from "./faults.ts";
+import { BodyTooLarge, reply, replyJson } from "./http.ts";
+import { nrlsHandler } from "./nrls/pointers.ts";
+import { errorOutcome, spineError } from "./nrls/outcome.ts";
+
+export const TLS_DIR = join(PROJECT_ROOT, "fixtures", "tls");
+/** What a client needs to talk to the sandbox over mutual TLS. */
+export const SANDBOX_CLIENT_TLS = {
+  ca: join(TLS_DIR, "ca.crt"),
+  cert: join(TLS_DIR, "client.crt"),
+  key: join(TLS_DIR, "client.key"),
+};
+
+export interface SandboxOptions {
+  /** 0 (default): a free port. */
+  port?: number;
+  host?: string;
+  /** false: plain HTTP, for local tools. Default true (HTTPS with mutual TLS). */
+  tls?: boolean;
+  /** Comma-separated fault names (default: SANDBOX_FAULTS). */
+  faults?: string;
+  /** Delay before every response (default: SANDBOX_LATENCY_MS). */
+  latencyMs?: number;
+  directory?: Directory;
+  maxPointers?: number;
+  maxSessions?: number;
+}
+
+export interface RunningSandbox {
+  port: number;
+  ersBaseUrl: string;
+  nrlsBaseUrl: string;
+  faults: ReadonlySet<string>;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const faults = parseFaults(options.faults ?? process.env.SANDBOX_FAULTS);
+  const latencyMs = options.latencyMs ?? Number(process.env.SANDBOX_LATENCY_MS ?? 0);
+  if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error(`SANDBOX_LATENCY_MS must be a number of milliseconds, got "${process.env.SANDBOX_LATENCY_MS}"`);
+  const directory = options.directory ?? loadDirectory();
+  const useTls = options.tls ?? true;
+  const host = options.host ?? "127.0.0.1";
+  const ers = ersHandler({ directory, faults, maxSessions: options.maxSessions ?? 10_000 });
+  const nrls = nrlsHandler({ directory, faults, maxPointers: options.maxPointers ?? 10_000 });
+  let origin = "";
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (latencyMs) await new Promise((r) => setTimeout(r, latencyMs));
+    const url = new URL(req.url ?? "/", "http://sandbox");
+    // Mutual TLS: a client without a certificate from the test CA is refused, as the reference implementation does.
+    if (useTls && !(req.socket as TLSSocket).authorized) {
+      const { body } = errorOutcome(spineError("ACCESS_DENIED", "A valid client certificate is required"));
+      replyJson(res, 401, body);
+      return;
+    }
+    if (url.pathname.startsWith("/ers-api/") && (await ers(req, res, url.pathname.slice("/ers-api".length)))) return;
+    if (url.pathname.startsWith("/nrls/") && (await nrls(req, res, url.pathname.slice("/nrls".length), url.searchParams, `${origin}/nrls`))) return;
+    reply(res, 404, "Not found", { "Content-Type": "text/plain" });
+  };
+
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((err: unknown) => {
+      if (err instanceof BodyTooLarge) reply(res, 413, "Request body too large", { "Content-Type": "text/plain", Connection: "close" });
+      else reply(res, 500, "Internal sandbox error", { "Content-Type": "text/plain" });
+    });
+  };
+
+  const server: Server = useTls
+    ? createHttpsServer({
+        key: readFileSync(join(TLS_DIR, "server.key")),
+        cert: readFileSync(join(TLS_DIR, "server.crt")),
+        ca: readFileSync(join(TLS_DIR, "ca.crt")),
+        requestCert: true,
+        rejectUnauthorized: false,
+      }, listener)
+    : createHttpServer(listener);
+  // Slow or abandoned connections are dropped rather than held.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `${useTls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  return {
+    port,
+    ersBaseUrl: `${origin}/ers-api`,
+    nrlsBaseUrl: `${origin}/nrls`,
+    faults,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

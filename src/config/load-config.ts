@@ -1,0 +1,102 @@
+// Reads configuration from the environment and `.env` (the environment wins), checks every value before anything is
+// sent, and reports every problem at once, each naming its variable.
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import dotenv from "dotenv";
+import { VARIABLES } from "./variables.ts";
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`configuration error:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface TlsFiles {
+  /** PEM text, read at load time so a missing file is a configuration error, not a failure mid-run. */
+  ca?: string;
+  cert?: string;
+  key?: string;
+  passphrase?: string;
+}
+
+export type TargetName = "ers" | "nrls";
+
+export interface Config {
+  /** Every variable's effective value ("" when unset and without default). */
+  values: Readonly<Record<string, string>>;
+  /** Base URLs given by the user; undefined: use the embedded sandbox. */
+  baseUrls: Readonly<Record<TargetName, string | undefined>>;
+  tls: TlsFiles;
+  timeoutMs: number;
+  maxResponseBytes: number;
+  concurrency: number;
+  /** Values that must never appear in evidence, logs or console output, with the variable each came from. */
+  secrets: { name: string; value: string }[];
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Folder holding `.env`; relative TLS paths resolve against it. */
+  cwd?: string;
+  /** Read `.env` (default true). */
+  dotenvFile?: boolean;
+}
+
+export function loadConfig(options: LoadOptions = {}): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const problems: string[] = [];
+  let fromFile: Record<string, string> = {};
+  const envPath = resolve(cwd, ".env");
+  if (options.dotenvFile !== false && existsSync(envPath)) {
+    try {
+      fromFile = dotenv.parse(readFileSync(envPath));
+    } catch (err) {
+      problems.push(`.env: cannot be read (${(err as Error).message})`);
+    }
+  }
+  const values: Record<string, string> = {};
+  for (const spec of VARIABLES) {
+    const raw = (env[spec.name] ?? fromFile[spec.name] ?? "").trim();
+    const value = raw === "" ? (spec.default ?? "") : raw;
+    values[spec.name] = value;
+    if (raw !== "" && spec.check) {
+      const problem = spec.check(raw);
+      if (problem) problems.push(`${spec.name} ${problem} (got "${spec.secret ? "<secret>" : raw}")`);
+    }
+  }
+
+  const tls: TlsFiles = {};
+  const readPem = (name: string, kind: RegExp): string | undefined => {
+    const path = values[name];
+    if (!path) return undefined;
+    const full = resolve(cwd, path);
+    if (!existsSync(full)) {
+      problems.push(`${name} names a file that does not exist: ${full}`);
+      return undefined;
+    }
+    const text = readFileSync(full, "utf8");
+    if (!kind.test(text)) problems.push(`${name} (${full}) is not a PEM file of the expected kind`);
+    return text;
+  };
+  tls.ca = readPem("TLS_CA", /-----BEGIN CERTIFICATE-----/);
+  tls.cert = readPem("TLS_CLIENT_CERT", /-----BEGIN CERTIFICATE-----/);
+  tls.key = readPem("TLS_CLIENT_KEY", /-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+  if (values.TLS_KEY_PASSPHRASE) tls.passphrase = values.TLS_KEY_PASSPHRASE;
+  if (!!values.TLS_CLIENT_CERT !== !!values.TLS_CLIENT_KEY) {
+    problems.push(`TLS_CLIENT_CERT and TLS_CLIENT_KEY go together: set both or neither`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const secrets = VARIABLES.filter((v) => v.secret && values[v.name]).map((v) => ({ name: v.name, value: values[v.name]! }));
+  return {
+    values,
+    baseUrls: { ers: values.ERS_BASE_URL || undefined, nrls: values.NRLS_BASE_URL || undefined },
+    tls,
+    timeoutMs: Number(values.HTTP_TIMEOUT_MS),
+    maxResponseBytes: Number(values.HTTP_MAX_RESPONSE_BYTES),
+    concurrency: Number(values.ASSURE_CONCURRENCY),
+    secrets,
+  };
+}

@@ -1,0 +1,55 @@
+// Every configuration variable the harness reads: its default (the embedded sandbox's value), whether it is a secret,
+// and how a value is checked. `.env.example` documents the same names; a test keeps the two in step.
+import { isValidNhsNumber } from "../fhir/nhs-number.ts";
+
+export interface VariableSpec {
+  name: string;
+  description: string;
+  /** Used when the variable is unset or empty. Undefined: optional, no value. */
+  default?: string;
+  secret?: boolean;
+  /** Returns a problem with the value, or undefined when it is fine. */
+  check?: (value: string) => string | undefined;
+  /** Test data: offered to suites for interpolation as {{NAME}}. */
+  testData?: boolean;
+}
+
+const pattern = (re: RegExp, what: string) => (v: string) => (re.test(v) ? undefined : `must be ${what}`);
+const asid = pattern(/^\d{1,12}$/, "an ASID (up to 12 digits)");
+const ods = pattern(/^[A-Z0-9]{3,10}$/, "an ODS code (3 to 10 capital letters or digits)");
+const url = (v: string) => {
+  try {
+    const u = new URL(v);
+    return u.protocol === "https:" || u.protocol === "http:" ? undefined : "must be an http(s) URL";
+  } catch {
+    return "must be an absolute URL such as https://host/path";
+  }
+};
+const positiveInt = (max: number) => (v: string) =>
+  /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= max ? undefined : `must be a whole number from 1 to ${max}`;
+
+export const VARIABLES: readonly VariableSpec[] = [
+  { name: "ERS_BASE_URL", description: "e-RS base URL, e.g. https://api.int.ers.ncrs.nhs.uk/ers-api; empty: the embedded sandbox", check: url },
+  { name: "NRLS_BASE_URL", description: "NRLS base URL (the part before /DocumentReference); empty: the embedded sandbox", check: url },
+  { name: "ERS_ASID", description: "ASID sent as XAPI_ASID to e-RS", default: "200000000220", check: asid, testData: true },
+  { name: "ERS_SMARTCARD_TOKEN", description: "smartcard token for A001 (secret)", default: "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#", secret: true, testData: true },
+  { name: "NRLS_FROM_ASID", description: "your system's ASID, sent as fromASID and in the JWT requesting_system", default: "200000000118", check: asid, testData: true },
+  { name: "NRLS_TO_ASID", description: "the Spine ASID, sent as toASID", default: "999999999999", check: asid, testData: true },
+  { name: "NRLS_CUSTODIAN_ODS", description: "ODS code affiliated with NRLS_FROM_ASID (pointer custodian, JWT requesting_organization)", default: "RR8", check: ods, testData: true },
+  { name: "NRLS_AUTHOR_ODS", description: "a known ODS code used as the pointer author", default: "RGD", check: ods, testData: true },
+  { name: "NRLS_UNAFFILIATED_ODS", description: "a known ODS code tied to another ASID", default: "AMS01", check: ods, testData: true },
+  { name: "NRLS_UNKNOWN_ODS", description: "an ODS code the target does not know", default: "ZZZ99", check: ods, testData: true },
+  {
+    name: "NRLS_PATIENT_NHS_NUMBER", description: "a test patient's NHS number (must pass Modulus 11)", default: "9876543210", testData: true,
+    check: (v) => (isValidNhsNumber(v) ? undefined : "must be a ten-digit NHS number with a valid Modulus-11 check digit"),
+  },
+  { name: "TLS_CA", description: "PEM file of the CA(s) that sign the target's server certificate; empty: the system's CAs (the test CA for the sandbox)" },
+  { name: "TLS_CLIENT_CERT", description: "PEM file of the client certificate for mutual TLS" },
+  { name: "TLS_CLIENT_KEY", description: "PEM file of the client certificate's private key" },
+  { name: "TLS_KEY_PASSPHRASE", description: "passphrase of TLS_CLIENT_KEY, if it is encrypted (secret)", secret: true },
+  { name: "HTTP_TIMEOUT_MS", description: "per-request timeout in milliseconds", default: "10000", check: positiveInt(600_000) },
+  { name: "HTTP_MAX_RESPONSE_BYTES", description: "responses larger than this are cut off and the case is broken", default: "5242880", check: positiveInt(1 << 30) },
+  { name: "ASSURE_CONCURRENCY", description: "how many cases run at once (requests in flight at most)", default: "8", check: positiveInt(256) },
+];
+
+export const TEST_DATA_NAMES = VARIABLES.filter((v) => v.testData).map((v) => v.name);

@@ -1,0 +1,57 @@
+// The Spine JWT a provider system sends to NRLS: unsecured (alg none), base64url without padding, an empty
+// signature so the token ends with ".". Claims and spellings as RULES.md gives them (requesting_organization with a
+// z, identifiers with a pipe; SOURCE-NOTES §1.4).
+import type { JwtSpec } from "../suite/types.ts";
+
+export interface JwtIdentity {
+  fromAsid: string;
+  ods: string;
+  /** The endpoint the token is for (the aud claim). */
+  audience: string;
+}
+
+export const JWT_ISSUER = "https://spine-assure.local/";
+export const JWT_LIFETIME_S = 300;
+
+export function scopeClaim(scope: string): string {
+  return scope === "read" || scope === "write" ? `patient/DocumentReference.${scope}` : scope;
+}
+
+export function spineJwtClaims(spec: JwtSpec, who: JwtIdentity, nowS = Math.floor(Date.now() / 1000)): Record<string, unknown> {
+  const system = `https://fhir.nhs.uk/Id/accredited-system|${who.fromAsid}`;
+  const claims: Record<string, unknown> = {
+    iss: JWT_ISSUER,
+    sub: system,
+    aud: who.audience,
+    exp: nowS + JWT_LIFETIME_S,
+    iat: nowS,
+    reason_for_request: "directcare",
+    scope: scopeClaim(spec.scope),
+    requesting_system: system,
+    requesting_organization: `https://fhir.nhs.uk/Id/ods-organization-code|${who.ods}`,
+    ...spec.set,
+  };
+  for (const name of spec.remove ?? []) delete claims[name];
+  return claims;
+}
+
+const b64url = (text: string) => Buffer.from(text, "utf8").toString("base64url");
+
+export function spineJwt(spec: JwtSpec, who: JwtIdentity, nowS?: number): string {
+  const parts = [b64url(JSON.stringify({ alg: "none", typ: "JWT" })), b64url(JSON.stringify(spineJwtClaims(spec, who, nowS))), spec.signature ?? ""];
+  return parts.slice(0, spec.sections ?? 3).join(".");
+}
+
+/** Decodes a JWT's header and claims, or explains why it cannot. */
+export function decodeJwt(token: string): { header: unknown; claims: Record<string, unknown>; signature: string; sections: number } | { error: string } {
+  const parts = token.split(".");
+  if (parts.length !== 3) return { error: `has ${parts.length} section(s), not 3` };
+  try {
+    const header = JSON.parse(Buffer.from(parts[0]!, "base64url").toString("utf8")) as unknown;
+    const claims = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as unknown;
+    if (!claims || typeof claims !== "object" || Array.isArray(claims)) return { error: "claims are not a JSON object" };
+    return { header, claims: claims as Record<string, unknown>, signature: parts[2]!, sections: 3 };
+  } catch {
+    return { error: "a section is not base64url-encoded JSON" };
+  }
+}

@@ -1,0 +1,46 @@
+// Generates the single-file Allure 3 report (no Java) from a run's allure-results.
+import { execFile } from "node:child_process";
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { PROJECT_ROOT } from "../project-root.ts";
+import { writeFileAtomic } from "./write-atomic.ts";
+
+const run = promisify(execFile);
+
+/** Writes environment.properties into the results, which Allure shows as the run's environment. */
+export function writeAllureEnvironment(resultsDir: string, env: Record<string, string>): void {
+  const lines = Object.entries(env).map(([k, v]) => `${k.replace(/[=:\s]/g, "_")}=${v.replace(/\n/g, " ")}`);
+  writeFileAtomic(join(resultsDir, "environment.properties"), `${lines.join("\n")}\n`);
+}
+
+/** Returns the path of the generated HTML file. */
+export async function generateAllureReport(resultsDir: string, outputDir: string, timeoutMs = 120_000): Promise<string> {
+  // The package exports no cli path; its bin sits beside dist/.
+  const cli = join(dirname(createRequire(import.meta.url).resolve("allure")), "..", "cli.js");
+  rmSync(outputDir, { recursive: true, force: true });
+  try {
+    await run(process.execPath, [cli, "generate", resultsDir, "--config", join(PROJECT_ROOT, "allurerc.mjs"), "--output", outputDir], {
+      cwd: PROJECT_ROOT,
+      timeout: timeoutMs,
+      maxBuffer: 16 * 1024 * 1024,
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`Allure report generation failed: ${(e.stderr || e.message).trim().split("\n").slice(-5).join(" ")}`);
+  }
+  const html = findIndex(outputDir);
+  if (!html) throw new Error(`Allure report generation wrote no index.html under ${outputDir}`);
+  return html;
+}
+
+function findIndex(dir: string): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  if (existsSync(join(dir, "index.html"))) return join(dir, "index.html");
+  for (const d of readdirSync(dir, { withFileTypes: true })) {
+    if (d.isDirectory() && existsSync(join(dir, d.name, "index.html"))) return join(dir, d.name, "index.html");
+  }
+  return undefined;
+}

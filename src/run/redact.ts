@@ -1,0 +1,113 @@
+// Redaction of everything that leaves a case: evidence, check messages, console lines. It learns the secrets of a
+// case first (credential headers, the suite's secret JSON fields, captured secrets), then replaces every occurrence
+// of each, in plain, URL-encoded and JSON-escaped form, wherever it appears.
+import { ALLURE_HTTP_REDACTED_VALUE } from "allure-js-commons/http";
+import type { Exchange } from "./http-client.ts";
+
+export const REDACTED = ALLURE_HTTP_REDACTED_VALUE;
+
+/** Headers whose values are credentials, compared case-insensitively. */
+export const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "http_x_session_key", "cookie", "set-cookie"]);
+
+/** Shorter values are not hunted for in free text: too likely to match innocent text. */
+const MIN_SECRET_LENGTH = 6;
+
+export class Redactor {
+  private readonly values = new Set<string>();
+
+  constructor(secrets: Iterable<string> = [], private readonly secretFields: readonly string[] = []) {
+    for (const s of secrets) this.add(s);
+  }
+
+  add(value: string | undefined): void {
+    const v = value?.trim();
+    if (!v || v.length < MIN_SECRET_LENGTH) return;
+    this.values.add(v);
+    const encoded = encodeURIComponent(v);
+    if (encoded !== v) this.values.add(encoded);
+    const escaped = JSON.stringify(v).slice(1, -1);
+    if (escaped !== v) this.values.add(escaped);
+    // A bearer token: the token itself is the secret.
+    const bearer = /^Bearer\s+(.+)$/i.exec(v);
+    if (bearer) this.add(bearer[1]);
+  }
+
+  /** Learns the secrets an exchange carries: credential headers and secret JSON fields in either body. */
+  learn(exchange: Exchange): void {
+    for (const [name, value] of [...exchange.request.headers, ...(exchange.response?.headers ?? [])]) {
+      if (SECRET_HEADERS.has(name.toLowerCase())) this.add(value);
+    }
+    for (const body of [exchange.request.body, exchange.response?.body]) {
+      if (body && this.secretFields.length) this.learnFields(body);
+    }
+  }
+
+  private learnFields(body: string): void {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(body);
+    } catch {
+      return;
+    }
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (node && typeof node === "object") {
+        for (const [k, v] of Object.entries(node)) {
+          if (this.secretFields.includes(k) && typeof v === "string") this.add(v);
+          else walk(v);
+        }
+      }
+    };
+    walk(doc);
+  }
+
+  text(s: string): string;
+  text(s: string | undefined): string | undefined;
+  text(s: string | undefined): string | undefined {
+    if (!s) return s;
+    let out = s;
+    // Longest first, so a value that contains another is replaced whole.
+    for (const v of [...this.values].sort((a, b) => b.length - a.length)) out = out.split(v).join(REDACTED);
+    return out;
+  }
+
+  /** The exchange with credential headers masked and every known secret replaced. */
+  exchange(e: Exchange): Exchange {
+    const headers = (list: [string, string][]): [string, string][] =>
+      list.map(([n, v]) => [n, SECRET_HEADERS.has(n.toLowerCase()) ? maskHeader(v) : this.text(v)]);
+    return {
+      ...e,
+      request: { ...e.request, url: this.text(e.request.url), headers: headers(e.request.headers), body: this.text(e.request.body) },
+      response: e.response && { ...e.response, headers: headers(e.response.headers), body: this.text(e.response.body) },
+      error: e.error && { ...e.error, message: this.text(e.error.message) },
+    };
+  }
+
+  /** True when `s` still holds a known secret (used to prove redaction). */
+  leaks(s: string): boolean {
+    return [...this.values].some((v) => s.includes(v));
+  }
+}
+
+function maskHeader(value: string): string {
+  const scheme = /^(Bearer|Basic)\s+/i.exec(value);
+  return scheme ? `${scheme[1]} ${REDACTED}` : REDACTED;
+}
+
+/** A case result safe to show anyone: exchanges, check texts and notes redacted; captured secrets dropped. */
+export function redactCaseResult<T extends { steps: { exchange?: Exchange; checks: { expected: string; actual?: string }[]; note?: string }[]; reason?: string; capturedSecrets: string[] }>(
+  result: T,
+  redactor: Redactor,
+): T {
+  return {
+    ...result,
+    reason: redactor.text(result.reason),
+    capturedSecrets: [],
+    steps: result.steps.map((s) => ({
+      ...s,
+      exchange: s.exchange && redactor.exchange(s.exchange),
+      note: redactor.text(s.note),
+      checks: s.checks.map((c) => ({ ...c, expected: redactor.text(c.expected), actual: redactor.text(c.actual) })),
+    })),
+  };
+}

@@ -1,0 +1,66 @@
+// One Ajv instance over every JSON Schema in schemas/: suites, response bodies, the summary. Schemas refer to each
+// other by relative $ref; each is registered under https://spine-assure.local/schemas/<path>.
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+import { PROJECT_ROOT } from "../project-root.ts";
+
+export type SchemaError = ErrorObject;
+export const SCHEMA_BASE = "https://spine-assure.local/schemas/";
+const SCHEMAS_DIR = join(PROJECT_ROOT, "schemas");
+
+// ajv-formats ships CommonJS whose default export is the plugin function.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+let ajv: Ajv | undefined;
+const loadedDirs = new Set<string>();
+
+function instance(): Ajv {
+  if (!ajv) {
+    ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+    addFormats(ajv);
+  }
+  return ajv;
+}
+
+function idFor(dir: string, file: string): string {
+  return SCHEMA_BASE + relative(dir, file).split(sep).join("/");
+}
+
+/** Registers every *.json under `dir` (default schemas/) once; ids derive from the path when a file has none. */
+export function registerSchemas(dir = SCHEMAS_DIR): void {
+  if (loadedDirs.has(dir)) return;
+  loadedDirs.add(dir);
+  const walk = (d: string): string[] =>
+    readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : n.endsWith(".json") ? [join(d, n)] : []));
+  for (const file of walk(dir)) {
+    const schema = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+    const id = idFor(dir, file);
+    if (!instance().getSchema(id)) instance().addSchema({ ...schema, $id: id });
+  }
+}
+
+/** The validator for a schema file, by its path under schemas/ (e.g. "ers/professional-session.schema.json"). */
+export function validatorFor(relPath: string, dir = SCHEMAS_DIR): ValidateFunction {
+  registerSchemas(dir);
+  const fn = instance().getSchema(SCHEMA_BASE + relPath);
+  if (!fn) throw new Error(`no JSON Schema at schemas/${relPath}`);
+  return fn;
+}
+
+/** Why a schema file cannot be used (missing, not JSON, does not compile), or undefined when it is fine. */
+export function compileSchemaFile(file: string, dir = SCHEMAS_DIR): string | undefined {
+  if (!existsSync(file)) return `schema file not found: ${relative(PROJECT_ROOT, file)}`;
+  try {
+    validatorFor(relative(dir, file).split(sep).join("/"), dir);
+    return undefined;
+  } catch (e) {
+    return `schema ${relative(PROJECT_ROOT, file)} does not compile: ${(e as Error).message}`;
+  }
+}
+
+/** Ajv's errors as short lines: "/issue/0/severity must be equal to one of the allowed values". */
+export function formatSchemaErrors(errors: SchemaError[] | null | undefined): string[] {
+  return (errors ?? []).map((e) => `${e.instancePath || "(body)"} ${e.message ?? e.keyword}${e.keyword === "enum" ? ` ${JSON.stringify((e.params as { allowedValues: unknown }).allowedValues)}` : ""}`);
+}
