@@ -10,6 +10,7 @@ if (args.includes("--help") || args.includes("-h")) {
   --tag TAG[,TAG]         only cases with these tags
   --format json|xml       only this format (cases without a format always run)
   --out DIR               output folder (default reports/)
+  --suites DIR            suites folder (default suites/)
   --strict                SHOULD failures fail the gate too
   --no-report             skip the HTML report
 exit codes: 0 no MUST rule failed; 1 a MUST rule failed; 2 configuration or suite error (nothing sent); 3 a target could not be reached`);
@@ -19,6 +20,7 @@ exit codes: 0 no MUST rule failed; 1 a MUST rule failed; 2 configuration or suit
 try {
   const outcome = await runAssurance({
     outDir: valuesOf("--out")[0],
+    suitesDir: valuesOf("--suites")[0],
     strict: args.includes("--strict"),
     noReport: args.includes("--no-report"),
     filter: {

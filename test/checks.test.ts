@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { runExpectation } from "../src/run/checks.ts";
+import { parseResponse } from "../src/run/parse-response.ts";
+import { fhirJsonToXml } from "../src/fhir/xml-codec.ts";
+import type { Expectation } from "../src/suite/types.ts";
+
+const created = {
+  resourceType: "OperationOutcome",
+  id: "ca613912-e0fe-4ad3-a5b2-378a2f2824c3-00000000000000000000",
+  meta: { profile: ["https://fhir.nhs.uk/STU3/StructureDefinition/Spine-OperationOutcome-1"] },
+  issue: [{
+    severity: "information", code: "informational",
+    details: { coding: [{ system: "https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1", code: "RESOURCE_CREATED", display: "New resource created" }], text: "3de126fa-b5f5-4783-b67f-30c02b865016" },
+    diagnostics: "Successfully created resource DocumentReference",
+  }],
+};
+
+const res = (body: unknown, status = 201, contentType = "application/fhir+json", headers: [string, string][] = []) =>
+  parseResponse({ status, headers: [["Content-Type", contentType], ...headers], body: typeof body === "string" ? body : JSON.stringify(body), bytes: 0 });
+
+const outcomes = (e: Expectation, r = res(created)) => runExpectation(e, r).map((c) => c.outcome);
+
+describe("expectations", () => {
+  it("checks status against a value or a set", () => {
+    expect(outcomes({ req: "X", status: 201 })).toEqual(["pass"]);
+    expect(outcomes({ req: "X", status: [400, 422] })).toEqual(["fail"]);
+    expect(runExpectation({ req: "X", status: [400, 422] }, res(created))[0]).toMatchObject({ expected: "HTTP status 400 or 422", actual: "201" });
+  });
+
+  it("checks headers present, absent, equal and matching", () => {
+    const r = res(created, 201, "application/fhir+json", [["Location", "https://h/p/DocumentReference?_id=1"]]);
+    expect(outcomes({ req: "X", header: "location", present: true }, r)).toEqual(["pass"]);
+    expect(outcomes({ req: "X", header: "Location", matches: "\\?_id=[^&]+$" }, r)).toEqual(["pass", "pass"]);
+    expect(outcomes({ req: "X", header: "Location", absent: true }, r)).toEqual(["fail"]);
+    expect(outcomes({ req: "X", header: "ETag", present: true }, r)).toEqual(["fail"]);
+  });
+
+  it("checks the OperationOutcome shorthand, one result per aspect", () => {
+    const e: Expectation = {
+      req: "NRLS-CRT-03",
+      outcome: { severity: "information", code: "informational", system: "https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1", coding: "RESOURCE_CREATED", display: ["new RESOURCE created"], singleCoding: true, diagnostics: "Successfully created resource DocumentReference", textMatches: "^[0-9a-f-]{36}$", profile: "https://fhir.nhs.uk/STU3/StructureDefinition/Spine-OperationOutcome-1" },
+    };
+    expect(outcomes(e)).toEqual(Array(9).fill("pass"));
+    const wrong = structuredClone(created);
+    wrong.issue[0]!.severity = "warning";
+    wrong.issue[0]!.details.coding[0]!.display = "Resource created";
+    const results = runExpectation(e, res(wrong));
+    expect(results.filter((r) => r.outcome === "fail").map((r) => r.expected)).toEqual([
+      "issue[0].severity = information",
+      'issue[0].details.coding.display is one of "new RESOURCE created" (any case)',
+    ]);
+    expect(results.find((r) => r.outcome === "fail")!.actual).toBe("warning");
+  });
+
+  it("downgrades a display mismatch to a warning when the suite says so", () => {
+    const wrong = structuredClone(created);
+    wrong.issue[0]!.details.coding[0]!.display = "Created";
+    expect(outcomes({ req: "X", outcome: { display: ["New resource created"], displayMismatch: "warn" } }, res(wrong))).toEqual(["warn"]);
+    expect(outcomes({ req: "X", warnOnly: true, status: 200 }, res(wrong))).toEqual(["warn"]);
+  });
+
+  it("works the same on an XML response", () => {
+    const r = res(fhirJsonToXml(created), 201, "application/fhir+xml;charset=UTF-8");
+    expect(r.format).toBe("xml");
+    expect(outcomes({ req: "X", outcome: { coding: "RESOURCE_CREATED", diagnostics: "Successfully created resource DocumentReference" } }, r)).toEqual(["pass", "pass"]);
+    expect(outcomes({ req: "X", format: "xml" }, r)).toEqual(["pass"]);
+    expect(outcomes({ req: "X", format: "json" }, r)).toEqual(["fail"]);
+  });
+
+  it("fails body checks on a body that does not parse, saying why", () => {
+    const r = res("{ not json", 201);
+    const [c] = runExpectation({ req: "X", schema: "fhir/operation-outcome.schema.json" }, r);
+    expect(c).toMatchObject({ outcome: "fail" });
+    expect(c!.actual).toMatch(/not valid JSON/);
+  });
+
+  it("validates against a JSON Schema and evaluates FHIRPath", () => {
+    expect(outcomes({ req: "X", schema: "fhir/operation-outcome.schema.json" })).toEqual(["pass"]);
+    expect(outcomes({ req: "X", schema: "fhir/operation-outcome.schema.json" }, res({ resourceType: "OperationOutcome", issue: [] }))).toEqual(["fail"]);
+    expect(outcomes({ req: "X", fhirpath: "OperationOutcome.issue.count() = 1" })).toEqual(["pass"]);
+    expect(outcomes({ req: "X", fhirpath: "issue.details.coding.code", equals: "RESOURCE_CREATED" })).toEqual(["pass"]);
+    expect(outcomes({ req: "X", fhirpath: "(id is System.String) and id.length() > 0" }, res({ id: "" }, 201, "application/json"))).toEqual(["fail"]);
+    expect(outcomes({ req: "X", fhirpath: "(id is System.String) and id.length() > 0" }, res({ id: "s" }, 201, "application/json"))).toEqual(["pass"]);
+  });
+});

@@ -1,0 +1,62 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config/load-config.ts";
+import { VARIABLES } from "../src/config/variables.ts";
+import { PROJECT_ROOT } from "../src/project-root.ts";
+
+const empty = () => mkdtempSync(join(tmpdir(), "cfg-"));
+const problems = (env: NodeJS.ProcessEnv, cwd = empty()) => {
+  try {
+    loadConfig({ env, cwd });
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems.join("\n");
+  }
+  throw new Error("configuration was accepted");
+};
+
+describe("configuration", () => {
+  it("defaults to the embedded sandbox and its test data", () => {
+    const c = loadConfig({ env: {}, cwd: empty() });
+    expect(c.baseUrls).toEqual({ ers: undefined, nrls: undefined });
+    expect(c.values.NRLS_PATIENT_NHS_NUMBER).toBe("9876543210");
+    expect(c.timeoutMs).toBe(10_000);
+    expect(c.secrets.map((s) => s.name)).toEqual(["ERS_SMARTCARD_TOKEN"]);
+  });
+
+  it("names each malformed variable, all at once", () => {
+    const text = problems({ NRLS_BASE_URL: "ftp://x", NRLS_PATIENT_NHS_NUMBER: "9876543211", HTTP_TIMEOUT_MS: "-5", NRLS_CUSTODIAN_ODS: "rr 8" });
+    expect(text).toMatch(/NRLS_BASE_URL must be an http\(s\) URL/);
+    expect(text).toMatch(/NRLS_PATIENT_NHS_NUMBER must be a ten-digit NHS number with a valid Modulus-11 check digit/);
+    expect(text).toMatch(/HTTP_TIMEOUT_MS must be a whole number/);
+    expect(text).toMatch(/NRLS_CUSTODIAN_ODS must be an ODS code/);
+  });
+
+  it("never echoes a secret in an error", () => {
+    // No check on the token itself; the passphrase without a key is the error here.
+    const text = problems({ TLS_CLIENT_CERT: "nope.pem", TLS_KEY_PASSPHRASE: "hunter2-secret" });
+    expect(text).toMatch(/TLS_CLIENT_CERT names a file that does not exist/);
+    expect(text).toMatch(/TLS_CLIENT_CERT and TLS_CLIENT_KEY go together/);
+    expect(text).not.toContain("hunter2-secret");
+  });
+
+  it("checks that TLS files are PEM of the right kind", () => {
+    const text = problems({ TLS_CA: join(PROJECT_ROOT, "fixtures", "tls", "client.key") });
+    expect(text).toMatch(/TLS_CA .* is not a PEM file of the expected kind/);
+  });
+
+  it("reads .env, and the environment wins over it", () => {
+    const dir = empty();
+    writeFileSync(join(dir, ".env"), "NRLS_FROM_ASID=111111111111\nNRLS_TO_ASID=222222222222\n");
+    const c = loadConfig({ env: { NRLS_TO_ASID: "333333333333" }, cwd: dir });
+    expect(c.values.NRLS_FROM_ASID).toBe("111111111111");
+    expect(c.values.NRLS_TO_ASID).toBe("333333333333");
+  });
+
+  it("documents every variable in .env.example", () => {
+    const example = readFileSync(join(PROJECT_ROOT, ".env.example"), "utf8");
+    for (const v of VARIABLES) expect(example, v.name).toMatch(new RegExp(`^#?\\s*${v.name}=`, "m"));
+  });
+});

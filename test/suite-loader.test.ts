@@ -1,0 +1,79 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../src/project-root.ts";
+import { loadSuites, SuiteError } from "../src/suite/load-suites.ts";
+
+const GOOD = readFileSync(join(PROJECT_ROOT, "suites", "ers", "professional-session.yaml"), "utf8");
+
+function problemsFor(yaml: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), "suites-"));
+  mkdirSync(join(dir, "x"));
+  writeFileSync(join(dir, "x", "bad.yaml"), yaml);
+  try {
+    loadSuites({ dir });
+  } catch (e) {
+    expect(e).toBeInstanceOf(SuiteError);
+    return (e as SuiteError).problems.map((p) => `${p.line ?? "?"}|${p.path}|${p.message}`);
+  }
+  throw new Error("the suite was accepted");
+}
+
+describe("suite loading", () => {
+  it("loads the project's suites", () => {
+    const suites = loadSuites();
+    expect(suites.map((s) => s.suite).sort()).toEqual(["ers-professional-session", "nrls-create"]);
+  });
+
+  it("names the line and path of a wrong type", () => {
+    const yaml = GOOD.replace("- { req: ERS-A001-01, status: 201 }", "- { req: ERS-A001-01, status: created }");
+    const line = yaml.split("\n").findIndex((l) => l.includes("status: created")) + 1;
+    const problems = problemsFor(yaml);
+    expect(problems.some((p) => p.startsWith(`${line}|cases[0].steps[0].expect[0].status|`))).toBe(true);
+  });
+
+  it("names an unknown property", () => {
+    const problems = problemsFor(GOOD.replace("    tags: [a001, happy-path]", "    tags: [a001]\n    colour: blue"));
+    expect(problems.join("\n")).toMatch(/cases\[0\]\|unknown property "colour"/);
+  });
+
+  it("reports YAML syntax errors with their line", () => {
+    const problems = problemsFor("suite: x\n  bad: [unclosed\n");
+    expect(problems[0]).toMatch(/^\d+\|\|YAML: /);
+  });
+
+  it("rejects a MUST rule whose basis is not DOC", () => {
+    const problems = problemsFor(GOOD.replace("    basis: DOC\n    text: A valid create", "    basis: INF\n    text: A valid create"));
+    expect(problems.join("\n")).toMatch(/requirements\[0\]\.basis/);
+  });
+
+  it("rejects a check tagged with a requirement the case does not verify", () => {
+    const problems = problemsFor(GOOD.replace("verifies: [ERS-A001-01, ERS-A001-02, ERS-A001-03]", "verifies: [ERS-A001-01, ERS-A001-02]"));
+    expect(problems.join("\n")).toMatch(/checks ERS-A001-03, which case "create-session" does not list under verifies/);
+    expect(problems.join("\n")).toMatch(/requirement ERS-A001-03 has no case that verifies it/);
+  });
+
+  it("rejects unknown template variables, missing fixtures and FHIRPath that does not compile", () => {
+    const yaml = GOOD.replace('token: "{{ERS_SMARTCARD_TOKEN}}"', 'token: "{{ERS_SMARTCARD}}"')
+      .replace("fixture: ers/create-session.json", "fixture: ers/missing.json")
+      .replace('fhirpath: "id.exists() and (id is System.String) and id.length() > 0"', 'fhirpath: "id.exists( and"');
+    const text = problemsFor(yaml).join("\n");
+    expect(text).toMatch(/unknown variable \{\{ERS_SMARTCARD\}\}/);
+    expect(text).toMatch(/fixture file not found: fixtures\/ers\/missing.json/);
+    expect(text).toMatch(/FHIRPath does not compile/);
+  });
+
+  it("rejects a teardown that waits for a capture no step makes", () => {
+    expect(problemsFor(GOOD.replace("when: [sessionId]", "when: [session]")).join("\n")).toMatch(/"session" is not captured/);
+  });
+
+  it("rejects a requirement declared twice", () => {
+    const dup = GOOD.replace("  - id: ERS-A001-02", "  - id: ERS-A001-01");
+    expect(problemsFor(dup).join("\n")).toMatch(/requirement ERS-A001-01 is declared twice/);
+  });
+
+  it("says so when there are no suites at all", () => {
+    expect(() => loadSuites({ dir: mkdtempSync(join(tmpdir(), "empty-")) })).toThrow(/no suite files/);
+  });
+});

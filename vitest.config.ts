@@ -1,0 +1,12 @@
+// The project's own tests (npm test). The assurance run itself uses a separate, programmatic vitest configuration
+// (src/cli/run-assurance.ts), so these two never mix.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+  },
+});
