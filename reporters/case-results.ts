@@ -17,6 +17,7 @@ export class CaseResultsReporter implements Reporter {
       this.results.set(key, meta.caseResult);
       return;
     }
+    if (this.results.has(key)) return; // another requirement's test of the same case recorded it
     const errors = testCase.result().errors ?? [];
     this.results.set(key, {
       key,

@@ -43,10 +43,11 @@ export type Negotiated = { format: FhirFormat } | { unsupported: string };
  */
 export function negotiateFormat(formatParam: string | undefined, accept: string | undefined): Negotiated {
   if (formatParam !== undefined) {
-    const f = FORMAT_PARAM[bareMediaType(formatParam)];
+    // An unencoded "+" in a query string arrives as a space: application/fhir json means application/fhir+json.
+    const f = FORMAT_PARAM[bareMediaType(formatParam).replace(/ /g, "+")];
     return f ? { format: f } : { unsupported: `_format=${formatParam}` };
   }
-  if (accept === undefined || accept.trim() === "" ) return { format: "xml" };
+  if (accept === undefined || accept.trim() === "") return { format: "xml" };
   for (const entry of accept.split(",")) {
     const bare = bareMediaType(entry);
     if (bare === "*/*") return { format: "xml" };

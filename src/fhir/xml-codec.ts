@@ -146,9 +146,9 @@ function xhtmlFromXml(node: XmlNode, path: string): string {
   return xhtmlBuilder.build([node]) as string;
 }
 
-function omit(o: Record<string, string>, key: string): Record<string, string> {
+function omit<T extends Record<string, unknown>>(o: T, key: string): T {
   const { [key]: _dropped, ...rest } = o;
-  return rest;
+  return rest as T;
 }
 
 // ---- JSON -> XML ----
@@ -201,7 +201,7 @@ function oneElementToXml(type: string, context: Context, name: string, value: un
     const ext = isObject(extra) ? extra : {};
     const idAttr = typeof ext.id === "string" ? ` id="${escapeXml(ext.id)}"` : "";
     const valueAttr = value === undefined || value === null ? "" : ` value="${escapeXml(String(value))}"`;
-    const inner = complexToXml("Element", omitKey(ext, "id"), path);
+    const inner = complexToXml("Element", omit(ext, "id"), path);
     return inner ? `<${name}${idAttr}${valueAttr}>${inner}</${name}>` : `<${name}${idAttr}${valueAttr}/>`;
   }
   if (!isObject(value)) throw new FhirXmlError(`${path} must be an object`);
@@ -209,11 +209,6 @@ function oneElementToXml(type: string, context: Context, name: string, value: un
   const idAttr = typeof value.id === "string" ? ` id="${escapeXml(value.id)}"` : "";
   const urlAttr = context === "Extension" && typeof value.url === "string" ? ` url="${escapeXml(value.url)}"` : "";
   return `<${name}${idAttr}${urlAttr}>${complexToXml(context, value, path)}</${name}>`;
-}
-
-function omitKey(o: Json, key: string): Json {
-  const { [key]: _dropped, ...rest } = o;
-  return rest;
 }
 
 function isObject(v: unknown): v is Json {

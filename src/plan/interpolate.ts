@@ -46,6 +46,11 @@ function walk(value: unknown, lookup: Lookup): unknown {
 export function templateNames(value: unknown, out = new Set<string>()): Set<string> {
   if (typeof value === "string") for (const m of value.matchAll(TEMPLATE)) out.add(m[1]!.split(".")[0]!);
   else if (Array.isArray(value)) value.forEach((v) => templateNames(v, out));
-  else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) templateNames(k, out), templateNames(v, out);
+  else if (value && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) {
+      templateNames(k, out);
+      templateNames(v, out);
+    }
+  }
   return out;
 }

@@ -39,7 +39,7 @@ export interface RequirementVerdict {
 
 export function requirementVerdicts(plan: Plan, results: ReadonlyMap<string, CaseResult>): RequirementVerdict[] {
   return plan.requirements.map((r) => {
-    const cases = plan.cases.filter((c) => c.verifies.includes(r.id)).map((c) => caseFor(r, c, results.get(c.key)));
+    const cases = plan.cases.filter((c) => c.verifies.includes(r.id)).map((c) => requirementInCase(r.id, c, results.get(c.key)));
     const { verdict, reason } = decide(r, cases);
     return {
       id: r.id, level: r.level, basis: r.basis, text: r.text, api: r.api, interaction: r.interaction, suite: r.suite,
@@ -49,17 +49,18 @@ export function requirementVerdicts(plan: Plan, results: ReadonlyMap<string, Cas
   });
 }
 
-function caseFor(r: PlannedRequirement, pc: PlannedCase, result: CaseResult | undefined): RequirementCase {
+/** How one case went for one requirement: only that requirement's checks count. */
+export function requirementInCase(id: string, pc: PlannedCase, result: CaseResult | undefined): RequirementCase {
   const base = { key: pc.key, title: pc.title, format: pc.format };
   if (!result) return { ...base, status: "not-run", caseStatus: "not-run", messages: ["the case did not run"] };
-  const checks = result.steps.flatMap((s) => s.checks).filter((c) => c.req === r.id);
+  const checks = result.steps.flatMap((s) => s.checks).filter((c) => c.req === id);
   const messages = checks.filter((c) => c.outcome !== "pass").map(checkMessage);
   let status: RequirementCaseStatus;
   if (result.status === "not-applicable") {
     status = "not-applicable";
     messages.push(result.reason ?? "not applicable");
   } else if (checks.some((c) => c.outcome === "fail")) status = "failed";
-  else if (result.status === "broken" && checkedAfterBreak(r.id, pc, result)) {
+  else if (result.status === "broken" && checkedAfterBreak(id, pc, result)) {
     status = "broken";
     messages.push(`not checked, the case broke: ${result.reason}`);
   } else if (checks.some((c) => c.outcome === "warn")) status = "warning";

@@ -8,15 +8,18 @@ import type { Exchange } from "./http-client.ts";
 import type { CaseResult } from "./run-case.ts";
 import { checkMessage } from "./case-outcome.ts";
 
-export async function recordInAllure(pc: PlannedCase, result: CaseResult, requirements: PlannedRequirement[], targetUrl: string): Promise<void> {
-  const reqs = pc.verifies.map((id) => requirements.find((r) => r.id === id)).filter((r): r is PlannedRequirement => !!r);
-  await allure.displayName(pc.title);
+/** Records one requirement of a case: its labels, the case's exchanges, and that requirement's checks. */
+export async function recordInAllure(pc: PlannedCase, reqId: string, result: CaseResult, requirements: PlannedRequirement[], targetUrl: string): Promise<void> {
+  const reqs = requirements.filter((r) => r.id === reqId);
+  await allure.displayName(`${reqId}: ${pc.title}`);
   await allure.epic(pc.api);
   await allure.feature(pc.interaction);
-  for (const r of reqs) await allure.story(r.id);
+  await allure.story(reqId);
   await allure.severity(reqs.some((r) => r.level === "MUST") ? "critical" : "normal");
+  await allure.label("level", reqs[0]?.level ?? "");
   if (pc.tags.length) await allure.tags(...pc.tags);
   await allure.label("case", pc.key);
+  await allure.parameter("case", pc.key);
   await allure.parameter("target", targetUrl);
   if (pc.format) await allure.parameter("format", pc.format);
   for (const [name, value] of Object.entries(pc.vars)) {
@@ -36,12 +39,13 @@ export async function recordInAllure(pc: PlannedCase, result: CaseResult, requir
           });
         }
         if (step.note) await allure.logStep(step.note, step.status === "broken" ? Status.BROKEN : Status.SKIPPED);
-        for (const c of step.checks) {
+        const mine = step.checks.filter((c) => c.req === reqId);
+        for (const c of mine) {
           const status = c.outcome === "fail" ? Status.FAILED : Status.PASSED;
           const name = `${c.req}: ${c.expected}${c.outcome === "warn" ? " (warning)" : ""}`;
-          await allure.logStep(name, status, c.outcome === "pass" ? undefined : new Error(checkMessage(c)));
+          await allure.logStep(name, status, c.outcome === "pass" ? undefined : bare(checkMessage(c)));
         }
-        if (step.status === "failed" || step.status === "blocked") throw new StepFailed(`${step.name} failed`);
+        if (mine.some((c) => c.outcome === "fail")) throw new StepFailed(`${step.name} failed`);
         if (step.status === "broken") throw new Error(step.note ?? "broken");
       });
     } catch {
@@ -64,7 +68,11 @@ function pathOf(url: string): string {
 }
 
 function describeCase(pc: PlannedCase, reqs: PlannedRequirement[], result: CaseResult): string {
-  const lines = [`**Case** \`${pc.key}\` from \`${pc.file}\``, "", "| Requirement | Level | Basis | Rule | Source |", "|---|---|---|---|---|"];
+  const others = pc.verifies.filter((id) => !reqs.some((r) => r.id === id));
+  const lines = [
+    `**Case** \`${pc.key}\` from \`${pc.file}\`${others.length ? `; the same run of it also checks ${others.join(", ")}` : ""}.`,
+    "", "| Requirement | Level | Basis | Rule | Source |", "|---|---|---|---|---|",
+  ];
   for (const r of reqs) lines.push(`| ${r.id} | ${r.level} | ${r.basis} | ${r.text.replace(/\|/g, "\\|")} | ${r.source.file} § ${r.source.section} |`);
   if (result.reason) lines.push("", `**${result.status}**: ${result.reason}`);
   const notes = reqs.filter((r) => r.note).map((r) => `- ${r.id}: ${r.note}`);
@@ -94,4 +102,11 @@ export function toAllureExchange(e: Exchange): HttpExchange {
     start: e.startedAt,
     stop: e.startedAt + e.durationMs,
   };
+}
+
+/** An error carrying only its message: a check failure is a finding about the target, not a harness stack. */
+function bare(message: string): Error {
+  const e = new Error(message);
+  e.stack = message;
+  return e;
 }

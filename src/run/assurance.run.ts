@@ -3,10 +3,11 @@
 import { afterAll, describe, inject, test } from "vitest";
 import type { TargetName } from "../config/load-config.ts";
 import { recordInAllure } from "./allure-evidence.ts";
-import { caseMessages } from "./case-outcome.ts";
+import type { PlannedCase } from "../plan/plan.ts";
+import { requirementInCase } from "../report/verdicts.ts";
 import { HttpTarget } from "./http-client.ts";
 import { Redactor, redactCaseResult } from "./redact.ts";
-import { runCase, type RunContext } from "./run-case.ts";
+import { runCase, type CaseResult, type RunContext } from "./run-case.ts";
 import "./run-context.ts";
 
 const input = inject("assurance");
@@ -29,24 +30,39 @@ class CaseBroken extends Error {
   override name = "TransportError";
 }
 
-const bySuite = new Map<string, typeof input.plan.cases>();
+// A case runs once; each requirement it verifies is its own test, so the report shows each requirement's own
+// verdict under its own heading instead of one case status repeated under all of them.
+const running = new Map<string, Promise<CaseResult>>();
+function resultOf(pc: PlannedCase): Promise<CaseResult> {
+  let p = running.get(pc.key);
+  if (!p) {
+    p = runCase(pc, ctx).then((raw) => {
+      const redactor = new Redactor([...input.secrets, ...raw.capturedSecrets], pc.secretFields);
+      for (const s of raw.steps) if (s.exchange) redactor.learn(s.exchange);
+      return redactCaseResult(raw, redactor);
+    });
+    running.set(pc.key, p);
+  }
+  return p;
+}
+
+const bySuite = new Map<string, PlannedCase[]>();
 for (const c of input.plan.cases) bySuite.set(c.suite, [...(bySuite.get(c.suite) ?? []), c]);
 for (const [suite, cases] of bySuite) {
   describe.concurrent(suite, () => {
     for (const pc of cases) {
-      test(`${pc.key} — ${pc.title}`, async ({ task, skip }) => {
-        task.meta.caseKey = pc.key;
-        const raw = await runCase(pc, ctx);
-        const redactor = new Redactor([...input.secrets, ...raw.capturedSecrets], pc.secretFields);
-        for (const s of raw.steps) if (s.exchange) redactor.learn(s.exchange);
-        const result = redactCaseResult(raw, redactor);
-        task.meta.caseResult = result;
-        await recordInAllure(pc, result, input.plan.requirements, ctx.targets[pc.target].baseUrl);
-        const messages = caseMessages(result);
-        if (result.status === "not-applicable") skip(result.reason);
-        if (result.status === "broken") throw new CaseBroken(messages.join("\n"));
-        if (result.status === "failed") throw new ChecksFailed(messages.join("\n"));
-      });
+      for (const req of pc.verifies) {
+        test(`${pc.key} ${req} — ${pc.title}`, async ({ task, skip }) => {
+          task.meta.caseKey = pc.key;
+          const result = await resultOf(pc);
+          task.meta.caseResult = result;
+          await recordInAllure(pc, req, result, input.plan.requirements, ctx.targets[pc.target].baseUrl);
+          const mine = requirementInCase(req, pc, result);
+          if (mine.status === "not-applicable") skip(result.reason);
+          if (mine.status === "broken" || (result.status === "broken" && mine.status === "not-run")) throw new CaseBroken(mine.messages.join("\n") || result.reason);
+          if (mine.status === "failed") throw new ChecksFailed(mine.messages.join("\n"));
+        });
+      }
     }
   });
 }

@@ -1,0 +1,63 @@
+// The engine's HTTP client against misbehaving servers on loopback: it must end every request within its bound
+// and say what went wrong.
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { createServer as createTlsServer } from "node:https";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../src/project-root.ts";
+import { HttpTarget } from "../src/run/http-client.ts";
+
+const servers: { close: () => void }[] = [];
+afterEach(() => servers.splice(0).forEach((s) => s.close()));
+
+const listen = async (server: Server | ReturnType<typeof createNetServer>): Promise<number> => {
+  servers.push(server as { close: () => void });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return (server.address() as AddressInfo).port;
+};
+const client = (timeoutMs = 500, maxResponseBytes = 1024) => new HttpTarget({ tls: {}, timeoutMs, maxResponseBytes, connections: 4 });
+
+describe("HTTP client against hostile targets", () => {
+  it("gives up on a server that accepts and never answers, within the timeout", async () => {
+    const port = await listen(createNetServer(() => {}));
+    const started = Date.now();
+    const e = await client(300).send({ method: "GET", url: `http://127.0.0.1:${port}/`, headers: [] });
+    expect(e.error?.fault).toBe("timeout");
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it("cuts off a body larger than the cap", async () => {
+    const port = await listen(createServer((_q, s) => s.end("x".repeat(100_000))));
+    const e = await client(2000, 1024).send({ method: "GET", url: `http://127.0.0.1:${port}/`, headers: [] });
+    expect(e.error?.fault).toBe("too-large");
+    expect(e.response?.status).toBe(200);
+  });
+
+  it("reports a refused connection", async () => {
+    const port = await listen(createNetServer());
+    servers.pop()!.close();
+    await new Promise((r) => setTimeout(r, 50));
+    const e = await client().send({ method: "GET", url: `http://127.0.0.1:${port}/`, headers: [] });
+    expect(e.error?.fault).toBe("refused");
+  });
+
+  it("reports a connection reset mid-body", async () => {
+    const port = await listen(createServer((_q, s) => {
+      s.writeHead(200, { "Content-Length": "1000" });
+      s.write("partial");
+      setTimeout(() => s.socket?.destroy(), 20);
+    }));
+    const e = await client(2000).send({ method: "GET", url: `http://127.0.0.1:${port}/`, headers: [] });
+    expect(e.error?.fault).toBe("reset");
+  });
+
+  it("refuses a server certificate from an unknown CA", async () => {
+    const tls = join(PROJECT_ROOT, "fixtures", "tls");
+    const port = await listen(createTlsServer({ key: readFileSync(join(tls, "server.key")), cert: readFileSync(join(tls, "server.crt")) }, (_q, s) => s.end("ok")));
+    const e = await client(2000).send({ method: "GET", url: `https://127.0.0.1:${port}/`, headers: [] });
+    expect(e.error?.fault).toBe("tls");
+    expect(e.error?.message).toMatch(/TLS failure/);
+  });
+});
