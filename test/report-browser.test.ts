@@ -1,0 +1,72 @@
+// The single-file report opened in a real browser (Debian's chromium, driven by playwright-core): the tree is
+// API → interaction → requirement, a failed rule shows what came back, and an HTTP exchange renders redacted.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runAssureCli, type CliRun } from "./helpers/run-cli.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
+const available = existsSync(CHROMIUM);
+if (!available) console.warn(`report-browser: SKIPPED — ${CHROMIUM} not found (apt-get install chromium); the report was not checked in a browser`);
+
+describe.skipIf(!available)("the Allure report in headless Chromium", () => {
+  let run: CliRun;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    run = await runAssureCli([], { SANDBOX_FAULTS: "nrls-location-path-id" });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    await openReport();
+  });
+
+  // A fresh context each time: the report keeps its expanded tree in local storage.
+  async function openReport(): Promise<void> {
+    await page?.context().close();
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1600 } });
+    page = await context.newPage();
+    await page.goto(`file://${join(run.outDir, "allure-report", "index.html")}`);
+  }
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  const click = async (text: string) => {
+    await page.getByText(text, { exact: false }).first().click({ timeout: 15_000 });
+  };
+
+  it("groups tests API → interaction → requirement", async () => {
+    expect(run.code).toBe(1);
+    for (const text of ["e-RS", "NRLS", "Create pointer", "NRLS-CRT-01", "NRLS-CRT-07"]) {
+      await expect.poll(() => page.getByText(text, { exact: true }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    }
+    await click("e-RS");
+    await click("Professional Session (A001)");
+    await expect.poll(() => page.getByText("ERS-A001-01", { exact: true }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+  });
+
+  it("shows a failed rule's expectation and what came back", async () => {
+    await click("NRLS-CRT-07: Create a valid pointer, json");
+    await expect.poll(() => page.content(), { timeout: 15_000 }).toMatch(/expected Location matches .*; got https:\/\/127\.0\.0\.1:\d+\/nrls\/DocumentReference\/[0-9a-f-]+/);
+  });
+
+  it("renders the HTTP exchange with secrets redacted", async () => {
+    await openReport();
+    await click("e-RS");
+    await click("Professional Session (A001)");
+    await click("ERS-A001-01");
+    await click("ERS-A001-01: Create");
+    await click("create the session (A001)");
+    await click("HTTP exchange: create the session");
+    await expect.poll(() => page.content(), { timeout: 15_000 }).toContain("/ers-api/v1/ProfessionalSession");
+    const html = await page.content();
+    expect(html).toContain("__ALLURE_REDACTED__");
+    expect(html).not.toContain(TOKEN);
+    expect(html).not.toMatch(/pro-xapi-session_[0-9a-f]{8}/);
+  });
+});
