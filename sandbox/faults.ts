@@ -16,6 +16,7 @@ export const FAULTS: readonly Fault[] = [
   { name: "nrls-no-message-id", breaks: ["NRLS-CRT-04"], description: "details.text is not the Spine message UUID" },
   { name: "nrls-wrong-created-code", breaks: ["NRLS-CRT-03"], description: "RESOURCE_CREATED issue has severity warning" },
   { name: "nrls-bundle-body", breaks: ["NRLS-CRT-02", "NRLS-CRT-03", "NRLS-CRT-04", "NRLS-CRT-05"], description: "create answers with a Bundle, not an OperationOutcome" },
+  { name: "nrls-no-jwt-check", breaks: ["NRLS-HDR-03", "NRLS-HDR-04", "NRLS-HDR-05", "NRLS-HDR-06"], description: "the Authorization JWT is not checked at all" },
   { name: "ers-create-200", breaks: ["ERS-A001-01"], description: "A001 answers 200 instead of 201" },
   { name: "ers-no-user", breaks: ["ERS-A001-02"], description: "A001 response has no user" },
   { name: "ers-empty-id", breaks: ["ERS-A001-03"], description: "A001 session id is an empty string" },
