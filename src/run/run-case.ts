@@ -23,6 +23,8 @@ export interface StepResult {
   checks: CheckResult[];
   /** Why a step was skipped, blocked or broken. */
   note?: string;
+  /** Set when the response showed the case does not apply to this target. */
+  notApplicable?: string;
 }
 
 export interface CaseResult {
@@ -61,9 +63,9 @@ export async function runCase(pc: PlannedCase, ctx: RunContext): Promise<CaseRes
   for (const spec of pc.steps) {
     const step = await runStep(spec, "main", pc, ctx, target.baseUrl, captures, capturedSecrets);
     steps.push(step);
-    if (step.note?.startsWith("not applicable:")) {
+    if (step.notApplicable) {
       status = "not-applicable";
-      reason = step.note.slice("not applicable:".length).trim();
+      reason = step.notApplicable;
       break;
     }
     if (step.status === "broken") {
@@ -108,7 +110,8 @@ async function runStep(
   const res = parseResponse(exchange.response!);
 
   if (spec.notApplicableIf?.status.includes(res.status)) {
-    return { name: spec.name, phase, status: "skipped", exchange, checks: [], note: `not applicable: ${spec.notApplicableIf.reason} (HTTP ${res.status})` };
+    const why = `${spec.notApplicableIf.reason} (HTTP ${res.status})`;
+    return { name: spec.name, phase, status: "skipped", exchange, checks: [], note: `not applicable: ${why}`, notApplicable: why };
   }
   const checks = expectations.flatMap((e) => runExpectation(e, res));
   for (const [name, cap] of Object.entries(spec.capture ?? {})) {
