@@ -1,5 +1,6 @@
 // e-RS Professional Sessions: A001 create, A002 select role, A003 delete, and A004 reference data to show whether a
-// session is usable. Sources: nhs/ers-2018-04_explore_endpoint_a001.md … a004.md, nhs/ers-2018-04_explore_models.md.
+// session is usable. Sources: nhs/ers-2018-04_explore_endpoint_a001.md … a004.md, nhs/ers-2018-04_explore_models.md,
+// SOURCE-NOTES §2. Statuses: 201/200/204 on success; 422 with eRS-OperationOutcome-1 for validation; 403 otherwise.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Directory, ErsPermission, ErsUser } from "../directory.ts";
@@ -24,93 +25,121 @@ export interface ErsOptions {
 
 export function ersHandler(opts: ErsOptions) {
   const sessions = new Map<string, Session>();
+  const has = (f: string) => opts.faults.has(f);
   const forbidden = (res: ServerResponse, why: string) => replyJson(res, 403, ersOutcome("forbidden", "FORBIDDEN", "Forbidden", why));
+  const invalid = (res: ServerResponse, code: string, display: string, why: string) => {
+    const body = ersOutcome("required", code, display, why);
+    if (has("ers-outcome-text")) (body.issue as { details: Record<string, unknown> }[])[0]!.details.text = display;
+    replyJson(res, has("ers-validation-400") ? 400 : 422, body);
+  };
+  const notJson = (res: ServerResponse) => replyJson(res, 400, ersOutcome("structure", "INVALID_VALUE", "Invalid value", "The request body is not valid JSON"));
 
   const view = (s: Session) => {
-    if (opts.faults.has("ers-no-user")) return { typeInfo: SESSION_TYPE, id: s.id, token: s.token, permission: s.permission };
-    return {
-      typeInfo: SESSION_TYPE,
-      id: opts.faults.has("ers-empty-id") ? "" : s.id,
-      token: s.token,
-      user: { identifier: s.user.identifier, firstName: s.user.firstName, lastName: s.user.lastName, middleName: s.user.middleName, permissions: s.user.permissions },
-      permission: s.permission,
+    const user: Record<string, unknown> = {
+      identifier: s.user.identifier, firstName: s.user.firstName, lastName: s.user.lastName, middleName: s.user.middleName,
+      permissions: has("ers-no-permissions") ? [] : has("ers-bad-business-function") ? [{ ...s.user.permissions[0], businessFunction: "DOCTOR" }, ...s.user.permissions.slice(1)] : s.user.permissions,
     };
+    if (has("ers-no-last-name")) delete user.lastName;
+    const out: Record<string, unknown> = { typeInfo: SESSION_TYPE, id: has("ers-empty-id") ? "" : s.id, token: s.token, user, permission: s.permission };
+    if (has("ers-no-user")) delete out.user;
+    return out;
+  };
+  const send = (res: ServerResponse, status: number, s: Session) => {
+    if (has("ers-text-plain")) reply(res, status, JSON.stringify(view(s)), { "Content-Type": "text/plain" });
+    else replyJson(res, status, view(s));
+  };
+  const parse = (body: string): { ok: true; value: unknown } | { ok: false } => {
+    try {
+      return { ok: true, value: JSON.parse(body) as unknown };
+    } catch {
+      return { ok: false };
+    }
   };
 
   /** `path` is what follows the e-RS base URL. Returns false when the path is not e-RS's. */
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {
-    const asid = req.headers["xapi_asid"];
     const m = /^\/v1\/ProfessionalSession(?:\/([^/]+))?$/.exec(path);
     const vs = /^\/v1\/ValueSet\/([^/]+)$/.exec(path);
     if (!m && !vs) return false;
     const body = await readBody(req);
+    const asid = req.headers["xapi_asid"];
     if (typeof asid !== "string" || !opts.directory.ers.asids.includes(asid)) {
       forbidden(res, "XAPI_ASID is missing or not authorised for e-RS");
       return true;
     }
-    if (m && !m[1] && req.method === "POST") {
-      let input: unknown;
-      try {
-        input = JSON.parse(body);
-      } catch {
-        replyJson(res, 400, ersOutcome("structure", "INVALID_VALUE", "Invalid value", "The request body is not valid JSON"));
+    if (m && !m[1]) {
+      if (req.method !== "POST") {
+        reply(res, 405, undefined, { Allow: "POST" });
         return true;
       }
-      const token = input && typeof input === "object" ? (input as Record<string, unknown>).token : undefined;
+      const input = parse(body);
+      if (!input.ok) {
+        notJson(res);
+        return true;
+      }
+      const token = input.value && typeof input.value === "object" ? (input.value as Record<string, unknown>).token : undefined;
       if (typeof token !== "string" || token.trim() === "") {
-        replyJson(res, 422, ersOutcome("required", "MISSING_VALUE", "Missing value", "token is required"));
+        invalid(res, "MISSING_VALUE", "Missing value", "token is required");
         return true;
       }
-      const user = opts.directory.ers.users.find((u) => u.token === token.trim());
+      const user = opts.directory.ers.users.find((u) => u.token === token.trim()) ?? (has("ers-any-token") ? opts.directory.ers.users[0] : undefined);
       if (!user) {
         forbidden(res, "The smartcard token is not valid");
         return true;
       }
-      const session: Session = { id: `pro-xapi-session_${randomUUID()}`, token: token.trim(), user, permission: null };
+      const session: Session = { id: `pro-xapi-session_${randomUUID()}`, token: token.trim(), user, permission: has("ers-permission-preselected") ? (user.permissions[0] ?? null) : null };
       sessions.set(session.id, session);
       if (sessions.size > opts.maxSessions) sessions.delete(sessions.keys().next().value!);
-      replyJson(res, opts.faults.has("ers-create-200") ? 200 : 201, view(session));
+      send(res, has("ers-create-200") ? 200 : 201, session);
       return true;
     }
     const key = req.headers["http_x_session_key"];
     const session = typeof key === "string" ? sessions.get(key) : undefined;
-    if (m && m[1]) {
+    if (m) {
       if (!session || session.id !== m[1]) {
         forbidden(res, "HTTP_X_SESSION_KEY does not name a live session for this path");
         return true;
       }
       if (req.method === "PUT") {
-        let wanted: Partial<ErsPermission> | undefined;
-        try {
-          wanted = (JSON.parse(body) as { permission?: Partial<ErsPermission> }).permission;
-        } catch {
-          replyJson(res, 400, ersOutcome("structure", "INVALID_VALUE", "Invalid value", "The request body is not valid JSON"));
+        const input = parse(body);
+        if (!input.ok) {
+          notJson(res);
           return true;
         }
-        const held = session.user.permissions.find((p) => p.businessFunction === wanted?.businessFunction && p.orgIdentifier === wanted?.orgIdentifier);
+        const wanted = (input.value as { permission?: Partial<ErsPermission> } | null)?.permission;
+        if (!wanted || typeof wanted !== "object") {
+          invalid(res, "MISSING_VALUE", "Missing value", "permission is required to select a role");
+          return true;
+        }
+        const held = session.user.permissions.find((p) => p.businessFunction === wanted.businessFunction && p.orgIdentifier === wanted.orgIdentifier);
         if (!held) {
           forbidden(res, "The user does not hold that permission");
           return true;
         }
-        session.permission = held;
-        replyJson(res, 200, view(session));
+        if (!has("ers-select-role-ignored")) session.permission = held;
+        send(res, has("ers-select-role-201") ? 201 : 200, session);
         return true;
       }
       if (req.method === "DELETE") {
-        sessions.delete(session.id);
-        reply(res, 204, undefined);
+        if (!has("ers-delete-keeps-session")) sessions.delete(session.id);
+        if (has("ers-delete-200")) send(res, 200, session);
+        else reply(res, 204, undefined);
         return true;
       }
       reply(res, 405, undefined, { Allow: "PUT, DELETE" });
       return true;
     }
     // A004: reference data needs a session with a role selected.
+    if (req.method !== "GET") {
+      reply(res, 405, undefined, { Allow: "GET" });
+      return true;
+    }
     if (!session || !session.permission) {
-      forbidden(res, "The session has no role selected");
+      forbidden(res, session ? "The session has no role selected" : "HTTP_X_SESSION_KEY does not name a live session");
       return true;
     }
     if (vs![1] !== "SPECIALTY") {
-      replyJson(res, 404, ersOutcome("not-found", "REFERENCE_NOT_FOUND", "Reference not found"));
+      replyJson(res, 404, ersOutcome("not-found", "REFERENCE_NOT_FOUND", "Reference not found", `No value set ${vs![1]}`));
       return true;
     }
     replyJson(res, 200, {

@@ -2,12 +2,13 @@
 // The order of checks follows the reference implementation (SOURCE-NOTES §1.8); responses are negotiated JSON or XML.
 import { randomInt, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { CANONICAL_MIME, FHIR_MEDIA_TYPES, bareMediaType, negotiateFormat, type FhirFormat } from "../../src/fhir/media-types.ts";
+import { CANONICAL_MIME, type FhirFormat } from "../../src/fhir/media-types.ts";
 import { fhirJsonToXml, fhirXmlToJson } from "../../src/fhir/xml-codec.ts";
 import type { Directory } from "../directory.ts";
 import { exactHeader, readBody, reply } from "../http.ts";
 import { checkHeaders } from "./check-headers.ts";
 import { checkPointer, PATIENT_BASE } from "./check-pointer.ts";
+import { bodyFormat, negotiate } from "./negotiate.ts";
 import { errorOutcome, outcomeId, spineError, spineOutcome, SPINE_OUTCOME_PROFILE, unsupportedMediaType, type SpineError } from "./outcome.ts";
 
 export interface NrlsOptions {
@@ -27,14 +28,18 @@ export function nrlsHandler(opts: NrlsOptions) {
     reply(res, status, format === "json" ? JSON.stringify(body) : fhirJsonToXml(body), { "Content-Type": `${CANONICAL_MIME[format]};charset=UTF-8`, ...headers });
   const fail = (res: ServerResponse, format: FhirFormat, e: SpineError) => {
     const { status, body } = errorOutcome(e);
+    if (has("nrls-errors-no-profile")) delete body.meta;
     send(res, format, status, body);
   };
 
   /** `path` is what follows the NRLS base URL; `baseUrl` is the public base, for Location. */
   return async (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, baseUrl: string): Promise<boolean> => {
-    if (path !== "/DocumentReference") return false;
+    // The 2.x read path exists only with the fault that makes Location point at it.
+    const pathId = has("nrls-location-path-id") ? /^\/DocumentReference\/([^/]+)$/.exec(path)?.[1] : undefined;
+    if (path !== "/DocumentReference" && !pathId) return false;
+    if (pathId && req.method === "GET") query.set("_id", decodeURIComponent(pathId));
     const body = await readBody(req);
-    const negotiated = negotiateFormat(query.get("_format") ?? undefined, exactHeader(req, "Accept") ?? req.headers.accept);
+    const negotiated = negotiate(query.get("_format") ?? undefined, exactHeader(req, "Accept") ?? req.headers.accept, opts.faults);
     if ("unsupported" in negotiated) {
       send(res, "xml", 415, unsupportedMediaType());
       return true;
@@ -49,7 +54,8 @@ export function nrlsHandler(opts: NrlsOptions) {
       fail(res, format, headerProblem);
       return true;
     }
-    const fromAsid = exactHeader(req, "fromASID")!;
+    // Without the fromASID check (a fault), a request with no fromASID is taken as from the custodian's own system.
+    const fromAsid = exactHeader(req, "fromASID") ?? "";
     if (req.method === "POST") create(res, format, body, req.headers["content-type"], fromAsid, baseUrl);
     else if (req.method === "GET") read(res, format, query);
     else if (req.method === "DELETE") remove(res, format, query, fromAsid);
@@ -58,52 +64,70 @@ export function nrlsHandler(opts: NrlsOptions) {
   };
 
   function create(res: ServerResponse, format: FhirFormat, text: string, contentType: string | undefined, fromAsid: string, baseUrl: string): void {
-    const bodyFormat = contentType ? FHIR_MEDIA_TYPES[bareMediaType(contentType)] : undefined;
-    if (!bodyFormat) {
+    const sentAs = bodyFormat(contentType, opts.faults);
+    if (!sentAs) {
       send(res, format, 415, unsupportedMediaType());
       return;
     }
     let pointer: Json;
     try {
-      const parsed = bodyFormat === "json" ? (JSON.parse(text) as unknown) : fhirXmlToJson(text);
+      if (sentAs === "xml" && has("nrls-no-xml-body")) throw new Error("XML bodies refused");
+      const parsed = sentAs === "json" ? (JSON.parse(text) as unknown) : fhirXmlToJson(text);
       if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
       pointer = parsed as Json;
     } catch {
-      fail(res, format, spineError("INVALID_REQUEST_MESSAGE", "Invalid Request Message", "value"));
+      fail(res, format, has("nrls-malformed-invalid-resource")
+        ? spineError("INVALID_RESOURCE", "Resource is invalid")
+        : spineError("INVALID_REQUEST_MESSAGE", "Invalid Request Message", "value"));
       return;
     }
-    const facts = checkPointer(pointer);
+    const facts = checkPointer(pointer, opts.faults);
     if ("code" in facts) {
       fail(res, format, facts);
       return;
     }
     const mi = pointer.masterIdentifier as { system: string; value: string } | undefined;
-    if (mi && [...pointers.values()].some((p) => samePatient(p, facts.nhsNumber) && sameIdentifier(p.masterIdentifier, mi))) {
+    if (mi && !has("nrls-duplicate-accepted") && [...pointers.values()].some((p) => samePatient(p, facts.nhsNumber) && sameIdentifier(p.masterIdentifier, mi))) {
       fail(res, format, spineError("DUPLICATE_REJECTED", `Duplicate masterIdentifier value: ${mi.value} system: ${mi.system}`));
       return;
     }
-    if (opts.directory.nrls.asids[fromAsid]?.ods !== facts.custodianOds) {
-      fail(res, format, spineError("INVALID_RESOURCE", "The Custodian ODS code is not affiliated with the sender ASID."));
-      return;
+    // Business checks after the profile (steps 7 and 8): affiliation first, so an unknown custodian usually surfaces as
+    // not affiliated; then both organisations must be known.
+    let business: SpineError | undefined;
+    const unchecked = has("nrls-unaffiliated-accepted") || (has("nrls-no-fromasid-check") && !fromAsid);
+    if (opts.directory.nrls.asids[fromAsid]?.ods !== facts.custodianOds && !unchecked) {
+      business = spineError("INVALID_RESOURCE", "The Custodian ODS code is not affiliated with the sender ASID.");
     }
     for (const ods of [facts.custodianOds, facts.authorOds]) {
-      if (!(ods in opts.directory.nrls.organisations)) {
-        fail(res, format, spineError("ORGANISATION_NOT_FOUND", `The ODS code in the custodian and/or author element is not resolvable – ${ods}.`));
-        return;
+      if (!business && !(ods in opts.directory.nrls.organisations) && !has("nrls-unknown-org-accepted")) {
+        business = spineError("ORGANISATION_NOT_FOUND", `The ODS code in the custodian and/or author element is not resolvable – ${ods}.`);
       }
     }
+    if (business && !has("nrls-stores-on-error")) {
+      fail(res, format, business);
+      return;
+    }
     // The server assigns the id and version and stamps indexed, whatever the client sent (SOURCE-NOTES §1.5).
-    const id = `${randomUUID()}-${String(randomInt(1e9)).padStart(10, "0")}${String(randomInt(1e9)).padStart(10, "0")}`;
+    const clientId = typeof pointer.id === "string" && pointer.id ? pointer.id : undefined;
+    const id = has("nrls-client-id-kept") && clientId ? clientId : `${randomUUID()}-${String(randomInt(1e9)).padStart(10, "0")}${String(randomInt(1e9)).padStart(10, "0")}`;
+    const clientVersion = (pointer.meta as Json | undefined)?.versionId;
+    const versionId = has("nrls-version-2") ? "2" : has("nrls-client-version-kept") && typeof clientVersion === "string" ? clientVersion : "1";
     const stored: Json = {
       ...pointer,
       id,
-      meta: { ...(pointer.meta as Json | undefined), versionId: "1", lastUpdated: new Date().toISOString() },
+      meta: { ...(pointer.meta as Json | undefined), versionId, lastUpdated: new Date().toISOString() },
       indexed: new Date().toISOString(),
     };
+    if (has("nrls-stores-less")) delete stored.author;
     pointers.set(id, stored);
     if (pointers.size > opts.maxPointers) pointers.delete(pointers.keys().next().value!);
+    if (business) {
+      fail(res, format, business);
+      return;
+    }
 
-    const location = has("nrls-location-path-id") ? `${baseUrl}/DocumentReference/${id}` : `${baseUrl}/DocumentReference?_id=${id}`;
+    const shownId = has("nrls-location-unresolvable") ? randomUUID() : id;
+    const location = has("nrls-location-path-id") ? `${baseUrl}/DocumentReference/${shownId}` : `${baseUrl}/DocumentReference?_id=${shownId}`;
     const outcome = spineOutcome(
       has("nrls-wrong-created-code") ? "warning" : "information",
       "informational",

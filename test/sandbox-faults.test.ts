@@ -1,0 +1,173 @@
+// Each sandbox fault changes the behaviour it names: the same probe against a clean sandbox and against one with the
+// fault on gives the documented value and then the broken one. And every MUST rule of RULES.md has a fault.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { FAULTS } from "../sandbox/faults.ts";
+import { startSandbox, type RunningSandbox } from "../sandbox/server.ts";
+import { fhirJsonToXml } from "../src/fhir/xml-codec.ts";
+import { spineJwt } from "../src/plan/spine-jwt.ts";
+import { PROJECT_ROOT } from "../src/project-root.ts";
+import type { JwtSpec } from "../src/suite/types.ts";
+import { call, type Reply } from "./helpers/sandbox-client.ts";
+
+const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
+const POINTER = JSON.parse(readFileSync(join(PROJECT_ROOT, "fixtures", "nrls", "pointer.json"), "utf8")) as Record<string, unknown>;
+const ORG = "https://directory.spineservices.nhs.uk/STU3/Organization/";
+
+// ---- e-RS probes ----
+const ersCreate = (sb: RunningSandbox, body: unknown = { token: TOKEN }) =>
+  call(`${sb.ersBaseUrl}/v1/ProfessionalSession`, { method: "POST", headers: { XAPI_ASID: "200000000220", "Content-Type": "application/json" }, body: JSON.stringify(body) });
+const session = async (sb: RunningSandbox) => (await ersCreate(sb)).json();
+const keyed = (s: Record<string, unknown>) => ({ XAPI_ASID: "200000000220", HTTP_X_SESSION_KEY: String(s.id), "Content-Type": "application/json" });
+const selectRole = (sb: RunningSandbox, s: Record<string, unknown>) =>
+  call(`${sb.ersBaseUrl}/v1/ProfessionalSession/${String(s.id)}`, { method: "PUT", headers: keyed(s), body: JSON.stringify({ ...s, permission: { businessFunction: "SERVICE_PROVIDER_CLINICIAN", orgIdentifier: "R01" } }) });
+const user = async (sb: RunningSandbox) => ((await session(sb)).user ?? {}) as Record<string, unknown>;
+
+// ---- NRLS probes ----
+interface CreateOptions {
+  edit?: (p: Record<string, unknown>) => void;
+  headers?: Record<string, string | undefined>;
+  jwt?: Partial<JwtSpec>;
+  query?: string;
+  xml?: boolean;
+  raw?: string;
+}
+function nrlsCreate(sb: RunningSandbox, o: CreateOptions = {}): Promise<Reply> {
+  const pointer = structuredClone(POINTER);
+  o.edit?.(pointer);
+  const headers: Record<string, string | undefined> = {
+    Authorization: `Bearer ${spineJwt({ scope: "write", ...o.jwt }, { fromAsid: "200000000118", ods: "RR8", audience: sb.nrlsBaseUrl })}`,
+    fromASID: "200000000118",
+    toASID: "999999999999",
+    Accept: "application/fhir+json",
+    "Content-Type": o.xml ? "application/fhir+xml" : "application/fhir+json",
+    ...o.headers,
+  };
+  const clean = Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  const body = o.raw ?? (o.xml ? fhirJsonToXml(pointer) : JSON.stringify(pointer));
+  return call(`${sb.nrlsBaseUrl}/DocumentReference${o.query ?? ""}`, { method: "POST", headers: clean, body });
+}
+const readHeaders = (sb: RunningSandbox) => ({
+  Authorization: `Bearer ${spineJwt({ scope: "read" }, { fromAsid: "200000000118", ods: "RR8", audience: sb.nrlsBaseUrl })}`,
+  fromASID: "200000000118", toASID: "999999999999", Accept: "application/fhir+json",
+});
+async function readBack(sb: RunningSandbox, o: CreateOptions = {}): Promise<Record<string, unknown> | undefined> {
+  const created = await nrlsCreate(sb, o);
+  const r = await call(String(created.headers.location), { headers: readHeaders(sb) });
+  return r.status === 200 ? ((r.json().entry as { resource: Record<string, unknown> }[])[0]?.resource) : undefined;
+}
+const issue = (r: Reply) => ((r.json().issue as Record<string, unknown>[] | undefined) ?? [])[0] ?? {};
+const coding = (r: Reply) => ((issue(r).details as { coding?: { code?: string }[] } | undefined)?.coding ?? [])[0]?.code;
+const contentType = (r: Reply) => String(r.headers["content-type"]).split(";")[0];
+
+type Probe = (sb: RunningSandbox) => Promise<unknown>;
+const status = (o: CreateOptions = {}): Probe => async (sb) => (await nrlsCreate(sb, o)).status;
+
+/** fault → [probe, value without the fault, value with it]. */
+const PROBES: Record<string, [Probe, unknown, unknown]> = {
+  "ers-create-200": [async (sb) => (await ersCreate(sb)).status, 201, 200],
+  "ers-no-user": [async (sb) => "user" in (await session(sb)), true, false],
+  "ers-empty-id": [async (sb) => String((await session(sb)).id).length > 0, true, false],
+  "ers-no-permissions": [async (sb) => ((await user(sb)).permissions as unknown[]).length, 5, 0],
+  "ers-bad-business-function": [async (sb) => ((await user(sb)).permissions as { businessFunction: string }[])[0]!.businessFunction, "REFERRING_CLINICIAN", "DOCTOR"],
+  "ers-no-last-name": [async (sb) => "lastName" in (await user(sb)), true, false],
+  "ers-permission-preselected": [async (sb) => (await session(sb)).permission === null, true, false],
+  "ers-text-plain": [async (sb) => contentType(await ersCreate(sb)), "application/json", "text/plain"],
+  "ers-validation-400": [async (sb) => (await ersCreate(sb, { token: "" })).status, 422, 400],
+  "ers-outcome-text": [async (sb) => "text" in ((issue(await ersCreate(sb, {})).details ?? {}) as object), false, true],
+  "ers-any-token": [async (sb) => (await ersCreate(sb, { token: "someone-elses-token" })).status, 403, 201],
+  "ers-select-role-201": [async (sb) => (await selectRole(sb, await session(sb))).status, 200, 201],
+  "ers-select-role-ignored": [async (sb) => (await selectRole(sb, await session(sb))).json().permission === null, false, true],
+  "ers-delete-200": [async (sb) => {
+    const s = await session(sb);
+    return (await call(`${sb.ersBaseUrl}/v1/ProfessionalSession/${String(s.id)}`, { method: "DELETE", headers: keyed(s) })).status;
+  }, 204, 200],
+  "ers-delete-keeps-session": [async (sb) => {
+    const s = await session(sb);
+    await call(`${sb.ersBaseUrl}/v1/ProfessionalSession/${String(s.id)}`, { method: "DELETE", headers: keyed(s) });
+    return (await selectRole(sb, s)).status;
+  }, 403, 200],
+
+  "nrls-create-200": [status(), 201, 200],
+  "nrls-bundle-body": [async (sb) => (await nrlsCreate(sb)).json().resourceType, "OperationOutcome", "Bundle"],
+  "nrls-wrong-created-code": [async (sb) => issue(await nrlsCreate(sb)).severity, "information", "warning"],
+  "nrls-no-message-id": [async (sb) => /^[0-9a-f-]{36}$/.test(String((issue(await nrlsCreate(sb)).details as { text?: string }).text)), true, false],
+  "nrls-wrong-diagnostics": [async (sb) => issue(await nrlsCreate(sb)).diagnostics, "Successfully created resource DocumentReference", "Created"],
+  "nrls-no-location": [async (sb) => "location" in (await nrlsCreate(sb)).headers, true, false],
+  "nrls-location-path-id": [async (sb) => {
+    const loc = String((await nrlsCreate(sb)).headers.location);
+    const read = await call(loc, { headers: readHeaders(sb) });
+    return `${loc.includes("?_id=") ? "query" : "path"}:${read.status}`;
+  }, "query:200", "path:200"],
+  "nrls-location-unresolvable": [async (sb) => (await readBack(sb)) !== undefined, true, false],
+  "nrls-client-id-kept": [async (sb) => String((await nrlsCreate(sb, { edit: (p) => (p.id = "client-chosen-id") })).headers.location).endsWith("client-chosen-id"), false, true],
+  "nrls-version-2": [async (sb) => ((await readBack(sb))!.meta as { versionId: string }).versionId, "1", "2"],
+  "nrls-client-version-kept": [async (sb) => ((await readBack(sb, { edit: (p) => (p.meta = { versionId: "7" }) }))!.meta as { versionId: string }).versionId, "1", "7"],
+  "nrls-stores-less": [async (sb) => "author" in (await readBack(sb))!, true, false],
+  "nrls-duplicate-accepted": [async (sb) => {
+    const edit = (p: Record<string, unknown>) => (p.masterIdentifier = { system: "urn:ietf:rfc:3986", value: "urn:oid:1.2.3.4" });
+    await nrlsCreate(sb, { edit });
+    return (await nrlsCreate(sb, { edit })).status;
+  }, 400, 201],
+  "nrls-always-xml": [async (sb) => contentType(await nrlsCreate(sb)), "application/fhir+json", "application/fhir+xml"],
+  "nrls-always-json": [async (sb) => contentType(await nrlsCreate(sb, { headers: { Accept: "application/fhir+xml" } })), "application/fhir+xml", "application/fhir+json"],
+  "nrls-default-json": [async (sb) => contentType(await nrlsCreate(sb, { headers: { Accept: undefined } })), "application/fhir+xml", "application/fhir+json"],
+  "nrls-accept-over-format": [async (sb) => contentType(await nrlsCreate(sb, { headers: { Accept: "application/fhir+xml" }, query: "?_format=application%2Ffhir%2Bjson" })), "application/fhir+json", "application/fhir+xml"],
+  "nrls-no-dstu2": [status({ headers: { Accept: "application/json+fhir" } }), 201, 415],
+  "nrls-no-generic": [status({ headers: { Accept: "application/json" } }), 201, 415],
+  "nrls-format-unchecked": [status({ query: "?_format=text%2Fplain" }), 415, 201],
+  "nrls-no-xml-body": [status({ xml: true }), 201, 400],
+  "nrls-no-fromasid-check": [status({ headers: { fromASID: undefined } }), 400, 201],
+  "nrls-no-toasid-check": [status({ headers: { toASID: undefined } }), 400, 201],
+  "nrls-no-jwt-check": [status({ headers: { Authorization: undefined } }), 400, 201],
+  "nrls-jwt-any-signature": [status({ jwt: { signature: "c2lnbmVk" } }), 400, 201],
+  "nrls-jwt-claims-optional": [status({ jwt: { remove: ["iss"] } }), 400, 201],
+  "nrls-jwt-values-unchecked": [status({ jwt: { set: { reason_for_request: "secondaryuses" } } }), 400, 201],
+  "nrls-jwt-org-unchecked": [status({ jwt: { set: { requesting_organization: "https://fhir.nhs.uk/Id/ods-organization-code|AMS01" } } }), 400, 201],
+  "nrls-malformed-invalid-resource": [async (sb) => coding(await nrlsCreate(sb, { raw: '{"resourceType": "DocumentRef' })), "INVALID_REQUEST_MESSAGE", "INVALID_RESOURCE"],
+  "nrls-type-optional": [status({ edit: (p) => delete p.type }), 400, 201],
+  "nrls-content-unchecked": [status({ edit: (p) => delete p.content }), 400, 201],
+  "nrls-any-type-code": [status({ edit: (p) => ((p.type as { coding: { code: string }[] }).coding[0]!.code = "718347000") }), 400, 201],
+  "nrls-any-status": [status({ edit: (p) => (p.status = "superseded") }), 400, 201],
+  "nrls-unaffiliated-accepted": [status({ edit: (p) => (p.custodian = { reference: `${ORG}AMS01` }) }), 400, 201],
+  "nrls-unknown-org-accepted": [status({ edit: (p) => (p.author = [{ reference: `${ORG}ZZZ99` }]) }), 400, 201],
+  "nrls-nhs-number-unchecked": [status({ edit: (p) => (p.subject = { reference: "https://demographics.spineservices.nhs.uk/STU3/Patient/9876543211" }) }), 400, 201],
+  "nrls-nhs-number-code-value": [async (sb) => issue(await nrlsCreate(sb, { edit: (p) => (p.subject = { reference: "https://demographics.spineservices.nhs.uk/STU3/Patient/987654321" }) })).code, "invalid", "value"],
+  "nrls-org-url-unchecked": [status({ edit: (p) => (p.author = [{ reference: "https://ods.example.org/Organization/RGD" }]) }), 400, 201],
+  "nrls-patient-url-invalid-resource": [async (sb) => coding(await nrlsCreate(sb, { edit: (p) => (p.subject = { reference: "https://patients.example.org/Patient/9876543210" }) })), "INVALID_PARAMETER", "INVALID_RESOURCE"],
+  "nrls-errors-no-profile": [async (sb) => "meta" in (await nrlsCreate(sb, { edit: (p) => delete p.type })).json(), true, false],
+  "nrls-stores-on-error": [async (sb) => {
+    const r = await nrlsCreate(sb, { edit: (p) => ((p.custodian = { reference: `${ORG}AMS01` }), (p.subject = { reference: "https://demographics.spineservices.nhs.uk/STU3/Patient/9464250321" })) });
+    const found = await call(`${sb.nrlsBaseUrl}/DocumentReference?subject=${encodeURIComponent("https://demographics.spineservices.nhs.uk/STU3/Patient/9464250321")}`, { headers: readHeaders(sb) });
+    return `${r.status}:${String(found.json().total)}`;
+  }, "400:0", "400:1"],
+};
+
+describe("sandbox faults", () => {
+  it("has a probe for every fault", () => {
+    expect(Object.keys(PROBES).sort()).toEqual(FAULTS.map((f) => f.name).sort());
+  });
+
+  for (const fault of FAULTS) {
+    const [probe, before, after] = PROBES[fault.name] ?? [async () => undefined, "a probe", "missing"];
+    it(`${fault.name}: ${fault.description}`, async () => {
+      const clean = await startSandbox({ faults: "" });
+      const broken = await startSandbox({ faults: fault.name });
+      try {
+        expect(await probe(clean), "without the fault").toEqual(before);
+        expect(await probe(broken), "with the fault").toEqual(after);
+      } finally {
+        await Promise.all([clean.close(), broken.close()]);
+      }
+    });
+  }
+
+  const RULES = join(PROJECT_ROOT, "..", "shared", "spec", "RULES.md");
+  it.skipIf(!existsSync(RULES))("breaks every MUST rule of RULES.md with at least one fault", () => {
+    const must = [...readFileSync(RULES, "utf8").matchAll(/^\| ((?:ERS|NRLS)-[A-Z0-9]+-\d+) \| MUST \|/gm)].map((m) => m[1]!);
+    expect(must.length).toBeGreaterThan(40);
+    const broken = new Set(FAULTS.flatMap((f) => f.breaks));
+    expect(must.filter((id) => !broken.has(id))).toEqual([]);
+  });
+});
