@@ -33,8 +33,11 @@ export interface SandboxOptions {
   /** Delay before every response (default: SANDBOX_LATENCY_MS). */
   latencyMs?: number;
   directory?: Directory;
+  /** Stores are capped so memory stays bounded on a long run (default SANDBOX_MAX_POINTERS / _SESSIONS or 10,000). */
   maxPointers?: number;
   maxSessions?: number;
+  /** How long a client may take to send its headers before the connection is dropped (default 10 s). */
+  headersTimeoutMs?: number;
 }
 
 export interface RunningSandbox {
@@ -52,8 +55,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const directory = options.directory ?? loadDirectory();
   const useTls = options.tls ?? true;
   const host = options.host ?? "127.0.0.1";
-  const ers = ersHandler({ directory, faults, maxSessions: options.maxSessions ?? 10_000 });
-  const nrls = nrlsHandler({ directory, faults, maxPointers: options.maxPointers ?? 10_000 });
+  const cap = (given: number | undefined, env: string | undefined, name: string) => {
+    const n = given ?? Number(env ?? 10_000);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1, got "${env}"`);
+    return n;
+  };
+  const ers = ersHandler({ directory, faults, maxSessions: cap(options.maxSessions, process.env.SANDBOX_MAX_SESSIONS, "SANDBOX_MAX_SESSIONS") });
+  const nrls = nrlsHandler({ directory, faults, maxPointers: cap(options.maxPointers, process.env.SANDBOX_MAX_POINTERS, "SANDBOX_MAX_POINTERS") });
   let origin = "";
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -77,18 +85,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     });
   };
 
+  const headersTimeout = options.headersTimeoutMs ?? 10_000;
+  // Node only looks for expired connections this often; keep it well under the timeouts it enforces.
+  const timing = { connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(headersTimeout / 4))), headersTimeout, requestTimeout: Math.max(headersTimeout, 30_000) };
   const server: Server = useTls
     ? createHttpsServer({
+        ...timing,
         key: readFileSync(join(TLS_DIR, "server.key")),
         cert: readFileSync(join(TLS_DIR, "server.crt")),
         ca: readFileSync(join(TLS_DIR, "ca.crt")),
         requestCert: true,
         rejectUnauthorized: false,
       }, listener)
-    : createHttpServer(listener);
+    : createHttpServer(timing, listener);
   // Slow or abandoned connections are dropped rather than held.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
 
   await new Promise<void>((resolve, reject) => {

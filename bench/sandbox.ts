@@ -1,0 +1,70 @@
+// Valid NRLS creates over keep-alive HTTPS with mutual TLS, 32 concurrent clients, a fixed count: against the
+// sandbox and against a bare node:https server on the same TLS setup that answers a fixed 201. Each server runs in
+// its own process; this one only drives load. Prints creates/s, p50/p99 latency, the server's peak memory, the ratio.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
+import { Agent, request } from "undici";
+import { SANDBOX_CLIENT_TLS } from "../sandbox/server.ts";
+import { spineJwt } from "../src/plan/spine-jwt.ts";
+import { PROJECT_ROOT } from "../src/project-root.ts";
+
+const COUNT = Number(process.env.BENCH_COUNT ?? 5000);
+const CLIENTS = 32;
+const tsx = pathToFileURL(join(PROJECT_ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
+const pointer = readFileSync(join(PROJECT_ROOT, "fixtures", "nrls", "pointer.json"), "utf8");
+
+async function serve(kind: string): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["--import", tsx, join(PROJECT_ROOT, "bench", "serve.ts"), kind], { stdio: ["ignore", "pipe", "inherit"] });
+  const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once("line", resolve));
+  return { port: (JSON.parse(line) as { port: number }).port, child };
+}
+
+function peakRssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function drive(kind: string) {
+  const { port, child } = await serve(kind);
+  const base = `https://127.0.0.1:${port}/nrls`;
+  const agent = new Agent({
+    connect: { ca: readFileSync(SANDBOX_CLIENT_TLS.ca), cert: readFileSync(SANDBOX_CLIENT_TLS.cert), key: readFileSync(SANDBOX_CLIENT_TLS.key) },
+    connections: CLIENTS, keepAliveTimeout: 30_000,
+  });
+  const headers = {
+    Authorization: `Bearer ${spineJwt({ scope: "write" }, { fromAsid: "200000000118", ods: "RR8", audience: base })}`,
+    fromASID: "200000000118", toASID: "999999999999", "Content-Type": "application/fhir+json", Accept: "application/fhir+json",
+  };
+  const one = async () => {
+    const t = performance.now();
+    const res = await request(`${base}/DocumentReference`, { method: "POST", headers, body: pointer, dispatcher: agent });
+    await res.body.dump();
+    if (res.statusCode !== 201) throw new Error(`${kind}: status ${res.statusCode}`);
+    return performance.now() - t;
+  };
+  for (let i = 0; i < 200; i++) await one(); // warm-up: TLS sessions, JIT
+  const latencies: number[] = [];
+  let left = COUNT;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CLIENTS }, async () => {
+    while (left-- > 0) latencies.push(await one());
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  const sorted = latencies.sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  const peak = peakRssMiB(child.pid!);
+  await agent.close();
+  child.kill();
+  return { kind, rate: COUNT / seconds, p50: q(0.5), p99: q(0.99), peak };
+}
+
+const sandbox = await drive("sandbox");
+const bare = await drive("bare");
+console.log(`NRLS creates over keep-alive HTTPS + mutual TLS, ${CLIENTS} concurrent clients, ${COUNT} requests per server:`);
+for (const r of [sandbox, bare]) {
+  console.log(`  ${r.kind.padEnd(8)} ${r.rate.toFixed(0).padStart(6)} creates/s   p50 ${r.p50.toFixed(1)} ms   p99 ${r.p99.toFixed(1)} ms   server peak RSS ${r.peak.toFixed(0)} MiB`);
+}
+console.log(`  ratio    sandbox/bare = ${(sandbox.rate / bare.rate).toFixed(2)} (target ≥ 0.50)`);
