@@ -5,14 +5,10 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FAULTS } from "../sandbox/faults.ts";
 import { startSandbox, type RunningSandbox } from "../sandbox/server.ts";
-import { fhirJsonToXml } from "../src/fhir/xml-codec.ts";
-import { spineJwt } from "../src/plan/spine-jwt.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
-import type { JwtSpec } from "../src/suite/types.ts";
-import { call, type Reply } from "./helpers/sandbox-client.ts";
+import { call, nrlsCreate, readBack, readHeaders, type CreateOptions, type Reply } from "./helpers/sandbox-client.ts";
 
 const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
-const POINTER = JSON.parse(readFileSync(join(PROJECT_ROOT, "fixtures", "nrls", "pointer.json"), "utf8")) as Record<string, unknown>;
 const ORG = "https://directory.spineservices.nhs.uk/STU3/Organization/";
 
 // ---- e-RS probes ----
@@ -24,39 +20,6 @@ const selectRole = (sb: RunningSandbox, s: Record<string, unknown>) =>
   call(`${sb.ersBaseUrl}/v1/ProfessionalSession/${String(s.id)}`, { method: "PUT", headers: keyed(s), body: JSON.stringify({ ...s, permission: { businessFunction: "SERVICE_PROVIDER_CLINICIAN", orgIdentifier: "R01" } }) });
 const user = async (sb: RunningSandbox) => ((await session(sb)).user ?? {}) as Record<string, unknown>;
 
-// ---- NRLS probes ----
-interface CreateOptions {
-  edit?: (p: Record<string, unknown>) => void;
-  headers?: Record<string, string | undefined>;
-  jwt?: Partial<JwtSpec>;
-  query?: string;
-  xml?: boolean;
-  raw?: string;
-}
-function nrlsCreate(sb: RunningSandbox, o: CreateOptions = {}): Promise<Reply> {
-  const pointer = structuredClone(POINTER);
-  o.edit?.(pointer);
-  const headers: Record<string, string | undefined> = {
-    Authorization: `Bearer ${spineJwt({ scope: "write", ...o.jwt }, { fromAsid: "200000000118", ods: "RR8", audience: sb.nrlsBaseUrl })}`,
-    fromASID: "200000000118",
-    toASID: "999999999999",
-    Accept: "application/fhir+json",
-    "Content-Type": o.xml ? "application/fhir+xml" : "application/fhir+json",
-    ...o.headers,
-  };
-  const clean = Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)) as Record<string, string>;
-  const body = o.raw ?? (o.xml ? fhirJsonToXml(pointer) : JSON.stringify(pointer));
-  return call(`${sb.nrlsBaseUrl}/DocumentReference${o.query ?? ""}`, { method: "POST", headers: clean, body });
-}
-const readHeaders = (sb: RunningSandbox) => ({
-  Authorization: `Bearer ${spineJwt({ scope: "read" }, { fromAsid: "200000000118", ods: "RR8", audience: sb.nrlsBaseUrl })}`,
-  fromASID: "200000000118", toASID: "999999999999", Accept: "application/fhir+json",
-});
-async function readBack(sb: RunningSandbox, o: CreateOptions = {}): Promise<Record<string, unknown> | undefined> {
-  const created = await nrlsCreate(sb, o);
-  const r = await call(String(created.headers.location), { headers: readHeaders(sb) });
-  return r.status === 200 ? ((r.json().entry as { resource: Record<string, unknown> }[])[0]?.resource) : undefined;
-}
 const issue = (r: Reply) => ((r.json().issue as Record<string, unknown>[] | undefined) ?? [])[0] ?? {};
 const coding = (r: Reply) => ((issue(r).details as { coding?: { code?: string }[] } | undefined)?.coding ?? [])[0]?.code;
 const contentType = (r: Reply) => String(r.headers["content-type"]).split(";")[0];

@@ -1,7 +1,11 @@
 // A client for the running sandbox over real mutual TLS, for tests that talk to it directly.
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Agent, request } from "undici";
-import { SANDBOX_CLIENT_TLS } from "../../sandbox/server.ts";
+import { SANDBOX_CLIENT_TLS, type RunningSandbox } from "../../sandbox/server.ts";
+import { fhirJsonToXml } from "../../src/fhir/xml-codec.ts";
+import { PROJECT_ROOT } from "../../src/project-root.ts";
+import type { JwtSpec } from "../../src/suite/types.ts";
 import { spineJwt } from "../../src/plan/spine-jwt.ts";
 
 export const withCert = new Agent({
@@ -29,4 +33,40 @@ export function nrlsHeaders(base: string, scope: "read" | "write", extra: Record
     toASID: "999999999999",
     ...extra,
   };
+}
+
+export const POINTER = JSON.parse(readFileSync(join(PROJECT_ROOT, "fixtures", "nrls", "pointer.json"), "utf8")) as Record<string, unknown>;
+
+/** A pointer create as a provider sends it (JSON, write JWT, the sandbox's ASIDs), with edits for bad requests. */
+export interface CreateOptions {
+  edit?: (p: Record<string, unknown>) => void;
+  headers?: Record<string, string | undefined>;
+  jwt?: Partial<JwtSpec>;
+  query?: string;
+  xml?: boolean;
+  raw?: string;
+}
+export function nrlsCreate(sb: RunningSandbox, o: CreateOptions = {}): Promise<Reply> {
+  const pointer = structuredClone(POINTER);
+  o.edit?.(pointer);
+  const headers: Record<string, string | undefined> = {
+    Authorization: `Bearer ${spineJwt({ scope: "write", ...o.jwt }, { fromAsid: "200000000118", ods: "RR8", audience: sb.nrlsBaseUrl })}`,
+    fromASID: "200000000118",
+    toASID: "999999999999",
+    Accept: "application/fhir+json",
+    "Content-Type": o.xml ? "application/fhir+xml" : "application/fhir+json",
+    ...o.headers,
+  };
+  const clean = Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  const body = o.raw ?? (o.xml ? fhirJsonToXml(pointer) : JSON.stringify(pointer));
+  return call(`${sb.nrlsBaseUrl}/DocumentReference${o.query ?? ""}`, { method: "POST", headers: clean, body });
+}
+export const readHeaders = (sb: RunningSandbox) => ({
+  Authorization: `Bearer ${spineJwt({ scope: "read" }, { fromAsid: "200000000118", ods: "RR8", audience: sb.nrlsBaseUrl })}`,
+  fromASID: "200000000118", toASID: "999999999999", Accept: "application/fhir+json",
+});
+export async function readBack(sb: RunningSandbox, o: CreateOptions = {}): Promise<Record<string, unknown> | undefined> {
+  const created = await nrlsCreate(sb, o);
+  const r = await call(String(created.headers.location), { headers: readHeaders(sb) });
+  return r.status === 200 ? ((r.json().entry as { resource: Record<string, unknown> }[])[0]?.resource) : undefined;
 }
