@@ -36,6 +36,8 @@ export interface SandboxOptions {
   /** Stores are capped so memory stays bounded on a long run (default SANDBOX_MAX_POINTERS / _SESSIONS or 10,000). */
   maxPointers?: number;
   maxSessions?: number;
+  /** Serve no A004 reference data, like a target without that optional endpoint (default: SANDBOX_WITHOUT_A004=true). */
+  withoutA004?: boolean;
   /** How long a client may take to send its headers before the connection is dropped (default 10 s). */
   headersTimeoutMs?: number;
 }
@@ -60,7 +62,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1, got "${env}"`);
     return n;
   };
-  const ers = ersHandler({ directory, faults, maxSessions: cap(options.maxSessions, process.env.SANDBOX_MAX_SESSIONS, "SANDBOX_MAX_SESSIONS") });
+  const ers = ersHandler({
+    directory, faults,
+    maxSessions: cap(options.maxSessions, process.env.SANDBOX_MAX_SESSIONS, "SANDBOX_MAX_SESSIONS"),
+    withoutA004: options.withoutA004 ?? process.env.SANDBOX_WITHOUT_A004 === "true",
+  });
   const nrls = nrlsHandler({ directory, faults, maxPointers: cap(options.maxPointers, process.env.SANDBOX_MAX_POINTERS, "SANDBOX_MAX_POINTERS") });
   let origin = "";
 

@@ -61,6 +61,16 @@ describe("npm run assure against the embedded sandbox", () => {
     expect(run.summary!.gate).toMatchObject({ exitCode: 1, result: "fail" });
   });
 
+  it("reports ERS-A001-16 not-applicable, with the reason, against a target without the optional A004", async () => {
+    const run = await runAssureCli(["--no-report", "--requirement", "ERS-A001-16,ERS-A002-01"], { SANDBOX_WITHOUT_A004: "true" });
+    expect(run.code, run.stdout).toBe(0);
+    const a004 = run.summary!.requirements.find((r) => r.id === "ERS-A001-16")!;
+    expect(a004.verdict).toBe("not-applicable");
+    expect(a004.reason).toMatch(/the target has no A004 reference data endpoint \(HTTP 404\)/);
+    expect(verdictsOf(run.summary)["ERS-A002-01"]).toBe("pass");
+    expect(run.stdout).toMatch(/N\/A\s+SHOULD ERS-A001-16/);
+  });
+
   it("exits 2 naming the variable on bad configuration, and sends nothing", async () => {
     const run = await runAssureCli([], { NRLS_PATIENT_NHS_NUMBER: "9876543211", HTTP_TIMEOUT_MS: "soon" });
     expect(run.code).toBe(2);

@@ -46,7 +46,7 @@ describe.skipIf(!available)("the Allure report in headless Chromium", () => {
       await expect.poll(() => page.getByText(text, { exact: true }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
     }
     await click("e-RS");
-    await click("Professional Session (A001)");
+    await click("Professional Session (A001");
     await expect.poll(() => page.getByText("ERS-A001-01", { exact: true }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
   });
 
@@ -58,7 +58,7 @@ describe.skipIf(!available)("the Allure report in headless Chromium", () => {
   it("renders the HTTP exchange with secrets redacted", async () => {
     await openReport();
     await click("e-RS");
-    await click("Professional Session (A001)");
+    await click("Professional Session (A001");
     await click("ERS-A001-01");
     await click("ERS-A001-01: Create");
     await click("create the session (A001)");

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { loadSuites, SuiteError } from "../src/suite/load-suites.ts";
 
-const GOOD = readFileSync(join(PROJECT_ROOT, "suites", "ers", "professional-session.yaml"), "utf8");
+const GOOD = readFileSync(join(PROJECT_ROOT, "test", "data", "minimal-suite.yaml"), "utf8");
 
 function problemsFor(yaml: string): string[] {
   const dir = mkdtempSync(join(tmpdir(), "suites-"));
@@ -24,6 +24,12 @@ describe("suite loading", () => {
   it("loads the project's suites", () => {
     const suites = loadSuites();
     expect(suites.map((s) => s.suite).sort()).toEqual(["ers-professional-session", "nrls-create"]);
+  });
+
+  it("accepts the minimal suite these tests start from", () => {
+    const dir = mkdtempSync(join(tmpdir(), "suites-"));
+    writeFileSync(join(dir, "ok.yaml"), GOOD);
+    expect(loadSuites({ dir })[0]!.cases).toHaveLength(1);
   });
 
   it("names the line and path of a wrong type", () => {

@@ -21,6 +21,8 @@ export interface ErsOptions {
   faults: ReadonlySet<string>;
   /** Sessions kept at most; the oldest go first. */
   maxSessions: number;
+  /** Leave out A004 (an optional endpoint), as a target without it would: its path is then a 404. */
+  withoutA004?: boolean;
 }
 
 export function ersHandler(opts: ErsOptions) {
@@ -37,7 +39,7 @@ export function ersHandler(opts: ErsOptions) {
   const view = (s: Session) => {
     const user: Record<string, unknown> = {
       identifier: s.user.identifier, firstName: s.user.firstName, lastName: s.user.lastName, middleName: s.user.middleName,
-      permissions: has("ers-no-permissions") ? [] : has("ers-bad-business-function") ? [{ ...s.user.permissions[0], businessFunction: "DOCTOR" }, ...s.user.permissions.slice(1)] : s.user.permissions,
+      permissions: has("ers-no-permissions") ? [] : has("ers-bad-business-function") ? [...s.user.permissions.slice(0, -1), { ...s.user.permissions.at(-1)!, businessFunction: "DOCTOR" }] : s.user.permissions,
     };
     if (has("ers-no-last-name")) delete user.lastName;
     const out: Record<string, unknown> = { typeInfo: SESSION_TYPE, id: has("ers-empty-id") ? "" : s.id, token: s.token, user, permission: s.permission };
@@ -45,7 +47,7 @@ export function ersHandler(opts: ErsOptions) {
     return out;
   };
   const send = (res: ServerResponse, status: number, s: Session) => {
-    if (has("ers-text-plain")) reply(res, status, JSON.stringify(view(s)), { "Content-Type": "text/plain" });
+    if (has("ers-text-json")) reply(res, status, JSON.stringify(view(s)), { "Content-Type": "text/json" });
     else replyJson(res, status, view(s));
   };
   const parse = (body: string): { ok: true; value: unknown } | { ok: false } => {
@@ -60,7 +62,7 @@ export function ersHandler(opts: ErsOptions) {
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> => {
     const m = /^\/v1\/ProfessionalSession(?:\/([^/]+))?$/.exec(path);
     const vs = /^\/v1\/ValueSet\/([^/]+)$/.exec(path);
-    if (!m && !vs) return false;
+    if (!m && (!vs || opts.withoutA004)) return false;
     const body = await readBody(req);
     const asid = req.headers["xapi_asid"];
     if (typeof asid !== "string" || !opts.directory.ers.asids.includes(asid)) {

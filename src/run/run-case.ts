@@ -156,7 +156,11 @@ function buildRequest(spec: StepSpec, ctx: RunContext, baseUrl: string, base: Lo
   for (const [k, v] of Object.entries(interpolate(req.query ?? {}, lookup))) full.searchParams.append(k, v);
   const headers: [string, string][] = [];
   const merged: Record<string, string | null> = { ...defaults, ...req.headers };
-  for (const [name, value] of Object.entries(merged)) if (value !== null) headers.push([name, String(interpolate(value, lookup))]);
+  // A null value, written or interpolated, leaves the header out.
+  for (const [name, value] of Object.entries(merged)) {
+    const v = value === null ? null : interpolate(value, lookup);
+    if (v !== null) headers.push([name, String(v)]);
+  }
   const body = req.body ? buildBody(interpolate(req.body, lookup), ctx.fixturesDir) : undefined;
   return { method: req.method, url: full.toString(), headers, body };
 }
