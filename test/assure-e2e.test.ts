@@ -32,6 +32,10 @@ describe("npm run assure against the embedded sandbox", () => {
 
     const html = join(run.outDir, "allure-report", "index.html");
     expect(existsSync(html)).toBe(true);
+    // Self-contained and private: no analytics, nothing fetched from elsewhere.
+    const page = readFileSync(html, "utf8");
+    expect(page).not.toMatch(/googletagmanager|gtag\(|dataLayer/);
+    expect(page).not.toMatch(/<script[^>]+src="https?:/);
     expect(run.stdout).toMatch(/PASS\s+MUST\s+NRLS-CRT-07/);
     expect(run.stdout).toContain("allure-report/index.html");
 

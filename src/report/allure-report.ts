@@ -1,6 +1,6 @@
 // Generates the single-file Allure 3 report (no Java) from a run's allure-results.
 import { execFile } from "node:child_process";
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
@@ -33,7 +33,18 @@ export async function generateAllureReport(resultsDir: string, outputDir: string
   }
   const html = findIndex(outputDir);
   if (!html) throw new Error(`Allure report generation wrote no index.html under ${outputDir}`);
+  writeFileAtomic(html, withoutAnalytics(readFileSync(html, "utf8")));
   return html;
+}
+
+/**
+ * Allure 3 always embeds Google Analytics (the awesome plugin hard-codes it). An evidence pack must not report its
+ * opening to a third party, and on a closed network the script's lookup can stall the page: it is cut out.
+ */
+export function withoutAnalytics(html: string): string {
+  return html
+    .replace(/<script async src="https:\/\/www\.googletagmanager\.com\/gtag\/js[^"]*"><\/script>/g, "")
+    .replace(/<script>\s*window\.dataLayer = window\.dataLayer[\s\S]*?<\/script>/g, "");
 }
 
 function findIndex(dir: string): string | undefined {
