@@ -49,9 +49,12 @@ describe("suite loading", () => {
     expect(problems[0]).toMatch(/^\d+\|\|YAML: /);
   });
 
-  it("rejects a MUST rule whose basis is not DOC", () => {
+  it("rejects a MUST rule whose basis is not DOC, unless a note says why", () => {
     const problems = problemsFor(GOOD.replace("    basis: DOC\n    text: A valid create", "    basis: INF\n    text: A valid create"));
-    expect(problems.join("\n")).toMatch(/requirements\[0\]\.basis/);
+    expect(problems.join("\n")).toMatch(/requirements\[0\]\.basis\|a MUST rule needs a DOC basis/);
+    const dir = mkdtempSync(join(tmpdir(), "suites-"));
+    writeFileSync(join(dir, "ok.yaml"), GOOD.replace("    basis: DOC\n    text: A valid create", "    basis: INF\n    note: RULES.md says MUST\n    text: A valid create"));
+    expect(loadSuites({ dir })).toHaveLength(1);
   });
 
   it("rejects a check tagged with a requirement the case does not verify", () => {

@@ -46,7 +46,8 @@ export interface RunContext {
   fixturesDir: string;
 }
 
-export async function runCase(pc: PlannedCase, ctx: RunContext): Promise<CaseResult> {
+export async function runCase(planned: PlannedCase, ctx: RunContext): Promise<CaseResult> {
+  let pc = planned;
   const startedAt = Date.now();
   const finish = (status: CaseStatus, steps: StepResult[], reason?: string): CaseResult => ({
     key: pc.key, status, reason, steps, startedAt, durationMs: Date.now() - startedAt, capturedSecrets,
@@ -55,13 +56,18 @@ export async function runCase(pc: PlannedCase, ctx: RunContext): Promise<CaseRes
   if (pc.notApplicable) return finish("not-applicable", [], pc.notApplicable);
 
   const target = ctx.targets[pc.target];
+  // {{caseUuid}}: one value for the whole case, so its steps can recognise what it created among other cases'.
   const captures: Record<string, string> = {};
+  const caseUuid = randomUUID();
+  // Case variables may hold templates of configuration and generators (an each-value naming {{NRLS_FROM_ASID}}).
+  const resolvedVars = interpolate(pc.vars, (n) => (n in ctx.config ? ctx.config[n] : n === "caseUuid" ? caseUuid : n === "uuid" ? randomUUID() : n === "now" ? new Date().toISOString() : undefined));
+  pc = { ...pc, vars: resolvedVars };
   const steps: StepResult[] = [];
   let status: CaseStatus = "passed";
   let reason: string | undefined;
 
   for (const spec of pc.steps) {
-    const step = await runStep(spec, "main", pc, ctx, target.baseUrl, captures, capturedSecrets);
+    const step = await runStep(spec, "main", pc, ctx, target.baseUrl, captures, capturedSecrets, caseUuid);
     steps.push(step);
     if (step.notApplicable) {
       status = "not-applicable";
@@ -76,7 +82,7 @@ export async function runCase(pc: PlannedCase, ctx: RunContext): Promise<CaseRes
     if (step.status === "failed" || step.status === "blocked") status = "failed";
   }
   // Teardown always runs, even after a failure or a broken step, so the target is left as it was found.
-  for (const spec of pc.teardown) steps.push(await runStep(spec, "teardown", pc, ctx, target.baseUrl, captures, capturedSecrets));
+  for (const spec of pc.teardown) steps.push(await runStep(spec, "teardown", pc, ctx, target.baseUrl, captures, capturedSecrets, caseUuid));
   return finish(status, steps, reason);
 }
 
@@ -88,6 +94,7 @@ async function runStep(
   baseUrl: string,
   captures: Record<string, string>,
   capturedSecrets: string[],
+  caseUuid: string,
 ): Promise<StepResult> {
   const missing = (spec.when ?? []).filter((name) => captures[name] === undefined);
   if (missing.length) return { name: spec.name, phase, status: "skipped", checks: [], note: `nothing to do: ${missing.join(", ")} not captured` };
@@ -95,7 +102,7 @@ async function runStep(
   let request: OutgoingRequest;
   let expectations: NonNullable<StepSpec["expect"]>;
   try {
-    const lookup = makeLookup(pc, ctx, baseUrl, captures);
+    const lookup = makeLookup(pc, ctx, baseUrl, captures, caseUuid);
     request = buildRequest(spec, ctx, baseUrl, lookup, pc.defaultHeaders);
     expectations = interpolate(spec.expect ?? [], lookup);
   } catch (err) {
@@ -128,12 +135,13 @@ function target(ctx: RunContext, pc: PlannedCase): HttpTarget {
   return ctx.targets[pc.target].http;
 }
 
-function makeLookup(pc: PlannedCase, ctx: RunContext, baseUrl: string, captures: Record<string, string>): Lookup {
+function makeLookup(pc: PlannedCase, ctx: RunContext, baseUrl: string, captures: Record<string, string>, caseUuid: string): Lookup {
   return (name) => {
     if (name in pc.vars) return pc.vars[name];
     if (name in captures) return captures[name];
     if (name in ctx.config) return ctx.config[name];
     if (name === "uuid") return randomUUID();
+    if (name === "caseUuid") return caseUuid;
     if (name === "now") return new Date().toISOString();
     if (name === "target") return baseUrl;
     return undefined;
@@ -155,12 +163,10 @@ function buildRequest(spec: StepSpec, ctx: RunContext, baseUrl: string, base: Lo
   const full = new URL(url);
   for (const [k, v] of Object.entries(interpolate(req.query ?? {}, lookup))) full.searchParams.append(k, v);
   const headers: [string, string][] = [];
-  const merged: Record<string, string | null> = { ...defaults, ...req.headers };
-  // A null value, written or interpolated, leaves the header out.
-  for (const [name, value] of Object.entries(merged)) {
-    const v = value === null ? null : interpolate(value, lookup);
-    if (v !== null) headers.push([name, String(v)]);
-  }
+  // The step's headers (names too) are interpolated before they override the defaults; a null value, written or
+  // interpolated, leaves the header out.
+  const merged: Record<string, unknown> = { ...interpolate(defaults, lookup), ...interpolate(req.headers ?? {}, lookup) };
+  for (const [name, value] of Object.entries(merged)) if (value !== null && value !== undefined) headers.push([name, String(value)]);
   const body = req.body ? buildBody(interpolate(req.body, lookup), ctx.fixturesDir) : undefined;
   return { method: req.method, url: full.toString(), headers, body };
 }

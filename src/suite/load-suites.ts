@@ -12,7 +12,7 @@ import { VARIABLES } from "../config/variables.ts";
 import { templateNames } from "../plan/interpolate.ts";
 
 /** Names every template may use besides the case's own variables and captures. */
-export const GENERATOR_NAMES = ["uuid", "now", "jwt", "target"] as const;
+export const GENERATOR_NAMES = ["uuid", "caseUuid", "now", "jwt", "target"] as const;
 const CONFIG_NAMES = VARIABLES.map((v) => v.name);
 
 export interface SuiteProblem {
@@ -73,12 +73,20 @@ function listYaml(dir: string): string[] {
 function loadSuiteFile(file: string, options: LoadSuitesOptions, problems: SuiteProblem[]): LoadedSuite | undefined {
   const shown = relative(PROJECT_ROOT, file);
   const lines = new LineCounter();
-  const doc = parseDocument(readFileSync(file, "utf8"), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // merge: YAML's <<: merge keys, so cases can share request and check blocks by anchor.
+  const doc = parseDocument(readFileSync(file, "utf8"), { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   if (doc.errors.length) {
     for (const e of doc.errors) problems.push({ file: shown, path: "", line: lines.linePos(e.pos[0]).line, message: `YAML: ${e.message.split("\n")[0]}` });
     return undefined;
   }
-  const data = doc.toJS() as unknown;
+  let data: unknown;
+  try {
+    // Suites share blocks by alias a lot; the cap still stops a billion-laughs file.
+    data = doc.toJS({ maxAliasCount: 10_000 });
+  } catch (e) {
+    problems.push({ file: shown, path: "", message: `YAML: ${(e as Error).message}` });
+    return undefined;
+  }
   const at = (path: (string | number)[]) => lineOf(doc, lines, path);
   const validate = validatorFor("suite.schema.json");
   if (!validate(data)) {
@@ -89,6 +97,7 @@ function loadSuiteFile(file: string, options: LoadSuitesOptions, problems: Suite
     return undefined;
   }
   const suite = { ...(data as Omit<LoadedSuite, "file">), file: shown };
+  for (const c of suite.cases) for (const s of [...c.steps, ...(c.teardown ?? [])]) if (s.expect) s.expect = s.expect.flat();
   checkSuite(suite, options, (path, message) => problems.push({ file: shown, path: showPath(path), line: at(path), message }));
   return suite;
 }
@@ -102,6 +111,10 @@ function checkSuite(suite: LoadedSuite, options: LoadSuitesOptions, report: (pat
     if (reqIds.has(r.id)) report(["requirements", i, "id"], `requirement ${r.id} is declared twice`);
     reqIds.add(r.id);
     if (!(r.source.file in suite.sources)) report(["requirements", i, "source", "file"], `source file "${r.source.file}" is not listed under sources:`);
+    // RULES.md: only DOC rules may be MUST. Its own table has an exception (NRLS-ERR-12), so one is allowed with a note.
+    if (r.level === "MUST" && !r.basis.startsWith("DOC") && !r.note) {
+      report(["requirements", i, "basis"], `a MUST rule needs a DOC basis, or a note: saying why RULES.md makes it MUST`);
+    }
   });
   const caseIds = new Set<string>();
   const verified = new Set<string>();
@@ -115,6 +128,11 @@ function checkSuite(suite: LoadedSuite, options: LoadSuitesOptions, report: (pat
     const vars = [...(c.formats ? ["format", "mime"] : []), ...(c.each ? [c.each.name] : [])];
     const captures = [...c.steps, ...(c.teardown ?? [])].flatMap((s) => Object.keys(s.capture ?? {}));
     const known = new Set<string>([...CONFIG_NAMES, ...GENERATOR_NAMES, ...vars, ...captures]);
+    for (const name of templateNames(c.each?.values ?? [])) {
+      if (!CONFIG_NAMES.includes(name) && !GENERATOR_NAMES.includes(name as (typeof GENERATOR_NAMES)[number])) {
+        report(["cases", ci, "each", "values"], `each values may use configuration and generators, not {{${name}}}`);
+      }
+    }
     for (const name of templateNames(c.title)) {
       if (!vars.includes(name)) report(["cases", ci, "title"], `a title may only use the case's own variables (${vars.join(", ") || "none"}), not {{${name}}}`);
     }

@@ -36,7 +36,7 @@ export interface BodySpec {
 export interface JwtSpec {
   /** read or write: patient/DocumentReference.<scope>. */
   scope: string;
-  /** Claims to replace or add; values are interpolated. */
+  /** Claims to replace or add; values are interpolated (or one template naming an object, e.g. "{{bad.claims}}"). */
   set?: Record<string, unknown>;
   /** Claims to leave out. */
   remove?: string[];
