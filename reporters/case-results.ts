@@ -9,12 +9,17 @@ export class CaseResultsReporter implements Reporter {
   /** Errors vitest saw outside any test (a worker crash, an unhandled rejection). */
   readonly runErrors: string[] = [];
 
+  /** `onProgress` hears the number of cases finished so far. */
+  constructor(private readonly onProgress?: (done: number) => void) {}
+
   onTestCaseResult(testCase: TestCase): void {
     const meta = testCase.meta();
     const key = meta.caseKey ?? /^(\S+) — /.exec(testCase.name)?.[1];
     if (!key) return;
     if (meta.caseResult) {
+      const fresh = !this.results.has(key);
       this.results.set(key, meta.caseResult);
+      if (fresh) this.onProgress?.(this.results.size);
       return;
     }
     if (this.results.has(key)) return; // another requirement's test of the same case recorded it

@@ -39,8 +39,8 @@ describe.skipIf(!available)("the Allure report in headless Chromium", { timeout:
     await browser?.close();
   });
 
-  const click = async (text: string) => {
-    await page.getByText(text, { exact: false }).first().click({ timeout: UI_TIMEOUT });
+  const click = async (text: string, exact = false) => {
+    await page.getByText(text, { exact }).first().click({ timeout: UI_TIMEOUT });
   };
 
   it("groups tests API → interaction → requirement", async () => {
@@ -48,7 +48,7 @@ describe.skipIf(!available)("the Allure report in headless Chromium", { timeout:
     for (const text of ["e-RS", "NRLS", "Create pointer", "NRLS-CRT-01", "NRLS-CRT-07"]) {
       await expect.poll(() => page.getByText(text, { exact: true }).count(), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
     }
-    await click("e-RS");
+    await click("e-RS", true);
     await click("Professional Session (A001");
     await expect.poll(() => page.getByText("ERS-A001-01", { exact: true }).count(), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
   });
@@ -60,7 +60,7 @@ describe.skipIf(!available)("the Allure report in headless Chromium", { timeout:
 
   it("renders the HTTP exchange with secrets redacted", async () => {
     await openReport();
-    await click("e-RS");
+    await click("e-RS", true);
     await click("Professional Session (A001");
     await click("ERS-A001-01");
     await click("ERS-A001-01: Create");

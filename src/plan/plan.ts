@@ -42,6 +42,9 @@ export interface Plan {
 }
 
 export interface PlanFilter {
+  suites?: string[];
+  /** Exact case keys (as in summary.json), for rerun. */
+  caseKeys?: string[];
   requirements?: string[];
   tags?: string[];
   formats?: ("json" | "xml")[];
@@ -59,6 +62,8 @@ export function makePlan(suites: LoadedSuite[], config: Pick<Config, "values">, 
   return {
     requirements,
     cases: cases.filter((c) =>
+      (!filter.suites?.length || filter.suites.includes(c.suite)) &&
+      (!filter.caseKeys || filter.caseKeys.includes(c.key)) &&
       (!filter.requirements?.length || c.verifies.some((r) => filter.requirements!.includes(r))) &&
       (!filter.tags?.length || c.tags.some((t) => filter.tags!.includes(t))) &&
       (!filter.formats?.length || !c.format || filter.formats.includes(c.format)),

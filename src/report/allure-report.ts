@@ -16,7 +16,8 @@ export function writeAllureEnvironment(resultsDir: string, env: Record<string, s
 }
 
 /** Returns the path of the generated HTML file. */
-export async function generateAllureReport(resultsDir: string, outputDir: string, timeoutMs = 120_000): Promise<string> {
+/** `historyPath`: where Allure keeps run history for its trend charts (kept across runs). */
+export async function generateAllureReport(resultsDir: string, outputDir: string, historyPath?: string, timeoutMs = 120_000): Promise<string> {
   // The package exports no cli path; its bin sits beside dist/.
   const cli = join(dirname(createRequire(import.meta.url).resolve("allure")), "..", "cli.js");
   rmSync(outputDir, { recursive: true, force: true });
@@ -25,7 +26,7 @@ export async function generateAllureReport(resultsDir: string, outputDir: string
       cwd: PROJECT_ROOT,
       timeout: timeoutMs,
       maxBuffer: 16 * 1024 * 1024,
-      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...(historyPath ? { SPINE_ASSURE_ALLURE_HISTORY: historyPath } : {}) },
     });
   } catch (err) {
     const e = err as { stderr?: string; message: string };

@@ -1,8 +1,8 @@
 // The short per-requirement table printed at the end of a run. Colour only on a terminal, never with NO_COLOR.
 import type { RequirementVerdict, Verdict } from "./verdicts.ts";
 
-const COLOURS: Record<Verdict, string> = { pass: "32", fail: "31", warning: "33", "not-applicable": "36", "not-run": "90" };
-const LABEL: Record<Verdict, string> = { pass: "PASS", fail: "FAIL", warning: "WARN", "not-applicable": "N/A", "not-run": "NOT RUN" };
+const COLOURS: Record<Verdict, string> = { pass: "32", fail: "31", warning: "33", "not-applicable": "36", "not-run": "90", waived: "35" };
+const LABEL: Record<Verdict, string> = { pass: "PASS", fail: "FAIL", warning: "WARN", "not-applicable": "N/A", "not-run": "NOT RUN", waived: "WAIVED" };
 
 export function useColour(stream: NodeJS.WriteStream = process.stdout): boolean {
   return !!stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== "dumb";
@@ -38,7 +38,7 @@ function truncate(s: string, n: number): string {
 export function formatTotals(verdicts: RequirementVerdict[]): string {
   const counts = new Map<Verdict, number>();
   for (const v of verdicts) counts.set(v.verdict, (counts.get(v.verdict) ?? 0) + 1);
-  return (["pass", "fail", "warning", "not-applicable", "not-run"] as Verdict[])
+  return (["pass", "fail", "warning", "waived", "not-applicable", "not-run"] as Verdict[])
     .filter((v) => counts.get(v))
     .map((v) => `${counts.get(v)} ${v}`)
     .join(", ");

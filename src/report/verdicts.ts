@@ -4,11 +4,12 @@
 //   warning         a SHOULD check failed or broke, or a check marked warn-only did not hold
 //   not-applicable  every case that checks it was not applicable to this target (with the reasons)
 //   not-run         no case checked it (filtered out, or nothing planned)
+//   waived          it failed or warned, and waivers.yaml accepts that until a date (applied in waivers.ts)
 import type { Plan, PlannedCase, PlannedRequirement } from "../plan/plan.ts";
 import { checkMessage } from "../run/case-outcome.ts";
 import type { CaseResult } from "../run/run-case.ts";
 
-export type Verdict = "pass" | "fail" | "warning" | "not-applicable" | "not-run";
+export type Verdict = "pass" | "fail" | "warning" | "not-applicable" | "not-run" | "waived";
 export type RequirementCaseStatus = "passed" | "failed" | "warning" | "broken" | "not-applicable" | "not-run";
 
 export interface RequirementCase {
@@ -34,6 +35,8 @@ export interface RequirementVerdict {
   note?: string;
   verdict: Verdict;
   reason?: string;
+  /** The waiver that applied (or had expired) for this requirement. */
+  waiver?: { requirement: string; reason: string; expires: string; approvedBy: string; expired: boolean };
   cases: RequirementCase[];
 }
 

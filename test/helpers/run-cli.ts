@@ -3,11 +3,10 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { PROJECT_ROOT } from "../../src/project-root.ts";
 import type { Summary } from "../../src/report/summary.ts";
 
-const TSX = pathToFileURL(join(PROJECT_ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
+const COMMANDS = new Set(["run", "rerun", "report", "requirements", "verify-evidence", "sandbox"]);
 
 export interface CliRun {
   code: number;
@@ -18,12 +17,16 @@ export interface CliRun {
 }
 
 export function runAssureCli(args: string[] = [], env: Record<string, string> = {}): Promise<CliRun> {
-  const outDir = mkdtempSync(join(tmpdir(), "assure-"));
+  const named = COMMANDS.has(args[0] ?? "");
+  const command = named ? [] : ["run"];
+  const takesOut = !named || ["run", "rerun", "report"].includes(args[0]!);
+  const given = args.indexOf("--out");
+  const outDir = given >= 0 ? args[given + 1]! : mkdtempSync(join(tmpdir(), "assure-"));
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      // tsx by path: the working directory is a temporary folder, where a bare "tsx" would not resolve.
-      ["--import", TSX, join(PROJECT_ROOT, "src", "cli", "assure.ts"), "--out", outDir, ...args],
+      // The installed executable, as a user runs it; run unless another command is named.
+      [join(PROJECT_ROOT, "bin", "spine-assure.js"), ...command, ...args, ...(takesOut && !args.includes("--out") ? ["--out", outDir] : [])],
       // A clean environment: no .env of the developer's, no inherited SANDBOX_FAULTS.
       { cwd: outDir, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env }, timeout: 120_000 },
       (err, stdout, stderr) => {

@@ -1,0 +1,24 @@
+// The sandbox on its own, for `npm run sandbox` and `spine-assure sandbox`: prints the base URLs and the files a
+// client needs for mutual TLS, and stops cleanly on Ctrl-C.
+import { FAULTS } from "./faults.ts";
+import { SANDBOX_CLIENT_TLS, startSandbox } from "./server.ts";
+
+export function listFaults(): string {
+  return FAULTS.map((f) => `${f.name.padEnd(34)} breaks ${f.breaks.join(", ")}\n${" ".repeat(35)}${f.description}`).join("\n");
+}
+
+export async function serveSandbox(options: { port: number; http: boolean }): Promise<void> {
+  const sb = await startSandbox({ port: options.port, tls: !options.http });
+  console.log(`spine-assure sandbox listening
+  e-RS  base URL: ${sb.ersBaseUrl}
+  NRLS  base URL: ${sb.nrlsBaseUrl}
+  faults: ${[...sb.faults].join(", ") || "none"}`);
+  if (!options.http) {
+    console.log(`  mutual TLS: CA ${SANDBOX_CLIENT_TLS.ca}
+              client certificate ${SANDBOX_CLIENT_TLS.cert}
+              client key ${SANDBOX_CLIENT_TLS.key}`);
+  }
+  const stop = () => void sb.close().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}

@@ -1,0 +1,157 @@
+// spine-assure: the command line. `npm run assure` is `spine-assure run`.
+//   run               run the suites (the embedded sandbox unless base URLs are given) and gate on the result
+//   rerun             run again only the cases that failed or broke last time
+//   sandbox           the embedded sandbox on its own
+//   report [RUN]      regenerate a run's report, coverage matrix, JUnit and manifest from its results
+//   requirements      the requirement catalogue with the cases that verify each; exit 1 if a MUST rule has none
+//   verify-evidence   recompute a run folder's hashes; exit 1 if anything was edited, added or removed
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { Command, InvalidArgumentError, Option } from "commander";
+import { listFaults, serveSandbox } from "../../sandbox/serve.ts";
+import { PROJECT_ROOT } from "../project-root.ts";
+import { EXIT } from "../report/verdicts.ts";
+import { verifyEvidence } from "../report/manifest.ts";
+import type { Summary } from "../report/summary.ts";
+import { regenerateReport } from "./regenerate-report.ts";
+import { requirementsCatalogue } from "./requirements-catalogue.ts";
+import { runAssurance, toolInfo, type AssureOptions } from "./run-assurance.ts";
+
+const list = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
+const positive = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("needs a whole number of at least 1");
+  return n;
+};
+const defaultOut = join(PROJECT_ROOT, "reports");
+
+interface RunFlags {
+  suite?: string[];
+  requirement?: string[];
+  tag?: string[];
+  format?: ("json" | "xml")[];
+  strict?: boolean;
+  ersUrl?: string;
+  nrlsUrl?: string;
+  concurrency?: number;
+  out: string;
+  suites?: string;
+  waivers?: string;
+  report: boolean;
+}
+
+function runOptions(flags: RunFlags): AssureOptions {
+  return {
+    outDir: flags.out,
+    suitesDir: flags.suites,
+    strict: flags.strict,
+    noReport: !flags.report,
+    waiversFile: flags.waivers,
+    concurrency: flags.concurrency,
+    targets: { ...(flags.ersUrl !== undefined ? { ers: flags.ersUrl } : {}), ...(flags.nrlsUrl !== undefined ? { nrls: flags.nrlsUrl } : {}) },
+    filter: { suites: flags.suite, requirements: flags.requirement, tags: flags.tag, formats: flags.format },
+  };
+}
+
+function withRunOptions(cmd: Command): Command {
+  return cmd
+    .option("--strict", "SHOULD failures fail the gate too")
+    .option("--ers-url <url>", "e-RS base URL (overrides ERS_BASE_URL)")
+    .option("--nrls-url <url>", "NRLS base URL (overrides NRLS_BASE_URL)")
+    .option("--concurrency <n>", "cases in flight at once (overrides ASSURE_CONCURRENCY)", positive)
+    .option("--out <dir>", "output root: runs/<id>/ per run, the latest files at the root", defaultOut)
+    .option("--suites <dir>", "folder of suites (default suites/)")
+    .option("--waivers <file>", "waivers file (default waivers.yaml here, if there is one)")
+    .option("--no-report", "skip the HTML report (everything else is still written)");
+}
+
+const program = new Command()
+  .name("spine-assure")
+  .description("Assurance harness for NHS England Spine APIs (e-RS Professional Session, NRLS Create pointer)")
+  .version(toolInfo().version)
+  .showHelpAfterError()
+  .addHelpText("after", `
+Exit codes (run, rerun): 0 no MUST rule failed; 1 a MUST rule failed (any rule with --strict);
+  2 configuration, suite or waiver error (nothing sent); 3 a target could not be reached at all.`);
+
+withRunOptions(
+  program.command("run").description("run the suites and gate on the result")
+    .option("--suite <names>", "only these suites (comma-separated)", list)
+    .option("--requirement <ids>", "only cases that verify these requirements", list)
+    .option("--tag <tags>", "only cases with these tags", list)
+    .addOption(new Option("--format <format>", "only this response format (cases without one always run)").choices(["json", "xml"]).argParser((v, prev: string[] = []) => [...prev, v])),
+).action(async (flags: RunFlags) => {
+  process.exitCode = (await runAssurance(runOptions(flags))).exitCode;
+});
+
+withRunOptions(program.command("rerun").description("run again only the cases that failed or broke in the last run"))
+  .action(async (flags: RunFlags) => {
+    const last = join(flags.out, "summary.json");
+    if (!existsSync(last)) {
+      console.error(`rerun: no previous run (${last} not found); use run first`);
+      process.exitCode = EXIT.configOrSuite;
+      return;
+    }
+    const summary = JSON.parse(readFileSync(last, "utf8")) as Summary;
+    const keys = summary.cases.filter((c) => c.status === "failed" || c.status === "broken").map((c) => c.key);
+    if (keys.length === 0) {
+      console.log(`rerun: nothing failed or broke in run ${summary.runId}; nothing to run`);
+      return;
+    }
+    console.log(`rerun: ${keys.length} case(s) that failed or broke in run ${summary.runId}`);
+    process.exitCode = (await runAssurance({ ...runOptions(flags), filter: { caseKeys: keys } })).exitCode;
+  });
+
+program.command("sandbox").description("the embedded sandbox on its own")
+  .option("--port <n>", "port (0: any free one)", (v) => Number(v), Number(process.env.SANDBOX_PORT ?? 9443))
+  .option("--http", "plain HTTP instead of HTTPS with mutual TLS")
+  .option("--list-faults", "list the named faults and the rules each breaks")
+  .action(async (flags: { port: number; http?: boolean; listFaults?: boolean }) => {
+    if (flags.listFaults) console.log(listFaults());
+    else await serveSandbox({ port: flags.port, http: !!flags.http });
+  });
+
+program.command("report").description("regenerate a run's report, coverage matrix, JUnit and manifest from its results")
+  .argument("[run]", "a run folder (default: the latest run under --out)")
+  .option("--out <dir>", "output root", defaultOut)
+  .action(async (run: string | undefined, flags: { out: string }) => {
+    process.exitCode = await regenerateReport(run ? resolve(run) : undefined, flags.out);
+  });
+
+program.command("requirements").description("the requirement catalogue with its coverage; exit 1 if a MUST rule has no case")
+  .option("--suites <dir>", "folder of suites (default suites/)")
+  .action((flags: { suites?: string }) => {
+    process.exitCode = requirementsCatalogue(flags.suites);
+  });
+
+program.command("verify-evidence").description("recompute a run folder's SHA-256 hashes against its manifest")
+  .argument("<dir>", "a run folder (reports/runs/<id>)")
+  .action((dir: string) => {
+    try {
+      const v = verifyEvidence(resolve(dir));
+      if (v.ok) console.log(`evidence intact: ${v.checked} file(s) match ${join(dir, "manifest.json")}`);
+      else {
+        console.log(`evidence CHANGED in ${dir}:`);
+        for (const f of v.changed) console.log(`  edited:  ${f}`);
+        for (const f of v.missing) console.log(`  removed: ${f}`);
+        for (const f of v.added) console.log(`  added:   ${f}`);
+      }
+      process.exitCode = v.ok ? 0 : 1;
+    } catch (err) {
+      console.error(`verify-evidence: ${(err as Error).message}`);
+      process.exitCode = EXIT.configOrSuite;
+    }
+  });
+
+program.exitOverride((err) => {
+  process.exit(err.exitCode === 0 ? 0 : EXIT.configOrSuite);
+});
+
+try {
+  await program.parseAsync();
+} catch (err) {
+  console.error(`spine-assure: internal error: ${(err as Error).stack ?? String(err)}`);
+  process.exitCode = EXIT.configOrSuite;
+}
+// Exit even if a library left a handle open; the run's outputs are all written by now.
+if (!program.args.includes("sandbox") && process.argv[2] !== "sandbox") process.exit(process.exitCode ?? 0);

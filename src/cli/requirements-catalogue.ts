@@ -1,0 +1,36 @@
+// `spine-assure requirements`: every requirement the suites declare, with the cases that verify it. A MUST rule no
+// case verifies is a hole in the assurance: the command lists them and exits 1.
+import { loadSuites, SuiteError } from "../suite/load-suites.ts";
+import { EXIT } from "../report/verdicts.ts";
+
+export function requirementsCatalogue(suitesDir?: string): number {
+  let suites;
+  try {
+    suites = loadSuites({ dir: suitesDir });
+  } catch (err) {
+    if (err instanceof SuiteError) {
+      console.error(err.message);
+      return EXIT.configOrSuite;
+    }
+    throw err;
+  }
+  const holes: string[] = [];
+  for (const s of suites) {
+    console.log(`\n${s.api} — ${s.interaction} (${s.file})`);
+    for (const r of s.requirements) {
+      const cases = s.cases.filter((c) => c.verifies.includes(r.id));
+      const fanOut = (c: (typeof cases)[number]) => (c.formats?.length ?? 1) * (c.each?.values.length ?? 1);
+      const count = cases.reduce((n, c) => n + fanOut(c), 0);
+      if (!cases.length && r.level === "MUST") holes.push(r.id);
+      const verifiedBy = cases.length ? cases.map((c) => (fanOut(c) > 1 ? `${c.id}×${fanOut(c)}` : c.id)).join(", ") : "NO CASE";
+      console.log(`  ${r.id.padEnd(12)} ${r.level.padEnd(6)} ${r.basis.padEnd(8)} ${String(count).padStart(3)} case(s)  ${verifiedBy}`);
+    }
+  }
+  const total = suites.reduce((n, s) => n + s.requirements.length, 0);
+  if (holes.length) {
+    console.log(`\n${holes.length} MUST requirement(s) with no case: ${holes.join(", ")}`);
+    return 1;
+  }
+  console.log(`\n${total} requirement(s); every MUST requirement has at least one case.`);
+  return 0;
+}

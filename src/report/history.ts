@@ -1,0 +1,58 @@
+// Run history, kept across runs in reports/history.jsonl (one line per run): the console says which requirements
+// newly fail and which were fixed since the last run against the same target.
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Summary } from "./summary.ts";
+
+export interface HistoryEntry {
+  runId: string;
+  finishedAt: string;
+  /** What was tested: the embedded sandbox, or the targets' base URLs. */
+  target: string;
+  verdicts: Record<string, string>;
+}
+
+const BAD = new Set(["fail", "warning"]);
+
+export function targetKey(summary: Summary): string {
+  return summary.targets.map((t) => (t.embedded ? `${t.name}=embedded` : `${t.name}=${t.baseUrl}`)).join(" ");
+}
+
+export function readHistory(path: string): HistoryEntry[] {
+  if (!existsSync(path)) return [];
+  return readFileSync(path, "utf8").split("\n").filter(Boolean).flatMap((line) => {
+    try {
+      return [JSON.parse(line) as HistoryEntry];
+    } catch {
+      return []; // a torn last line from an interrupted run is skipped, not fatal
+    }
+  });
+}
+
+export interface Changes {
+  previous?: HistoryEntry;
+  newlyFailing: string[];
+  fixed: string[];
+}
+
+/** Compares a run with the last one against the same target, then appends it. */
+export function recordRun(path: string, summary: Summary): Changes {
+  const entry: HistoryEntry = {
+    runId: summary.runId,
+    finishedAt: summary.finishedAt,
+    target: targetKey(summary),
+    verdicts: Object.fromEntries(summary.requirements.map((r) => [r.id, r.verdict])),
+  };
+  const previous = readHistory(path).filter((h) => h.target === entry.target).at(-1);
+  const changes: Changes = { previous, newlyFailing: [], fixed: [] };
+  if (previous) {
+    for (const [id, now] of Object.entries(entry.verdicts)) {
+      const before = previous.verdicts[id];
+      if (BAD.has(now) && before === "pass") changes.newlyFailing.push(id);
+      if (now === "pass" && before !== undefined && BAD.has(before)) changes.fixed.push(id);
+    }
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  appendFileSync(path, `${JSON.stringify(entry)}\n`);
+  return changes;
+}

@@ -1,0 +1,65 @@
+// waivers.yaml: known failures accepted until a date, with who approved them. A waived requirement is `waived`
+// everywhere and does not gate; after its expiry date it gates again and the run says so.
+import { existsSync, readFileSync } from "node:fs";
+import { parse } from "yaml";
+import { formatSchemaErrors, validatorFor } from "../suite/schemas.ts";
+import type { RequirementVerdict } from "./verdicts.ts";
+
+export interface Waiver {
+  requirement: string;
+  reason: string;
+  /** YYYY-MM-DD, the last day the waiver holds (UTC). */
+  expires: string;
+  approvedBy: string;
+}
+
+export class WaiverError extends Error {
+  override name = "WaiverError";
+}
+
+/** Reads a waivers file; a missing default file means no waivers, a missing named one is an error. */
+export function loadWaivers(path: string, required: boolean): Waiver[] {
+  if (!existsSync(path)) {
+    if (required) throw new WaiverError(`waivers file not found: ${path}`);
+    return [];
+  }
+  let data: unknown;
+  try {
+    data = parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new WaiverError(`${path}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const validate = validatorFor("waivers.schema.json");
+  if (!validate(data)) throw new WaiverError(`${path}: ${formatSchemaErrors(validate.errors).join("; ")}`);
+  const waivers = (data as { waivers: Waiver[] }).waivers;
+  for (const w of waivers) {
+    if (Number.isNaN(Date.parse(`${w.expires}T00:00:00Z`))) throw new WaiverError(`${path}: waiver for ${w.requirement}: expires "${w.expires}" is not a date`);
+  }
+  return waivers;
+}
+
+export function isExpired(w: Waiver, now: Date): boolean {
+  return now.getTime() > Date.parse(`${w.expires}T23:59:59.999Z`);
+}
+
+/** Marks failing or warning requirements with an active waiver `waived`; records expired ones, which still gate. */
+export function applyWaivers(verdicts: RequirementVerdict[], waivers: Waiver[], now = new Date()): { expired: Waiver[]; applied: Waiver[] } {
+  const expired: Waiver[] = [];
+  const applied: Waiver[] = [];
+  for (const v of verdicts) {
+    const w = waivers.find((x) => x.requirement === v.id);
+    if (!w) continue;
+    const gone = isExpired(w, now);
+    v.waiver = { ...w, expired: gone };
+    if (gone) {
+      if (v.verdict === "fail" || v.verdict === "warning") expired.push(w);
+      continue;
+    }
+    if (v.verdict === "fail" || v.verdict === "warning") {
+      v.reason = `waived until ${w.expires} by ${w.approvedBy}: ${w.reason} (was ${v.verdict}${v.reason ? `: ${v.reason}` : ""})`;
+      v.verdict = "waived";
+      applied.push(w);
+    }
+  }
+  return { expired, applied };
+}

@@ -1,0 +1,144 @@
+// The assurance outputs, checked for content from real runs against the sandbox with and without faults.
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../src/project-root.ts";
+import type { Summary } from "../src/report/summary.ts";
+import { validatorFor } from "../src/suite/schemas.ts";
+import { runAssureCli, verdictsOf, type CliRun } from "./helpers/run-cli.ts";
+
+const FAST = ["--no-report", "--requirement", "NRLS-CRT-07,NRLS-CRT-13,ERS-A001-01"];
+const runDirOf = (run: CliRun) => join(run.outDir, "runs", readFileSync(join(run.outDir, "latest-run"), "utf8").trim());
+const cli = (args: string[], outDir: string, env: Record<string, string> = {}) => runAssureCli([...args, "--out", outDir], env);
+
+describe("assurance outputs", () => {
+  it("writes a run folder whose coverage matrix and JUnit match summary.json", async () => {
+    const run = await runAssureCli(FAST, { SANDBOX_FAULTS: "nrls-location-path-id" });
+    expect(run.code).toBe(1);
+    const dir = runDirOf(run);
+    expect(readdirSync(dir).sort()).toEqual(["allure-results", "junit.xml", "manifest.json", "requirements.csv", "requirements.md", "summary.json"]);
+    const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as Summary;
+    expect(validatorFor("summary.schema.json")(summary)).toBe(true);
+    expect(readFileSync(join(run.outDir, "summary.json"), "utf8")).toBe(readFileSync(join(dir, "summary.json"), "utf8"));
+
+    // CSV: a header and one row per requirement, with the summary's verdict.
+    const csv = readFileSync(join(dir, "requirements.csv"), "utf8").trim().split("\r\n");
+    expect(csv[0]).toBe("id,level,basis,verdict,cases,source,text");
+    expect(csv).toHaveLength(summary.requirements.length + 1);
+    for (const r of summary.requirements) expect(csv.find((l) => l.startsWith(`${r.id},`))!.split(",")[3]).toBe(r.verdict);
+    expect(readFileSync(join(dir, "requirements.md"), "utf8")).toMatch(/\| NRLS-CRT-07 \| MUST \| DOC \| fail \|/);
+
+    // JUnit: well-formed, one testcase per case, failures where the summary has failed cases.
+    const xml = readFileSync(join(dir, "junit.xml"), "utf8");
+    expect(XMLValidator.validate(xml)).toBe(true);
+    const doc = new XMLParser({ ignoreAttributes: false, isArray: (n) => ["testsuite", "testcase"].includes(n) }).parse(xml) as {
+      testsuites: { "@_tests": string; "@_failures": string; testsuite: { testcase: { "@_name": string; failure?: unknown }[] }[] };
+    };
+    const testcases = doc.testsuites.testsuite.flatMap((s) => s.testcase);
+    expect(testcases.map((t) => t["@_name"]).sort()).toEqual(summary.cases.map((c) => c.key).sort());
+    const failed = summary.cases.filter((c) => c.status === "failed").map((c) => c.key).sort();
+    expect(failed.length).toBeGreaterThan(0);
+    expect(testcases.filter((t) => t.failure !== undefined).map((t) => t["@_name"]).sort()).toEqual(failed);
+    expect(Number(doc.testsuites["@_failures"])).toBe(failed.length);
+  });
+
+  it("catches an edited, an added and a removed evidence file", async () => {
+    const run = await runAssureCli(FAST);
+    const dir = runDirOf(run);
+    const verify = () => runAssureCli(["verify-evidence", dir]);
+    let v = await verify();
+    expect(v.code, v.stdout).toBe(0);
+    expect(v.stdout).toMatch(/evidence intact: \d+ file\(s\)/);
+    const attachment = readdirSync(join(dir, "allure-results")).find((f) => f.endsWith(".httpexchange"))!;
+    appendFileSync(join(dir, "allure-results", attachment), " ");
+    writeFileSync(join(dir, "extra.txt"), "planted");
+    rmSync(join(dir, "requirements.md"));
+    v = await verify();
+    expect(v.code).toBe(1);
+    expect(v.stdout).toContain(`edited:  allure-results/${attachment}`);
+    expect(v.stdout).toContain("added:   extra.txt");
+    expect(v.stdout).toContain("removed: requirements.md");
+  });
+
+  it("turns a waived failure into waived, not gating, and gates again once the waiver has expired", async () => {
+    const cwd = mkdtempSync(join(tmpdir(), "waivers-"));
+    const waiver = (expires: string) => `waivers:\n  - requirement: NRLS-CRT-07\n    reason: Location style change agreed with NHS assurance\n    expires: "${expires}"\n    approvedBy: A. Assessor\n`;
+    writeFileSync(join(cwd, "active.yaml"), waiver("2999-12-31"));
+    writeFileSync(join(cwd, "expired.yaml"), waiver("2020-01-31"));
+    const active = await runAssureCli([...FAST, "--waivers", join(cwd, "active.yaml")], { SANDBOX_FAULTS: "nrls-location-path-id" });
+    expect(active.code, active.stdout).toBe(0);
+    const crt07 = active.summary!.requirements.find((r) => r.id === "NRLS-CRT-07")!;
+    expect(crt07.verdict).toBe("waived");
+    expect(crt07.waiver).toMatchObject({ approvedBy: "A. Assessor", expired: false });
+    expect(active.stdout).toMatch(/WAIVED\s+MUST\s+NRLS-CRT-07/);
+    expect(readFileSync(join(active.outDir, "requirements.csv"), "utf8")).toMatch(/^NRLS-CRT-07,MUST,DOC,waived,/m);
+
+    const expired = await runAssureCli([...FAST, "--waivers", join(cwd, "expired.yaml")], { SANDBOX_FAULTS: "nrls-location-path-id" });
+    expect(expired.code).toBe(1);
+    expect(verdictsOf(expired.summary)["NRLS-CRT-07"]).toBe("fail");
+    expect(expired.stdout).toContain("Waiver for NRLS-CRT-07 expired on 2020-01-31 (approved by A. Assessor): it gates again.");
+
+    writeFileSync(join(cwd, "bad.yaml"), "waivers:\n  - requirement: NRLS-CRT-07\n    reason: x\n");
+    const bad = await runAssureCli([...FAST, "--waivers", join(cwd, "bad.yaml")]);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toMatch(/bad\.yaml: .*expires/);
+  });
+
+  it("gates on a SHOULD failure only with --strict", async () => {
+    const lenient = await runAssureCli(FAST, { SANDBOX_FAULTS: "nrls-duplicate-accepted" });
+    expect(verdictsOf(lenient.summary)["NRLS-CRT-13"]).toBe("warning");
+    expect(lenient.code).toBe(0);
+    const strict = await runAssureCli([...FAST, "--strict"], { SANDBOX_FAULTS: "nrls-duplicate-accepted" });
+    expect(strict.code).toBe(1);
+    expect(strict.summary!.gate.reason).toContain("NRLS-CRT-13");
+  });
+
+  it("reruns only the cases that failed, and the history says what was fixed", async () => {
+    const out = mkdtempSync(join(tmpdir(), "rerun-"));
+    const first = await cli(FAST, out, { SANDBOX_FAULTS: "nrls-location-path-id" });
+    const failed = first.summary?.cases ?? JSON.parse(readFileSync(join(out, "summary.json"), "utf8")).cases;
+    const failedKeys = (failed as Summary["cases"]).filter((c) => c.status === "failed").map((c) => c.key).sort();
+    expect(failedKeys).toEqual(["nrls-create/create-pointer[json]", "nrls-create/create-pointer[xml]"]);
+    const again = await cli(["rerun", "--no-report"], out);
+    expect(again.code, again.stdout).toBe(0);
+    expect(again.stdout).toContain("rerun: 2 case(s) that failed or broke");
+    const second = JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as Summary;
+    expect(second.cases.filter((c) => c.status !== "not-run").map((c) => c.key).sort()).toEqual(failedKeys);
+    expect(again.stdout).toMatch(/against the same target: nothing newly failing; fixed NRLS-CRT-07/);
+    const history = readFileSync(join(out, "history.jsonl"), "utf8").trim().split("\n");
+    expect(history).toHaveLength(2);
+  });
+
+  it("requirements lists coverage and fails on a MUST rule with no case", async () => {
+    const ok = await runAssureCli(["requirements"]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/NRLS-HDR-05\s+MUST\s+DOC\s+18 case\(s\)\s+jwt-claim-missing×18/);
+    const dir = mkdtempSync(join(tmpdir(), "holes-"));
+    mkdirSync(join(dir, "ers"));
+    const suite = readFileSync(join(PROJECT_ROOT, "test", "data", "minimal-suite.yaml"), "utf8").replace(
+      "\ncases:",
+      "\n  - { id: ERS-A002-01, level: MUST, basis: DOC, text: Select role returns 200., source: { file: seeds/000_4165fa966d1890b0.txt, section: Output } }\n\ncases:",
+    );
+    writeFileSync(join(dir, "ers", "s.yaml"), suite);
+    const holes = await runAssureCli(["requirements", "--suites", dir]);
+    expect(holes.code).toBe(1);
+    expect(holes.stdout).toMatch(/ERS-A002-01\s+MUST\s+DOC\s+0 case\(s\)\s+NO CASE/);
+    expect(holes.stdout).toContain("1 MUST requirement(s) with no case: ERS-A002-01");
+  });
+});
+
+describe("report regeneration", () => {
+  it("rebuilds the HTML report, matrix and JUnit from a run's results, with a manifest that verifies", async () => {
+    const run = await runAssureCli(FAST);
+    const dir = runDirOf(run);
+    const regen = await runAssureCli(["report", "--out", run.outDir]);
+    expect(regen.code, regen.stdout + regen.stderr).toBe(0);
+    expect(regen.stdout).toContain("manifest rewritten");
+    const html = readFileSync(join(dir, "allure-report", "index.html"), "utf8");
+    expect(html).toContain("Spine assurance report");
+    expect(readFileSync(join(run.outDir, "allure-report", "index.html"), "utf8")).toBe(html);
+    expect((await runAssureCli(["verify-evidence", dir])).code).toBe(0);
+  });
+});
