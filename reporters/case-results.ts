@@ -6,6 +6,8 @@ import "../src/run/run-context.ts";
 
 export class CaseResultsReporter implements Reporter {
   readonly results = new Map<string, CaseResult>();
+  /** Every secret the cases met, for the leak gate. Held in memory only. */
+  readonly canaries = new Set<string>();
   /** Errors vitest saw outside any test (a worker crash, an unhandled rejection). */
   readonly runErrors: string[] = [];
 
@@ -14,6 +16,7 @@ export class CaseResultsReporter implements Reporter {
 
   onTestCaseResult(testCase: TestCase): void {
     const meta = testCase.meta();
+    for (const c of meta.leakCanaries ?? []) this.canaries.add(c);
     const key = meta.caseKey ?? /^(\S+) — /.exec(testCase.name)?.[1];
     if (!key) return;
     if (meta.caseResult) {

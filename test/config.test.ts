@@ -47,6 +47,15 @@ describe("configuration", () => {
     expect(text).toMatch(/TLS_CA .* is not a PEM file of the expected kind/);
   });
 
+  it("refuses production hosts unless ALLOW_PRODUCTION=true, saying why and how to override", () => {
+    const text = problems({ NRLS_BASE_URL: "https://psis-sync.national.ncrs.nhs.uk/nrls" });
+    expect(text).toMatch(/NRLS_BASE_URL points at psis-sync\.national\.ncrs\.nhs\.uk, an NHS production host/);
+    expect(text).toMatch(/set ALLOW_PRODUCTION=true/);
+    expect(problems({ ERS_BASE_URL: "https://api.service.nhs.uk/ers-api" })).toMatch(/ERS_BASE_URL points at api\.service\.nhs\.uk/);
+    expect(loadConfig({ env: { NRLS_BASE_URL: "https://psis-sync.national.ncrs.nhs.uk/nrls", ALLOW_PRODUCTION: "true" }, cwd: empty() }).baseUrls.nrls).toContain("psis-sync");
+    expect(loadConfig({ env: { NRLS_BASE_URL: "https://nrls.int.spine.example.nhs.uk/nrls" }, cwd: empty() }).baseUrls.nrls).toBeDefined();
+  });
+
   it("reads .env, and the environment wins over it", () => {
     const dir = empty();
     writeFileSync(join(dir, ".env"), "NRLS_FROM_ASID=111111111111\nNRLS_TO_ASID=222222222222\n");

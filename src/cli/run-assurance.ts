@@ -16,6 +16,7 @@ import { generateAllureReport, writeAllureEnvironment } from "../report/allure-r
 import { formatTotals, formatVerdictTable, useColour } from "../report/console-summary.ts";
 import { coverageCsv, coverageMarkdown } from "../report/coverage-matrix.ts";
 import { recordRun } from "../report/history.ts";
+import { findLeaks } from "../report/leak-gate.ts";
 import { junitXml } from "../report/junit.ts";
 import { configHash, writeManifest } from "../report/manifest.ts";
 import { buildSummary, writeSummary, type Summary } from "../report/summary.ts";
@@ -62,7 +63,13 @@ const TARGETS: TargetName[] = ["ers", "nrls"];
 export async function runAssurance(options: AssureOptions = {}): Promise<AssureOutcome> {
   const rawLog = options.log ?? ((line: string) => console.log(line));
   let redactor = new Redactor();
-  const log = (line: string) => rawLog(redactor.text(line));
+  // Everything printed is kept too, for the leak gate to search.
+  const printed: string[] = [];
+  const log = (line: string) => {
+    const safe = redactor.text(line);
+    printed.push(safe);
+    rawLog(safe);
+  };
   const startedAt = Date.now();
   const cwd = options.cwd ?? process.cwd();
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
@@ -182,8 +189,18 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
       log(`warning: ${(err as Error).message}`);
     }
   }
+  // The console's closing lines are composed first, so the leak gate can search them before they are shown.
+  const shown = (p: string) => relative(process.cwd(), p) || p;
+  const closing = [formatVerdictTable(verdicts, useColour()), "", `Requirements: ${formatTotals(verdicts)}`];
+  const leaks = findLeaks(runDir, [...printed, ...closing].map((l) => redactor.text(l)), [...config.secrets.map((x) => x.value), ...reporter.canaries]);
+  if (leaks.length) {
+    // A leak outranks every verdict: this evidence must not be shared as it is.
+    summary.gate = { exitCode: EXIT.mustFailed, result: "fail", reason: `secret leak: a secret value appears in ${leaks.map((l) => l.where).join(", ")}` };
+    writeSummary(join(runDir, "summary.json"), summary);
+    writeFileAtomic(join(runDir, "requirements.md"), coverageMarkdown(summary));
+  }
   const secretNames = VARIABLES.filter((v) => v.secret).map((v) => v.name);
-  writeManifest(runDir, { runId, tool, gate: { exitCode: gate.code, reason: gate.reason }, configHash: configHash(config.values, secretNames) });
+  writeManifest(runDir, { runId, tool, gate: { exitCode: summary.gate.exitCode, reason: summary.gate.reason }, configHash: configHash(config.values, secretNames) });
 
   // The latest run's files at fixed paths, for CI steps and people who just want "the report".
   for (const f of ["summary.json", "requirements.csv", "requirements.md", "junit.xml"]) cpSync(join(runDir, f), join(outRoot, f));
@@ -192,19 +209,17 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   writeFileAtomic(join(outRoot, "latest-run"), `${runId}\n`);
   const changes = recordRun(join(outRoot, "history.jsonl"), summary);
 
-  const shown = (p: string) => relative(process.cwd(), p) || p;
-  log(formatVerdictTable(verdicts, useColour()));
-  log("");
-  log(`Requirements: ${formatTotals(verdicts)}`);
+  for (const line of closing) log(line);
   if (changes.previous) {
     log(`Since run ${changes.previous.runId} against the same target: ${changes.newlyFailing.length ? `newly failing ${changes.newlyFailing.join(", ")}` : "nothing newly failing"}; ${changes.fixed.length ? `fixed ${changes.fixed.join(", ")}` : "nothing fixed"}.`);
   }
   for (const w of expired) log(`Waiver for ${w.requirement} expired on ${w.expires} (approved by ${w.approvedBy}): it gates again.`);
+  if (leaks.length) log(`SECRET LEAK: a configured or captured secret appears in ${leaks.map((l) => l.where).join(", ")} of ${shown(runDir)}. Do not share this evidence; report the harness fault.`);
   log(`Evidence: ${shown(runDir)} (manifest.json lists every file with its SHA-256)`);
   log(`Summary: ${shown(join(outRoot, "summary.json"))}  Coverage: ${shown(join(outRoot, "requirements.md"))}  JUnit: ${shown(join(outRoot, "junit.xml"))}`);
   if (reportPath) log(`Report:  ${shown(join(outRoot, "allure-report", "index.html"))}`);
-  log(`Gate: exit ${gate.code} — ${gate.reason}`);
-  return { exitCode: gate.code, runDir, summaryPath: join(outRoot, "summary.json"), reportPath: reportPath && join(outRoot, "allure-report", "index.html"), summary };
+  log(`Gate: exit ${summary.gate.exitCode} — ${summary.gate.reason}`);
+  return { exitCode: summary.gate.exitCode, runDir, summaryPath: join(outRoot, "summary.json"), reportPath: reportPath && join(outRoot, "allure-report", "index.html"), summary };
 }
 
 export function toolInfo(): Summary["tool"] {

@@ -43,6 +43,18 @@ export interface LoadOptions {
   dotenvFile?: boolean;
 }
 
+/** Hosts of live Spine: *.national.ncrs.nhs.uk (e.g. psis-sync.national.ncrs.nhs.uk) and the production API gateway. */
+const PRODUCTION_HOSTS = [/\.national\.ncrs\.nhs\.uk$/i, /^api\.service\.nhs\.uk$/i];
+
+export function productionHost(url: string): string | undefined {
+  try {
+    const host = new URL(url).hostname;
+    return PRODUCTION_HOSTS.some((p) => p.test(host)) ? host : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function loadConfig(options: LoadOptions = {}): Config {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
@@ -86,6 +98,12 @@ export function loadConfig(options: LoadOptions = {}): Config {
   if (values.TLS_KEY_PASSPHRASE) tls.passphrase = values.TLS_KEY_PASSPHRASE;
   if (!!values.TLS_CLIENT_CERT !== !!values.TLS_CLIENT_KEY) {
     problems.push(`TLS_CLIENT_CERT and TLS_CLIENT_KEY go together: set both or neither`);
+  }
+  for (const name of ["ERS_BASE_URL", "NRLS_BASE_URL"]) {
+    const host = productionHost(values[name] ?? "");
+    if (host && values.ALLOW_PRODUCTION !== "true") {
+      problems.push(`${name} points at ${host}, an NHS production host: the harness creates and deletes real records, so it is refused. Use a test environment, or set ALLOW_PRODUCTION=true if you really mean to.`);
+    }
   }
   if (problems.length) throw new ConfigError(problems);
 

@@ -32,14 +32,14 @@ class CaseBroken extends Error {
 
 // A case runs once; each requirement it verifies is its own test, so the report shows each requirement's own
 // verdict under its own heading instead of one case status repeated under all of them.
-const running = new Map<string, Promise<CaseResult>>();
-function resultOf(pc: PlannedCase): Promise<CaseResult> {
+const running = new Map<string, Promise<{ result: CaseResult; canaries: string[] }>>();
+function resultOf(pc: PlannedCase): Promise<{ result: CaseResult; canaries: string[] }> {
   let p = running.get(pc.key);
   if (!p) {
     p = runCase(pc, ctx).then((raw) => {
       const redactor = new Redactor([...input.secrets, ...raw.capturedSecrets], pc.secretFields);
       for (const s of raw.steps) if (s.exchange) redactor.learn(s.exchange);
-      return redactCaseResult(raw, redactor);
+      return { result: redactCaseResult(raw, redactor), canaries: redactor.known() };
     });
     running.set(pc.key, p);
   }
@@ -54,8 +54,9 @@ for (const [suite, cases] of bySuite) {
       for (const req of pc.verifies) {
         test(`${pc.key} ${req} — ${pc.title}`, async ({ task, skip }) => {
           task.meta.caseKey = pc.key;
-          const result = await resultOf(pc);
+          const { result, canaries } = await resultOf(pc);
           task.meta.caseResult = result;
+          task.meta.leakCanaries = canaries;
           await recordInAllure(pc, req, result, input.plan.requirements, ctx.targets[pc.target].baseUrl);
           const mine = requirementInCase(req, pc, result);
           if (mine.status === "not-applicable") skip(result.reason);

@@ -87,6 +87,11 @@ export class Redactor {
   leaks(s: string): boolean {
     return [...this.values].some((v) => s.includes(v));
   }
+
+  /** Every value it redacts (with its encodings): what the leak gate hunts for. In memory only, never written. */
+  known(): string[] {
+    return [...this.values];
+  }
 }
 
 function maskHeader(value: string): string {

@@ -28,5 +28,7 @@ declare module "@vitest/runner" {
   interface TaskMeta {
     caseKey?: string;
     caseResult?: import("./run-case.ts").CaseResult;
+    /** Secrets the case met (session keys, JWTs, tokens), for the leak gate; passed in memory, never written. */
+    leakCanaries?: string[];
   }
 }

@@ -1,0 +1,23 @@
+// The leak gate: before a run finishes, every secret it knows of (configured secrets, and the session keys, JWTs and
+// tokens its cases met) is hunted for in every file of the run folder and in the console output. A hit fails the run;
+// the message names where, never what.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { Redactor } from "../run/redact.ts";
+
+export interface Leak {
+  /** A file of the run folder, or "console output". */
+  where: string;
+}
+
+export function findLeaks(runDir: string, consoleLines: readonly string[], secrets: Iterable<string>): Leak[] {
+  const hunter = new Redactor(secrets);
+  if (hunter.known().length === 0) return [];
+  const leaks: Leak[] = [];
+  const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
+  for (const file of walk(runDir)) {
+    if (hunter.leaks(readFileSync(file, "utf8"))) leaks.push({ where: relative(runDir, file).split(sep).join("/") });
+  }
+  if (hunter.leaks(consoleLines.join("\n"))) leaks.push({ where: "console output" });
+  return leaks;
+}

@@ -1,0 +1,119 @@
+// The whole CLI against targets that misbehave at the transport or protocol level. For each: the run ends within a
+// bound, the summary and report are still written, the cases say what went wrong, there is no unhandled error, and
+// the exit code is 3 when nothing answered, 1 otherwise.
+import { readFileSync, existsSync } from "node:fs";
+import { createServer as createHttp, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createHttps } from "node:https";
+import { createServer as createNet, type AddressInfo, type Server } from "node:net";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../src/project-root.ts";
+import { runAssureCli } from "./helpers/run-cli.ts";
+
+const TLS = join(PROJECT_ROOT, "fixtures", "tls");
+const TIMEOUT_MS = 1500;
+/** Two cases (JSON and XML) of one create, each with a teardown: a bound generous for a loaded 2-core CI. */
+const BOUND_MS = 40_000;
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+const servers: { close: () => void }[] = [];
+afterAll(() => servers.forEach((s) => s.close()));
+
+async function listen(server: Server | ReturnType<typeof createHttp>): Promise<number> {
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return (server.address() as AddressInfo).port;
+}
+const http = (h: Handler) => listen(createHttp((req, res) => req.on("data", () => {}).on("end", () => h(req, res))));
+
+interface Hostile {
+  name: string;
+  start: () => Promise<string>;
+  exit: 1 | 3;
+  status: "broken" | "failed";
+  message: RegExp;
+  env?: Record<string, string>;
+}
+
+const HOSTILE: Hostile[] = [
+  { name: "connection refused", exit: 3, status: "broken", message: /connection refused/, start: async () => {
+    const port = await listen(createNet());
+    servers.pop()!.close();
+    return `http://127.0.0.1:${port}/nrls`;
+  } },
+  { name: "reset mid-body", exit: 1, status: "broken", message: /connection closed by the target/, start: async () => `http://127.0.0.1:${await http((_q, s) => {
+    s.writeHead(201, { "Content-Type": "application/fhir+json", "Content-Length": "5000" });
+    s.write('{"resourceType": "OperationOutcome", ');
+    setTimeout(() => s.socket?.destroy(), 20);
+  })}/nrls` },
+  { name: "accepting and never answering", exit: 3, status: "broken", message: /no complete response within 1500 ms/, start: async () => `http://127.0.0.1:${await listen(createNet(() => {}))}/nrls` },
+  { name: "answering one byte a second", exit: 3, status: "broken", message: /no complete response within 1500 ms/, start: async () => `http://127.0.0.1:${await listen(createNet((socket) => {
+    const reply = "HTTP/1.1 201 Created\r\nContent-Type: application/fhir+json\r\n\r\n{}";
+    let i = 0;
+    const t = setInterval(() => (i < reply.length && !socket.destroyed ? socket.write(reply[i++]!) : clearInterval(t)), 1000);
+    socket.on("close", () => clearInterval(t));
+    socket.on("error", () => clearInterval(t));
+  }))}/nrls` },
+  { name: "a 500 with an HTML body", exit: 1, status: "failed", message: /expected HTTP status 201; got 500/, start: async () => `http://127.0.0.1:${await http((_q, s) => {
+    s.writeHead(500, { "Content-Type": "text/html" });
+    s.end("<html><body><h1>Internal Server Error</h1></body></html>");
+  })}/nrls` },
+  { name: "invalid JSON with a JSON content type", exit: 1, status: "failed", message: /body is not valid JSON/, start: async () => `http://127.0.0.1:${await http((_q, s) => {
+    s.writeHead(201, { "Content-Type": "application/fhir+json" });
+    s.end('{"resourceType": "OperationOutcome", "issue": [');
+  })}/nrls` },
+  { name: "a wrong content type", exit: 1, status: "failed", message: /Content-Type "text\/plain" is neither JSON nor XML/, start: async () => `http://127.0.0.1:${await http((_q, s) => {
+    s.writeHead(201, { "Content-Type": "text/plain" });
+    s.end('{"resourceType": "OperationOutcome"}');
+  })}/nrls` },
+  { name: "a 20 MB body", exit: 1, status: "broken", message: /exceeded 5242880 bytes/, start: async () => `http://127.0.0.1:${await http((_q, s) => {
+    s.writeHead(201, { "Content-Type": "application/fhir+json" });
+    const chunk = "x".repeat(1 << 20);
+    let sent = 0;
+    const more = () => {
+      while (sent < 20 && !s.destroyed) {
+        sent++;
+        if (!s.write(chunk)) return void s.once("drain", more);
+      }
+      s.end();
+    };
+    more();
+  })}/nrls` },
+  { name: "a certificate from an unknown CA", exit: 3, status: "broken", message: /TLS failure/, start: async () =>
+    `https://127.0.0.1:${await listen(createHttps({ key: readFileSync(join(TLS, "server.key")), cert: readFileSync(join(TLS, "server.crt")) }, (_q, s) => s.end("{}")))}/nrls` },
+  { name: "a server that rejects the client certificate", exit: 3, status: "broken", message: /TLS failure|connection closed by the target/,
+    env: { TLS_CA: join(TLS, "ca.crt") },
+    start: async () => `https://127.0.0.1:${await listen(createHttps({
+      key: readFileSync(join(TLS, "server.key")), cert: readFileSync(join(TLS, "server.crt")), ca: readFileSync(join(TLS, "ca.crt")), requestCert: true, rejectUnauthorized: true,
+    }, (_q, s) => s.end("{}")))}/nrls` },
+  { name: "a redirect loop", exit: 1, status: "failed", message: /expected HTTP status 201; got 302/, start: async () => {
+    let port = 0;
+    port = await http((req, s) => {
+      s.writeHead(302, { Location: `http://127.0.0.1:${port}${req.url}` });
+      s.end();
+    });
+    return `http://127.0.0.1:${port}/nrls`;
+  } },
+];
+
+describe("hostile targets", () => {
+  for (const h of HOSTILE) {
+    it(`survives ${h.name}`, async () => {
+      const url = await h.start();
+      const started = Date.now();
+      const run = await runAssureCli(["--suite", "nrls-create", "--requirement", "NRLS-CRT-01"], { NRLS_BASE_URL: url, HTTP_TIMEOUT_MS: String(TIMEOUT_MS), ...h.env });
+      const took = Date.now() - started;
+      expect(took, `took ${took} ms`).toBeLessThan(BOUND_MS);
+      expect(run.code, run.stdout + run.stderr).toBe(h.exit);
+      expect(run.summary, "summary.json is written").toBeDefined();
+      expect(existsSync(join(run.outDir, "allure-report", "index.html")), "the report is written").toBe(true);
+      const cases = run.summary!.cases.filter((c) => c.status !== "not-run");
+      expect(cases).toHaveLength(2);
+      for (const c of cases) {
+        expect(c.status, c.key).toBe(h.status);
+        expect(c.messages.join("\n"), c.key).toMatch(h.message);
+      }
+      expect(run.stdout + run.stderr).not.toMatch(/Unhandled|harness error|internal error/);
+    }, 90_000);
+  }
+});
