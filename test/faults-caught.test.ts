@@ -1,14 +1,14 @@
-// Each sandbox fault breaking rules the suites encode must make exactly those rules change verdict, and nothing
-// else: a check that never fails proves nothing, and one that fails for the wrong rule misleads.
+// The mutation self-test as part of npm test: with no fault every requirement passes; each sandbox fault makes
+// exactly the requirements it breaks change verdict (fail for MUST, warning for SHOULD) and nothing else. A fault no
+// check catches fails here: a check that never fails proves nothing.
 import { describe, expect, it } from "vitest";
 import { FAULTS } from "../sandbox/faults.ts";
+import { judge, runWithFault } from "../src/selftest/mutation.ts";
 import { loadSuites } from "../src/suite/load-suites.ts";
-import { runAssureCli, verdictsOf } from "./helpers/run-cli.ts";
 
-const suites = loadSuites();
-const levels = new Map(suites.flatMap((s) => s.requirements.map((r) => [r.id, r.level] as const)));
-// A fault is tried once some rule it breaks is encoded; then exactly its encoded rules must change.
-const testable = FAULTS.filter((f) => f.breaks.some((id) => levels.has(id)));
+const levels = new Map(loadSuites().flatMap((s) => s.requirements.map((r) => [r.id, r.level] as const)));
+const encoded = new Set(levels.keys());
+const testable = FAULTS.filter((f) => f.breaks.some((id) => encoded.has(id)));
 
 // Two runs at a time: each is a whole CLI process, and CI has two cores.
 let running = 0;
@@ -24,18 +24,22 @@ async function slot<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-describe.concurrent("sandbox faults are caught by the suites", () => {
-  it("has faults to try", () => expect(testable.length).toBeGreaterThanOrEqual(50));
+describe.concurrent("mutation self-test", () => {
+  it("passes every requirement with no fault", async () => {
+    const run = await slot(() => runWithFault(undefined));
+    expect(Object.entries(run.verdicts).filter(([, v]) => v !== "pass")).toEqual([]);
+    expect(Object.keys(run.verdicts)).toHaveLength(levels.size);
+    expect(run.code).toBe(0);
+  }, 180_000);
 
   for (const fault of testable) {
-    const expected = fault.breaks.filter((id) => levels.has(id)).sort();
-    it(`${fault.name} changes ${expected.join(", ")} and nothing else`, async () => {
-      const run = await slot(() => runAssureCli(["--no-report"], { SANDBOX_FAULTS: fault.name }));
-      const verdicts = verdictsOf(run.summary);
-      const changed = Object.keys(verdicts).filter((id) => verdicts[id] !== "pass").sort();
-      expect(changed).toEqual(expected);
-      for (const id of expected) expect(verdicts[id], id).toBe(levels.get(id) === "MUST" ? "fail" : "warning");
-      expect(run.code).toBe(expected.some((id) => levels.get(id) === "MUST") ? 1 : 0);
+    it(`${fault.name} is caught: ${fault.breaks.filter((id) => encoded.has(id)).join(", ")} and nothing else`, async () => {
+      const run = await slot(() => runWithFault(fault.name));
+      const row = judge(fault, run.verdicts, encoded);
+      expect(row.changed).toEqual(row.expected);
+      expect(row.outcome).toBe("caught");
+      for (const id of row.expected) expect(run.verdicts[id], id).toBe(levels.get(id) === "MUST" ? "fail" : "warning");
+      expect(run.code).toBe(row.expected.some((id) => levels.get(id) === "MUST") ? 1 : 0);
     }, 180_000);
   }
 });

@@ -40,6 +40,10 @@ const PROBES: Record<string, [Probe, unknown, unknown]> = {
   "ers-validation-400": [async (sb) => (await ersCreate(sb, { token: "" })).status, 422, 400],
   "ers-outcome-text": [async (sb) => "text" in ((issue(await ersCreate(sb, {})).details ?? {}) as object), false, true],
   "ers-any-token": [async (sb) => (await ersCreate(sb, { token: "someone-elses-token" })).status, 403, 201],
+  "ers-no-type-info": [async (sb) => "typeInfo" in (await session(sb)), true, false],
+  "ers-token-altered": [async (sb) => (await session(sb)).token === TOKEN, true, false],
+  "ers-non-json-500": [async (sb) => (await call(`${sb.ersBaseUrl}/v1/ProfessionalSession`, { method: "POST", headers: { XAPI_ASID: "200000000220", "Content-Type": "application/json" }, body: "not json" })).status, 400, 500],
+  "ers-asid-unchecked": [async (sb) => (await call(`${sb.ersBaseUrl}/v1/ProfessionalSession`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ token: TOKEN }) })).status, 403, 201],
   "ers-select-role-201": [async (sb) => (await selectRole(sb, await session(sb))).status, 200, 201],
   "ers-select-role-ignored": [async (sb) => (await selectRole(sb, await session(sb))).json().permission === null, false, true],
   "ers-delete-200": [async (sb) => {

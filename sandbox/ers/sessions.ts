@@ -34,7 +34,10 @@ export function ersHandler(opts: ErsOptions) {
     if (has("ers-outcome-text")) (body.issue as { details: Record<string, unknown> }[])[0]!.details.text = display;
     replyJson(res, has("ers-validation-400") ? 400 : 422, body);
   };
-  const notJson = (res: ServerResponse) => replyJson(res, 400, ersOutcome("structure", "INVALID_VALUE", "Invalid value", "The request body is not valid JSON"));
+  const notJson = (res: ServerResponse) =>
+    has("ers-non-json-500")
+      ? reply(res, 500, "java.lang.IllegalStateException", { "Content-Type": "text/plain" })
+      : replyJson(res, 400, ersOutcome("structure", "INVALID_VALUE", "Invalid value", "The request body is not valid JSON"));
 
   const view = (s: Session) => {
     const user: Record<string, unknown> = {
@@ -42,8 +45,9 @@ export function ersHandler(opts: ErsOptions) {
       permissions: has("ers-no-permissions") ? [] : has("ers-bad-business-function") ? [...s.user.permissions.slice(0, -1), { ...s.user.permissions.at(-1)!, businessFunction: "DOCTOR" }] : s.user.permissions,
     };
     if (has("ers-no-last-name")) delete user.lastName;
-    const out: Record<string, unknown> = { typeInfo: SESSION_TYPE, id: has("ers-empty-id") ? "" : s.id, token: s.token, user, permission: s.permission };
+    const out: Record<string, unknown> = { typeInfo: SESSION_TYPE, id: has("ers-empty-id") ? "" : s.id, token: has("ers-token-altered") ? s.token.toLowerCase() : s.token, user, permission: s.permission };
     if (has("ers-no-user")) delete out.user;
+    if (has("ers-no-type-info")) delete out.typeInfo;
     return out;
   };
   const send = (res: ServerResponse, status: number, s: Session) => {
@@ -65,7 +69,7 @@ export function ersHandler(opts: ErsOptions) {
     if (!m && (!vs || opts.withoutA004)) return false;
     const body = await readBody(req);
     const asid = req.headers["xapi_asid"];
-    if (typeof asid !== "string" || !opts.directory.ers.asids.includes(asid)) {
+    if ((typeof asid !== "string" || !opts.directory.ers.asids.includes(asid)) && !has("ers-asid-unchecked")) {
       forbidden(res, "XAPI_ASID is missing or not authorised for e-RS");
       return true;
     }

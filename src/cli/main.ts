@@ -5,6 +5,7 @@
 //   report [RUN]      regenerate a run's report, coverage matrix, JUnit and manifest from its results
 //   requirements      the requirement catalogue with the cases that verify each; exit 1 if a MUST rule has none
 //   verify-evidence   recompute a run folder's hashes; exit 1 if anything was edited, added or removed
+//   selftest          the mutation self-test: each sandbox fault caught, nothing else changed
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -16,6 +17,7 @@ import type { Summary } from "../report/summary.ts";
 import { regenerateReport } from "./regenerate-report.ts";
 import { requirementsCatalogue } from "./requirements-catalogue.ts";
 import { runAssurance, toolInfo, type AssureOptions } from "./run-assurance.ts";
+import { selftest } from "./selftest.ts";
 
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
 const positive = (v: string) => {
@@ -122,6 +124,12 @@ program.command("requirements").description("the requirement catalogue with its 
   .option("--suites <dir>", "folder of suites (default suites/)")
   .action((flags: { suites?: string }) => {
     process.exitCode = requirementsCatalogue(flags.suites);
+  });
+
+program.command("selftest").description("prove the suites can fail: every sandbox fault must be caught, and nothing else change")
+  .option("--fault <names>", "only these faults", list)
+  .action(async (flags: { fault?: string[] }) => {
+    process.exitCode = await selftest(flags.fault);
   });
 
 program.command("verify-evidence").description("recompute a run folder's SHA-256 hashes against its manifest")
