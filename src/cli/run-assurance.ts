@@ -141,7 +141,8 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
         watch: false,
         reporters: [reporter, ["allure-vitest/reporter", { resultsDir }]],
         provide: { assurance: input },
-        maxConcurrency: config.concurrency,
+        // Every test may wait at once: the bound on cases (and so requests) in flight is kept per case in the worker.
+        maxConcurrency: Math.max(1, plan.cases.reduce((n, c) => n + c.verifies.length, 0)),
         testTimeout: config.timeoutMs * (maxSteps + 1) + 5_000,
         hookTimeout: config.timeoutMs + 5_000,
         pool: "threads",
@@ -156,6 +157,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   }
   for (const e of reporter.runErrors) log(`harness error: ${e}`);
 
+  const ranAt = Date.now();
   const verdicts = requirementVerdicts(plan, reporter.results);
   const { expired } = applyWaivers(verdicts, waivers);
   const reach = TARGETS.map((t) => {
@@ -165,6 +167,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   const gate = gateExitCode(verdicts, reach, options.strict);
   const tool = toolInfo();
   const summary = buildSummary({ runId, plan, tool, startedAt, finishedAt: Date.now(), targets: reach, gate, verdicts, results: reporter.results });
+  const requests = reach.reduce((n, t) => n + t.requests, 0);
 
   // The run folder: everything the assurance team receives, hashed into the manifest last.
   writeSummary(join(runDir, "summary.json"), summary);
@@ -196,9 +199,19 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   if (leaks.length) {
     // A leak outranks every verdict: this evidence must not be shared as it is.
     summary.gate = { exitCode: EXIT.mustFailed, result: "fail", reason: `secret leak: a secret value appears in ${leaks.map((l) => l.where).join(", ")}` };
-    writeSummary(join(runDir, "summary.json"), summary);
     writeFileAtomic(join(runDir, "requirements.md"), coverageMarkdown(summary));
   }
+  // Where the time went: start-up (configuration, suites, sandbox, vitest), the cases, then outputs and the report.
+  const firstCase = reporter.runStartedAt ?? ranAt;
+  summary.timing = {
+    startupMs: Math.max(0, firstCase - startedAt),
+    casesMs: Math.max(0, ranAt - firstCase),
+    outputsMs: Math.max(0, Date.now() - ranAt),
+    requests,
+    concurrency: config.concurrency,
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+  writeSummary(join(runDir, "summary.json"), summary);
   const secretNames = VARIABLES.filter((v) => v.secret).map((v) => v.name);
   writeManifest(runDir, { runId, tool, gate: { exitCode: summary.gate.exitCode, reason: summary.gate.reason }, configHash: configHash(config.values, secretNames) });
 

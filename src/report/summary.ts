@@ -29,6 +29,8 @@ export interface Summary {
   requirements: RequirementVerdict[];
   /** One entry per planned case: what JUnit and `rerun` work from. */
   cases: CaseSummary[];
+  /** Where the run's time went (the HTML report is generated after this is written, so it is not included). */
+  timing?: { startupMs: number; casesMs: number; outputsMs: number; requests: number; concurrency: number; peakRssMiB: number };
 }
 
 export function buildSummary(input: {

@@ -30,13 +30,28 @@ class CaseBroken extends Error {
   override name = "TransportError";
 }
 
+// Cases in flight at once: the bound on requests in flight (a case sends one request at a time, in order).
+// vitest's own limit counts tests, and a case has a test per requirement, so the bound is kept here, per case.
+let inFlight = 0;
+const queue: (() => void)[] = [];
+async function caseSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (inFlight >= input.concurrency) await new Promise<void>((r) => queue.push(r));
+  inFlight++;
+  try {
+    return await fn();
+  } finally {
+    inFlight--;
+    queue.shift()?.();
+  }
+}
+
 // A case runs once; each requirement it verifies is its own test, so the report shows each requirement's own
 // verdict under its own heading instead of one case status repeated under all of them.
 const running = new Map<string, Promise<{ result: CaseResult; canaries: string[] }>>();
 function resultOf(pc: PlannedCase): Promise<{ result: CaseResult; canaries: string[] }> {
   let p = running.get(pc.key);
   if (!p) {
-    p = runCase(pc, ctx).then((raw) => {
+    p = caseSlot(() => runCase(pc, ctx)).then((raw) => {
       const redactor = new Redactor([...input.secrets, ...raw.capturedSecrets], pc.secretFields);
       for (const s of raw.steps) if (s.exchange) redactor.learn(s.exchange);
       return { result: redactCaseResult(raw, redactor), canaries: redactor.known() };
