@@ -11,15 +11,8 @@ export class CaseResultsReporter implements Reporter {
   /** Errors vitest saw outside any test (a worker crash, an unhandled rejection). */
   readonly runErrors: string[] = [];
 
-  /** When vitest started running tests (after its own start-up). */
-  runStartedAt?: number;
-
   /** `onProgress` hears the number of cases finished so far. */
   constructor(private readonly onProgress?: (done: number) => void) {}
-
-  onTestRunStart(): void {
-    this.runStartedAt = Date.now();
-  }
 
   onTestCaseResult(testCase: TestCase): void {
     const meta = testCase.meta();

@@ -201,12 +201,15 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     summary.gate = { exitCode: EXIT.mustFailed, result: "fail", reason: `secret leak: a secret value appears in ${leaks.map((l) => l.where).join(", ")}` };
     writeFileAtomic(join(runDir, "requirements.md"), coverageMarkdown(summary));
   }
-  // Where the time went: start-up (configuration, suites, sandbox, vitest), the cases, then outputs and the report.
-  const firstCase = reporter.runStartedAt ?? ranAt;
+  // Where the time went: start-up until the first case began (configuration, suites, sandbox, vitest and its
+  // worker), the cases (first start to last end: what concurrency and latency govern), then outputs and the report.
+  const ran = [...reporter.results.values()].filter((r) => r.steps.length);
+  const firstCase = ran.length ? Math.min(...ran.map((r) => r.startedAt)) : ranAt;
+  const lastCase = ran.length ? Math.max(...ran.map((r) => r.startedAt + r.durationMs)) : ranAt;
   summary.timing = {
     startupMs: Math.max(0, firstCase - startedAt),
-    casesMs: Math.max(0, ranAt - firstCase),
-    outputsMs: Math.max(0, Date.now() - ranAt),
+    casesMs: Math.max(0, lastCase - firstCase),
+    outputsMs: Math.max(0, Date.now() - lastCase),
     requests,
     concurrency: config.concurrency,
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),

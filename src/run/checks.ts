@@ -20,9 +20,18 @@ export interface CheckResult {
 
 const show = (v: unknown): string => (v === undefined ? "nothing" : typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v));
 
+// Parsing a FHIRPath expression (ANTLR) costs far more than evaluating it: each is compiled once per model.
+const compiled = new Map<string, (resource: object) => unknown[]>();
+
 export function evaluateFhirPath(body: unknown, expression: string): unknown[] {
   const isFhir = !!body && typeof body === "object" && "resourceType" in body;
-  return fhirpath.evaluate(body as object, expression, undefined, isFhir ? stu3 : undefined) as unknown[];
+  const key = `${isFhir ? "stu3" : "plain"}\u0000${expression}`;
+  let fn = compiled.get(key);
+  if (!fn) {
+    fn = fhirpath.compile(expression, isFhir ? stu3 : undefined) as unknown as (resource: object) => unknown[];
+    compiled.set(key, fn);
+  }
+  return fn(body as object);
 }
 
 /** Evaluates one expectation; an OperationOutcome shorthand gives one result per aspect it names. */

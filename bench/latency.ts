@@ -1,0 +1,35 @@
+// The full suite against the sandbox with SANDBOX_LATENCY_MS=100 (every response delayed, as an NHS environment
+// would), at several concurrencies. Prints the wall time, the requests sent, the critical-path floor (the longest
+// chain of dependent requests in the suites × the latency) and the ratio of the run phase to that floor.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadConfig } from "../src/config/load-config.ts";
+import { makePlan } from "../src/plan/plan.ts";
+import { PROJECT_ROOT } from "../src/project-root.ts";
+import type { Summary } from "../src/report/summary.ts";
+import { loadSuites } from "../src/suite/load-suites.ts";
+
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);
+const CONCURRENCIES = (process.env.BENCH_CONCURRENCIES ?? "1,8,32,64").split(",").map(Number);
+
+// The floor: a case's steps and teardown depend on each other; cases do not.
+const plan = makePlan(loadSuites(), loadConfig({ env: {}, cwd: tmpdir(), dotenvFile: false }));
+const chain = Math.max(...plan.cases.map((c) => c.steps.length + c.teardown.length));
+const floorMs = chain * LATENCY_MS;
+
+console.log(`${plan.cases.length} cases; longest dependent chain ${chain} requests; latency ${LATENCY_MS} ms → critical-path floor ${floorMs} ms`);
+console.log("concurrency  wall ms  start-up ms  cases ms  requests  cases/floor");
+for (const c of CONCURRENCIES) {
+  const out = mkdtempSync(join(tmpdir(), "bench-latency-"));
+  const started = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "run", "--no-report", "--out", out, "--concurrency", String(c)], {
+    cwd: out, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", SANDBOX_LATENCY_MS: String(LATENCY_MS) }, encoding: "utf8",
+  });
+  const wall = Number(process.hrtime.bigint() - started) / 1e6;
+  if (r.status !== 0) throw new Error(`run exited ${r.status}: ${r.stdout}${r.stderr}`);
+  const t = (JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as Summary).timing!;
+  console.log(`${String(c).padStart(11)}  ${wall.toFixed(0).padStart(7)}  ${String(t.startupMs).padStart(11)}  ${String(t.casesMs).padStart(8)}  ${String(t.requests).padStart(8)}  ${(t.casesMs / floorMs).toFixed(2).padStart(11)}`);
+}
+console.log("target: the cases phase within 1.5× the floor (start-up excluded), at a concurrency high enough for the suite");
