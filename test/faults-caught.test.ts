@@ -3,6 +3,7 @@
 // check catches fails here: a check that never fails proves nothing.
 import { describe, expect, it } from "vitest";
 import { FAULTS } from "../sandbox/faults.ts";
+import { createLimiter } from "../src/run/limiter.ts";
 import { judge, runWithFault } from "../src/selftest/mutation.ts";
 import { loadSuites } from "../src/suite/load-suites.ts";
 
@@ -11,18 +12,7 @@ const encoded = new Set(levels.keys());
 const testable = FAULTS.filter((f) => f.breaks.some((id) => encoded.has(id)));
 
 // Two runs at a time: each is a whole CLI process, and CI has two cores.
-let running = 0;
-const waiting: (() => void)[] = [];
-async function slot<T>(fn: () => Promise<T>): Promise<T> {
-  if (running >= 2) await new Promise<void>((r) => waiting.push(r));
-  running++;
-  try {
-    return await fn();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
+const slot = createLimiter(2);
 
 describe.concurrent("mutation self-test", () => {
   it("passes every requirement with no fault", async () => {

@@ -2,7 +2,8 @@
 // pass; with each sandbox fault on, exactly the requirements it breaks must change verdict. Exit 1 otherwise.
 import { FAULTS } from "../../sandbox/faults.ts";
 import { loadSuites } from "../suite/load-suites.ts";
-import { formatTable, judge, pooled, runWithFault } from "../selftest/mutation.ts";
+import { createLimiter } from "../run/limiter.ts";
+import { formatTable, judge, runWithFault } from "../selftest/mutation.ts";
 
 export async function selftest(only?: string[]): Promise<number> {
   const encoded = new Set(loadSuites().flatMap((s) => s.requirements.map((r) => r.id)));
@@ -11,11 +12,12 @@ export async function selftest(only?: string[]): Promise<number> {
   const notPassing = Object.entries(baseline.verdicts).filter(([, v]) => v !== "pass").map(([id]) => id);
   console.log(`baseline (no fault): ${Object.keys(baseline.verdicts).length - notPassing.length}/${Object.keys(baseline.verdicts).length} requirements pass${notPassing.length ? `; NOT passing: ${notPassing.join(", ")}` : ""}`);
   let done = 0;
-  const rows = await pooled(faults, 2, async (f) => {
+  const slot = createLimiter(2);
+  const rows = await Promise.all(faults.map((f) => slot(async () => {
     const row = judge(f, (await runWithFault(f.name)).verdicts, encoded);
     if (process.stdout.isTTY) process.stdout.write(`\r  ${++done}/${faults.length} faults`);
     return row;
-  });
+  })));
   if (process.stdout.isTTY) process.stdout.write("\r\x1b[K");
   console.log(formatTable(rows));
   const uncovered = [...encoded].filter((id) => !FAULTS.some((f) => f.breaks.includes(id)));

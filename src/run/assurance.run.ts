@@ -6,6 +6,7 @@ import { recordInAllure } from "./allure-evidence.ts";
 import type { PlannedCase } from "../plan/plan.ts";
 import { requirementInCase } from "../report/verdicts.ts";
 import { HttpTarget } from "./http-client.ts";
+import { createLimiter } from "./limiter.ts";
 import { Redactor, redactCaseResult } from "./redact.ts";
 import { runCase, type CaseResult, type RunContext } from "./run-case.ts";
 import "./run-context.ts";
@@ -32,18 +33,7 @@ class CaseBroken extends Error {
 
 // Cases in flight at once: the bound on requests in flight (a case sends one request at a time, in order).
 // vitest's own limit counts tests, and a case has a test per requirement, so the bound is kept here, per case.
-let inFlight = 0;
-const queue: (() => void)[] = [];
-async function caseSlot<T>(fn: () => Promise<T>): Promise<T> {
-  if (inFlight >= input.concurrency) await new Promise<void>((r) => queue.push(r));
-  inFlight++;
-  try {
-    return await fn();
-  } finally {
-    inFlight--;
-    queue.shift()?.();
-  }
-}
+const caseSlot = createLimiter(input.concurrency);
 
 // A case runs once; each requirement it verifies is its own test, so the report shows each requirement's own
 // verdict under its own heading instead of one case status repeated under all of them.

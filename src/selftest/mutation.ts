@@ -50,19 +50,6 @@ export function judge(fault: Fault, verdicts: Record<string, string>, encoded: R
   return { fault: fault.name, expected, changed, outcome };
 }
 
-/** Runs `fn` over `items`, `limit` at a time, keeping order. */
-export async function pooled<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  }));
-  return out;
-}
-
 export function formatTable(rows: MutationRow[]): string {
   const lines = [`${"fault".padEnd(34)} ${"outcome".padEnd(8)} expected to fail → failed`];
   for (const r of rows) {
