@@ -112,7 +112,7 @@ async function runStep(
     return { name: spec.name, phase, status: "blocked", checks, note };
   }
 
-  const exchange = await target(ctx, pc).send(request);
+  const exchange = await ctx.targets[pc.target].http.send(request);
   if (exchange.error) return { name: spec.name, phase, status: "broken", exchange, checks: [], note: exchange.error.message };
   const res = parseResponse(exchange.response!);
 
@@ -129,10 +129,6 @@ async function runStep(
     }
   }
   return { name: spec.name, phase, status: checks.some((c) => c.outcome === "fail") ? "failed" : "passed", exchange, checks };
-}
-
-function target(ctx: RunContext, pc: PlannedCase): HttpTarget {
-  return ctx.targets[pc.target].http;
 }
 
 function makeLookup(pc: PlannedCase, ctx: RunContext, baseUrl: string, captures: Record<string, string>, caseUuid: string): Lookup {

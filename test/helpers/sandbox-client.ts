@@ -26,9 +26,10 @@ export async function call(url: string, init: { method?: string; headers?: Recor
   return { status: res.statusCode, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
 }
 
-export function nrlsHeaders(base: string, scope: "read" | "write", extra: Record<string, string> = {}): Record<string, string> {
+/** The sandbox's provider identity: a Spine JWT for `scope` (with optional claim edits), fromASID and toASID. */
+export function nrlsHeaders(base: string, scope: "read" | "write", extra: Record<string, string> = {}, jwt: Partial<JwtSpec> = {}): Record<string, string> {
   return {
-    Authorization: `Bearer ${spineJwt({ scope }, { fromAsid: "200000000118", ods: "RR8", audience: base })}`,
+    Authorization: `Bearer ${spineJwt({ scope, ...jwt }, { fromAsid: "200000000118", ods: "RR8", audience: base })}`,
     fromASID: "200000000118",
     toASID: "999999999999",
     ...extra,
@@ -50,9 +51,7 @@ export function nrlsCreate(sb: RunningSandbox, o: CreateOptions = {}): Promise<R
   const pointer = structuredClone(POINTER);
   o.edit?.(pointer);
   const headers: Record<string, string | undefined> = {
-    Authorization: `Bearer ${spineJwt({ scope: "write", ...o.jwt }, { fromAsid: "200000000118", ods: "RR8", audience: sb.nrlsBaseUrl })}`,
-    fromASID: "200000000118",
-    toASID: "999999999999",
+    ...nrlsHeaders(sb.nrlsBaseUrl, "write", {}, o.jwt),
     Accept: "application/fhir+json",
     "Content-Type": o.xml ? "application/fhir+xml" : "application/fhir+json",
     ...o.headers,
@@ -61,10 +60,7 @@ export function nrlsCreate(sb: RunningSandbox, o: CreateOptions = {}): Promise<R
   const body = o.raw ?? (o.xml ? fhirJsonToXml(pointer) : JSON.stringify(pointer));
   return call(`${sb.nrlsBaseUrl}/DocumentReference${o.query ?? ""}`, { method: "POST", headers: clean, body });
 }
-export const readHeaders = (sb: RunningSandbox) => ({
-  Authorization: `Bearer ${spineJwt({ scope: "read" }, { fromAsid: "200000000118", ods: "RR8", audience: sb.nrlsBaseUrl })}`,
-  fromASID: "200000000118", toASID: "999999999999", Accept: "application/fhir+json",
-});
+export const readHeaders = (sb: RunningSandbox) => nrlsHeaders(sb.nrlsBaseUrl, "read", { Accept: "application/fhir+json" });
 export async function readBack(sb: RunningSandbox, o: CreateOptions = {}): Promise<Record<string, unknown> | undefined> {
   const created = await nrlsCreate(sb, o);
   const r = await call(String(created.headers.location), { headers: readHeaders(sb) });
