@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { runExpectation } from "../src/run/checks.ts";
+import { fhirPathVariables, runExpectation } from "../src/run/checks.ts";
+import { fhirPathTemplate } from "../src/plan/fhirpath-template.ts";
 import { parseResponse } from "../src/run/parse-response.ts";
 import { fhirJsonToXml } from "../src/fhir/xml-codec.ts";
 import type { Expectation } from "../src/suite/types.ts";
@@ -81,5 +82,18 @@ describe("expectations", () => {
     expect(outcomes({ req: "X", fhirpath: "issue.details.coding.code", equals: "RESOURCE_CREATED" })).toEqual(["pass"]);
     expect(outcomes({ req: "X", fhirpath: "(id is System.String) and id.length() > 0" }, res({ id: "" }, 201, "application/json"))).toEqual(["fail"]);
     expect(outcomes({ req: "X", fhirpath: "(id is System.String) and id.length() > 0" }, res({ id: "s" }, 201, "application/json"))).toEqual(["pass"]);
+  });
+
+  it("reads a FHIRPath expression's {{templates}} as variables, so a value cannot rewrite the expression", () => {
+    const e: Expectation = { req: "X", fhirpath: "issue.details.text = '{{pointerId}}' and id.startsWith('{{caseUuid}}-')" };
+    const run = (values: Record<string, unknown>) => runExpectation(e, res(created), fhirPathVariables(e.fhirpath, (n) => values[n]))[0]!.outcome;
+    expect(run({ pointerId: "3de126fa-b5f5-4783-b67f-30c02b865016", caseUuid: "ca613912-e0fe-4ad3-a5b2-378a2f2824c3" })).toBe("pass");
+    expect(run({ pointerId: "3de126fa-b5f5-4783-b67f-30c02b865016", caseUuid: "0f0f0f0f" })).toBe("fail");
+    // Pasted as text, this id would close the literal and make the comparison always true.
+    expect(run({ pointerId: "nope' or true or 'x", caseUuid: "ca613912-e0fe-4ad3-a5b2-378a2f2824c3" })).toBe("fail");
+    expect(fhirPathTemplate("a = '{{n.value}}' and b = {{m}}")).toEqual({ expression: "a = '' & %`n.value` & '' and b = %`m`", names: ["n.value", "m"] });
+    expect(fhirPathTemplate("a = 'it\\'s {{x}}'").expression).toBe("a = 'it\\'s ' & %`x` & ''");
+    expect(() => fhirPathTemplate("`a{{x}}`")).toThrow(/delimited identifier/);
+    expect(() => fhirPathVariables("a = '{{gone}}'", () => undefined)).toThrow(/unknown variable \{\{gone\}\}/);
   });
 });

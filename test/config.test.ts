@@ -1,3 +1,4 @@
+import { createPrivateKey } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -45,6 +46,20 @@ describe("configuration", () => {
   it("checks that TLS files are PEM of the right kind", () => {
     const text = problems({ TLS_CA: join(PROJECT_ROOT, "fixtures", "tls", "client.key") });
     expect(text).toMatch(/TLS_CA .* is not a PEM file of the expected kind/);
+  });
+
+  it("refuses a client key that is not the certificate's, or a wrong passphrase, before anything is sent", () => {
+    const tls = (f: string) => join(PROJECT_ROOT, "fixtures", "tls", f);
+    const mismatched = problems({ TLS_CLIENT_CERT: tls("client.crt"), TLS_CLIENT_KEY: tls("server.key") });
+    expect(mismatched).toMatch(/TLS_CLIENT_KEY .*do not make a usable TLS identity: .*key values mismatch/);
+    const dir = empty();
+    const encrypted = createPrivateKey(readFileSync(tls("client.key"))).export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "right-one" });
+    writeFileSync(join(dir, "client.enc.key"), encrypted);
+    const env = { TLS_CLIENT_CERT: tls("client.crt"), TLS_CLIENT_KEY: "client.enc.key" };
+    const wrong = problems({ ...env, TLS_KEY_PASSPHRASE: "wrong-one-secret" }, dir);
+    expect(wrong).toMatch(/do not make a usable TLS identity/);
+    expect(wrong).not.toContain("wrong-one-secret");
+    expect(loadConfig({ env: { ...env, TLS_KEY_PASSPHRASE: "right-one" }, cwd: dir }).tls.passphrase).toBe("right-one");
   });
 
   it("refuses production hosts unless ALLOW_PRODUCTION=true, saying why and how to override", () => {

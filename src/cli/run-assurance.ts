@@ -13,6 +13,7 @@ import { VARIABLES } from "../config/variables.ts";
 import { makePlan, type Plan, type PlanFilter } from "../plan/plan.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { generateAllureReport, writeAllureEnvironment } from "../report/allure-report.ts";
+import { writeAllureResults } from "../report/allure-results.ts";
 import { formatTotals, formatVerdictTable, useColour } from "../report/console-summary.ts";
 import { coverageCsv, coverageMarkdown } from "../report/coverage-matrix.ts";
 import { recordRun } from "../report/history.ts";
@@ -101,7 +102,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   const runId = `${new Date(startedAt).toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
   const runDir = join(outRoot, "runs", runId);
   const resultsDir = join(runDir, "allure-results");
-  mkdirSync(resultsDir, { recursive: true });
+  mkdirSync(runDir, { recursive: true });
 
   let sandbox: RunningSandbox | undefined;
   if (TARGETS.some((t) => !config.baseUrls[t])) sandbox = await startSandbox({ faults: env.SANDBOX_FAULTS });
@@ -139,10 +140,10 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
         config: false,
         include: ["src/run/assurance.run.ts"],
         watch: false,
-        reporters: [reporter, ["allure-vitest/reporter", { resultsDir }]],
+        reporters: [reporter],
         provide: { assurance: input },
-        // Every test may wait at once: the bound on cases (and so requests) in flight is kept per case in the worker.
-        maxConcurrency: Math.max(1, plan.cases.reduce((n, c) => n + c.verifies.length, 0)),
+        // Every test may wait at once: the bound on cases (and so requests) in flight is kept in the worker.
+        maxConcurrency: plan.cases.length,
         testTimeout: config.timeoutMs * (maxSteps + 1) + 5_000,
         hookTimeout: config.timeoutMs + 5_000,
         pool: "threads",
@@ -170,6 +171,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   const requests = reach.reduce((n, t) => n + t.requests, 0);
 
   // The run folder: everything the assurance team receives, hashed into the manifest last.
+  writeAllureResults(resultsDir, plan, reporter.results, { ers: targets.ers.baseUrl, nrls: targets.nrls.baseUrl });
   writeSummary(join(runDir, "summary.json"), summary);
   writeFileAtomic(join(runDir, "requirements.csv"), coverageCsv(summary));
   writeFileAtomic(join(runDir, "requirements.md"), coverageMarkdown(summary));

@@ -2,6 +2,7 @@
 // sent, and reports every problem at once, each naming its variable.
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { createSecureContext } from "node:tls";
 import dotenv from "dotenv";
 import { VARIABLES } from "./variables.ts";
 
@@ -98,6 +99,15 @@ export function loadConfig(options: LoadOptions = {}): Config {
   if (values.TLS_KEY_PASSPHRASE) tls.passphrase = values.TLS_KEY_PASSPHRASE;
   if (!!values.TLS_CLIENT_CERT !== !!values.TLS_CLIENT_KEY) {
     problems.push(`TLS_CLIENT_CERT and TLS_CLIENT_KEY go together: set both or neither`);
+  }
+  if (!problems.length && (tls.ca || tls.key)) {
+    // The same context the HTTP client builds: a wrong passphrase or a key that is not the certificate's is a
+    // configuration error found before anything is sent, not a TLS failure on every request.
+    try {
+      createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key, passphrase: tls.passphrase });
+    } catch (err) {
+      problems.push(`TLS_CA, TLS_CLIENT_CERT, TLS_CLIENT_KEY and TLS_KEY_PASSPHRASE do not make a usable TLS identity: ${(err as Error).message}`);
+    }
   }
   for (const name of ["ERS_BASE_URL", "NRLS_BASE_URL"]) {
     const host = productionHost(values[name] ?? "");

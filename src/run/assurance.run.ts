@@ -1,14 +1,14 @@
 // The vitest test file of an assurance run: one concurrent test per planned case. Each test runs its case, redacts
-// the result, records it in Allure and in the test's meta (for the summary), then passes, fails, breaks or skips.
+// the result and hands it to the CLI's process in the test's meta, then passes, fails, breaks or skips. Evidence
+// (Allure results, the summary) is written from those results once the cases are done (src/report/).
 import { afterAll, describe, inject, test } from "vitest";
 import type { TargetName } from "../config/load-config.ts";
-import { recordInAllure } from "./allure-evidence.ts";
-import type { PlannedCase } from "../plan/plan.ts";
-import { requirementInCase } from "../report/verdicts.ts";
+import { checkMessage } from "./case-outcome.ts";
+import { compileChecks } from "./checks.ts";
 import { HttpTarget } from "./http-client.ts";
 import { createLimiter } from "./limiter.ts";
 import { Redactor, redactCaseResult } from "./redact.ts";
-import { runCase, type CaseResult, type RunContext } from "./run-case.ts";
+import { runCase, type RunContext } from "./run-case.ts";
 import "./run-context.ts";
 
 const input = inject("assurance");
@@ -19,6 +19,11 @@ const targets = Object.fromEntries(
   ]),
 ) as RunContext["targets"];
 const ctx: RunContext = { targets, config: input.config, fixturesDir: input.fixturesDir };
+
+// Start-up, before the first case: a TLS handshake with each target, and compiling the checks meanwhile.
+const warmedUp = Promise.all(Object.values(targets).map((t) => t.http.warmUp(t.baseUrl)));
+compileChecks(input.plan.cases.flatMap((c) => [...c.steps, ...c.teardown]));
+await warmedUp;
 
 afterAll(async () => {
   await Promise.all(Object.values(targets).map((t) => t.http.close()));
@@ -32,43 +37,23 @@ class CaseBroken extends Error {
 }
 
 // Cases in flight at once: the bound on requests in flight (a case sends one request at a time, in order).
-// vitest's own limit counts tests, and a case has a test per requirement, so the bound is kept here, per case.
 const caseSlot = createLimiter(input.concurrency);
 
-// A case runs once; each requirement it verifies is its own test, so the report shows each requirement's own
-// verdict under its own heading instead of one case status repeated under all of them.
-const running = new Map<string, Promise<{ result: CaseResult; canaries: string[] }>>();
-function resultOf(pc: PlannedCase): Promise<{ result: CaseResult; canaries: string[] }> {
-  let p = running.get(pc.key);
-  if (!p) {
-    p = caseSlot(() => runCase(pc, ctx)).then((raw) => {
+// The longest chains of dependent requests start first: they set the run's length, whatever else is in flight.
+const cases = [...input.plan.cases].sort((a, b) => b.steps.length + b.teardown.length - (a.steps.length + a.teardown.length));
+describe.concurrent("assurance", () => {
+  for (const pc of cases) {
+    test(`${pc.key} — ${pc.title}`, async ({ task, skip }) => {
+      task.meta.caseKey = pc.key;
+      const raw = await caseSlot(() => runCase(pc, ctx));
       const redactor = new Redactor([...input.secrets, ...raw.capturedSecrets], pc.secretFields);
       for (const s of raw.steps) if (s.exchange) redactor.learn(s.exchange);
-      return { result: redactCaseResult(raw, redactor), canaries: redactor.known() };
+      const result = redactCaseResult(raw, redactor);
+      task.meta.caseResult = result;
+      task.meta.leakCanaries = redactor.known();
+      if (result.status === "not-applicable") skip(result.reason);
+      if (result.status === "broken") throw new CaseBroken(result.reason);
+      if (result.status === "failed") throw new ChecksFailed(result.steps.flatMap((s) => s.checks).filter((c) => c.outcome === "fail").map(checkMessage).join("\n"));
     });
-    running.set(pc.key, p);
   }
-  return p;
-}
-
-const bySuite = new Map<string, PlannedCase[]>();
-for (const c of input.plan.cases) bySuite.set(c.suite, [...(bySuite.get(c.suite) ?? []), c]);
-for (const [suite, cases] of bySuite) {
-  describe.concurrent(suite, () => {
-    for (const pc of cases) {
-      for (const req of pc.verifies) {
-        test(`${pc.key} ${req} — ${pc.title}`, async ({ task, skip }) => {
-          task.meta.caseKey = pc.key;
-          const { result, canaries } = await resultOf(pc);
-          task.meta.caseResult = result;
-          task.meta.leakCanaries = canaries;
-          await recordInAllure(pc, req, result, input.plan.requirements, ctx.targets[pc.target].baseUrl);
-          const mine = requirementInCase(req, pc, result);
-          if (mine.status === "not-applicable") skip(result.reason);
-          if (mine.status === "broken" || (result.status === "broken" && mine.status === "not-run")) throw new CaseBroken(mine.messages.join("\n") || result.reason);
-          if (mine.status === "failed") throw new ChecksFailed(mine.messages.join("\n"));
-        });
-      }
-    }
-  });
-}
+});

@@ -3,8 +3,10 @@
 import { isDeepStrictEqual } from "node:util";
 import fhirpath from "fhirpath";
 import stu3 from "fhirpath/fhir-context/stu3";
-import type { Expectation, OutcomeExpectation } from "../suite/types.ts";
+import type { Expectation, OutcomeExpectation, StepSpec } from "../suite/types.ts";
 import { formatSchemaErrors, validatorFor } from "../suite/schemas.ts";
+import { fhirPathTemplate } from "../plan/fhirpath-template.ts";
+import { interpolate, type Lookup } from "../plan/interpolate.ts";
 import type { ParsedResponse } from "./parse-response.ts";
 
 export type CheckOutcome = "pass" | "fail" | "warn";
@@ -21,26 +23,59 @@ export interface CheckResult {
 const show = (v: unknown): string => (v === undefined ? "nothing" : typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v));
 
 // Parsing a FHIRPath expression (ANTLR) costs far more than evaluating it: each is compiled once per model.
-const compiled = new Map<string, (resource: object) => unknown[]>();
+const compiled = new Map<string, (resource: object, vars?: Record<string, unknown>) => unknown[]>();
 
-export function evaluateFhirPath(body: unknown, expression: string): unknown[] {
+/** Evaluates `expression` (its {{templates}} read from `vars`) on a body, with the STU3 model when it is FHIR. */
+export function evaluateFhirPath(body: unknown, expression: string, vars: Record<string, unknown> = {}): unknown[] {
   const isFhir = !!body && typeof body === "object" && "resourceType" in body;
   const key = `${isFhir ? "stu3" : "plain"}\u0000${expression}`;
   let fn = compiled.get(key);
   if (!fn) {
-    fn = fhirpath.compile(expression, isFhir ? stu3 : undefined) as unknown as (resource: object) => unknown[];
+    fn = fhirpath.compile(fhirPathTemplate(expression).expression, isFhir ? stu3 : undefined) as unknown as NonNullable<typeof fn>;
     compiled.set(key, fn);
   }
-  return fn(body as object);
+  return fn(body as object, vars);
 }
 
-/** Evaluates one expectation; an OperationOutcome shorthand gives one result per aspect it names. */
-export function runExpectation(e: Expectation, res: ParsedResponse): CheckResult[] {
-  const results = evaluate(e, res);
+/**
+ * Compiles, ahead of the cases, every FHIRPath expression and JSON Schema the steps use. Left to first use, the
+ * compiling (ANTLR's parser warming up, Ajv generating code) lands on the first responses of a run, while the
+ * longest chains of requests wait behind it.
+ */
+export function compileChecks(steps: Iterable<StepSpec>): void {
+  for (const step of steps) {
+    const expressions = [...(step.expect ?? []).flatMap((e) => ("fhirpath" in e ? [e.fhirpath] : [])), ...Object.values(step.capture ?? {}).flatMap((c) => (c.body ? [c.body] : []))];
+    for (const expression of expressions) {
+      for (const body of [{ resourceType: "Basic" }, {}]) {
+        try {
+          evaluateFhirPath(body, expression, Object.fromEntries(fhirPathTemplate(expression).names.map((n) => [n, ""])));
+        } catch {
+          // Evaluation on a stand-in body may fail; the compiled expression is cached all the same.
+        }
+      }
+    }
+    for (const e of step.expect ?? []) if ("schema" in e) validatorFor(e.schema);
+  }
+}
+
+/** The values of an expression's {{templates}}, for evaluateFhirPath. */
+export function fhirPathVariables(expression: string, lookup: Lookup): Record<string, unknown> {
+  return Object.fromEntries(fhirPathTemplate(expression).names.map((name) => {
+    const v = interpolate(`{{${name}}}`, lookup);
+    return [name, typeof v === "object" && v !== null ? JSON.stringify(v) : v];
+  }));
+}
+
+/**
+ * Evaluates one expectation; an OperationOutcome shorthand gives one result per aspect it names. `vars` holds the
+ * values of a FHIRPath expectation's templates (fhirPathVariables); every other field arrives interpolated.
+ */
+export function runExpectation(e: Expectation, res: ParsedResponse, vars?: Record<string, unknown>): CheckResult[] {
+  const results = evaluate(e, res, vars);
   return e.warnOnly ? results.map((r) => (r.outcome === "fail" ? { ...r, outcome: "warn" } : r)) : results;
 }
 
-function evaluate(e: Expectation, res: ParsedResponse): CheckResult[] {
+function evaluate(e: Expectation, res: ParsedResponse, vars?: Record<string, unknown>): CheckResult[] {
   const result = (expected: string, ok: boolean, actual?: unknown): CheckResult =>
     ok ? { req: e.req, expected, outcome: "pass" } : { req: e.req, expected, outcome: "fail", actual: typeof actual === "string" ? actual : show(actual) };
 
@@ -79,7 +114,7 @@ function evaluate(e: Expectation, res: ParsedResponse): CheckResult[] {
     const label = e.description ?? (e.equals !== undefined ? `${e.fhirpath} = ${show(e.equals)}` : e.fhirpath);
     let got: unknown[];
     try {
-      got = evaluateFhirPath(res.body, e.fhirpath);
+      got = evaluateFhirPath(res.body, e.fhirpath, vars);
     } catch (err) {
       return [result(label, false, `FHIRPath error: ${(err as Error).message}`)];
     }

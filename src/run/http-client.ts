@@ -1,6 +1,8 @@
 // One undici Agent per target, carrying its TLS material. Every request has a deadline covering connect, headers and
 // body, and a response size cap, so a hostile or broken target can neither hang nor flood a run.
-import { Agent, request as undiciRequest } from "undici";
+import { isIP } from "node:net";
+import { connect as tlsConnect, createSecureContext, type SecureContext } from "node:tls";
+import { Agent, buildConnector, request as undiciRequest } from "undici";
 import type { TlsFiles } from "../config/load-config.ts";
 
 export interface OutgoingRequest {
@@ -37,22 +39,53 @@ export interface HttpTargetOptions {
 
 export class HttpTarget {
   private readonly agent: Agent;
+  // One context for every socket: given bare PEM, each connection would parse the key and CA afresh, which costs
+  // more CPU than the request itself when many cases open connections at once.
+  private readonly secureContext: SecureContext;
+  private connector: buildConnector.connector;
 
   constructor(private readonly options: HttpTargetOptions) {
+    const { ca, cert, key, passphrase } = options.tls;
+    this.secureContext = createSecureContext({ ca, cert, key, passphrase });
+    this.connector = this.buildConnector();
     this.agent = new Agent({
-      connect: {
-        ca: options.tls.ca,
-        cert: options.tls.cert,
-        key: options.tls.key,
-        passphrase: options.tls.passphrase,
-        rejectUnauthorized: true,
-        timeout: options.timeoutMs,
-      },
+      connect: (opts, callback) => this.connector(opts, callback),
       connections: options.connections,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       keepAliveTimeout: 10_000,
     });
+  }
+
+  private buildConnector(session?: Buffer): buildConnector.connector {
+    return buildConnector({ secureContext: this.secureContext, rejectUnauthorized: true, timeout: this.options.timeoutMs, session });
+  }
+
+  /**
+   * One TLS handshake with the target before the cases start, sending nothing, so the connections the cases open
+   * together can resume its session instead of each making a full handshake (certificates sent, parsed and checked
+   * on both sides). A target that refuses or does not offer resumption costs one handshake; errors are left for the
+   * cases to meet and report.
+   */
+  async warmUp(url: string): Promise<void> {
+    const u = new URL(url);
+    if (u.protocol !== "https:") return;
+    const host = u.hostname.replace(/^\[|\]$/g, "");
+    const session = await new Promise<Buffer | undefined>((resolve) => {
+      const socket = tlsConnect({
+        host, port: Number(u.port || 443), servername: isIP(host) ? undefined : host,
+        secureContext: this.secureContext, rejectUnauthorized: true, ALPNProtocols: ["http/1.1"],
+      });
+      const finish = (got?: Buffer) => {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(got);
+      };
+      const timer = setTimeout(finish, Math.min(this.options.timeoutMs, 3_000));
+      socket.once("session", finish);
+      socket.once("error", () => finish());
+    });
+    if (session) this.connector = this.buildConnector(session);
   }
 
   async send(req: OutgoingRequest): Promise<Exchange> {

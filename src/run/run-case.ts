@@ -7,8 +7,8 @@ import type { PlannedCase } from "../plan/plan.ts";
 import { buildBody } from "../plan/build-body.ts";
 import { interpolate, InterpolationError, type Lookup } from "../plan/interpolate.ts";
 import { spineJwt } from "../plan/spine-jwt.ts";
-import type { StepSpec } from "../suite/types.ts";
-import { evaluateFhirPath, runExpectation, type CheckResult } from "./checks.ts";
+import type { Expectation, StepSpec } from "../suite/types.ts";
+import { evaluateFhirPath, fhirPathVariables, runExpectation, type CheckResult } from "./checks.ts";
 import type { Exchange, HttpTarget, OutgoingRequest } from "./http-client.ts";
 import { parseResponse, type ParsedResponse } from "./parse-response.ts";
 
@@ -100,11 +100,14 @@ async function runStep(
   if (missing.length) return { name: spec.name, phase, status: "skipped", checks: [], note: `nothing to do: ${missing.join(", ")} not captured` };
 
   let request: OutgoingRequest;
-  let expectations: NonNullable<StepSpec["expect"]>;
+  let expectations: { e: Expectation; vars?: Record<string, unknown> }[];
+  const lookup = makeLookup(pc, ctx, baseUrl, captures, caseUuid);
   try {
-    const lookup = makeLookup(pc, ctx, baseUrl, captures, caseUuid);
     request = buildRequest(spec, ctx, baseUrl, lookup, pc.defaultHeaders);
-    expectations = interpolate(spec.expect ?? [], lookup);
+    // A FHIRPath expression keeps its templates: their values go in as FHIRPath variables (fhirpath-template.ts).
+    expectations = (spec.expect ?? []).map((e) => ("fhirpath" in e
+      ? { e: { ...interpolate({ ...e, fhirpath: "" }, lookup), fhirpath: e.fhirpath }, vars: fhirPathVariables(e.fhirpath, lookup) }
+      : { e: interpolate(e, lookup) }));
   } catch (err) {
     // A capture an earlier step should have provided is missing: the checks of this step cannot be made.
     const note = err instanceof InterpolationError ? `could not build the request: ${err.message} (an earlier step did not provide it)` : `could not build the request: ${(err as Error).message}`;
@@ -120,9 +123,9 @@ async function runStep(
     const why = `${spec.notApplicableIf.reason} (HTTP ${res.status})`;
     return { name: spec.name, phase, status: "skipped", exchange, checks: [], note: `not applicable: ${why}`, notApplicable: why };
   }
-  const checks = expectations.flatMap((e) => runExpectation(e, res));
+  const checks = expectations.flatMap(({ e, vars }) => runExpectation(e, res, vars));
   for (const [name, cap] of Object.entries(spec.capture ?? {})) {
-    const value = capture(cap, res);
+    const value = capture(cap, res, lookup);
     if (value !== undefined) {
       captures[name] = value;
       if (cap.secret) capturedSecrets.push(value);
@@ -167,12 +170,12 @@ function buildRequest(spec: StepSpec, ctx: RunContext, baseUrl: string, base: Lo
   return { method: req.method, url: full.toString(), headers, body };
 }
 
-function capture(cap: NonNullable<StepSpec["capture"]>[string], res: ParsedResponse): string | undefined {
+function capture(cap: NonNullable<StepSpec["capture"]>[string], res: ParsedResponse, lookup: Lookup): string | undefined {
   let value: string | undefined;
   if (cap.header) value = res.headers.get(cap.header.toLowerCase())?.[0];
   else if (cap.body && res.body !== undefined) {
     try {
-      const got = evaluateFhirPath(res.body, cap.body)[0];
+      const got = evaluateFhirPath(res.body, cap.body, fhirPathVariables(cap.body, lookup))[0];
       value = got === undefined || got === null ? undefined : String(got);
     } catch {
       value = undefined;

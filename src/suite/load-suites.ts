@@ -9,6 +9,7 @@ import { compileSchemaFile, validatorFor, type SchemaError } from "./schemas.ts"
 import type { LoadedSuite, StepSpec } from "./types.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { VARIABLES } from "../config/variables.ts";
+import { fhirPathTemplate } from "../plan/fhirpath-template.ts";
 import { templateNames } from "../plan/interpolate.ts";
 
 /** Names every template may use besides the case's own variables and captures. */
@@ -158,7 +159,7 @@ function checkSuite(suite: LoadedSuite, options: LoadSuitesOptions, report: (pat
         }
         if ("fhirpath" in e) {
           try {
-            fhirpath.compile(e.fhirpath);
+            fhirpath.compile(fhirPathTemplate(e.fhirpath).expression);
           } catch (err) {
             report([...here, "fhirpath"], `FHIRPath does not compile: ${(err as Error).message.split("\n")[0]}`);
           }
@@ -167,7 +168,7 @@ function checkSuite(suite: LoadedSuite, options: LoadSuitesOptions, report: (pat
       for (const [name, cap] of Object.entries(s.capture ?? {})) {
         if (cap.body) {
           try {
-            fhirpath.compile(cap.body);
+            fhirpath.compile(fhirPathTemplate(cap.body).expression);
           } catch (err) {
             report([...where, "capture", name, "body"], `FHIRPath does not compile: ${(err as Error).message.split("\n")[0]}`);
           }
