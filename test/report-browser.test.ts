@@ -56,6 +56,10 @@ describe.skipIf(!available)("the Allure report in headless Chromium", { timeout:
   it("shows a failed rule's expectation and what came back", async () => {
     await click("NRLS-CRT-07: Create a valid pointer with a client-supplied id, json");
     await expect.poll(() => page.content(), { timeout: UI_TIMEOUT }).toMatch(/expected Location matches .*; got https:\/\/127\.0\.0\.1:\d+\/nrls\/DocumentReference\/[0-9a-f-]+/);
+    // CRT-07 is not the first requirement of its case: each requirement's test carries the exchange too.
+    await page.getByText("HTTP exchange: create the pointer").last().click({ timeout: UI_TIMEOUT });
+    await expect.poll(() => page.content(), { timeout: UI_TIMEOUT }).toContain("Mental health crisis plan (record artifact)");
+    expect(await page.content()).not.toContain(">missed<");
   });
 
   it("renders the HTTP exchange with secrets redacted", async () => {

@@ -1,8 +1,7 @@
 // Writes the run's Allure results from the (redacted) case results: one Allure test per case × requirement, so each
 // requirement's node shows only its own checks, grouped API (epic) → interaction (feature) → requirement (story).
-// Each HTTP exchange is written once, as an HTTP Exchange attachment that every requirement of its case shares.
-// Written here, in the CLI's process after the cases, rather than by the vitest worker while they run: the worker's
-// time then goes to the target, and the evidence is not copied once per requirement.
+// Each HTTP exchange is an HTTP Exchange attachment in the step that sent it. Written here, in the CLI's process
+// after the cases, rather than by the vitest worker while they run, so the worker's time goes to the target.
 import { hostname } from "node:os";
 import { createHash, randomUUID } from "node:crypto";
 import { Stage, Status, type Label, type Parameter, type StepResult, type TestResult } from "allure-js-commons";
@@ -21,14 +20,15 @@ export function writeAllureResults(dir: string, plan: Plan, results: ReadonlyMap
     for (const pc of plan.cases) {
       const result = results.get(pc.key);
       if (!result) continue;
-      // One file per exchange, shared by the case's requirements.
-      const sources = result.steps.map((step) => {
-        if (!step.exchange) return undefined;
-        const source = `${randomUUID()}-attachment${ALLURE_HTTP_EXCHANGE_FILE_EXTENSION}`;
-        put(source, JSON.stringify(toAllureExchange(step.exchange), null, 2));
-        return source;
-      });
+      // Each exchange serialised once; Allure wants a file of its own for every test that shows it.
+      const exchanges = result.steps.map((step) => step.exchange && JSON.stringify(toAllureExchange(step.exchange), null, 2));
       for (const reqId of pc.verifies) {
+        const sources = exchanges.map((content) => {
+          if (content === undefined) return undefined;
+          const source = `${randomUUID()}-attachment${ALLURE_HTTP_EXCHANGE_FILE_EXTENSION}`;
+          put(source, content);
+          return source;
+        });
         const tr = requirementResult(pc, reqId, result, sources, plan.requirements.filter((r) => r.id === reqId), targetUrls[pc.target], host);
         put(`${tr.uuid}-result.json`, JSON.stringify(tr));
       }
