@@ -9,15 +9,16 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { listFaults, serveSandbox } from "../../sandbox/serve.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { EXIT } from "../report/verdicts.ts";
 import { verifyEvidence } from "../report/manifest.ts";
 import type { Summary } from "../report/summary.ts";
-import { regenerateReport } from "./regenerate-report.ts";
-import { requirementsCatalogue } from "./requirements-catalogue.ts";
-import { runAssurance, toolInfo, type AssureOptions } from "./run-assurance.ts";
-import { selftest } from "./selftest.ts";
+import type { AssureOptions } from "./run-assurance.ts";
+import { packageInfo } from "./tool-info.ts";
+
+// Each command loads what it needs when it runs: vitest alone takes most of a second to import, which --help,
+// --version or verify-evidence should not pay.
+const runAssurance = async (options: AssureOptions) => (await import("./run-assurance.ts")).runAssurance(options);
 
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
 const positive = (v: string) => {
@@ -70,7 +71,7 @@ function withRunOptions(cmd: Command): Command {
 const program = new Command()
   .name("spine-assure")
   .description("Assurance harness for NHS England Spine APIs (e-RS Professional Session, NRLS Create pointer)")
-  .version(toolInfo().version)
+  .version(packageInfo().version)
   .showHelpAfterError()
   .addHelpText("after", `
 Exit codes (run, rerun): 0 no MUST rule failed; 1 a MUST rule failed (any rule with --strict);
@@ -109,6 +110,7 @@ program.command("sandbox").description("the embedded sandbox on its own")
   .option("--http", "plain HTTP instead of HTTPS with mutual TLS")
   .option("--list-faults", "list the named faults and the rules each breaks")
   .action(async (flags: { port: number; http?: boolean; listFaults?: boolean }) => {
+    const { listFaults, serveSandbox } = await import("../../sandbox/serve.ts");
     if (flags.listFaults) console.log(listFaults());
     else await serveSandbox({ port: flags.port, http: !!flags.http });
   });
@@ -117,18 +119,21 @@ program.command("report").description("regenerate a run's report, coverage matri
   .argument("[run]", "a run folder (default: the latest run under --out)")
   .option("--out <dir>", "output root", defaultOut)
   .action(async (run: string | undefined, flags: { out: string }) => {
+    const { regenerateReport } = await import("./regenerate-report.ts");
     process.exitCode = await regenerateReport(run ? resolve(run) : undefined, flags.out);
   });
 
 program.command("requirements").description("the requirement catalogue with its coverage; exit 1 if a MUST rule has no case")
   .option("--suites <dir>", "folder of suites (default suites/)")
-  .action((flags: { suites?: string }) => {
+  .action(async (flags: { suites?: string }) => {
+    const { requirementsCatalogue } = await import("./requirements-catalogue.ts");
     process.exitCode = requirementsCatalogue(flags.suites);
   });
 
 program.command("selftest").description("prove the suites can fail: every sandbox fault must be caught, and nothing else change")
   .option("--fault <names>", "only these faults", list)
   .action(async (flags: { fault?: string[] }) => {
+    const { selftest } = await import("./selftest.ts");
     process.exitCode = await selftest(flags.fault);
   });
 

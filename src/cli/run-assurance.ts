@@ -1,7 +1,6 @@
 // One assurance run, end to end: configuration → suites → plan → (embedded sandbox) → vitest run → verdicts and
 // waivers → the run folder (summary, coverage matrix, JUnit, Allure report, manifest) → the latest copies and the
 // history. Returns the gate's exit code; a bad target never throws.
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -14,6 +13,7 @@ import { makePlan, type Plan, type PlanFilter } from "../plan/plan.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { generateAllureReport, writeAllureEnvironment } from "../report/allure-report.ts";
 import { writeAllureResults } from "../report/allure-results.ts";
+import { toolInfo } from "./tool-info.ts";
 import { formatTotals, formatVerdictTable, useColour } from "../report/console-summary.ts";
 import { coverageCsv, coverageMarkdown } from "../report/coverage-matrix.ts";
 import { recordRun } from "../report/history.ts";
@@ -238,17 +238,6 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   if (reportPath) log(`Report:  ${shown(join(outRoot, "allure-report", "index.html"))}`);
   log(`Gate: exit ${summary.gate.exitCode} — ${summary.gate.reason}`);
   return { exitCode: summary.gate.exitCode, runDir, summaryPath: join(outRoot, "summary.json"), reportPath: reportPath && join(outRoot, "allure-report", "index.html"), summary };
-}
-
-export function toolInfo(): Summary["tool"] {
-  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { name: string; version: string };
-  let commit: string | undefined;
-  try {
-    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "ignore"] }).toString().trim() || undefined;
-  } catch {
-    commit = undefined;
-  }
-  return { name: pkg.name, version: pkg.version, ...(commit ? { commit } : {}) };
 }
 
 /** ASIDs are shown in the report masked: enough to tell them apart, not to reuse. */
