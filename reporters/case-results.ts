@@ -11,8 +11,15 @@ export class CaseResultsReporter implements Reporter {
   /** Errors vitest saw outside any test (a worker crash, an unhandled rejection). */
   readonly runErrors: string[] = [];
 
-  /** `onProgress` hears the number of cases finished so far. */
-  constructor(private readonly onProgress?: (done: number) => void) {}
+  /** `onCase` hears each case's result as it arrives; `onProgress` the number of cases finished so far. */
+  constructor(private readonly listeners: { onCase?: (result: CaseResult) => void; onProgress?: (done: number) => void } = {}) {}
+
+  private record(result: CaseResult): void {
+    const fresh = !this.results.has(result.key);
+    this.results.set(result.key, result);
+    this.listeners.onCase?.(result);
+    if (fresh) this.listeners.onProgress?.(this.results.size);
+  }
 
   onTestCaseResult(testCase: TestCase): void {
     const meta = testCase.meta();
@@ -20,14 +27,12 @@ export class CaseResultsReporter implements Reporter {
     const key = meta.caseKey ?? /^(\S+) — /.exec(testCase.name)?.[1];
     if (!key) return;
     if (meta.caseResult) {
-      const fresh = !this.results.has(key);
-      this.results.set(key, meta.caseResult);
-      if (fresh) this.onProgress?.(this.results.size);
+      this.record(meta.caseResult);
       return;
     }
     if (this.results.has(key)) return; // another requirement's test of the same case recorded it
     const errors = testCase.result().errors ?? [];
-    this.results.set(key, {
+    this.record({
       key,
       status: "broken",
       reason: `the harness failed while running this case: ${errors.map((e) => e.message).join("; ") || "no result recorded"}`,

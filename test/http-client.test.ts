@@ -5,6 +5,7 @@ import { createServer, type Server } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
+import type { TLSSocket } from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { HttpTarget } from "../src/run/http-client.ts";
@@ -59,5 +60,47 @@ describe("HTTP client against hostile targets", () => {
     const e = await client(2000).send({ method: "GET", url: `https://127.0.0.1:${port}/`, headers: [] });
     expect(e.error?.fault).toBe("tls");
     expect(e.error?.message).toMatch(/TLS failure/);
+  });
+
+  it("warms up with one TLS handshake, whose session the concurrent connections then resume", async () => {
+    const tls = (f: string) => readFileSync(join(PROJECT_ROOT, "fixtures", "tls", f), "utf8");
+    let resumed = 0;
+    let full = 0;
+    let authorised = 0;
+    const port = await listen(createTlsServer({ key: tls("server.key"), cert: tls("server.crt"), ca: tls("ca.crt"), requestCert: true, rejectUnauthorized: false }, (q, s) => {
+      const socket = q.socket as TLSSocket;
+      if (socket.isSessionReused()) resumed++;
+      else full++;
+      if (socket.authorized) authorised++;
+      setTimeout(() => s.end("ok"), 30); // held open, so each request needs a connection of its own
+    }));
+    const url = `https://127.0.0.1:${port}/`;
+    const target = (warm: boolean) => async () => {
+      const t = new HttpTarget({ tls: { ca: tls("ca.crt"), cert: tls("client.crt"), key: tls("client.key") }, timeoutMs: 5000, maxResponseBytes: 1024, connections: 8 });
+      if (warm) await t.warmUp(url);
+      const exchanges = await Promise.all(Array.from({ length: 8 }, () => t.send({ method: "GET", url, headers: [] })));
+      await t.close();
+      return exchanges.map((e) => e.response?.status);
+    };
+    expect(await target(false)()).toEqual(Array(8).fill(200));
+    expect({ resumed, full }).toEqual({ resumed: 0, full: 8 });
+    resumed = full = 0;
+    expect(await target(true)()).toEqual(Array(8).fill(200));
+    expect({ resumed, full }).toEqual({ resumed: 8, full: 0 });
+    // The client certificate still counts on a resumed session.
+    expect(authorised).toBe(16);
+  });
+
+  it("warms up quietly against a target that is down or untrusted, leaving the error to the requests", async () => {
+    const port = await listen(createNetServer());
+    servers.pop()!.close();
+    await new Promise((r) => setTimeout(r, 50));
+    const t = client(2000);
+    await t.warmUp(`https://127.0.0.1:${port}/`);
+    expect((await t.send({ method: "GET", url: `https://127.0.0.1:${port}/`, headers: [] })).error?.fault).toBe("refused");
+    const silent = await listen(createNetServer(() => {}));
+    const started = Date.now();
+    await client(300).warmUp(`https://127.0.0.1:${silent}/`);
+    expect(Date.now() - started).toBeLessThan(3000);
   });
 });

@@ -12,7 +12,7 @@ import { VARIABLES } from "../config/variables.ts";
 import { makePlan, type Plan, type PlanFilter } from "../plan/plan.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { generateAllureReport, writeAllureEnvironment } from "../report/allure-report.ts";
-import { writeAllureResults } from "../report/allure-results.ts";
+import { AllureResultsWriter } from "../report/allure-results.ts";
 import { toolInfo } from "./tool-info.ts";
 import { formatTotals, formatVerdictTable, useColour } from "../report/console-summary.ts";
 import { coverageCsv, coverageMarkdown } from "../report/coverage-matrix.ts";
@@ -27,6 +27,7 @@ import { writeFileAtomic } from "../report/write-atomic.ts";
 import { Redactor } from "../run/redact.ts";
 import type { WorkerInput } from "../run/run-context.ts";
 import { loadSuites, SuiteError } from "../suite/load-suites.ts";
+import { validatorFor } from "../suite/schemas.ts";
 import type { LoadedSuite } from "../suite/types.ts";
 
 export interface AssureOptions {
@@ -121,7 +122,15 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   for (const t of TARGETS) log(`  ${t.toUpperCase().padEnd(4)} ${targets[t].baseUrl}${targets[t].embedded ? " (embedded sandbox)" : ""}`);
 
   const showProgress = options.progress ?? !!process.stdout.isTTY;
-  const reporter = new CaseResultsReporter(showProgress ? (done) => process.stdout.write(`\r  ${done}/${plan.cases.length} cases`) : undefined);
+  // Allure results are written as each case's result arrives, while this process mostly waits on the cases.
+  const allureResults = new AllureResultsWriter(resultsDir, plan, { ers: targets.ers.baseUrl, nrls: targets.nrls.baseUrl });
+  const reporter = new CaseResultsReporter({
+    onCase: (result) => allureResults.add(result),
+    onProgress: showProgress ? (done) => process.stdout.write(`\r  ${done}/${plan.cases.length} cases`) : undefined,
+  });
+  // Looked up, and the summary schema compiled, while the vitest worker starts rather than after the cases.
+  const toolLookup = toolInfo();
+  setImmediate(() => validatorFor("summary.schema.json"));
   const input: WorkerInput = {
     plan,
     targets: { ers: { baseUrl: targets.ers.baseUrl, tls: targets.ers.tls }, nrls: { baseUrl: targets.nrls.baseUrl, tls: targets.nrls.tls } },
@@ -152,6 +161,9 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
       }, { logLevel: "silent" });
       await vitest.close();
     }
+  } catch (err) {
+    allureResults.abort();
+    throw err;
   } finally {
     await sandbox?.close();
     if (showProgress) process.stdout.write("\r\x1b[K");
@@ -166,12 +178,12 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     return { name: t, baseUrl: targets[t].baseUrl, embedded: targets[t].embedded, requests: exchanges.length, responses: exchanges.filter((s) => s.exchange!.response).length };
   });
   const gate = gateExitCode(verdicts, reach, options.strict);
-  const tool = toolInfo();
+  const tool = await toolLookup;
   const summary = buildSummary({ runId, plan, tool, startedAt, finishedAt: Date.now(), targets: reach, gate, verdicts, results: reporter.results });
   const requests = reach.reduce((n, t) => n + t.requests, 0);
 
   // The run folder: everything the assurance team receives, hashed into the manifest last.
-  writeAllureResults(resultsDir, plan, reporter.results, { ers: targets.ers.baseUrl, nrls: targets.nrls.baseUrl });
+  allureResults.commit();
   writeSummary(join(runDir, "summary.json"), summary);
   writeFileAtomic(join(runDir, "requirements.csv"), coverageCsv(summary));
   writeFileAtomic(join(runDir, "requirements.md"), coverageMarkdown(summary));

@@ -1,6 +1,6 @@
 // What the harness is, for the summary, the manifest and the report: its package name and version, and the git
 // commit it runs from when there is one.
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../project-root.ts";
@@ -11,12 +11,10 @@ export function packageInfo(): { name: string; version: string } {
   return { name: pkg.name, version: pkg.version };
 }
 
-export function toolInfo(): Summary["tool"] {
-  let commit: string | undefined;
-  try {
-    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "ignore"] }).toString().trim() || undefined;
-  } catch {
-    commit = undefined;
-  }
+/** Asks git without waiting on it, so the lookup overlaps other start-up work. */
+export async function toolInfo(): Promise<Summary["tool"]> {
+  const commit = await new Promise<string | undefined>((resolve) => {
+    execFile("git", ["rev-parse", "--short", "HEAD"], { cwd: PROJECT_ROOT, timeout: 5_000 }, (err, stdout) => resolve(err ? undefined : stdout.trim() || undefined));
+  });
   return { ...packageInfo(), ...(commit ? { commit } : {}) };
 }

@@ -11,29 +11,49 @@ import type { Exchange } from "../run/http-client.ts";
 import type { CaseResult, StepResult as CaseStep } from "../run/run-case.ts";
 import { checkMessage } from "../run/case-outcome.ts";
 import { requirementInCase } from "./verdicts.ts";
-import { writeDirectoryAtomic } from "./write-atomic.ts";
+import { directoryWriter, type DirectoryWriter } from "./write-atomic.ts";
 
-/** Writes `dir` (allure-results) whole: every result and attachment of the run, or nothing. */
-export function writeAllureResults(dir: string, plan: Plan, results: ReadonlyMap<string, CaseResult>, targetUrls: Record<PlannedCase["target"], string>): void {
-  const host = hostname();
-  writeDirectoryAtomic(dir, (put) => {
-    for (const pc of plan.cases) {
-      const result = results.get(pc.key);
-      if (!result) continue;
-      // Each exchange serialised once; Allure wants a file of its own for every test that shows it.
-      const exchanges = result.steps.map((step) => step.exchange && JSON.stringify(toAllureExchange(step.exchange), null, 2));
-      for (const reqId of pc.verifies) {
-        const sources = exchanges.map((content) => {
-          if (content === undefined) return undefined;
-          const source = `${randomUUID()}-attachment${ALLURE_HTTP_EXCHANGE_FILE_EXTENSION}`;
-          put(source, content);
-          return source;
-        });
-        const tr = requirementResult(pc, reqId, result, sources, plan.requirements.filter((r) => r.id === reqId), targetUrls[pc.target], host);
-        put(`${tr.uuid}-result.json`, JSON.stringify(tr));
-      }
+/**
+ * The run's allure-results folder, filled case by case as results come in (the CLI's process is mostly waiting while
+ * the cases run) and made to appear whole by commit().
+ */
+export class AllureResultsWriter {
+  private readonly out: DirectoryWriter;
+  private readonly cases: Map<string, PlannedCase>;
+  private readonly written = new Set<string>();
+  private readonly host = hostname();
+
+  constructor(dir: string, private readonly plan: Plan, private readonly targetUrls: Record<PlannedCase["target"], string>) {
+    this.out = directoryWriter(dir);
+    this.cases = new Map(plan.cases.map((c) => [c.key, c]));
+  }
+
+  /** Writes a case's tests: one per requirement it verifies, each with the case's exchanges. */
+  add(result: CaseResult): void {
+    const pc = this.cases.get(result.key);
+    if (!pc || this.written.has(pc.key)) return;
+    this.written.add(pc.key);
+    // Each exchange serialised once; Allure wants a file of its own for every test that shows it.
+    const exchanges = result.steps.map((step) => step.exchange && JSON.stringify(toAllureExchange(step.exchange), null, 2));
+    for (const reqId of pc.verifies) {
+      const sources = exchanges.map((content) => {
+        if (content === undefined) return undefined;
+        const source = `${randomUUID()}-attachment${ALLURE_HTTP_EXCHANGE_FILE_EXTENSION}`;
+        this.out.put(source, content);
+        return source;
+      });
+      const tr = requirementResult(pc, reqId, result, sources, this.plan.requirements.filter((r) => r.id === reqId), this.targetUrls[pc.target], this.host);
+      this.out.put(`${tr.uuid}-result.json`, JSON.stringify(tr));
     }
-  });
+  }
+
+  commit(): void {
+    this.out.commit();
+  }
+
+  abort(): void {
+    this.out.abort();
+  }
 }
 
 function requirementResult(pc: PlannedCase, reqId: string, result: CaseResult, sources: (string | undefined)[], reqs: PlannedRequirement[], targetUrl: string, host: string): TestResult {

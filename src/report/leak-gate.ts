@@ -15,8 +15,10 @@ export function findLeaks(runDir: string, consoleLines: readonly string[], secre
   if (hunter.known().length === 0) return [];
   const leaks: Leak[] = [];
   const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
-  for (const file of walk(runDir)) {
-    if (hunter.leaks(readFileSync(file, "utf8"))) leaks.push({ where: relative(runDir, file).split(sep).join("/") });
+  const files = walk(runDir).map((file) => ({ file, text: readFileSync(file, "utf8") }));
+  // One search of everything at once (a NUL cannot be inside a secret), then file by file only to name where.
+  if (hunter.leaks(files.map((f) => f.text).join("\u0000"))) {
+    for (const { file, text } of files) if (hunter.leaks(text)) leaks.push({ where: relative(runDir, file).split(sep).join("/") });
   }
   if (hunter.leaks(consoleLines.join("\n"))) leaks.push({ where: "console output" });
   return leaks;

@@ -9,20 +9,29 @@ export function writeFileAtomic(path: string, content: string): void {
   renameSync(tmp, path);
 }
 
+/** A folder written whole or not at all (see directoryWriter). */
+export interface DirectoryWriter {
+  put(name: string, content: string): void;
+  /** Makes the folder appear, replacing any folder of that name. */
+  commit(): void;
+  /** Removes what was put; the folder is left as it was. */
+  abort(): void;
+}
+
 /**
- * Writes a folder whole or not at all: `fill` puts files into a scratch folder beside `dir`, which then replaces
- * `dir`. One rename instead of a rename (or fsync) per file, for folders of hundreds of small files.
+ * Files put go into a scratch folder beside `dir`, which replaces `dir` on commit: one rename instead of a rename
+ * (or an fsync) per file, for folders of hundreds of small files that are filled over a whole run.
  */
-export function writeDirectoryAtomic(dir: string, fill: (put: (name: string, content: string) => void) => void): void {
+export function directoryWriter(dir: string): DirectoryWriter {
   const tmp = `${dir}.${process.pid}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
-  try {
-    fill((name, content) => writeFileSync(join(tmp, name), content));
-    rmSync(dir, { recursive: true, force: true });
-    renameSync(tmp, dir);
-  } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  }
+  return {
+    put: (name, content) => writeFileSync(join(tmp, name), content),
+    commit: () => {
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(tmp, dir);
+    },
+    abort: () => rmSync(tmp, { recursive: true, force: true }),
+  };
 }

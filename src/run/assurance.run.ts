@@ -39,12 +39,18 @@ class CaseBroken extends Error {
 // Cases in flight at once: the bound on requests in flight (a case sends one request at a time, in order).
 const caseSlot = createLimiter(input.concurrency);
 
+// Cases start one per turn of the event loop: started all in one go, the first cases' sockets would wait for every
+// other case to build and send its first request before their own handshakes and responses were served.
+let admission = Promise.resolve();
+const admitted = () => (admission = admission.then(() => new Promise<void>((resolve) => setImmediate(resolve))));
+
 // The longest chains of dependent requests start first: they set the run's length, whatever else is in flight.
 const cases = [...input.plan.cases].sort((a, b) => b.steps.length + b.teardown.length - (a.steps.length + a.teardown.length));
 describe.concurrent("assurance", () => {
   for (const pc of cases) {
     test(`${pc.key} — ${pc.title}`, async ({ task, skip }) => {
       task.meta.caseKey = pc.key;
+      await admitted();
       const raw = await caseSlot(() => runCase(pc, ctx));
       const redactor = new Redactor([...input.secrets, ...raw.capturedSecrets], pc.secretFields);
       for (const s of raw.steps) if (s.exchange) redactor.learn(s.exchange);
