@@ -1,8 +1,9 @@
 // The leak gate: before a run finishes, every secret it knows of (configured secrets, and the session keys, JWTs and
 // tokens its cases met) is hunted for in every file of the run folder and in the console output. A hit fails the run;
 // the message names where, never what.
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { readFileSync } from "node:fs";
+import { relative, sep } from "node:path";
+import { filesUnder } from "../files-under.ts";
 import { Redactor } from "../run/redact.ts";
 
 export interface Leak {
@@ -14,8 +15,7 @@ export function findLeaks(runDir: string, consoleLines: readonly string[], secre
   const hunter = new Redactor(secrets);
   if (hunter.known().length === 0) return [];
   const leaks: Leak[] = [];
-  const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
-  const files = walk(runDir).map((file) => ({ file, text: readFileSync(file, "utf8") }));
+  const files = filesUnder(runDir).map((file) => ({ file, text: readFileSync(file, "utf8") }));
   // One search of everything at once (a NUL cannot be inside a secret), then file by file only to name where.
   if (hunter.leaks(files.map((f) => f.text).join("\u0000"))) {
     for (const { file, text } of files) if (hunter.leaks(text)) leaks.push({ where: relative(runDir, file).split(sep).join("/") });

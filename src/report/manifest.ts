@@ -1,8 +1,9 @@
 // manifest.json: every evidence file of a run with its SHA-256 and size, the run's metadata and a hash of the
 // effective configuration (secrets left out). verify-evidence recomputes it and names any file edited, added or removed.
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
+import { filesUnder } from "../files-under.ts";
 import { writeFileAtomic } from "./write-atomic.ts";
 
 export const MANIFEST = "manifest.json";
@@ -22,9 +23,7 @@ export interface Manifest {
 const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
 
 function listFiles(dir: string): string[] {
-  const walk = (d: string): string[] =>
-    readdirSync(d).sort().flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
-  return walk(dir).map((f) => relative(dir, f).split(sep).join("/")).filter((f) => f !== MANIFEST);
+  return filesUnder(dir).map((f) => relative(dir, f).split(sep).join("/")).filter((f) => f !== MANIFEST);
 }
 
 export function configHash(values: Readonly<Record<string, string>>, secretNames: string[]): string {

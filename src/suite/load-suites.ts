@@ -1,12 +1,13 @@
 // Loads every suite under suites/, checks it against schemas/suite.schema.json and the cross-references a schema
 // cannot express, and reports each problem with its file, the path inside it and the line. Nothing is sent until
 // every suite loads cleanly.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import fhirpath from "fhirpath";
 import { compileSchemaFile, validatorFor, type SchemaError } from "./schemas.ts";
 import type { LoadedSuite, StepSpec } from "./types.ts";
+import { filesUnder } from "../files-under.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { VARIABLES } from "../config/variables.ts";
 import { fhirPathTemplate } from "../plan/fhirpath-template.ts";
@@ -61,14 +62,7 @@ export function loadSuites(options: LoadSuitesOptions = {}): LoadedSuite[] {
 }
 
 function listYaml(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...listYaml(full));
-    else if (/\.ya?ml$/.test(name)) out.push(full);
-  }
-  return out;
+  return existsSync(dir) ? filesUnder(dir).filter((f) => /\.ya?ml$/.test(f)) : [];
 }
 
 function loadSuiteFile(file: string, options: LoadSuitesOptions, problems: SuiteProblem[]): LoadedSuite | undefined {

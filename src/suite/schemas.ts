@@ -1,9 +1,10 @@
 // One Ajv instance over every JSON Schema in schemas/: suites, response bodies, the summary. Schemas refer to each
 // other by relative $ref; each is registered under https://spine-assure.local/schemas/<path>.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
+import { filesUnder } from "../files-under.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 
 export type SchemaError = ErrorObject;
@@ -32,9 +33,7 @@ function idFor(dir: string, file: string): string {
 export function registerSchemas(dir = SCHEMAS_DIR): void {
   if (loadedDirs.has(dir)) return;
   loadedDirs.add(dir);
-  const walk = (d: string): string[] =>
-    readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : n.endsWith(".json") ? [join(d, n)] : []));
-  for (const file of walk(dir)) {
+  for (const file of filesUnder(dir).filter((f) => f.endsWith(".json"))) {
     const schema = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
     const id = idFor(dir, file);
     if (!instance().getSchema(id)) instance().addSchema({ ...schema, $id: id });
