@@ -30,7 +30,7 @@ export class CaseResultsReporter implements Reporter {
       this.record(meta.caseResult);
       return;
     }
-    if (this.results.has(key)) return; // another requirement's test of the same case recorded it
+    if (this.results.has(key)) return; // already recorded: never overwrite a real result with a made-up one
     const errors = testCase.result().errors ?? [];
     this.record({
       key,
