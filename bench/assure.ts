@@ -1,6 +1,7 @@
-// A cold `spine-assure run` against the embedded sandbox without added latency: the wall time, split into start-up
-// (process, configuration, suites, sandbox), the cases (vitest and every exchange), outputs (summary, matrix, JUnit,
-// leak gate, manifest) and the HTML report, with the CLI process's peak memory. Prints figures; asserts nothing.
+// A cold `spine-assure run` against the embedded sandbox without added latency: the wall time, split into Node and the
+// CLI starting, start-up (configuration, suites, sandbox, vitest worker, compiling the checks), the cases, everything
+// after the cases (vitest winding down, judging, writing every output and the manifest), and the HTML report, with the
+// CLI process's peak memory. Phases come from the wall clock and summary.json's timing. Prints figures; asserts nothing.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,28 +11,34 @@ import type { Summary } from "../src/report/summary.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
-function once(extra: string[]): { wall: number; t: NonNullable<Summary["timing"]> } {
+interface Phases { wall: number; cli: number; startup: number; cases: number; after: number; rss: number; requests: number }
+
+function once(extra: string[]): Phases {
   const out = mkdtempSync(join(tmpdir(), "bench-"));
+  const spawnedAt = Date.now();
   const started = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "run", "--out", out, ...extra], {
     cwd: out, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" }, encoding: "utf8",
   });
   const wall = Number(process.hrtime.bigint() - started) / 1e6;
   if (r.status !== 0) throw new Error(`assure exited ${r.status}: ${r.stdout}${r.stderr}`);
-  return { wall, t: (JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as Summary).timing! };
+  const s = JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as Summary;
+  const cli = Date.parse(s.startedAt) - spawnedAt;
+  const t = s.timing!;
+  return { wall, cli, startup: t.startupMs, cases: t.casesMs, after: wall - cli - t.startupMs - t.casesMs, rss: t.peakRssMiB, requests: t.requests };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const full = Array.from({ length: RUNS }, () => once([]));
 const bare = Array.from({ length: RUNS }, () => once(["--no-report"]));
-const m = (f: (x: (typeof full)[number]) => number, xs = full) => median(xs.map(f));
-const inRun = m((x) => x.t.startupMs + x.t.casesMs + x.t.outputsMs);
+const m = (f: (x: Phases) => number, xs = full) => median(xs.map(f)).toFixed(0);
 console.log(`cold spine-assure run against the embedded sandbox, median of ${RUNS} (ms):`);
-console.log(`  whole run, report included: ${m((x) => x.wall).toFixed(0)}   (runs: ${full.map((x) => x.wall.toFixed(0)).join(", ")})`);
-console.log(`    node + tsx + CLI start:   ${(m((x) => x.wall) - inRun).toFixed(0)}`);
-console.log(`    configuration, suites, sandbox, vitest start-up: ${m((x) => x.t.startupMs)}`);
-console.log(`    cases (${full[0]!.t.requests} requests): ${m((x) => x.t.casesMs)}`);
-console.log(`    vitest wind-down, outputs and HTML report: ${m((x) => x.t.outputsMs)}`);
-console.log(`  without the HTML report:    ${m((x) => x.wall, bare).toFixed(0)}   → the report costs ${(m((x) => x.wall) - m((x) => x.wall, bare)).toFixed(0)}`);
-console.log(`  peak memory of the CLI process (vitest workers are threads in it): ${m((x) => x.t.peakRssMiB)} MiB`);
+console.log(`  whole run, report included: ${m((x) => x.wall)}   (runs: ${full.map((x) => x.wall.toFixed(0)).join(", ")})`);
+console.log(`  without the HTML report:    ${m((x) => x.wall, bare)}   (runs: ${bare.map((x) => x.wall.toFixed(0)).join(", ")})`);
+console.log(`    node + tsx + CLI start:   ${m((x) => x.cli, bare)}`);
+console.log(`    configuration, suites, sandbox, vitest worker, compiling the checks: ${m((x) => x.startup, bare)}`);
+console.log(`    cases (${bare[0]!.requests} requests): ${m((x) => x.cases, bare)}`);
+console.log(`    after the cases (vitest wind-down, judging, outputs, manifest): ${m((x) => x.after, bare)}`);
+console.log(`  the HTML report costs:      ${(median(full.map((x) => x.wall)) - median(bare.map((x) => x.wall))).toFixed(0)}`);
+console.log(`  peak memory of the CLI process (vitest workers are threads in it): ${m((x) => x.rss)} MiB`);
 console.log("  target: under 5,000 ms, report included");

@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { Agent, request } from "undici";
 import { SANDBOX_CLIENT_TLS } from "../sandbox/server.ts";
-import { spineJwt } from "../src/plan/spine-jwt.ts";
+import { spineJwt } from "../src/spine/jwt.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 5000);

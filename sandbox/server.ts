@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
 import { PROJECT_ROOT } from "../src/project-root.ts";
+import { TARGETS, type TargetName } from "../src/targets.ts";
 import { loadDirectory, type Directory } from "./directory.ts";
 import { ersHandler } from "./ers/sessions.ts";
 import { parseFaults } from "./faults.ts";
@@ -46,6 +47,8 @@ export interface RunningSandbox {
   port: number;
   ersBaseUrl: string;
   nrlsBaseUrl: string;
+  /** Base URL of each target the sandbox simulates. */
+  baseUrls: Partial<Record<TargetName, string>>;
   faults: ReadonlySet<string>;
   close(): Promise<void>;
 }
@@ -69,6 +72,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   });
   const nrls = nrlsHandler({ directory, faults, maxPointers: cap(options.maxPointers, process.env.SANDBOX_MAX_POINTERS, "SANDBOX_MAX_POINTERS") });
   let origin = "";
+  // The API each target of src/targets.ts is simulated by, under that target's sandbox path.
+  type Handler = (req: IncomingMessage, res: ServerResponse, path: string, url: URL, base: string) => Promise<boolean>;
+  const handlers: Partial<Record<TargetName, Handler>> = {
+    ers: (req, res, path) => ers(req, res, path),
+    nrls: (req, res, path, url, base) => nrls(req, res, path, url.searchParams, base),
+  };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (latencyMs) await new Promise((r) => setTimeout(r, latencyMs));
@@ -79,8 +88,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       replyJson(res, 401, body);
       return;
     }
-    if (url.pathname.startsWith("/ers-api/") && (await ers(req, res, url.pathname.slice("/ers-api".length)))) return;
-    if (url.pathname.startsWith("/nrls/") && (await nrls(req, res, url.pathname.slice("/nrls".length), url.searchParams, `${origin}/nrls`))) return;
+    for (const t of TARGETS) {
+      const serve = handlers[t.name];
+      if (serve && url.pathname.startsWith(`${t.sandboxPath}/`) && (await serve(req, res, url.pathname.slice(t.sandboxPath.length), url, `${origin}${t.sandboxPath}`))) return;
+    }
     reply(res, 404, "Not found", { "Content-Type": "text/plain" });
   };
 
@@ -117,6 +128,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     port,
     ersBaseUrl: `${origin}/ers-api`,
     nrlsBaseUrl: `${origin}/nrls`,
+    baseUrls: Object.fromEntries(TARGETS.filter((t) => handlers[t.name]).map((t) => [t.name, `${origin}${t.sandboxPath}`])),
     faults,
     close: () =>
       new Promise<void>((resolve) => {

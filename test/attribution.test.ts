@@ -10,6 +10,7 @@ interface AllureStep {
   steps?: AllureStep[];
 }
 interface AllureResult extends AllureStep {
+  fullName: string;
   labels: { name: string; value: string }[];
 }
 const attachmentsOf = (s: AllureStep): { source: string; type: string }[] => [...(s.attachments ?? []), ...(s.steps ?? []).flatMap(attachmentsOf)];
@@ -24,6 +25,8 @@ describe("evidence attribution under concurrency", () => {
     const dir = join(run.outDir, "runs", readFileSync(join(run.outDir, "latest-run"), "utf8").trim(), "allure-results");
     const results = readdirSync(dir).filter((f) => f.endsWith("-result.json")).map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as AllureResult);
     expect(results.length).toBeGreaterThan(250);
+    // One test per case × requirement: written once, whether as the case arrived or when the run was published.
+    expect(new Set(results.map((r) => r.fullName)).size).toBe(results.length);
     const uuidOwner = new Map<string, string>();
     let checked = 0;
     for (const r of results) {

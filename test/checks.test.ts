@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { fhirPathVariables, runExpectation } from "../src/run/checks.ts";
-import { fhirPathTemplate } from "../src/plan/fhirpath-template.ts";
-import { parseResponse } from "../src/run/parse-response.ts";
+import { compilePlan } from "../src/plan/compile-plan.ts";
+import { evaluateCheck } from "../src/run/evaluate-check.ts";
+import { fhirPathTemplate, fhirPathVariables } from "../src/template/template.ts";
+import { parseResponse, type ParsedResponse } from "../src/run/parse-response.ts";
 import { fhirJsonToXml } from "../src/fhir/xml-codec.ts";
 import type { Expectation } from "../src/suite/types.ts";
 
@@ -18,6 +19,12 @@ const created = {
 
 const res = (body: unknown, status = 201, contentType = "application/fhir+json", headers: [string, string][] = []) =>
   parseResponse({ status, headers: [["Content-Type", contentType], ...headers], body: typeof body === "string" ? body : JSON.stringify(body), bytes: 0 });
+
+// A check evaluated as a run evaluates it: its FHIRPath or schema compiled as part of a plan.
+const runExpectation = (e: Expectation, r: ParsedResponse, vars?: Record<string, unknown>) => {
+  const compiled = compilePlan({ checks: { fhirpath: "fhirpath" in e ? [{ expression: e.fhirpath, at: "test:1" }] : [], schemas: "schema" in e ? [{ schema: e.schema, at: "test:1" }] : [] } });
+  return evaluateCheck(e, "test:1", r, compiled, vars);
+};
 
 const outcomes = (e: Expectation, r = res(created)) => runExpectation(e, r).map((c) => c.outcome);
 

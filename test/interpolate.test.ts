@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { interpolate, InterpolationError, templateNames } from "../src/plan/interpolate.ts";
-import { decodeJwt, spineJwt } from "../src/plan/spine-jwt.ts";
+import { interpolate, InterpolationError, templateNames } from "../src/template/template.ts";
+import { decodeJwt, spineJwt } from "../src/spine/jwt.ts";
 
 const vars: Record<string, unknown> = { ASID: "200000000118", n: 7, obj: { label: "iss", deep: { x: 1 } }, nothing: null };
 const lookup = (name: string) => vars[name];

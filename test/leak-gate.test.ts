@@ -1,28 +1,28 @@
-// The leak gate finds planted secrets without repeating them; and end to end, a target that echoes the smartcard
+// The leak gate finds planted secrets without repeating them, before anything is written; and end to end, a target that echoes the smartcard
 // token in a body and puts it in a URL leaves no trace of it (or of the session key) in anything the run writes.
 import { createServer, type Server } from "node:http";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { findLeaks } from "../src/report/leak-gate.ts";
+import { findLeaks } from "../src/judge/leak-gate.ts";
 import { runAssureCli } from "./helpers/run-cli.ts";
 
 const CANARY = "CANARY-token-7f3a9c1e-do-not-leak";
 const SESSION = "pro-xapi-session_0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
 
 describe("the leak gate", () => {
-  it("names every file and the console output holding a secret, in any of its encodings", () => {
-    const dir = mkdtempSync(join(tmpdir(), "leak-"));
-    mkdirSync(join(dir, "allure-results"));
-    writeFileSync(join(dir, "summary.json"), '{"clean": true}');
-    writeFileSync(join(dir, "allure-results", "a.json"), `{"url": "https://x/y?t=${encodeURIComponent(`${CANARY}/=`)}"}`);
-    writeFileSync(join(dir, "junit.xml"), `<x>${CANARY}</x>`);
-    const leaks = findLeaks(dir, ["all fine", `oops ${SESSION}`], [`${CANARY}/=`, CANARY, SESSION]);
-    expect(leaks.map((l) => l.where).sort()).toEqual(["allure-results/a.json", "console output", "junit.xml"]);
+  it("names every source and the console output holding a secret, in any of its encodings", () => {
+    const sources = [
+      { where: "summary", text: '{"clean": true}' },
+      { where: "case a", text: `{"url": "https://x/y?t=${encodeURIComponent(`${CANARY}/=`)}"}` },
+      { where: "case b", text: `<x>${CANARY}</x>` },
+      { where: "console output", text: ["all fine", `oops ${SESSION}`].join("\n") },
+    ];
+    const leaks = findLeaks(sources, [`${CANARY}/=`, CANARY, SESSION]);
+    expect(leaks.map((l) => l.where).sort()).toEqual(["case a", "case b", "console output"]);
     expect(JSON.stringify(leaks)).not.toContain(CANARY);
-    expect(findLeaks(dir, [], [])).toEqual([]);
+    expect(findLeaks(sources, [])).toEqual([]);
   });
 });
 

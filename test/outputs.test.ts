@@ -18,7 +18,7 @@ describe("assurance outputs", () => {
     const run = await runAssureCli(FAST, { SANDBOX_FAULTS: "nrls-location-path-id" });
     expect(run.code).toBe(1);
     const dir = runDirOf(run);
-    expect(readdirSync(dir).sort()).toEqual(["allure-results", "junit.xml", "manifest.json", "requirements.csv", "requirements.md", "summary.json"]);
+    expect(readdirSync(dir).sort()).toEqual(["allure-results", "junit.xml", "manifest.json", "requirements.csv", "requirements.md", "run-result.json", "summary.json"]);
     const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as Summary;
     expect(validatorFor("summary.schema.json")(summary)).toBe(true);
     expect(readFileSync(join(run.outDir, "summary.json"), "utf8")).toBe(readFileSync(join(dir, "summary.json"), "utf8"));
@@ -130,9 +130,12 @@ describe("assurance outputs", () => {
 });
 
 describe("report regeneration", () => {
-  it("rebuilds the HTML report, matrix and JUnit from a run's results, with a manifest that verifies", async () => {
-    const run = await runAssureCli(FAST);
+  it("renders the same outputs again from the stored run result, with the HTML report and a manifest that verifies", async () => {
+    const run = await runAssureCli(FAST, { SANDBOX_FAULTS: "nrls-location-path-id" });
     const dir = runDirOf(run);
+    const rendered = ["run-result.json", "summary.json", "requirements.csv", "requirements.md", "junit.xml"];
+    const before = rendered.map((f) => readFileSync(join(dir, f), "utf8"));
+    const allureBefore = readdirSync(join(dir, "allure-results")).filter((f) => f.endsWith("-result.json")).length;
     const regen = await runAssureCli(["report", "--out", run.outDir]);
     expect(regen.code, regen.stdout + regen.stderr).toBe(0);
     expect(regen.stdout).toContain("manifest rewritten");
@@ -140,5 +143,10 @@ describe("report regeneration", () => {
     expect(html).toContain("Spine assurance report");
     expect(readFileSync(join(run.outDir, "allure-report", "index.html"), "utf8")).toBe(html);
     expect((await runAssureCli(["verify-evidence", dir])).code).toBe(0);
+    // The same renderers over the same RunResult: every output is what the run wrote, failures included.
+    expect(rendered.map((f) => readFileSync(join(dir, f), "utf8"))).toEqual(before);
+    expect(readFileSync(join(run.outDir, "summary.json"), "utf8")).toBe(before[1]);
+    expect(readdirSync(join(dir, "allure-results")).filter((f) => f.endsWith("-result.json")).length).toBe(allureBefore);
+    expect(before[1]).toMatch(/"verdict": "fail"/);
   });
 });

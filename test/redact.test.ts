@@ -53,11 +53,11 @@ describe("redaction", () => {
     const r = new Redactor([SESSION]);
     const result = redactCaseResult({
       reason: `broken at ${SESSION}`,
-      capturedSecrets: [SESSION],
+      secrets: [SESSION],
       steps: [{ note: `sent ${SESSION}`, checks: [{ expected: "x", actual: `"${SESSION}"` }] }],
     }, r);
     expect(JSON.stringify(result)).not.toContain(SESSION);
-    expect(result.capturedSecrets).toEqual([]);
+    expect(result.secrets).toEqual([]);
   });
 
   it("does not hunt for values too short to be credentials", () => {

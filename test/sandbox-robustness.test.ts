@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SANDBOX_CLIENT_TLS, startSandbox, type RunningSandbox } from "../sandbox/server.ts";
 import { fhirJsonToXml } from "../src/fhir/xml-codec.ts";
-import { spineJwt } from "../src/plan/spine-jwt.ts";
+import { spineJwt } from "../src/spine/jwt.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { call } from "./helpers/sandbox-client.ts";
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
+import { checkSuites } from "../src/stages/prepare.ts";
 import { loadSuites, SuiteError } from "../src/suite/load-suites.ts";
 
 const GOOD = readFileSync(join(PROJECT_ROOT, "test", "data", "minimal-suite.yaml"), "utf8");
@@ -12,7 +13,8 @@ function problemsFor(yaml: string): string[] {
   mkdirSync(join(dir, "x"));
   writeFileSync(join(dir, "x", "bad.yaml"), yaml);
   try {
-    loadSuites({ dir });
+    // What `spine-assure requirements` and a run do: load, then compile every check.
+    checkSuites(dir);
   } catch (e) {
     expect(e).toBeInstanceOf(SuiteError);
     return (e as SuiteError).problems.map((p) => `${p.line ?? "?"}|${p.path}|${p.message}`);
@@ -57,9 +59,17 @@ describe("suite loading", () => {
     expect(loadSuites({ dir })).toHaveLength(1);
   });
 
-  it("rejects a check tagged with a requirement the case does not verify", () => {
-    const problems = problemsFor(GOOD.replace("verifies: [ERS-A001-01, ERS-A001-02, ERS-A001-03]", "verifies: [ERS-A001-01, ERS-A001-02]"));
-    expect(problems.join("\n")).toMatch(/checks ERS-A001-03, which case "create-session" does not list under verifies/);
+  it("rejects a check naming a requirement the suite does not declare", () => {
+    const problems = problemsFor(GOOD.replace("req: ERS-A001-03", "req: ERS-A001-09"));
+    expect(problems.join("\n")).toMatch(/checks ERS-A001-09, which is not declared in this suite's requirements/);
+  });
+
+  it("derives a case's requirements from its checks, and refuses a verifies: that repeats them", () => {
+    const dir = mkdtempSync(join(tmpdir(), "suites-"));
+    writeFileSync(join(dir, "ok.yaml"), GOOD);
+    expect(loadSuites({ dir })[0]!.cases[0]!.verifies).toEqual(["ERS-A001-01", "ERS-A001-02", "ERS-A001-03"]);
+    const problems = problemsFor(GOOD.replace("    tags: [a001, happy-path]", "    tags: [a001, happy-path]\n    verifies: [ERS-A001-02]"));
+    expect(problems.join("\n")).toMatch(/verifies\[0\]\|ERS-A001-02 is derived from this case's checks/);
   });
 
   it("rejects unknown template variables, missing fixtures and FHIRPath that does not compile", () => {

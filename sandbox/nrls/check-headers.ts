@@ -1,7 +1,7 @@
 // The Authorization JWT, fromASID and toASID, in the reference implementation's order (SOURCE-NOTES §1.4, §1.8 step
 // 3): the JWT first, then fromASID, then toASID. Diagnostics are the documented strings.
 import type { IncomingMessage } from "node:http";
-import { decodeJwt } from "../../src/plan/spine-jwt.ts";
+import { decodeJwt } from "../../src/spine/jwt.ts";
 import type { Directory } from "../directory.ts";
 import { exactHeader } from "../http.ts";
 import { spineError, type SpineError } from "./outcome.ts";

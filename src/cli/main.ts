@@ -10,15 +10,16 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { PROJECT_ROOT } from "../project-root.ts";
-import { EXIT } from "../report/verdicts.ts";
+import { EXIT } from "../judge/status.ts";
 import { verifyEvidence } from "../report/manifest.ts";
 import type { Summary } from "../report/summary.ts";
-import type { AssureOptions } from "./run-assurance.ts";
+import { TARGETS, type TargetName } from "../targets.ts";
+import type { AssureOptions } from "./run.ts";
 import { packageInfo } from "./tool-info.ts";
 
 // Each command loads what it needs when it runs: vitest alone takes most of a second to import, which --help,
 // --version or verify-evidence should not pay.
-const runAssurance = async (options: AssureOptions) => (await import("./run-assurance.ts")).runAssurance(options);
+const runAssurance = async (options: AssureOptions) => (await import("./run.ts")).runAssurance(options);
 
 const list = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
 const positive = (v: string) => {
@@ -34,8 +35,8 @@ interface RunFlags {
   tag?: string[];
   format?: ("json" | "xml")[];
   strict?: boolean;
-  ersUrl?: string;
-  nrlsUrl?: string;
+  /** --<target>-url values, by commander's camel-cased option name (ersUrl, nrlsUrl). */
+  [url: `${string}Url`]: string | undefined;
   concurrency?: number;
   out: string;
   suites?: string;
@@ -51,16 +52,15 @@ function runOptions(flags: RunFlags): AssureOptions {
     noReport: !flags.report,
     waiversFile: flags.waivers,
     concurrency: flags.concurrency,
-    targets: { ...(flags.ersUrl !== undefined ? { ers: flags.ersUrl } : {}), ...(flags.nrlsUrl !== undefined ? { nrls: flags.nrlsUrl } : {}) },
+    targets: Object.fromEntries(TARGETS.flatMap((t) => (flags[`${t.name}Url`] !== undefined ? [[t.name, flags[`${t.name}Url`]!]] : []))) as Partial<Record<TargetName, string>>,
     filter: { suites: flags.suite, requirements: flags.requirement, tags: flags.tag, formats: flags.format },
   };
 }
 
 function withRunOptions(cmd: Command): Command {
+  cmd.option("--strict", "SHOULD failures fail the gate too");
+  for (const t of TARGETS) cmd.option(`--${t.name}-url <url>`, `${t.label} base URL (overrides ${t.baseUrlVariable})`);
   return cmd
-    .option("--strict", "SHOULD failures fail the gate too")
-    .option("--ers-url <url>", "e-RS base URL (overrides ERS_BASE_URL)")
-    .option("--nrls-url <url>", "NRLS base URL (overrides NRLS_BASE_URL)")
     .option("--concurrency <n>", "cases in flight at once (overrides ASSURE_CONCURRENCY)", positive)
     .option("--out <dir>", "output root: runs/<id>/ per run, the latest files at the root", defaultOut)
     .option("--suites <dir>", "folder of suites (default suites/)")
@@ -119,14 +119,14 @@ program.command("report").description("regenerate a run's report, coverage matri
   .argument("[run]", "a run folder (default: the latest run under --out)")
   .option("--out <dir>", "output root", defaultOut)
   .action(async (run: string | undefined, flags: { out: string }) => {
-    const { regenerateReport } = await import("./regenerate-report.ts");
+    const { regenerateReport } = await import("./report.ts");
     process.exitCode = await regenerateReport(run ? resolve(run) : undefined, flags.out);
   });
 
 program.command("requirements").description("the requirement catalogue with its coverage; exit 1 if a MUST rule has no case")
   .option("--suites <dir>", "folder of suites (default suites/)")
   .action(async (flags: { suites?: string }) => {
-    const { requirementsCatalogue } = await import("./requirements-catalogue.ts");
+    const { requirementsCatalogue } = await import("./requirements.ts");
     process.exitCode = requirementsCatalogue(flags.suites);
   });
 

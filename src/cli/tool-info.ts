@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../project-root.ts";
-import type { Summary } from "../report/summary.ts";
+import type { RunResult } from "../judge/run-result.ts";
 
 export function packageInfo(): { name: string; version: string } {
   const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { name: string; version: string };
@@ -12,7 +12,7 @@ export function packageInfo(): { name: string; version: string } {
 }
 
 /** Asks git without waiting on it, so the lookup overlaps other start-up work. */
-export async function toolInfo(): Promise<Summary["tool"]> {
+export async function toolInfo(): Promise<RunResult["tool"]> {
   const commit = await new Promise<string | undefined>((resolve) => {
     execFile("git", ["rev-parse", "--short", "HEAD"], { cwd: PROJECT_ROOT, timeout: 5_000 }, (err, stdout) => resolve(err ? undefined : stdout.trim() || undefined));
   });

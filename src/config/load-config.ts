@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { createSecureContext } from "node:tls";
 import dotenv from "dotenv";
+import { TARGETS, type TargetName } from "../targets.ts";
 import { VARIABLES } from "./variables.ts";
 
 export class ConfigError extends Error {
@@ -21,7 +22,6 @@ export interface TlsFiles {
   passphrase?: string;
 }
 
-export type TargetName = "ers" | "nrls";
 
 export interface Config {
   /** Every variable's effective value ("" when unset and without default). */
@@ -109,7 +109,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
       problems.push(`TLS_CA, TLS_CLIENT_CERT, TLS_CLIENT_KEY and TLS_KEY_PASSPHRASE do not make a usable TLS identity: ${(err as Error).message}`);
     }
   }
-  for (const name of ["ERS_BASE_URL", "NRLS_BASE_URL"]) {
+  for (const name of TARGETS.map((t) => t.baseUrlVariable)) {
     const host = productionHost(values[name] ?? "");
     if (host && values.ALLOW_PRODUCTION !== "true") {
       problems.push(`${name} points at ${host}, an NHS production host: the harness creates and deletes real records, so it is refused. Use a test environment, or set ALLOW_PRODUCTION=true if you really mean to.`);
@@ -120,7 +120,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const secrets = VARIABLES.filter((v) => v.secret && values[v.name]).map((v) => ({ name: v.name, value: values[v.name]! }));
   return {
     values,
-    baseUrls: { ers: values.ERS_BASE_URL || undefined, nrls: values.NRLS_BASE_URL || undefined },
+    baseUrls: Object.fromEntries(TARGETS.map((t) => [t.name, values[t.baseUrlVariable] || undefined])) as Record<TargetName, string | undefined>,
     tls,
     timeoutMs: Number(values.HTTP_TIMEOUT_MS),
     maxResponseBytes: Number(values.HTTP_MAX_RESPONSE_BYTES),

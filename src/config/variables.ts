@@ -1,6 +1,7 @@
 // Every configuration variable the harness reads: its default (the embedded sandbox's value), whether it is a secret,
 // and how a value is checked. `.env.example` documents the same names; a test keeps the two in step.
 import { isValidNhsNumber } from "../fhir/nhs-number.ts";
+import { TARGETS } from "../targets.ts";
 
 export interface VariableSpec {
   name: string;
@@ -12,6 +13,8 @@ export interface VariableSpec {
   check?: (value: string) => string | undefined;
   /** Test data: offered to suites for interpolation as {{NAME}}. */
   testData?: boolean;
+  /** Shown in the report's environment, masked: the identity a run used, enough to tell runs apart. */
+  shownMasked?: boolean;
 }
 
 const pattern = (re: RegExp, what: string) => (v: string) => (re.test(v) ? undefined : `must be ${what}`);
@@ -29,11 +32,10 @@ const positiveInt = (max: number) => (v: string) =>
   /^\d+$/.test(v) && Number(v) >= 1 && Number(v) <= max ? undefined : `must be a whole number from 1 to ${max}`;
 
 export const VARIABLES: readonly VariableSpec[] = [
-  { name: "ERS_BASE_URL", description: "e-RS base URL, e.g. https://api.int.ers.ncrs.nhs.uk/ers-api; empty: the embedded sandbox", check: url },
-  { name: "NRLS_BASE_URL", description: "NRLS base URL (the part before /DocumentReference); empty: the embedded sandbox", check: url },
-  { name: "ERS_ASID", description: "ASID sent as XAPI_ASID to e-RS", default: "200000000220", check: asid, testData: true },
+  ...TARGETS.map((t): VariableSpec => ({ name: t.baseUrlVariable, description: `${t.label} base URL, e.g. ${t.example}; empty: the embedded sandbox`, check: url })),
+  { name: "ERS_ASID", description: "ASID sent as XAPI_ASID to e-RS", default: "200000000220", check: asid, testData: true, shownMasked: true },
   { name: "ERS_SMARTCARD_TOKEN", description: "smartcard token for A001 (secret)", default: "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#", secret: true, testData: true },
-  { name: "NRLS_FROM_ASID", description: "your system's ASID, sent as fromASID and in the JWT requesting_system", default: "200000000118", check: asid, testData: true },
+  { name: "NRLS_FROM_ASID", description: "your system's ASID, sent as fromASID and in the JWT requesting_system", default: "200000000118", check: asid, testData: true, shownMasked: true },
   { name: "NRLS_TO_ASID", description: "the Spine ASID, sent as toASID", default: "999999999999", check: asid, testData: true },
   { name: "NRLS_CUSTODIAN_ODS", description: "ODS code affiliated with NRLS_FROM_ASID (pointer custodian, JWT requesting_organization)", default: "RR8", check: ods, testData: true },
   { name: "NRLS_AUTHOR_ODS", description: "a known ODS code used as the pointer author", default: "RGD", check: ods, testData: true },

@@ -9,14 +9,10 @@ import { writeFileAtomic } from "./write-atomic.ts";
 
 const run = promisify(execFile);
 
-/** Writes environment.properties into the results, which Allure shows as the run's environment. */
-export function writeAllureEnvironment(resultsDir: string, env: Record<string, string>): void {
-  const lines = Object.entries(env).map(([k, v]) => `${k.replace(/[=:\s]/g, "_")}=${v.replace(/\n/g, " ")}`);
-  writeFileAtomic(join(resultsDir, "environment.properties"), `${lines.join("\n")}\n`);
-}
-
-/** Returns the path of the generated HTML file. */
-/** `historyPath`: where Allure keeps run history for its trend charts (kept across runs). */
+/**
+ * Returns the path of the generated HTML file. `historyPath`: where Allure keeps run history for its trend charts
+ * (kept across runs).
+ */
 export async function generateAllureReport(resultsDir: string, outputDir: string, historyPath?: string, timeoutMs = 120_000): Promise<string> {
   // The package exports no cli path; its bin sits beside dist/.
   const cli = join(dirname(createRequire(import.meta.url).resolve("allure")), "..", "cli.js");

@@ -1,110 +1,96 @@
-// Writes the run's Allure results from the (redacted) case results: one Allure test per case × requirement, so each
-// requirement's node shows only its own checks, grouped API (epic) → interaction (feature) → requirement (story).
-// Each HTTP exchange is an HTTP Exchange attachment in the step that sent it. Written here, in the CLI's process
-// after the cases, rather than by the vitest worker while they run, so the worker's time goes to the target.
-import { hostname } from "node:os";
+// The run's Allure results, rendered from judged cases: one Allure test per case × requirement, so each requirement's
+// node shows only its own checks, grouped API (epic) → interaction (feature) → requirement (story). Each HTTP exchange
+// is an HTTP Exchange attachment in the step that sent it. A case's files can be rendered as soon as it is judged, so
+// the run writes them while it mostly waits on the target.
 import { createHash, randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import { Stage, Status, type Label, type Parameter, type StepResult, type TestResult } from "allure-js-commons";
 import { ALLURE_HTTP_EXCHANGE_CONTENT_TYPE, ALLURE_HTTP_EXCHANGE_FILE_EXTENSION, ALLURE_HTTP_EXCHANGE_SCHEMA_VERSION, type HttpExchange } from "allure-js-commons/http";
-import type { PlannedCase, PlannedRequirement, Plan } from "../plan/plan.ts";
+import { checkMessage } from "../judge/judge-case.ts";
+import type { CaseRecord, RequirementVerdict } from "../judge/run-result.ts";
+import { ALLURE_CHECK_STATUS, allureStepStatus, allureTestStatus, CHECK_SUFFIX } from "../judge/status.ts";
 import type { Exchange } from "../run/http-client.ts";
-import type { CaseResult, StepResult as CaseStep } from "../run/run-case.ts";
-import { checkMessage } from "../run/case-outcome.ts";
-import { requirementInCase } from "./verdicts.ts";
-import { directoryWriter, type DirectoryWriter } from "./write-atomic.ts";
+import type { StepResult as CaseStep } from "../run/run-case.ts";
 
-/**
- * The run's allure-results folder, filled case by case as results come in (the CLI's process is mostly waiting while
- * the cases run) and made to appear whole by commit().
- */
-export class AllureResultsWriter {
-  private readonly out: DirectoryWriter;
-  private readonly cases: Map<string, PlannedCase>;
-  private readonly written = new Set<string>();
-  private readonly host = hostname();
+/** What the report says of a requirement: its rule and source. */
+export type RequirementInfo = Pick<RequirementVerdict, "id" | "level" | "basis" | "text" | "source" | "note">;
 
-  constructor(dir: string, private readonly plan: Plan, private readonly targetUrls: Record<PlannedCase["target"], string>) {
-    this.out = directoryWriter(dir);
-    this.cases = new Map(plan.cases.map((c) => [c.key, c]));
-  }
-
-  /** Writes a case's tests: one per requirement it verifies, each with the case's exchanges. */
-  add(result: CaseResult): void {
-    const pc = this.cases.get(result.key);
-    if (!pc || this.written.has(pc.key)) return;
-    this.written.add(pc.key);
-    // Each exchange serialised once; Allure wants a file of its own for every test that shows it.
-    const exchanges = result.steps.map((step) => step.exchange && JSON.stringify(toAllureExchange(step.exchange), null, 2));
-    for (const reqId of pc.verifies) {
-      const sources = exchanges.map((content) => {
-        if (content === undefined) return undefined;
-        const source = `${randomUUID()}-attachment${ALLURE_HTTP_EXCHANGE_FILE_EXTENSION}`;
-        this.out.put(source, content);
-        return source;
-      });
-      const tr = requirementResult(pc, reqId, result, sources, this.plan.requirements.filter((r) => r.id === reqId), this.targetUrls[pc.target], this.host);
-      this.out.put(`${tr.uuid}-result.json`, JSON.stringify(tr));
-    }
-  }
-
-  commit(): void {
-    this.out.commit();
-  }
-
-  abort(): void {
-    this.out.abort();
-  }
+export interface AllureFile {
+  name: string;
+  content: string;
 }
 
-function requirementResult(pc: PlannedCase, reqId: string, result: CaseResult, sources: (string | undefined)[], reqs: PlannedRequirement[], targetUrl: string, host: string): TestResult {
-  const mine = requirementInCase(reqId, pc, result);
-  const status = mine.status === "failed" ? Status.FAILED
-    : mine.status === "broken" || (mine.status === "not-run" && result.status === "broken") ? Status.BROKEN
-    : mine.status === "not-applicable" || mine.status === "not-run" ? Status.SKIPPED
-    : Status.PASSED;
-  const message = mine.status === "broken" || status !== Status.BROKEN ? mine.messages.join("\n") : result.reason ?? mine.messages.join("\n");
+const host = hostname();
 
+/** A case's files: for each requirement it verifies, a test result with its own copy of the case's exchanges. */
+export function allureFilesForCase(c: CaseRecord, requirements: ReadonlyMap<string, RequirementInfo>, targetUrl: string): AllureFile[] {
+  const files: AllureFile[] = [];
+  // Each exchange serialised once; Allure wants a file of its own for every test that shows it.
+  const exchanges = c.steps.map((step) => step.exchange && JSON.stringify(toAllureExchange(step.exchange), null, 2));
+  c.verifies.forEach((id, i) => {
+    const sources = exchanges.map((content) => {
+      if (content === undefined) return undefined;
+      const name = `${randomUUID()}-attachment${ALLURE_HTTP_EXCHANGE_FILE_EXTENSION}`;
+      files.push({ name, content });
+      return name;
+    });
+    const tr = requirementTest(c, c.requirements[i]!, requirements.get(id), id, sources, targetUrl);
+    files.push({ name: `${tr.uuid}-result.json`, content: JSON.stringify(tr) });
+  });
+  return files;
+}
+
+/** environment.properties: what Allure shows as the run's environment. */
+export function allureEnvironment(env: Record<string, string>): AllureFile {
+  const lines = Object.entries(env).map(([k, v]) => `${k.replace(/[=:\s]/g, "_")}=${v.replace(/\n/g, " ")}`);
+  return { name: "environment.properties", content: `${lines.join("\n")}\n` };
+}
+
+function requirementTest(c: CaseRecord, mine: CaseRecord["requirements"][number], req: RequirementInfo | undefined, id: string, sources: (string | undefined)[], targetUrl: string): TestResult {
+  const status = allureTestStatus(mine.status, c.status);
+  const message = mine.status === "broken" || status !== Status.BROKEN ? mine.messages.join("\n") : c.reason ?? mine.messages.join("\n");
   const labels: Label[] = [
-    { name: "epic", value: pc.api },
-    { name: "feature", value: pc.interaction },
-    { name: "story", value: reqId },
-    { name: "parentSuite", value: pc.suite },
-    { name: "suite", value: pc.interaction },
-    { name: "severity", value: reqs.some((r) => r.level === "MUST") ? "critical" : "normal" },
-    { name: "level", value: reqs[0]?.level ?? "" },
-    ...pc.tags.map((value) => ({ name: "tag", value })),
-    { name: "case", value: pc.key },
+    { name: "epic", value: c.api },
+    { name: "feature", value: c.interaction },
+    { name: "story", value: id },
+    { name: "parentSuite", value: c.suite },
+    { name: "suite", value: c.interaction },
+    { name: "severity", value: req?.level === "MUST" ? "critical" : "normal" },
+    { name: "level", value: req?.level ?? "" },
+    ...c.tags.map((value) => ({ name: "tag", value })),
+    { name: "case", value: c.key },
     { name: "host", value: host },
-    { name: "thread", value: pc.target },
+    { name: "thread", value: c.target },
   ];
-  const parameters: Parameter[] = [{ name: "case", value: pc.key }, { name: "target", value: targetUrl }];
-  if (pc.format) parameters.push({ name: "format", value: pc.format });
-  for (const [name, value] of Object.entries(pc.vars)) {
+  const parameters: Parameter[] = [{ name: "case", value: c.key }, { name: "target", value: targetUrl }];
+  if (c.format) parameters.push({ name: "format", value: c.format });
+  for (const [name, value] of Object.entries(c.vars)) {
     if (name !== "format" && name !== "mime") parameters.push({ name, value: typeof value === "string" ? value : JSON.stringify(value) });
   }
   // Identity by case and requirement, so history and trends follow a check from run to run and machine to machine.
-  const fullName = `${pc.key} ${reqId}`;
+  const fullName = `${c.key} ${id}`;
+  const start = c.startedAt ?? 0;
   return {
     uuid: randomUUID(),
-    name: `${reqId}: ${pc.title}`,
+    name: `${id}: ${c.title}`,
     fullName,
     testCaseId: md5(fullName),
     historyId: md5(fullName),
     status,
     statusDetails: message ? { message } : {},
     stage: Stage.FINISHED,
-    description: describeCase(pc, reqs, result),
+    description: describeCase(c, req),
     labels,
-    links: reqs.filter((r) => r.sourceUrl).map((r) => ({ url: r.sourceUrl!, name: `${r.id}: ${r.source.file} § ${r.source.section}` })),
+    links: req?.source.url ? [{ url: req.source.url, name: `${req.id}: ${req.source.file} § ${req.source.section}` }] : [],
     parameters,
     attachments: [],
-    steps: result.steps.map((step, i) => stepResult(step, reqId, sources[i])),
-    start: result.startedAt,
-    stop: result.startedAt + result.durationMs,
+    steps: c.steps.map((step, i) => stepResult(step, id, sources[i])),
+    start,
+    stop: start + c.durationMs,
   };
 }
 
-function stepResult(step: CaseStep, reqId: string, source: string | undefined): StepResult {
+function stepResult(step: CaseStep, id: string, source: string | undefined): StepResult {
   const e = step.exchange;
   const start = e?.startedAt ?? 0;
   const stop = e ? e.startedAt + e.durationMs : 0;
@@ -113,18 +99,13 @@ function stepResult(step: CaseStep, reqId: string, source: string | undefined): 
   });
   const steps: StepResult[] = [];
   if (step.note) steps.push(leaf(step.note, step.status === "broken" ? Status.BROKEN : Status.SKIPPED));
-  const mine = step.checks.filter((c) => c.req === reqId);
+  const mine = step.checks.filter((c) => c.requirement === id);
   for (const c of mine) {
-    const name = `${c.req}: ${c.expected}${c.outcome === "warn" ? " (warning)" : ""}`;
-    steps.push(leaf(name, c.outcome === "fail" ? Status.FAILED : Status.PASSED, c.outcome === "pass" ? undefined : checkMessage(c)));
+    steps.push(leaf(`${c.requirement}: ${c.expected}${CHECK_SUFFIX[c.outcome]}`, ALLURE_CHECK_STATUS[c.outcome], c.outcome === "pass" ? undefined : `${checkMessage(c)}\n(check written at ${c.at})`));
   }
-  const status = mine.some((c) => c.outcome === "fail") ? Status.FAILED
-    : step.status === "broken" ? Status.BROKEN
-    : step.status === "skipped" || step.status === "blocked" ? Status.SKIPPED
-    : Status.PASSED;
   const title = `${step.phase === "teardown" ? "teardown: " : ""}${step.name}${e ? ` — ${e.request.method} ${pathOf(e.request.url)} → ${e.response?.status ?? e.error?.fault}` : ""}`;
   return {
-    name: title, status, statusDetails: {}, stage: Stage.FINISHED, steps, parameters: [], start, stop,
+    name: title, status: allureStepStatus(step.status, mine.some((c) => c.outcome === "fail")), statusDetails: {}, stage: Stage.FINISHED, steps, parameters: [], start, stop,
     attachments: source ? [{ name: `HTTP exchange: ${step.name}`, source, type: ALLURE_HTTP_EXCHANGE_CONTENT_TYPE }] : [],
   };
 }
@@ -140,16 +121,15 @@ function pathOf(url: string): string {
   }
 }
 
-function describeCase(pc: PlannedCase, reqs: PlannedRequirement[], result: CaseResult): string {
-  const others = pc.verifies.filter((id) => !reqs.some((r) => r.id === id));
+function describeCase(c: CaseRecord, r: RequirementInfo | undefined): string {
+  const others = c.verifies.filter((id) => id !== r?.id);
   const lines = [
-    `**Case** \`${pc.key}\` from \`${pc.file}\`${others.length ? `; the same run of it also checks ${others.join(", ")}` : ""}.`,
+    `**Case** \`${c.key}\` written at \`${c.at}\`${others.length ? `; the same run of it also checks ${others.join(", ")}` : ""}.`,
     "", "| Requirement | Level | Basis | Rule | Source |", "|---|---|---|---|---|",
   ];
-  for (const r of reqs) lines.push(`| ${r.id} | ${r.level} | ${r.basis} | ${r.text.replace(/\|/g, "\\|")} | ${r.source.file} § ${r.source.section} |`);
-  if (result.reason) lines.push("", `**${result.status}**: ${result.reason}`);
-  const notes = reqs.filter((r) => r.note).map((r) => `- ${r.id}: ${r.note}`);
-  if (notes.length) lines.push("", "**Choices where sources disagree**", ...notes);
+  if (r) lines.push(`| ${r.id} | ${r.level} | ${r.basis} | ${r.text.replace(/\|/g, "\\|")} | ${r.source.file} § ${r.source.section} |`);
+  if (c.reason && c.status !== "passed") lines.push("", `**${c.status}**: ${c.reason}`);
+  if (r?.note) lines.push("", "**Choices where sources disagree**", `- ${r.id}: ${r.note}`);
   return lines.join("\n");
 }
 
@@ -175,5 +155,23 @@ export function toAllureExchange(e: Exchange): HttpExchange {
     error: e.error && { name: e.error.fault, message: e.error.message },
     start: e.startedAt,
     stop: e.startedAt + e.durationMs,
+  };
+}
+
+export interface AllureResultsWriter {
+  add(c: CaseRecord): void;
+}
+
+/** Writes each judged case's Allure files into a run folder once, as the case arrives or at the end. */
+export function allureResultsWriter(folder: { put(name: string, content: string): void }, requirements: readonly RequirementInfo[], targetUrls: Readonly<Record<string, string>>): AllureResultsWriter {
+  const byId = new Map(requirements.map((r) => [r.id, r]));
+  const written = new Set<string>();
+  return {
+    add(c: CaseRecord): void {
+      // A case that never started has nothing to show; one already written is not written twice.
+      if (c.status === "not-run" || written.has(c.key)) return;
+      written.add(c.key);
+      for (const f of allureFilesForCase(c, byId, targetUrls[c.target] ?? "")) folder.put(`allure-results/${f.name}`, f.content);
+    },
   };
 }

@@ -1,11 +1,11 @@
 // The coverage matrix: one row per requirement with its level, basis, verdict, the cases that verify it and its
 // source, as CSV (for spreadsheets) and Markdown (for people).
-import type { Summary } from "./summary.ts";
+import type { RunResult } from "../judge/run-result.ts";
 
 const COLUMNS = ["id", "level", "basis", "verdict", "cases", "source", "text"] as const;
 
-function rows(summary: Summary): Record<(typeof COLUMNS)[number], string>[] {
-  return summary.requirements.map((r) => ({
+function rows(run: RunResult): Record<(typeof COLUMNS)[number], string>[] {
+  return run.requirements.map((r) => ({
     id: r.id,
     level: r.level,
     basis: r.basis,
@@ -18,21 +18,21 @@ function rows(summary: Summary): Record<(typeof COLUMNS)[number], string>[] {
 
 const csvCell = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
-export function coverageCsv(summary: Summary): string {
-  return [COLUMNS.join(","), ...rows(summary).map((r) => COLUMNS.map((c) => csvCell(r[c])).join(","))].join("\r\n") + "\r\n";
+export function coverageCsv(run: RunResult): string {
+  return [COLUMNS.join(","), ...rows(run).map((r) => COLUMNS.map((c) => csvCell(r[c])).join(","))].join("\r\n") + "\r\n";
 }
 
-export function coverageMarkdown(summary: Summary): string {
+export function coverageMarkdown(run: RunResult): string {
   const md = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
   const lines = [
-    `# Requirement coverage — run ${summary.runId}`,
+    `# Requirement coverage — run ${run.runId}`,
     "",
-    `Gate: exit ${summary.gate.exitCode} (${summary.gate.result}) — ${summary.gate.reason}.`,
-    `Targets: ${summary.targets.map((t) => `${t.name.toUpperCase()} ${t.baseUrl}${t.embedded ? " (embedded sandbox)" : ""}`).join("; ")}.`,
+    `Gate: exit ${run.gate.exitCode} (${run.gate.result}) — ${run.gate.reason}.`,
+    `Targets: ${run.targets.map((t) => `${t.name.toUpperCase()} ${t.baseUrl}${t.embedded ? " (embedded sandbox)" : ""}`).join("; ")}.`,
     "",
     "| Requirement | Level | Basis | Verdict | Cases | Source |",
     "|---|---|---|---|---|---|",
-    ...rows(summary).map((r) => `| ${r.id} | ${r.level} | ${md(r.basis)} | ${r.verdict} | ${md(r.cases) || "—"} | ${md(r.source)} |`),
+    ...rows(run).map((r) => `| ${r.id} | ${r.level} | ${md(r.basis)} | ${r.verdict} | ${md(r.cases) || "—"} | ${md(r.source)} |`),
     "",
   ];
   return lines.join("\n");

@@ -2,7 +2,7 @@
 // newly fail and which were fixed since the last run against the same target.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { Summary } from "./summary.ts";
+import type { RunResult } from "../judge/run-result.ts";
 
 export interface HistoryEntry {
   runId: string;
@@ -14,8 +14,8 @@ export interface HistoryEntry {
 
 const BAD = new Set(["fail", "warning"]);
 
-export function targetKey(summary: Summary): string {
-  return summary.targets.map((t) => (t.embedded ? `${t.name}=embedded` : `${t.name}=${t.baseUrl}`)).join(" ");
+export function targetKey(run: Pick<RunResult, "targets">): string {
+  return run.targets.map((t) => (t.embedded ? `${t.name}=embedded` : `${t.name}=${t.baseUrl}`)).join(" ");
 }
 
 export function readHistory(path: string): HistoryEntry[] {
@@ -36,12 +36,12 @@ export interface Changes {
 }
 
 /** Compares a run with the last one against the same target, then appends it. */
-export function recordRun(path: string, summary: Summary): Changes {
+export function recordRun(path: string, run: RunResult): Changes {
   const entry: HistoryEntry = {
-    runId: summary.runId,
-    finishedAt: summary.finishedAt,
-    target: targetKey(summary),
-    verdicts: Object.fromEntries(summary.requirements.map((r) => [r.id, r.verdict])),
+    runId: run.runId,
+    finishedAt: run.finishedAt,
+    target: targetKey(run),
+    verdicts: Object.fromEntries(run.requirements.map((r) => [r.id, r.verdict])),
   };
   const previous = readHistory(path).filter((h) => h.target === entry.target).at(-1);
   const changes: Changes = { previous, newlyFailing: [], fixed: [] };

@@ -4,6 +4,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { filesUnder } from "../files-under.ts";
+import type { RunResult } from "../judge/run-result.ts";
 import { writeFileAtomic } from "./write-atomic.ts";
 
 export const MANIFEST = "manifest.json";
@@ -26,15 +27,14 @@ function listFiles(dir: string): string[] {
   return filesUnder(dir).map((f) => relative(dir, f).split(sep).join("/")).filter((f) => f !== MANIFEST);
 }
 
-export function configHash(values: Readonly<Record<string, string>>, secretNames: string[]): string {
-  const kept = Object.keys(values).sort().filter((k) => !secretNames.includes(k)).map((k) => [k, values[k]]);
-  return sha256(JSON.stringify(kept));
-}
-
-export function writeManifest(dir: string, meta: Omit<Manifest, "manifestVersion" | "createdAt" | "algorithm" | "files">): Manifest {
+/** Hashes every file of the run folder `dir`, under the run's metadata. */
+export function writeManifest(dir: string, run: Pick<RunResult, "runId" | "tool" | "gate" | "configHash">): Manifest {
   const manifest: Manifest = {
     manifestVersion: 1,
-    ...meta,
+    runId: run.runId,
+    tool: run.tool,
+    gate: { exitCode: run.gate.exitCode, reason: run.gate.reason },
+    configHash: run.configHash,
     createdAt: new Date().toISOString(),
     algorithm: "sha256",
     files: listFiles(dir).map((path) => {

@@ -11,6 +11,9 @@ export function writeFileAtomic(path: string, content: string): void {
 
 /** A folder written whole or not at all (see directoryWriter). */
 export interface DirectoryWriter {
+  /** The scratch folder being filled, for tools that write into it themselves. */
+  readonly path: string;
+  /** Writes a file, by its path inside the folder. */
   put(name: string, content: string): void;
   /** Makes the folder appear, replacing any folder of that name. */
   commit(): void;
@@ -20,14 +23,25 @@ export interface DirectoryWriter {
 
 /**
  * Files put go into a scratch folder beside `dir`, which replaces `dir` on commit: one rename instead of a rename
- * (or an fsync) per file, for folders of hundreds of small files that are filled over a whole run.
+ * (or an fsync) per file, for a run folder of hundreds of small files filled over a whole run, and a reader never
+ * sees half of one.
  */
 export function directoryWriter(dir: string): DirectoryWriter {
   const tmp = `${dir}.${process.pid}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
+  const made = new Set<string>([tmp]);
   return {
-    put: (name, content) => writeFileSync(join(tmp, name), content),
+    path: tmp,
+    put: (name, content) => {
+      const file = join(tmp, name);
+      const folder = dirname(file);
+      if (!made.has(folder)) {
+        mkdirSync(folder, { recursive: true });
+        made.add(folder);
+      }
+      writeFileSync(file, content);
+    },
     commit: () => {
       rmSync(dir, { recursive: true, force: true });
       renameSync(tmp, dir);

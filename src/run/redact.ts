@@ -88,8 +88,8 @@ export class Redactor {
     return [...this.values].some((v) => s.includes(v));
   }
 
-  /** Every value it redacts (with its encodings): what the leak gate hunts for. In memory only, never written. */
-  known(): string[] {
+  /** Every secret value it redacts (with its encodings): what the leak gate hunts for. In memory only, never written. */
+  secrets(): string[] {
     return [...this.values];
   }
 }
@@ -100,14 +100,14 @@ function maskHeader(value: string): string {
 }
 
 /** A case result safe to show anyone: exchanges, check texts and notes redacted; captured secrets dropped. */
-export function redactCaseResult<T extends { steps: { exchange?: Exchange; checks: { expected: string; actual?: string }[]; note?: string }[]; reason?: string; capturedSecrets: string[] }>(
+export function redactCaseResult<T extends { steps: { exchange?: Exchange; checks: { expected: string; actual?: string }[]; note?: string }[]; reason?: string; secrets: string[] }>(
   result: T,
   redactor: Redactor,
 ): T {
   return {
     ...result,
     reason: redactor.text(result.reason),
-    capturedSecrets: [],
+    secrets: [],
     steps: result.steps.map((s) => ({
       ...s,
       exchange: s.exchange && redactor.exchange(s.exchange),

@@ -1,71 +1,52 @@
-// Loads every suite under suites/, checks it against schemas/suite.schema.json and the cross-references a schema
-// cannot express, and reports each problem with its file, the path inside it and the line. Nothing is sent until
-// every suite loads cleanly.
+// Loads every suite under suites/: YAML → checked against schemas/suite.schema.json → the cross-references a schema
+// cannot express (requirement ids, targets, template names, captures, fixtures). Each case and check keeps the line it
+// was written on, and a case's requirements are derived from its checks. Compiling the checks themselves (FHIRPath,
+// body schemas) is the plan's job (src/plan/compile-plan.ts), done once where the plan runs; checkSuites does both.
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
-import fhirpath from "fhirpath";
-import { compileSchemaFile, validatorFor, type SchemaError } from "./schemas.ts";
-import type { LoadedSuite, StepSpec } from "./types.ts";
+import { validatorFor } from "./schemas.ts";
+import { describeSchemaError, pickSchemaErrors, showPath, SuiteError, type SuiteProblem } from "./suite-problems.ts";
+import type { Expectation, LoadedCase, LoadedStep, LoadedSuite } from "./types.ts";
+import type { SpineAssureSuite, Step } from "./suite-format.generated.ts";
+import { yamlLines } from "./yaml-lines.ts";
 import { filesUnder } from "../files-under.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { VARIABLES } from "../config/variables.ts";
-import { fhirPathTemplate } from "../plan/fhirpath-template.ts";
-import { templateNames } from "../plan/interpolate.ts";
+import { isTargetName, TARGET_NAMES } from "../targets.ts";
+import { GENERATOR_NAMES, RESERVED_CASE_VARIABLES } from "../template/scope.ts";
+import { templateNames } from "../template/template.ts";
 
-/** Names every template may use besides the case's own variables and captures. */
-export const GENERATOR_NAMES = ["uuid", "caseUuid", "now", "jwt", "target"] as const;
+export { SuiteError, formatProblem, type SuiteProblem } from "./suite-problems.ts";
+
 const CONFIG_NAMES = VARIABLES.map((v) => v.name);
-
-export interface SuiteProblem {
-  file: string;
-  /** Where in the file, as cases[2].steps[0].expect[1]. */
-  path: string;
-  line?: number;
-  message: string;
-}
-
-export class SuiteError extends Error {
-  constructor(readonly problems: SuiteProblem[]) {
-    super(`suite error:\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}`);
-    this.name = "SuiteError";
-  }
-}
-
-export function formatProblem(p: SuiteProblem): string {
-  return `${p.file}${p.line ? `:${p.line}` : ""}: ${p.path ? `${p.path}: ` : ""}${p.message}`;
-}
 
 export interface LoadSuitesOptions {
   /** Folder of suites (default suites/). */
   dir?: string;
   /** Folder fixtures are resolved against (default fixtures/). */
   fixturesDir?: string;
-  /** Folder schemas are resolved against (default schemas/). */
-  schemasDir?: string;
 }
 
 /** Loads every *.yaml under the suites folder, in path order. Throws SuiteError listing every problem found. */
 export function loadSuites(options: LoadSuitesOptions = {}): LoadedSuite[] {
-  const dir = options.dir ?? join(PROJECT_ROOT, "suites");
-  const files = listYaml(dir);
-  if (files.length === 0) throw new SuiteError([{ file: relative(process.cwd(), dir) || dir, path: "", message: "no suite files (*.yaml) found" }]);
-  const problems: SuiteProblem[] = [];
-  const suites: LoadedSuite[] = [];
-  for (const file of files) {
-    const suite = loadSuiteFile(file, options, problems);
-    if (suite) suites.push(suite);
-  }
-  checkAcrossSuites(suites, problems);
+  const { suites, problems } = readSuites(options);
   if (problems.length) throw new SuiteError(problems);
   return suites;
 }
 
-function listYaml(dir: string): string[] {
-  return existsSync(dir) ? filesUnder(dir).filter((f) => /\.ya?ml$/.test(f)) : [];
+/** The suites that loaded, and every problem found in the others (for a check that also compiles what loaded). */
+export function readSuites(options: LoadSuitesOptions = {}): { suites: LoadedSuite[]; problems: SuiteProblem[] } {
+  const dir = options.dir ?? join(PROJECT_ROOT, "suites");
+  const files = existsSync(dir) ? filesUnder(dir).filter((f) => /\.ya?ml$/.test(f)) : [];
+  if (files.length === 0) return { suites: [], problems: [{ file: relative(process.cwd(), dir) || dir, path: "", message: "no suite files (*.yaml) found" }] };
+  const problems: SuiteProblem[] = [];
+  const suites = files.flatMap((file) => loadSuiteFile(file, options.fixturesDir ?? join(PROJECT_ROOT, "fixtures"), problems) ?? []);
+  checkAcrossSuites(suites, problems);
+  return { suites, problems };
 }
 
-function loadSuiteFile(file: string, options: LoadSuitesOptions, problems: SuiteProblem[]): LoadedSuite | undefined {
+function loadSuiteFile(file: string, fixturesDir: string, problems: SuiteProblem[]): LoadedSuite | undefined {
   const shown = relative(PROJECT_ROOT, file);
   const lines = new LineCounter();
   // merge: YAML's <<: merge keys, so cases can share request and check blocks by anchor.
@@ -85,22 +66,37 @@ function loadSuiteFile(file: string, options: LoadSuitesOptions, problems: Suite
   const at = (path: (string | number)[]) => lineOf(doc, lines, path);
   const validate = validatorFor("suite.schema.json");
   if (!validate(data)) {
-    for (const e of pickErrors(validate.errors ?? [])) {
+    for (const e of pickSchemaErrors(validate.errors ?? [])) {
       const path = e.instancePath.split("/").slice(1).map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, "/").replace(/~0/g, "~")));
-      problems.push({ file: shown, path: showPath(path), line: at(path), message: describe(e) });
+      problems.push({ file: shown, path: showPath(path), line: at(path), message: describeSchemaError(e) });
     }
     return undefined;
   }
-  const suite = { ...(data as Omit<LoadedSuite, "file">), file: shown };
-  for (const c of suite.cases) for (const s of [...c.steps, ...(c.teardown ?? [])]) if (s.expect) s.expect = s.expect.flat();
-  checkSuite(suite, options, (path, message) => problems.push({ file: shown, path: showPath(path), line: at(path), message }));
+  const raw = data as SpineAssureSuite;
+  const lineOfObject = yamlLines(doc, lines, raw);
+  const where = (o: object) => `${shown}:${lineOfObject.get(o) ?? "?"}`;
+  const report = (path: (string | number)[], message: string) => problems.push({ file: shown, path: showPath(path), line: at(path), message });
+  const declared = raw.requirements.map((r) => r.id);
+  const loadStep = (s: Step): LoadedStep => ({
+    ...s,
+    // A nested list (an alias of shared checks) is flattened; each check keeps the line that wrote it.
+    expect: (s.expect ?? []).flat().map((e: Expectation) => ({ ...e, at: where(e) })),
+    at: where(s),
+  });
+  const cases = raw.cases.map((c): LoadedCase => {
+    const steps = c.steps.map(loadStep);
+    const teardown = (c.teardown ?? []).map(loadStep);
+    const named = new Set([...(c.verifies ?? []), ...[...steps, ...teardown].flatMap((s) => s.expect.map((e) => e.req))]);
+    return { ...c, verifies: declared.filter((id) => named.has(id)), steps, teardown, at: where(c) };
+  });
+  if (!isTargetName(raw.target)) report(["target"], `unknown target "${raw.target}": one of ${TARGET_NAMES.join(", ")} (src/targets.ts)`);
+  const suite = { ...raw, target: raw.target as LoadedSuite["target"], cases, file: shown } as LoadedSuite;
+  checkSuite(suite, raw, fixturesDir, report);
   return suite;
 }
 
-/** Cross-references inside one suite: ids, requirement links, fixtures, schemas, FHIRPath. */
-function checkSuite(suite: LoadedSuite, options: LoadSuitesOptions, report: (path: (string | number)[], message: string) => void): void {
-  const fixturesDir = options.fixturesDir ?? join(PROJECT_ROOT, "fixtures");
-  const schemasDir = options.schemasDir ?? join(PROJECT_ROOT, "schemas");
+/** Cross-references inside one suite: ids, requirement links, template names, captures, fixtures. */
+function checkSuite(suite: LoadedSuite, raw: SpineAssureSuite, fixturesDir: string, report: (path: (string | number)[], message: string) => void): void {
   const reqIds = new Set<string>();
   suite.requirements.forEach((r, i) => {
     if (reqIds.has(r.id)) report(["requirements", i, "id"], `requirement ${r.id} is declared twice`);
@@ -115,67 +111,50 @@ function checkSuite(suite: LoadedSuite, options: LoadSuitesOptions, report: (pat
   suite.cases.forEach((c, ci) => {
     if (caseIds.has(c.id)) report(["cases", ci, "id"], `case id "${c.id}" is used twice in this suite`);
     caseIds.add(c.id);
-    c.verifies.forEach((id, vi) => {
+    const checked = new Set([...c.steps, ...c.teardown].flatMap((s) => s.expect.map((e) => e.req)));
+    raw.cases[ci]!.verifies?.forEach((id, vi) => {
       if (!reqIds.has(id)) report(["cases", ci, "verifies", vi], `requirement ${id} is not declared in this suite's requirements`);
+      else if (checked.has(id)) report(["cases", ci, "verifies", vi], `${id} is derived from this case's checks (req: ${id}); list under verifies: only a requirement with no check of its own`);
     });
+    if (c.each && RESERVED_CASE_VARIABLES.includes(c.each.name)) report(["cases", ci, "each", "name"], `"${c.each.name}" is reserved (${RESERVED_CASE_VARIABLES.join(", ")})`);
     const vars = [...(c.formats ? ["format", "mime"] : []), ...(c.each ? [c.each.name] : [])];
-    const captures = [...c.steps, ...(c.teardown ?? [])].flatMap((s) => Object.keys(s.capture ?? {}));
+    const captures = [...c.steps, ...c.teardown].flatMap((s) => Object.keys(s.capture ?? {}));
     const known = new Set<string>([...CONFIG_NAMES, ...GENERATOR_NAMES, ...vars, ...captures]);
     for (const name of templateNames(c.each?.values ?? [])) {
-      if (!CONFIG_NAMES.includes(name) && !GENERATOR_NAMES.includes(name as (typeof GENERATOR_NAMES)[number])) {
-        report(["cases", ci, "each", "values"], `each values may use configuration and generators, not {{${name}}}`);
-      }
+      if (!CONFIG_NAMES.includes(name) && !GENERATOR_NAMES.includes(name)) report(["cases", ci, "each", "values"], `each values may use configuration and generators, not {{${name}}}`);
     }
     for (const name of templateNames(c.title)) {
       if (!vars.includes(name)) report(["cases", ci, "title"], `a title may only use the case's own variables (${vars.join(", ") || "none"}), not {{${name}}}`);
     }
-    const checkStep = (s: StepSpec, where: (string | number)[]) => {
-      for (const name of templateNames(s)) {
+    const checkStep = (s: LoadedStep, where: (string | number)[]) => {
+      for (const name of templateNames({ ...s, at: undefined, expect: s.expect.map((e) => ({ ...e, at: undefined })) })) {
         if (!known.has(name)) report(where, `unknown variable {{${name}}}: not configuration, a generator (${GENERATOR_NAMES.join(", ")}), a case variable or a capture of this case`);
       }
       if (s.request.jwt === undefined && templateNames(s.request).has("jwt")) report([...where, "request"], `uses {{jwt}} but has no jwt: block`);
+      if (s.request.jwt !== undefined && !suite.requester) report([...where, "request", "jwt"], `sends a Spine JWT, but the suite declares no requester: (asid and organization)`);
       for (const w of s.when ?? []) if (!captures.includes(w)) report([...where, "when"], `"${w}" is not captured by any step of this case`);
-      const body = s.request.body;
-      if (body?.fixture && !existsSync(join(fixturesDir, body.fixture))) report([...where, "request", "body", "fixture"], `fixture file not found: fixtures/${body.fixture}`);
-      if (body?.fixture && body.fixture.endsWith(".json")) {
-        try {
-          JSON.parse(readFileSync(join(fixturesDir, body.fixture), "utf8"));
-        } catch (e) {
-          if (existsSync(join(fixturesDir, body.fixture))) report([...where, "request", "body", "fixture"], `fixture fixtures/${body.fixture} is not valid JSON: ${(e as Error).message}`);
-        }
-      }
-      s.expect?.forEach((e, ei) => {
-        const here = [...where, "expect", ei];
-        if (!c.verifies.includes(e.req)) report([...here, "req"], `checks ${e.req}, which case "${c.id}" does not list under verifies:`);
-        if ("schema" in e) {
-          const problem = compileSchemaFile(join(schemasDir, e.schema));
-          if (problem) report([...here, "schema"], problem);
-        }
-        if ("fhirpath" in e) {
+      const fixture = s.request.body?.fixture;
+      if (fixture) {
+        const path = join(fixturesDir, fixture);
+        if (!existsSync(path)) report([...where, "request", "body", "fixture"], `fixture file not found: fixtures/${fixture}`);
+        else if (fixture.endsWith(".json")) {
           try {
-            fhirpath.compile(fhirPathTemplate(e.fhirpath).expression);
-          } catch (err) {
-            report([...here, "fhirpath"], `FHIRPath does not compile: ${(err as Error).message.split("\n")[0]}`);
+            JSON.parse(readFileSync(path, "utf8"));
+          } catch (e) {
+            report([...where, "request", "body", "fixture"], `fixture fixtures/${fixture} is not valid JSON: ${(e as Error).message}`);
           }
         }
+      }
+      s.expect.forEach((e, ei) => {
+        if (!reqIds.has(e.req)) report([...where, "expect", ei, "req"], `checks ${e.req}, which is not declared in this suite's requirements`);
       });
-      for (const [name, cap] of Object.entries(s.capture ?? {})) {
-        if (cap.body) {
-          try {
-            fhirpath.compile(fhirPathTemplate(cap.body).expression);
-          } catch (err) {
-            report([...where, "capture", name, "body"], `FHIRPath does not compile: ${(err as Error).message.split("\n")[0]}`);
-          }
-        }
-      }
     };
     c.steps.forEach((s, si) => checkStep(s, ["cases", ci, "steps", si]));
-    const checked = new Set([...c.steps, ...(c.teardown ?? [])].flatMap((s) => (s.expect ?? []).map((e) => e.req)));
-    c.verifies.forEach((id, vi) => {
-      if (!checked.has(id)) report(["cases", ci, "verifies", vi], `case "${c.id}" verifies ${id} but no expectation checks it (req: ${id})`);
-    });
-    c.teardown?.forEach((s, si) => checkStep(s, ["cases", ci, "teardown", si]));
+    c.teardown.forEach((s, si) => checkStep(s, ["cases", ci, "teardown", si]));
   });
+  for (const name of templateNames(suite.requester ?? {})) {
+    if (!CONFIG_NAMES.includes(name)) report(["requester"], `a requester may only use configuration, not {{${name}}}`);
+  }
   // A requirement no case verifies is not a load error (a rule may be declared before it is encoded): runs report it
   // not-run, and `spine-assure requirements` fails on a MUST one.
 }
@@ -204,34 +183,4 @@ function lineOf(doc: Document, lines: LineCounter, path: (string | number)[]): n
     }
   }
   return undefined;
-}
-
-function showPath(path: (string | number)[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), "");
-}
-
-/** Ajv reports every branch of a oneOf; keep the deepest, most specific messages. */
-function pickErrors(errors: SchemaError[]): SchemaError[] {
-  const useful = errors.filter((e) => e.keyword !== "oneOf" && e.keyword !== "if");
-  const list = useful.length ? useful : errors;
-  const depth = (e: SchemaError) => e.instancePath.split("/").length;
-  const max = Math.max(...list.map(depth));
-  const deepest = list.filter((e) => depth(e) === max);
-  const seen = new Set<string>();
-  return deepest.filter((e) => {
-    const key = `${e.instancePath} ${describe(e)}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  }).slice(0, 4);
-}
-
-function describe(e: SchemaError): string {
-  const p = e.params as Record<string, unknown>;
-  switch (e.keyword) {
-    case "additionalProperties": return `unknown property "${String(p.additionalProperty)}"`;
-    case "required": return `missing required property "${String(p.missingProperty)}"`;
-    case "enum": return `${e.message ?? "invalid"}: ${JSON.stringify(p.allowedValues)}`;
-    default: return e.message ?? e.keyword;
-  }
 }

@@ -5,8 +5,7 @@ import { Agent, request } from "undici";
 import { SANDBOX_CLIENT_TLS, type RunningSandbox } from "../../sandbox/server.ts";
 import { fhirJsonToXml } from "../../src/fhir/xml-codec.ts";
 import { PROJECT_ROOT } from "../../src/project-root.ts";
-import type { JwtSpec } from "../../src/suite/types.ts";
-import { spineJwt } from "../../src/plan/spine-jwt.ts";
+import { spineJwt, type JwtSpec } from "../../src/spine/jwt.ts";
 
 export const withCert = new Agent({
   connect: { ca: readFileSync(SANDBOX_CLIENT_TLS.ca), cert: readFileSync(SANDBOX_CLIENT_TLS.cert), key: readFileSync(SANDBOX_CLIENT_TLS.key) },

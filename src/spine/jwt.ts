@@ -1,7 +1,20 @@
-// The Spine JWT a provider system sends to NRLS: unsecured (alg none), base64url without padding, an empty
-// signature so the token ends with ".". Claims and spellings as RULES.md gives them (requesting_organization with a
-// z, identifiers with a pipe; SOURCE-NOTES §1.4).
-import type { JwtSpec } from "../suite/types.ts";
+// The Spine JWT a provider system sends to NRLS, shared by the engine (which builds it) and the sandbox (which
+// checks it): unsecured (alg none), base64url without padding, an empty signature so the token ends with ".". Claims
+// and spellings as RULES.md gives them (requesting_organization with a z, identifiers with a pipe; SOURCE-NOTES §1.4).
+
+/** A suite's jwt: block with its templates resolved. */
+export interface JwtSpec {
+  /** read or write: patient/DocumentReference.<scope>. */
+  scope: string;
+  /** Claims to replace or add. */
+  set?: Record<string, unknown>;
+  /** Claims to leave out. */
+  remove?: string[];
+  /** A non-empty signature, to prove the target rejects one. */
+  signature?: string;
+  /** Keep only the first N sections (a JWT must have 3). */
+  sections?: number;
+}
 
 export interface JwtIdentity {
   fromAsid: string;

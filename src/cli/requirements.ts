@@ -1,12 +1,13 @@
 // `spine-assure requirements`: every requirement the suites declare, with the cases that verify it. A MUST rule no
 // case verifies is a hole in the assurance: the command lists them and exits 1.
-import { loadSuites, SuiteError } from "../suite/load-suites.ts";
-import { EXIT } from "../report/verdicts.ts";
+import { EXIT } from "../judge/status.ts";
+import { checkSuites } from "../stages/prepare.ts";
+import { SuiteError } from "../suite/suite-problems.ts";
 
 export function requirementsCatalogue(suitesDir?: string): number {
   let suites;
   try {
-    suites = loadSuites({ dir: suitesDir });
+    suites = checkSuites(suitesDir);
   } catch (err) {
     if (err instanceof SuiteError) {
       console.error(err.message);

@@ -1,16 +1,18 @@
-// Suites become a plan: one planned case per case × format × each-value, each carrying the requirements it verifies.
-// The plan is plain data, so the CLI can make it once and hand it to the vitest worker that runs it.
-import type { Config, TargetName } from "../config/load-config.ts";
+// Suites become a plan: one planned case per case × format × each-value, each carrying the requirements it verifies,
+// and the list of every check the suites define, for compiling. The plan is plain data, so the CLI can make it once
+// and hand it to the vitest worker that compiles and runs it.
+import type { Config } from "../config/load-config.ts";
 import { CANONICAL_MIME } from "../fhir/media-types.ts";
-import type { CaseSpec, LoadedSuite, Requirement, StepSpec } from "../suite/types.ts";
-import { interpolate } from "./interpolate.ts";
+import type { LoadedCase, LoadedStep, LoadedSuite, Requester, Requirement, SourceLocation } from "../suite/types.ts";
+import type { TargetName } from "../targets.ts";
+import { interpolate } from "../template/template.ts";
 
-export interface PlannedRequirement extends Requirement {
+export interface PlannedRequirement extends Omit<Requirement, "source"> {
   suite: string;
   api: string;
   interaction: string;
-  /** Public address of the source, for links. */
-  sourceUrl?: string;
+  /** The source file and section, with its public address for links. */
+  source: { file: string; section: string; url?: string };
 }
 
 export interface PlannedCase {
@@ -23,22 +25,34 @@ export interface PlannedCase {
   interaction: string;
   target: TargetName;
   file: string;
+  /** Where the case was written. */
+  at: SourceLocation;
   verifies: string[];
   tags: string[];
   format?: "json" | "xml";
   /** The case's own variables: format, mime and the each-value. */
   vars: Record<string, unknown>;
-  steps: StepSpec[];
-  teardown: StepSpec[];
+  steps: LoadedStep[];
+  teardown: LoadedStep[];
   defaultHeaders: Record<string, string>;
   secretFields: string[];
+  /** Who the Spine JWT says is asking (templates of configuration), as the suite declares it. */
+  requester?: Requester;
   /** Set when the case cannot run against this configuration. */
   notApplicable?: string;
+}
+
+/** Every FHIRPath expression and body schema the suites use, with where each was written. */
+export interface PlanChecks {
+  fhirpath: { expression: string; at: SourceLocation }[];
+  schemas: { schema: string; at: SourceLocation }[];
 }
 
 export interface Plan {
   requirements: PlannedRequirement[];
   cases: PlannedCase[];
+  /** Of every suite, not only the selected cases: compiling them is how a suite's checks are validated. */
+  checks: PlanChecks;
 }
 
 export interface PlanFilter {
@@ -55,7 +69,8 @@ export function makePlan(suites: LoadedSuite[], config: Pick<Config, "values">, 
   const cases: PlannedCase[] = [];
   for (const suite of suites) {
     for (const r of suite.requirements) {
-      requirements.push({ ...r, suite: suite.suite, api: suite.api, interaction: suite.interaction, sourceUrl: suite.sources[r.source.file] });
+      const source = { file: r.source.file, section: r.source.section, url: suite.sources[r.source.file] };
+      requirements.push({ ...r, source, suite: suite.suite, api: suite.api, interaction: suite.interaction });
     }
     for (const c of suite.cases) cases.push(...expandCase(suite, c, config));
   }
@@ -68,10 +83,24 @@ export function makePlan(suites: LoadedSuite[], config: Pick<Config, "values">, 
       (!filter.tags?.length || c.tags.some((t) => filter.tags!.includes(t))) &&
       (!filter.formats?.length || !c.format || filter.formats.includes(c.format)),
     ),
+    checks: planChecks(suites),
   };
 }
 
-function expandCase(suite: LoadedSuite, c: CaseSpec, config: Pick<Config, "values">): PlannedCase[] {
+/** Every check of the suites, for compiling (which is how they are validated). */
+export function planChecks(suites: LoadedSuite[]): PlanChecks {
+  const checks: PlanChecks = { fhirpath: [], schemas: [] };
+  for (const step of suites.flatMap((s) => s.cases.flatMap((c) => [...c.steps, ...c.teardown]))) {
+    for (const e of step.expect) {
+      if ("fhirpath" in e) checks.fhirpath.push({ expression: e.fhirpath, at: e.at });
+      if ("schema" in e) checks.schemas.push({ schema: e.schema, at: e.at });
+    }
+    for (const cap of Object.values(step.capture ?? {})) if (cap.body) checks.fhirpath.push({ expression: cap.body, at: step.at });
+  }
+  return checks;
+}
+
+function expandCase(suite: LoadedSuite, c: LoadedCase, config: Pick<Config, "values">): PlannedCase[] {
   const formats: (("json" | "xml") | undefined)[] = c.formats ?? [undefined];
   const values: unknown[] = c.each ? c.each.values : [undefined];
   const missing = c.requires?.config.filter((name) => !config.values[name]);
@@ -91,14 +120,16 @@ function expandCase(suite: LoadedSuite, c: CaseSpec, config: Pick<Config, "value
         interaction: suite.interaction,
         target: suite.target,
         file: suite.file,
+        at: c.at,
         verifies: c.verifies,
         tags: c.tags ?? [],
         format,
         vars,
         steps: c.steps,
-        teardown: c.teardown ?? [],
+        teardown: c.teardown,
         defaultHeaders: suite.defaults?.headers ?? {},
         secretFields: suite.secretFields ?? [],
+        requester: suite.requester,
         notApplicable: missing?.length ? `${c.requires!.reason} (not configured: ${missing.join(", ")})` : undefined,
       });
     }

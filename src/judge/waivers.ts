@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { formatSchemaErrors, validatorFor } from "../suite/schemas.ts";
-import type { RequirementVerdict } from "./verdicts.ts";
+import type { RequirementVerdict } from "./run-result.ts";
 
 export interface Waiver {
   requirement: string;

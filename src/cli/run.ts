@@ -1,0 +1,114 @@
+// `spine-assure run` (and `rerun`): the five stages composed — prepare → open targets → execute → judge → publish —
+// with what the console shows between them. Returns the gate's exit code; a bad target never throws.
+import { randomBytes } from "node:crypto";
+import { join, relative } from "node:path";
+import { ConfigError } from "../config/load-config.ts";
+import { judgeCase } from "../judge/judge-case.ts";
+import type { CaseRecord } from "../judge/run-result.ts";
+import { EXIT } from "../judge/status.ts";
+import { WaiverError } from "../judge/waivers.ts";
+import { PROJECT_ROOT } from "../project-root.ts";
+import { allureResultsWriter } from "../report/allure-results.ts";
+import { closingLines, runHeader, useColour } from "../report/console.ts";
+import { Redactor } from "../run/redact.ts";
+import { SuiteError } from "../suite/suite-problems.ts";
+import { execute } from "../stages/execute.ts";
+import { judge } from "../stages/judge.ts";
+import { openTargets } from "../stages/open-targets.ts";
+import { prepare, type PrepareOptions } from "../stages/prepare.ts";
+import { openRunFolder, publish } from "../stages/publish.ts";
+import type { TargetName } from "../targets.ts";
+import { toolInfo } from "./tool-info.ts";
+
+export interface AssureOptions extends PrepareOptions {
+  /** Output root (default reports/): each run gets runs/<id>/, and the latest files are copied to the root. */
+  outDir?: string;
+  /** Skip the HTML report (faster; everything else is still written). */
+  noReport?: boolean;
+  strict?: boolean;
+  /** Where lines go (default console.log); every line is redacted first. */
+  log?: (line: string) => void;
+  /** Show a progress line while cases run (default: when stdout is a terminal). */
+  progress?: boolean;
+}
+
+export interface AssureOutcome {
+  exitCode: number;
+  runDir?: string;
+  summaryPath?: string;
+  reportPath?: string;
+}
+
+export async function runAssurance(options: AssureOptions = {}): Promise<AssureOutcome> {
+  const startedAt = Date.now();
+  const tool = toolInfo(); // asks git while the run starts
+  let redactor = new Redactor();
+  // Everything printed is redacted, and kept for the leak gate to search.
+  const printed: string[] = [];
+  const log = (line: string) => {
+    const safe = redactor.text(line);
+    printed.push(safe);
+    (options.log ?? console.log)(safe);
+  };
+  let prepared;
+  try {
+    prepared = prepare(options);
+  } catch (err) {
+    if (!(err instanceof ConfigError || err instanceof SuiteError || err instanceof WaiverError)) throw err;
+    log(err.message);
+    log("Nothing was sent.");
+    return { exitCode: EXIT.configOrSuite };
+  }
+  redactor = new Redactor(prepared.config.secrets.map((s) => s.value));
+  const { plan } = prepared;
+  if (plan.cases.length === 0) log("warning: no case matches the filters; nothing will be sent");
+
+  const outRoot = options.outDir ?? join(PROJECT_ROOT, "reports");
+  const runId = `${new Date(startedAt).toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
+  const open = await openTargets(prepared.config, options.env?.SANDBOX_FAULTS ?? process.env.SANDBOX_FAULTS);
+  for (const line of runHeader(runId, plan.cases.length, plan.requirements.length, Object.entries(open.targets).map(([name, t]) => ({ ...t, name: name as TargetName })))) log(line);
+
+  // Each case is judged as it arrives, and its Allure results written then, while this process mostly waits.
+  const folder = openRunFolder(outRoot, runId);
+  const allure = allureResultsWriter(folder, plan.requirements, Object.fromEntries(Object.entries(open.targets).map(([n, t]) => [n, t.baseUrl])));
+  const judged = new Map<string, CaseRecord>();
+  const byKey = new Map(plan.cases.map((c) => [c.key, c]));
+  const showProgress = options.progress ?? !!process.stdout.isTTY;
+  let execution;
+  try {
+    execution = await execute(prepared, open, (result) => {
+      const record = judgeCase(byKey.get(result.key)!, result);
+      judged.set(record.key, record);
+      allure.add(record);
+      if (showProgress) process.stdout.write(`\r  ${judged.size}/${plan.cases.length} cases`);
+    });
+  } catch (err) {
+    folder.abort();
+    throw err;
+  } finally {
+    await open.close();
+    if (showProgress) process.stdout.write("\r\x1b[K");
+  }
+  if (execution.planProblems.length) {
+    folder.abort();
+    log(new SuiteError(execution.planProblems).message);
+    log("Nothing was sent.");
+    return { exitCode: EXIT.configOrSuite };
+  }
+  for (const e of execution.runErrors) log(`harness error: ${e}`);
+
+  const run = judge({ runId, startedAt, tool: await tool, strict: !!options.strict, prepared, open, execution, judged, printed });
+  const published = await publish(run, { outRoot, open: { folder, allure }, html: !options.noReport, recordHistory: true, latest: true });
+  for (const w of published.warnings) log(`warning: ${w}`);
+  const shown = (p: string) => relative(process.cwd(), p) || p;
+  const paths = {
+    runDir: shown(published.runDir),
+    summary: shown(join(outRoot, "summary.json")),
+    coverage: shown(join(outRoot, "requirements.md")),
+    junit: shown(join(outRoot, "junit.xml")),
+    report: published.reportPath && shown(join(outRoot, "allure-report", "index.html")),
+  };
+  for (const line of closingLines(run, useColour(), paths, published.changes)) log(line);
+  const summaryPath = join(outRoot, "summary.json");
+  return { exitCode: run.gate.exitCode, runDir: published.runDir, summaryPath, reportPath: published.reportPath && join(outRoot, "allure-report", "index.html") };
+}

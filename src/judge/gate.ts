@@ -1,0 +1,21 @@
+// The gate: the exit code a CI reads, decided once on the judged run.
+//   3  a target was tried and never answered (not a conformance result)
+//   1  a secret leaked into the evidence; or a MUST requirement failed (any requirement, with --strict)
+//   0  otherwise
+import type { Leak } from "./leak-gate.ts";
+import type { Gate, RequirementVerdict, TargetRecord } from "./run-result.ts";
+import { EXIT, gateResultOf } from "./status.ts";
+
+export function decideGate(verdicts: RequirementVerdict[], targets: TargetRecord[], strict: boolean, leaks: Leak[]): Gate {
+  const gate = (exitCode: number, reason: string, extra: Partial<Gate> = {}): Gate => ({ exitCode, result: gateResultOf(exitCode), reason, ...extra });
+  if (leaks.length) {
+    // A leak outranks every verdict: this evidence must not be shared as it is.
+    const where = leaks.map((l) => l.where);
+    return gate(EXIT.mustFailed, `secret leak: a secret value appears in ${where.join(", ")}`, { leaks: where });
+  }
+  const dead = targets.filter((t) => t.requests > 0 && t.responses === 0);
+  if (dead.length) return gate(EXIT.unreachable, `no response at all from ${dead.map((t) => t.name).join(", ")}`);
+  const failing = verdicts.filter((v) => v.verdict === "fail" || (strict && v.verdict === "warning"));
+  if (failing.length) return gate(EXIT.mustFailed, `${failing.length} requirement(s) failed: ${failing.map((v) => v.id).join(", ")}`);
+  return gate(EXIT.ok, "no MUST requirement failed");
+}

@@ -1,0 +1,59 @@
+// Judges a case as its result arrives: for each requirement it verifies, how the case went for that requirement
+// alone, with the messages of the checks that did not pass. Done once; every output reads the CaseRecord.
+import type { PlannedCase } from "../plan/make-plan.ts";
+import type { CheckResult } from "../run/evaluate-check.ts";
+import type { CaseResult } from "../run/run-case.ts";
+import type { CaseRecord, RequirementCase } from "./run-result.ts";
+import { CHECK_SUFFIX, type RequirementCaseStatus } from "./status.ts";
+
+/** A check that did not pass, told in one line: the requirement, the expectation and what came back. */
+export function checkMessage(c: CheckResult): string {
+  return `${c.requirement}${CHECK_SUFFIX[c.outcome]}: expected ${c.expected}; got ${c.actual ?? "it"}`;
+}
+
+/** `result` undefined: the case never started (filtered out of nothing, or the run ended first). */
+export function judgeCase(pc: PlannedCase, result: CaseResult | undefined): CaseRecord {
+  return {
+    key: pc.key, title: pc.title, suite: pc.suite, api: pc.api, interaction: pc.interaction, target: pc.target, at: pc.at,
+    format: pc.format, tags: pc.tags, vars: pc.vars, verifies: pc.verifies,
+    status: result?.status ?? "not-run",
+    reason: result ? result.reason : "the case did not run",
+    startedAt: result?.startedAt,
+    durationMs: Math.max(0, Math.round(result?.durationMs ?? 0)),
+    steps: result?.steps ?? [],
+    requirements: pc.verifies.map((id) => requirementInCase(id, pc, result)),
+  };
+}
+
+function requirementInCase(id: string, pc: PlannedCase, result: CaseResult | undefined): RequirementCase {
+  const base = { key: pc.key, title: pc.title, format: pc.format };
+  if (!result) return { ...base, status: "not-run", caseStatus: "not-run", messages: ["the case did not run"] };
+  const checks = result.steps.flatMap((s) => s.checks).filter((c) => c.requirement === id);
+  const messages = checks.filter((c) => c.outcome !== "pass").map(checkMessage);
+  let status: RequirementCaseStatus;
+  if (result.status === "not-applicable") {
+    status = "not-applicable";
+    messages.push(result.reason ?? "not applicable");
+  } else if (checks.some((c) => c.outcome === "fail")) status = "failed";
+  else if (result.status === "broken" && checkedAfterBreak(id, pc, result)) {
+    status = "broken";
+    messages.push(`not checked, the case broke: ${result.reason}`);
+  } else if (checks.some((c) => c.outcome === "warn")) status = "warning";
+  else if (checks.length) status = "passed";
+  else {
+    status = "not-run";
+    messages.push("no check for this requirement ran in this case");
+  }
+  return { ...base, status, caseStatus: result.status, messages };
+}
+
+/** Does the requirement have checks in the step that broke, or in steps after it? */
+function checkedAfterBreak(id: string, pc: PlannedCase, result: CaseResult): boolean {
+  const ran = result.steps.filter((s) => s.phase === "main").length;
+  return pc.steps.slice(Math.max(0, ran - 1)).some((s) => s.expect.some((e) => e.req === id));
+}
+
+/** Everything that did not pass in a case, once per message, in the case's requirement order. */
+export function caseMessages(c: CaseRecord): string[] {
+  return [...new Set(c.requirements.flatMap((r) => r.messages))];
+}

@@ -1,0 +1,105 @@
+// The RunResult: everything a run established, built once (each case judged as its result arrives, the requirements
+// and the gate at the end) and stored whole as run-result.json in the run folder. Every output — summary, coverage
+// matrix, JUnit, console, Allure results, manifest — is rendered from it, so `spine-assure report RUN` renders the same
+// outputs from the stored file as the run did.
+import type { Basis, Level, SourceLocation } from "../suite/types.ts";
+import type { StepResult } from "../run/run-case.ts";
+import type { TargetName } from "../targets.ts";
+import type { CaseRunStatus, CaseStatus, GateResult, RequirementCaseStatus, Verdict } from "./status.ts";
+import type { Waiver } from "./waivers.ts";
+
+/** How one case went for one requirement: only that requirement's checks count. */
+export interface RequirementCase {
+  key: string;
+  title: string;
+  status: RequirementCaseStatus;
+  /** How the case went as a whole. */
+  caseStatus: CaseRunStatus;
+  format?: string;
+  messages: string[];
+}
+
+export interface CaseRecord {
+  key: string;
+  title: string;
+  suite: string;
+  api: string;
+  interaction: string;
+  target: TargetName;
+  /** Where the case was written. */
+  at: SourceLocation;
+  format?: string;
+  tags: string[];
+  /** The case's own variables (format, mime, the each-value), as written in the suite. */
+  vars: Record<string, unknown>;
+  verifies: string[];
+  status: CaseRunStatus;
+  /** Why the case is not applicable, did not run, or what broke it. */
+  reason?: string;
+  startedAt?: number;
+  durationMs: number;
+  /** Steps with their exchanges and checks (each check with its requirement and suite line), redacted. */
+  steps: StepResult[];
+  /** This case judged for each requirement it verifies, in the suite's requirement order. */
+  requirements: RequirementCase[];
+}
+
+export interface RequirementVerdict {
+  id: string;
+  level: Level;
+  basis: Basis;
+  text: string;
+  api: string;
+  interaction: string;
+  suite: string;
+  source: { file: string; section: string; url?: string };
+  note?: string;
+  verdict: Verdict;
+  reason?: string;
+  /** The waiver that applied (or had expired) for this requirement. */
+  waiver?: Waiver & { expired: boolean };
+  cases: RequirementCase[];
+}
+
+export interface TargetRecord {
+  name: TargetName;
+  baseUrl: string;
+  embedded: boolean;
+  requests: number;
+  responses: number;
+}
+
+export interface Gate {
+  exitCode: number;
+  result: GateResult;
+  reason: string;
+  /** Where a secret was found (never what): a leak outranks every verdict. */
+  leaks?: string[];
+}
+
+export interface RunResult {
+  resultVersion: 1;
+  runId: string;
+  tool: { name: string; version: string; commit?: string };
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  strict: boolean;
+  targets: TargetRecord[];
+  /** What the report shows as the run's environment: targets, masked ASIDs, harness, specifications. */
+  environment: Record<string, string>;
+  /** SHA-256 of the configuration in effect, secrets excluded. */
+  configHash: string;
+  requirements: RequirementVerdict[];
+  /** Every planned case, in plan order; those that never started are not-run. */
+  cases: CaseRecord[];
+  gate: Gate;
+  /** Waivers past their date for requirements that failed or warned: they gate again. */
+  expiredWaivers: Waiver[];
+  /** Errors vitest saw outside any case. */
+  runErrors: string[];
+  /** Where the run's time went, up to judging it. */
+  timing?: { startupMs: number; casesMs: number; outputsMs: number; requests: number; concurrency: number; peakRssMiB: number };
+}
+
+export type { CaseStatus };

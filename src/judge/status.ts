@@ -1,0 +1,56 @@
+// The run's status vocabulary, and how each output says it. Every renderer takes its words from here, so a status
+// means the same thing in the summary, the matrix, JUnit, the console and the report.
+//
+//   check        pass | fail | warn                        one check of one response
+//   step         passed | failed | broken | skipped | blocked
+//   case         passed | failed | broken | not-applicable (not-run: never started)
+//   case × req   passed | failed | warning | broken | not-applicable | not-run   how a case went for one requirement
+//   verdict      pass | fail | warning | not-applicable | not-run | waived      a requirement over all its cases
+import { Status } from "allure-js-commons";
+
+export type CheckOutcome = "pass" | "fail" | "warn";
+export type StepStatus = "passed" | "failed" | "broken" | "skipped" | "blocked";
+export type CaseStatus = "passed" | "failed" | "broken" | "not-applicable";
+export type CaseRunStatus = CaseStatus | "not-run";
+export type RequirementCaseStatus = "passed" | "failed" | "warning" | "broken" | "not-applicable" | "not-run";
+export type Verdict = "pass" | "fail" | "warning" | "not-applicable" | "not-run" | "waived";
+export type GateResult = "pass" | "fail" | "unreachable";
+
+/** The order verdicts are counted and listed in. */
+export const VERDICTS: readonly Verdict[] = ["pass", "fail", "warning", "waived", "not-applicable", "not-run"];
+
+/** Exit codes: what a CI gate reads. */
+export const EXIT = { ok: 0, mustFailed: 1, configOrSuite: 2, unreachable: 3 } as const;
+
+export function gateResultOf(exitCode: number): GateResult {
+  return exitCode === EXIT.ok ? "pass" : exitCode === EXIT.unreachable ? "unreachable" : "fail";
+}
+
+// ---- the console ----
+export const VERDICT_LABEL: Record<Verdict, string> = { pass: "PASS", fail: "FAIL", warning: "WARN", "not-applicable": "N/A", "not-run": "NOT RUN", waived: "WAIVED" };
+export const VERDICT_COLOUR: Record<Verdict, string> = { pass: "32", fail: "31", warning: "33", "not-applicable": "36", "not-run": "90", waived: "35" };
+/** A check's outcome as a message suffix. */
+export const CHECK_SUFFIX: Record<CheckOutcome, string> = { pass: "", fail: "", warn: " (warning)" };
+
+// ---- JUnit: one testcase per case ----
+export const JUNIT_ELEMENT: Record<CaseRunStatus, "failure" | "error" | "skipped" | undefined> = {
+  passed: undefined, failed: "failure", broken: "error", "not-applicable": "skipped", "not-run": "skipped",
+};
+
+// ---- Allure ----
+/** A requirement's test within a case; a check not reached because the case broke shows as broken. */
+export function allureTestStatus(status: RequirementCaseStatus, caseStatus: CaseRunStatus): Status {
+  if (status === "failed") return Status.FAILED;
+  if (status === "broken" || (status === "not-run" && caseStatus === "broken")) return Status.BROKEN;
+  if (status === "not-applicable" || status === "not-run") return Status.SKIPPED;
+  return Status.PASSED;
+}
+
+export function allureStepStatus(status: StepStatus, anyCheckFailed: boolean): Status {
+  if (anyCheckFailed) return Status.FAILED;
+  if (status === "broken") return Status.BROKEN;
+  if (status === "skipped" || status === "blocked") return Status.SKIPPED;
+  return Status.PASSED;
+}
+
+export const ALLURE_CHECK_STATUS: Record<CheckOutcome, Status> = { pass: Status.PASSED, fail: Status.FAILED, warn: Status.PASSED };

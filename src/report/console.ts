@@ -1,0 +1,74 @@
+// What a run prints: its opening lines, then the per-requirement table, what changed since the last run, and where
+// the evidence is, ending with the gate. Colour only on a terminal, never with NO_COLOR.
+import type { RunResult, RequirementVerdict, TargetRecord } from "../judge/run-result.ts";
+import { VERDICT_COLOUR, VERDICT_LABEL, VERDICTS, type Verdict } from "../judge/status.ts";
+import type { Changes } from "./history.ts";
+
+export function useColour(stream: NodeJS.WriteStream = process.stdout): boolean {
+  return !!stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== "dumb";
+}
+
+export function runHeader(runId: string, cases: number, requirements: number, targets: Pick<TargetRecord, "name" | "baseUrl" | "embedded">[]): string[] {
+  return [
+    `spine-assure run ${runId}: ${cases} case(s) for ${requirements} requirement(s)`,
+    ...targets.map((t) => `  ${t.name.toUpperCase().padEnd(4)} ${t.baseUrl}${t.embedded ? " (embedded sandbox)" : ""}`),
+  ];
+}
+
+/** Where a run's outputs went, as the reader should see the paths. */
+export interface OutputPaths {
+  runDir: string;
+  summary: string;
+  coverage: string;
+  junit: string;
+  report?: string;
+}
+
+export function closingLines(run: RunResult, colour: boolean, paths?: OutputPaths, changes?: Changes): string[] {
+  const lines = [formatVerdictTable(run.requirements, colour), "", `Requirements: ${formatTotals(run.requirements)}`];
+  if (changes?.previous) {
+    lines.push(`Since run ${changes.previous.runId} against the same target: ${changes.newlyFailing.length ? `newly failing ${changes.newlyFailing.join(", ")}` : "nothing newly failing"}; ${changes.fixed.length ? `fixed ${changes.fixed.join(", ")}` : "nothing fixed"}.`);
+  }
+  for (const w of run.expiredWaivers) lines.push(`Waiver for ${w.requirement} expired on ${w.expires} (approved by ${w.approvedBy}): it gates again.`);
+  if (run.gate.leaks?.length) lines.push(`SECRET LEAK: a configured or captured secret appears in ${run.gate.leaks.join(", ")}${paths ? ` of ${paths.runDir}` : ""}. Do not share this evidence; report the harness fault.`);
+  if (paths) {
+    lines.push(`Evidence: ${paths.runDir} (manifest.json lists every file with its SHA-256)`);
+    lines.push(`Summary: ${paths.summary}  Coverage: ${paths.coverage}  JUnit: ${paths.junit}`);
+    if (paths.report) lines.push(`Report:  ${paths.report}`);
+  }
+  lines.push(`Gate: exit ${run.gate.exitCode} — ${run.gate.reason}`);
+  return lines;
+}
+
+export function formatVerdictTable(verdicts: RequirementVerdict[], colour: boolean): string {
+  const paint = (v: Verdict, s: string) => (colour ? `\x1b[${VERDICT_COLOUR[v]}m${s}\x1b[0m` : s);
+  const lines: string[] = [];
+  let group = "";
+  for (const v of verdicts) {
+    const g = `${v.api} — ${v.interaction}`;
+    if (g !== group) {
+      lines.push("", g);
+      group = g;
+    }
+    const label = paint(v.verdict, VERDICT_LABEL[v.verdict].padEnd(7));
+    const detail = v.verdict === "pass" ? "" : firstProblem(v);
+    lines.push(`  ${label} ${v.level.padEnd(6)} ${v.id.padEnd(12)} ${truncate(v.text, 70)}${detail ? `\n          ${detail}` : ""}`);
+  }
+  return lines.join("\n");
+}
+
+function firstProblem(v: RequirementVerdict): string {
+  const msg = v.cases.flatMap((c) => c.messages.map((m) => `${c.key}: ${m}`))[0];
+  return truncate(msg ?? v.reason ?? "", 160);
+}
+
+function truncate(s: string, n: number): string {
+  const one = s.replace(/\s+/g, " ");
+  return one.length > n ? `${one.slice(0, n - 1)}…` : one;
+}
+
+export function formatTotals(verdicts: RequirementVerdict[]): string {
+  const counts = new Map<Verdict, number>();
+  for (const v of verdicts) counts.set(v.verdict, (counts.get(v.verdict) ?? 0) + 1);
+  return VERDICTS.filter((v) => counts.get(v)).map((v) => `${counts.get(v)} ${v}`).join(", ");
+}

@@ -1,0 +1,71 @@
+// Runs a plan against its targets: every case once, the longest chains of dependent requests first, at most
+// `concurrency` cases (so requests) in flight, each case's result redacted before anyone sees it. A plain function:
+// the vitest adapter (vitest/assurance.run.ts), the benches and the tests all call it.
+import type { CompiledPlan } from "../plan/compile-plan.ts";
+import { compilePlan } from "../plan/compile-plan.ts";
+import type { Plan } from "../plan/make-plan.ts";
+import { SuiteError } from "../suite/suite-problems.ts";
+import type { TargetName } from "../targets.ts";
+import type { TlsFiles } from "../config/load-config.ts";
+import { HttpTarget } from "./http-client.ts";
+import { createLimiter } from "./limiter.ts";
+import { Redactor, redactCaseResult } from "./redact.ts";
+import { runCase, type CaseResult } from "./run-case.ts";
+
+export interface RunTarget {
+  baseUrl: string;
+  tls: TlsFiles;
+}
+
+export interface RunOptions {
+  /** Configuration values, offered to templates by name. */
+  config: Record<string, string>;
+  /** Configured secret values: redacted from every result. */
+  secrets: string[];
+  timeoutMs: number;
+  maxResponseBytes: number;
+  concurrency: number;
+  fixturesDir: string;
+  /** The plan compiled in this process; compiled here when absent. */
+  compiled?: CompiledPlan;
+}
+
+/** A case's redacted result, and every secret value it met (for the leak gate; never written). */
+export type OnCase = (result: CaseResult, secrets: string[]) => void;
+
+export async function runPlan(plan: Plan, targets: Record<TargetName, RunTarget>, options: RunOptions, onCase: OnCase): Promise<void> {
+  const open = Object.fromEntries(Object.entries(targets).map(([name, t]) => [name, {
+    baseUrl: t.baseUrl,
+    http: new HttpTarget({ tls: t.tls, timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes, connections: options.concurrency }),
+  }])) as Record<TargetName, { baseUrl: string; http: HttpTarget }>;
+  try {
+    // A TLS handshake with each target (sending nothing) while the checks compile: start-up before the first case.
+    const warmedUp = Promise.all(Object.values(open).map((t) => t.http.warmUp(t.baseUrl)));
+    const compiled = options.compiled ?? compilePlan(plan);
+    if (compiled.problems.length) throw new SuiteError(compiled.problems);
+    await warmedUp;
+    const ctx = { targets: open, config: options.config, fixturesDir: options.fixturesDir, compiled };
+    const slot = createLimiter(options.concurrency);
+    // Cases start one per turn of the event loop: started all in one go, the first cases' sockets would wait for every
+    // other case to build and send its first request before their own handshakes and responses were served.
+    let admission = Promise.resolve();
+    const admitted = () => (admission = admission.then(() => new Promise<void>((resolve) => setImmediate(resolve))));
+    const longestFirst = [...plan.cases].sort((a, b) => b.steps.length + b.teardown.length - (a.steps.length + a.teardown.length));
+    await Promise.all(longestFirst.map(async (pc) => {
+      await admitted();
+      const raw = await slot(async () => {
+        try {
+          return await runCase(pc, ctx);
+        } catch (err) {
+          // A harness fault in one case must not take the others down; the case says what happened.
+          return { key: pc.key, status: "broken", reason: `the harness failed while running this case: ${(err as Error).message}`, steps: [], startedAt: Date.now(), durationMs: 0, secrets: [] } satisfies CaseResult;
+        }
+      });
+      const redactor = new Redactor([...options.secrets, ...raw.secrets], pc.secretFields);
+      for (const s of raw.steps) if (s.exchange) redactor.learn(s.exchange);
+      onCase(redactCaseResult(raw, redactor), redactor.secrets());
+    }));
+  } finally {
+    await Promise.all(Object.values(open).map((t) => t.http.close()));
+  }
+}

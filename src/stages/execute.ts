@@ -1,0 +1,59 @@
+// Stage 3, execute: the plan run by vitest — the product's runner — in a worker thread, through the thin adapter
+// src/run/vitest/assurance.run.ts over runPlan. Each case's redacted result reaches `onCase` in this process as it
+// arrives. The worker compiles the plan before sending anything; checks that do not compile come back as problems.
+import { startVitest } from "vitest/node";
+import type { CaseResult } from "../run/run-case.ts";
+import { CaseResultsReporter } from "../run/vitest/case-results-reporter.ts";
+import type { WorkerInput } from "../run/vitest/worker-input.ts";
+import { PROJECT_ROOT } from "../project-root.ts";
+import type { SuiteProblem } from "../suite/suite-problems.ts";
+import type { Prepared } from "./prepare.ts";
+import type { OpenTargets } from "./open-targets.ts";
+
+export interface Execution {
+  results: ReadonlyMap<string, CaseResult>;
+  /** Every secret the cases met (session keys, JWTs, tokens): for the leak gate, never written. */
+  secrets: ReadonlySet<string>;
+  /** Errors vitest saw outside any case. */
+  runErrors: string[];
+  /** Checks that did not compile: nothing was sent. */
+  planProblems: SuiteProblem[];
+}
+
+export async function execute(prepared: Prepared, open: OpenTargets, onCase: (result: CaseResult) => void): Promise<Execution> {
+  const { plan, config } = prepared;
+  const reporter = new CaseResultsReporter(onCase);
+  if (plan.cases.length === 0) return { results: reporter.results, secrets: reporter.secrets, runErrors: [], planProblems: [] };
+  const input: WorkerInput = {
+    plan,
+    targets: Object.fromEntries(Object.entries(open.targets).map(([name, t]) => [name, { baseUrl: t.baseUrl, tls: t.tls }])) as WorkerInput["targets"],
+    options: {
+      config: { ...config.values },
+      secrets: config.secrets.map((s) => s.value),
+      timeoutMs: config.timeoutMs,
+      maxResponseBytes: config.maxResponseBytes,
+      concurrency: config.concurrency,
+      fixturesDir: prepared.fixturesDir,
+    },
+  };
+  // runPlan bounds every request by its own deadline, and a case waits for a slot before it sends anything, so no
+  // vitest timeout may be shorter than every request of the run timing out one after another.
+  const requests = plan.cases.reduce((n, c) => n + c.steps.length + c.teardown.length, 0);
+  const vitest = await startVitest("test", [], {
+    root: PROJECT_ROOT,
+    config: false,
+    include: ["src/run/vitest/assurance.run.ts"],
+    watch: false,
+    reporters: [reporter],
+    provide: { assurance: input },
+    // Every test waits at once: runPlan keeps the bound on cases (and so requests) in flight.
+    maxConcurrency: plan.cases.length,
+    testTimeout: config.timeoutMs * (requests + 1) + 5_000,
+    hookTimeout: config.timeoutMs + 5_000,
+    pool: "threads",
+    fileParallelism: false,
+    passWithNoTests: true,
+  }, { logLevel: "silent" });
+  await vitest.close();
+  return { results: reporter.results, secrets: reporter.secrets, runErrors: reporter.runErrors, planProblems: reporter.planProblems };
+}

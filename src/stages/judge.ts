@@ -1,0 +1,96 @@
+// Stage 4, judge: the RunResult. Cases were judged as they arrived (judgeCase); here the cases that never started are
+// added, each requirement gets its verdict, waivers apply, every secret is hunted for in what the outputs will be
+// rendered from (the leak gate), and the gate is decided — all before anything is written.
+import { createHash } from "node:crypto";
+import { VARIABLES } from "../config/variables.ts";
+import { decideGate } from "../judge/gate.ts";
+import { judgeCase } from "../judge/judge-case.ts";
+import { findLeaks } from "../judge/leak-gate.ts";
+import type { CaseRecord, RunResult } from "../judge/run-result.ts";
+import { requirementVerdicts } from "../judge/verdicts.ts";
+import { applyWaivers } from "../judge/waivers.ts";
+import type { Execution } from "./execute.ts";
+import type { OpenTargets } from "./open-targets.ts";
+import type { Prepared } from "./prepare.ts";
+
+export interface JudgeInput {
+  runId: string;
+  startedAt: number;
+  tool: RunResult["tool"];
+  strict: boolean;
+  prepared: Prepared;
+  open: Pick<OpenTargets, "targets">;
+  execution: Execution;
+  /** The cases judged as they arrived, by key. */
+  judged: ReadonlyMap<string, CaseRecord>;
+  /** Everything printed so far: the leak gate searches it too. */
+  printed: readonly string[];
+}
+
+export function judge(input: JudgeInput): RunResult {
+  const { prepared, execution } = input;
+  const { plan, config } = prepared;
+  const cases = plan.cases.map((pc) => input.judged.get(pc.key) ?? judgeCase(pc, undefined));
+  const requirements = requirementVerdicts(plan.requirements, cases);
+  const { expired } = applyWaivers(requirements, prepared.waivers);
+  const targets = Object.entries(input.open.targets).map(([name, t]) => {
+    const exchanges = cases.filter((c) => c.target === name).flatMap((c) => c.steps).filter((s) => s.exchange);
+    return { name: name as CaseRecord["target"], baseUrl: t.baseUrl, embedded: t.embedded, requests: exchanges.length, responses: exchanges.filter((s) => s.exchange!.response).length };
+  });
+  const leaks = findLeaks([
+    ...cases.map((c) => ({ where: `case ${c.key}`, text: JSON.stringify(c) })),
+    { where: "requirement verdicts", text: JSON.stringify(requirements) },
+    { where: "console output", text: input.printed.join("\n") },
+  ], [...config.secrets.map((s) => s.value), ...execution.secrets]);
+  const gate = decideGate(requirements, targets, input.strict, leaks);
+
+  const finishedAt = Date.now();
+  // Where the time went: start-up until the first case began (configuration, suites, sandbox, vitest and its worker,
+  // compiling), the cases (first start to last end: what concurrency and latency govern), then until judged.
+  const ran = cases.filter((c) => c.startedAt !== undefined && c.steps.length);
+  const firstCase = ran.length ? Math.min(...ran.map((c) => c.startedAt!)) : finishedAt;
+  const lastCase = ran.length ? Math.max(...ran.map((c) => c.startedAt! + c.durationMs)) : finishedAt;
+  const secretNames = VARIABLES.filter((v) => v.secret).map((v) => v.name);
+  return {
+    resultVersion: 1,
+    runId: input.runId,
+    tool: input.tool,
+    startedAt: new Date(input.startedAt).toISOString(),
+    finishedAt: new Date(finishedAt).toISOString(),
+    durationMs: Math.max(0, Math.round(finishedAt - input.startedAt)),
+    strict: input.strict,
+    targets,
+    environment: {
+      ...Object.fromEntries(targets.map((t) => [`${t.name.toUpperCase()} target`, t.baseUrl])),
+      ...Object.fromEntries(VARIABLES.filter((v) => v.shownMasked).map((v) => [v.name, mask(config.values[v.name] ?? "")])),
+      Harness: `${input.tool.name} ${input.tool.version}${input.tool.commit ? ` (${input.tool.commit})` : ""}`,
+      Specifications: [...new Set(prepared.suites.map((s) => `${s.spec.name} ${s.spec.version}`))].join("; "),
+      Run: input.runId,
+    },
+    configHash: configHash(config.values, secretNames),
+    requirements,
+    cases,
+    gate,
+    expiredWaivers: expired,
+    runErrors: execution.runErrors,
+    timing: {
+      startupMs: Math.max(0, Math.round(firstCase - input.startedAt)),
+      casesMs: Math.max(0, Math.round(lastCase - firstCase)),
+      outputsMs: Math.max(0, Math.round(Date.now() - lastCase)),
+      requests: targets.reduce((n, t) => n + t.requests, 0),
+      concurrency: config.concurrency,
+      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+    },
+  };
+}
+
+/** ASIDs are shown in the report masked: enough to tell them apart, not to reuse. */
+function mask(value: string): string {
+  return value.length > 4 ? `${"*".repeat(value.length - 4)}${value.slice(-4)}` : value;
+}
+
+/** SHA-256 of the configuration in effect, secrets left out: two runs with the same hash ran the same set-up. */
+function configHash(values: Readonly<Record<string, string>>, secretNames: string[]): string {
+  const kept = Object.keys(values).sort().filter((k) => !secretNames.includes(k)).map((k) => [k, values[k]]);
+  return createHash("sha256").update(JSON.stringify(kept)).digest("hex");
+}

@@ -1,0 +1,55 @@
+// Stage 1, prepare: configuration (environment and .env, every value checked), the suites, the plan (filtered), and
+// the waivers. Throws ConfigError, SuiteError or WaiverError — nothing has been sent or written. A run compiles the
+// plan's checks where it runs them (stage 3); checkSuites validates suites without running, by the same compilation.
+import { join, resolve } from "node:path";
+import { loadConfig, type Config } from "../config/load-config.ts";
+import { compilePlan } from "../plan/compile-plan.ts";
+import { makePlan, planChecks, type Plan, type PlanFilter } from "../plan/make-plan.ts";
+import { PROJECT_ROOT } from "../project-root.ts";
+import { loadWaivers, type Waiver } from "../judge/waivers.ts";
+import { readSuites } from "../suite/load-suites.ts";
+import { SuiteError } from "../suite/suite-problems.ts";
+import type { LoadedSuite } from "../suite/types.ts";
+import { TARGETS, type TargetName } from "../targets.ts";
+
+export interface PrepareOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Where .env and waivers.yaml are read from (default: the working directory). */
+  cwd?: string;
+  suitesDir?: string;
+  filter?: PlanFilter;
+  /** Target base URLs, overriding each target's base URL variable. */
+  targets?: Partial<Record<TargetName, string>>;
+  concurrency?: number;
+  /** A waivers file; without it, waivers.yaml in cwd if there is one. */
+  waiversFile?: string;
+}
+
+export interface Prepared {
+  config: Config;
+  suites: LoadedSuite[];
+  plan: Plan;
+  waivers: Waiver[];
+  fixturesDir: string;
+}
+
+export function prepare(options: PrepareOptions = {}): Prepared {
+  const cwd = options.cwd ?? process.cwd();
+  const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
+  for (const t of TARGETS) if (options.targets?.[t.name] !== undefined) env[t.baseUrlVariable] = options.targets[t.name];
+  if (options.concurrency !== undefined) env.ASSURE_CONCURRENCY = String(options.concurrency);
+  const config = loadConfig({ env, cwd });
+  const { suites, problems } = readSuites({ dir: options.suitesDir });
+  const plan = makePlan(suites, config, options.filter);
+  if (problems.length) throw new SuiteError(problems);
+  const waivers = loadWaivers(resolve(cwd, options.waiversFile ?? "waivers.yaml"), options.waiversFile !== undefined);
+  return { config, suites, plan, waivers, fixturesDir: join(PROJECT_ROOT, "fixtures") };
+}
+
+/** Loads the suites and compiles every check they define; throws SuiteError with every problem of both. */
+export function checkSuites(dir?: string): LoadedSuite[] {
+  const { suites, problems } = readSuites({ dir });
+  problems.push(...compilePlan({ checks: planChecks(suites) }).problems);
+  if (problems.length) throw new SuiteError(problems);
+  return suites;
+}

@@ -1,0 +1,89 @@
+// Stage 5, publish: every output rendered from the RunResult into the run's folder — run-result.json, summary,
+// coverage matrix, JUnit, Allure results and the HTML report, then the manifest over them — which appears whole
+// only when complete; then the latest copies at fixed paths and the history. `run` and `report RUN` both end here.
+import { cpSync, existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { RunResult } from "../judge/run-result.ts";
+import { generateAllureReport } from "../report/allure-report.ts";
+import { allureEnvironment, allureResultsWriter, type AllureResultsWriter } from "../report/allure-results.ts";
+import { coverageCsv, coverageMarkdown } from "../report/coverage-matrix.ts";
+import { recordRun, type Changes } from "../report/history.ts";
+import { junitXml } from "../report/junit.ts";
+import { writeManifest } from "../report/manifest.ts";
+import { renderSummary } from "../report/summary.ts";
+import { directoryWriter, writeFileAtomic, type DirectoryWriter } from "../report/write-atomic.ts";
+
+export const RUN_RESULT = "run-result.json";
+/** The files of a run folder also kept at fixed paths under the output root for the latest run. */
+const LATEST_FILES = ["summary.json", "requirements.csv", "requirements.md", "junit.xml"];
+
+export interface PublishOptions {
+  /** The output root: runs/<id>/ per run, the latest copies at the root. */
+  outRoot: string;
+  /** The run folder being filled, and the writer that put Allure results in it as cases arrived. */
+  open?: { folder: DirectoryWriter; allure: AllureResultsWriter };
+  /** Generate the HTML report. */
+  html: boolean;
+  /** Append the run to the history (a regenerated report is not a new run). */
+  recordHistory: boolean;
+  /** Make these the latest copies (a run always does; a regenerated report only for the latest run). */
+  latest: boolean;
+}
+
+export interface Published {
+  runDir: string;
+  reportPath?: string;
+  changes?: Changes;
+  /** What went wrong without stopping publication (the HTML report could not be generated). */
+  warnings: string[];
+}
+
+export function runFolderOf(outRoot: string, runId: string): string {
+  return join(outRoot, "runs", runId);
+}
+
+/** The run folder's writer, for Allure results written while the run goes on. */
+export function openRunFolder(outRoot: string, runId: string): DirectoryWriter {
+  return directoryWriter(runFolderOf(outRoot, runId));
+}
+
+export async function publish(run: RunResult, options: PublishOptions): Promise<Published> {
+  const runDir = runFolderOf(options.outRoot, run.runId);
+  const folder = options.open?.folder ?? openRunFolder(options.outRoot, run.runId);
+  const warnings: string[] = [];
+  try {
+    // Cases whose results were not written as they arrived (all of them, for a regenerated report).
+    const allure = options.open?.allure ?? allureResultsWriter(folder, run.requirements, Object.fromEntries(run.targets.map((t) => [t.name, t.baseUrl])));
+    for (const c of run.cases) allure.add(c);
+    const env = allureEnvironment({ ...run.environment, Gate: `exit ${run.gate.exitCode}: ${run.gate.reason}` });
+    folder.put(`allure-results/${env.name}`, env.content);
+    folder.put(RUN_RESULT, `${JSON.stringify(run)}\n`);
+    folder.put("summary.json", renderSummary(run));
+    folder.put("requirements.csv", coverageCsv(run));
+    folder.put("requirements.md", coverageMarkdown(run));
+    folder.put("junit.xml", junitXml(run));
+    let reportPath: string | undefined;
+    if (options.html) {
+      try {
+        await generateAllureReport(join(folder.path, "allure-results"), join(folder.path, "allure-report"), join(options.outRoot, "allure-history.jsonl"));
+        reportPath = join(runDir, "allure-report", "index.html");
+      } catch (err) {
+        warnings.push((err as Error).message);
+      }
+    }
+    writeManifest(folder.path, run);
+    folder.commit();
+    if (options.latest) {
+      // The latest run's files at fixed paths, for CI steps and people who just want "the report".
+      for (const f of LATEST_FILES) cpSync(join(runDir, f), join(options.outRoot, f));
+      rmSync(join(options.outRoot, "allure-report"), { recursive: true, force: true });
+      if (reportPath && existsSync(reportPath)) cpSync(join(runDir, "allure-report"), join(options.outRoot, "allure-report"), { recursive: true });
+      writeFileAtomic(join(options.outRoot, "latest-run"), `${run.runId}\n`);
+    }
+    const changes = options.recordHistory ? recordRun(join(options.outRoot, "history.jsonl"), run) : undefined;
+    return { runDir, reportPath, changes, warnings };
+  } catch (err) {
+    folder.abort();
+    throw err;
+  }
+}

@@ -1,0 +1,309 @@
+// Generated from schemas/suite.schema.json by `npm run generate:suite-types`: do not edit. The schema is the one
+// definition of the suite format; src/suite/types.ts names these types for the engine.
+/* eslint-disable */
+
+export type RequirementId = string;
+export type Request = {
+  method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS";
+  path?: string;
+  url?: string;
+  query?: StringMap;
+  headers?: {
+    [k: string]: string | null;
+  };
+  jwt?: {
+    scope: string;
+    set?: {} | string;
+    remove?: string[];
+    signature?: string;
+    sections?: number | string;
+  };
+  body?: (
+    | {
+        [k: string]: unknown;
+      }
+    | {
+        [k: string]: unknown;
+      }
+  ) & {
+    fixture?: string;
+    set?: {};
+    remove?: string[];
+    raw?: string;
+    as?: string;
+  };
+} & Request1;
+export type Request1 =
+  | {
+      [k: string]: unknown;
+    }
+  | {
+      [k: string]: unknown;
+    };
+/**
+ * One check of a response, naming the requirement it gives evidence for.
+ */
+export type Expectation =
+  | {
+      /**
+       * The requirement this check gives evidence for.
+       */
+      req: string;
+      /**
+       * A failure is reported as a warning (sources disagree; RULES.md says so).
+       */
+      warnOnly?: boolean;
+      status: number | [number, ...number[]];
+    }
+  | {
+      /**
+       * The requirement this check gives evidence for.
+       */
+      req: string;
+      /**
+       * A failure is reported as a warning (sources disagree; RULES.md says so).
+       */
+      warnOnly?: boolean;
+      header: string;
+      present?: true;
+      absent?: true;
+      equals?: string;
+      matches?: string;
+    }
+  | {
+      /**
+       * The requirement this check gives evidence for.
+       */
+      req: string;
+      /**
+       * A failure is reported as a warning (sources disagree; RULES.md says so).
+       */
+      warnOnly?: boolean;
+      schema: string;
+    }
+  | {
+      /**
+       * The requirement this check gives evidence for.
+       */
+      req: string;
+      /**
+       * A failure is reported as a warning (sources disagree; RULES.md says so).
+       */
+      warnOnly?: boolean;
+      fhirpath: string;
+      equals?: unknown;
+      description?: string;
+    }
+  | {
+      /**
+       * The requirement this check gives evidence for.
+       */
+      req: string;
+      /**
+       * A failure is reported as a warning (sources disagree; RULES.md says so).
+       */
+      warnOnly?: boolean;
+      outcome: Outcome;
+    }
+  | {
+      /**
+       * The requirement this check gives evidence for.
+       */
+      req: string;
+      /**
+       * A failure is reported as a warning (sources disagree; RULES.md says so).
+       */
+      warnOnly?: boolean;
+      format: string;
+    }
+  | {
+      /**
+       * The requirement this check gives evidence for.
+       */
+      req: string;
+      /**
+       * A failure is reported as a warning (sources disagree; RULES.md says so).
+       */
+      warnOnly?: boolean;
+      emptyBody: true;
+    };
+export type Capture = {
+  header?: string;
+  body?: string;
+  pattern?: string;
+  secret?: boolean;
+} & Capture1;
+export type Capture1 =
+  | {
+      [k: string]: unknown;
+    }
+  | {
+      [k: string]: unknown;
+    };
+
+/**
+ * A declarative suite: the requirements of one API interaction and the cases that verify them.
+ */
+export interface SpineAssureSuite {
+  suite: string;
+  api: string;
+  interaction: string;
+  /**
+   * Which configured target the cases are sent to: a name from src/targets.ts (checked by the loader).
+   */
+  target: string;
+  spec: {
+    name: string;
+    version: string;
+    profile?: string;
+  };
+  /**
+   * Each source file the requirements cite, mapped to its public location.
+   */
+  sources: {
+    [k: string]: string;
+  };
+  /**
+   * Who the Spine JWT says is asking, for the steps that send one (jwt:): values are templates of configuration.
+   */
+  requester?: {
+    /**
+     * requesting_system's ASID (and sub)
+     */
+    asid: string;
+    /**
+     * requesting_organization's ODS code
+     */
+    organization: string;
+  };
+  secretFields?: string[];
+  defaults?: {
+    headers?: StringMap;
+  };
+  /**
+   * @minItems 1
+   */
+  requirements: [Requirement, ...Requirement[]];
+  /**
+   * @minItems 1
+   */
+  cases: [Case, ...Case[]];
+  /**
+   * Free blocks for YAML anchors, shared by cases with *alias and <<: merge.
+   *
+   * This interface was referenced by `SpineAssureSuite`'s JSON-Schema definition
+   * via the `patternProperty` "^x-".
+   */
+  [k: string]:
+    | {
+        [k: string]: unknown;
+      }
+    | string
+    | {
+        name: string;
+        version: string;
+        profile?: string;
+      }
+    | {
+        [k: string]: string;
+      }
+    | {
+        /**
+         * requesting_system's ASID (and sub)
+         */
+        asid: string;
+        /**
+         * requesting_organization's ODS code
+         */
+        organization: string;
+      }
+    | string[]
+    | {
+        headers?: StringMap;
+      }
+    | [Requirement, ...Requirement[]]
+    | [Case, ...Case[]]
+    | undefined;
+}
+export interface StringMap {
+  [k: string]: string;
+}
+export interface Requirement {
+  id: RequirementId;
+  level: "MUST" | "SHOULD";
+  basis: "DOC" | "EX" | "INF" | "RI" | "DOC+EX" | "DOC+INF" | "DOC/RI";
+  text: string;
+  source: {
+    file: string;
+    section: string;
+  };
+  note?: string;
+}
+export interface Case {
+  id: string;
+  title: string;
+  /**
+   * Requirements this case verifies besides those its checks name (req:), which are derived: only for a requirement with no check of its own.
+   *
+   * @minItems 1
+   */
+  verifies?: [RequirementId, ...RequirementId[]];
+  tags?: string[];
+  /**
+   * @minItems 1
+   */
+  formats?: ["json" | "xml", ...("json" | "xml")[]];
+  each?: {
+    /**
+     * Not a generator or case variable name (checked by the loader).
+     */
+    name: string;
+    /**
+     * @minItems 1
+     */
+    values: [unknown, ...unknown[]];
+  };
+  requires?: {
+    config: string[];
+    reason: string;
+  };
+  /**
+   * @minItems 1
+   */
+  steps: [Step, ...Step[]];
+  teardown?: Step[];
+}
+export interface Step {
+  name: string;
+  when?: string[];
+  request: Request;
+  /**
+   * Expectations; a nested list (a YAML alias of shared checks) is flattened.
+   */
+  expect?: (Expectation | Expectation[])[];
+  capture?: {
+    [k: string]: Capture;
+  };
+  notApplicableIf?: {
+    status: number[];
+    reason: string;
+  };
+}
+export interface Outcome {
+  issue?: number;
+  severity?: "fatal" | "error" | "warning" | "information";
+  code?: string;
+  system?: string;
+  coding?: string;
+  /**
+   * @minItems 1
+   */
+  display?: [string, ...string[]];
+  displayMismatch?: "fail" | "warn";
+  diagnostics?: string;
+  diagnosticsMatches?: string;
+  textMatches?: string;
+  noText?: true;
+  profile?: string;
+  singleCoding?: true;
+}

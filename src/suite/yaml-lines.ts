@@ -1,0 +1,39 @@
+// The line each object of a loaded YAML document was written on. The YAML tree and the loaded value are walked side by
+// side, following aliases and merge keys (<<:) to where the block was written, so a check shared by anchor reports
+// the anchor's line: that is where a reader goes to change it.
+import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
+
+export function yamlLines(doc: Document, lines: LineCounter, value: unknown): WeakMap<object, number> {
+  const out = new WeakMap<object, number>();
+  const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node);
+  const walk = (nodeIn: unknown, v: unknown): void => {
+    const node = resolve(nodeIn);
+    if (!v || typeof v !== "object" || !node || typeof node !== "object") return;
+    const range = (node as Node).range;
+    if (range && !out.has(v)) out.set(v, lines.linePos(range[0]).line);
+    if (isSeq(node) && Array.isArray(v)) node.items.forEach((item, i) => walk(item, v[i]));
+    else if (isMap(node)) {
+      for (const [key, child] of mapEntries(node, resolve)) if (key in (v as object)) walk(child, (v as Record<string, unknown>)[key]);
+    }
+  };
+  walk(doc.contents, value);
+  return out;
+}
+
+/** A map's entries by key, merged blocks first so the map's own keys win, as YAML's merge does. */
+function mapEntries(node: unknown, resolve: (n: unknown) => unknown): Map<string, unknown> {
+  const entries = new Map<string, unknown>();
+  if (!isMap(node)) return entries;
+  const own: [string, unknown][] = [];
+  for (const pair of node.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+    if (key === "<<") {
+      const sources = resolve(pair.value);
+      for (const source of isSeq(sources) ? sources.items : [sources]) {
+        for (const [k, child] of mapEntries(resolve(source), resolve)) if (!entries.has(k)) entries.set(k, child);
+      }
+    } else own.push([key, pair.value]);
+  }
+  for (const [k, child] of own) entries.set(k, child);
+  return entries;
+}
