@@ -4,7 +4,7 @@
 //   check        pass | fail | warn                        one check of one response
 //   step         passed | failed | broken | skipped | blocked
 //   case         passed | failed | broken | not-applicable (not-run: never started)
-//   case × req   passed | failed | warning | broken | not-applicable | not-run   how a case went for one requirement
+//   case × rule  passed | failed | warning | broken | not-applicable | not-run   how a case went for one requirement
 //   verdict      pass | fail | warning | not-applicable | not-run | waived      a requirement over all its cases
 import { Status } from "allure-js-commons";
 

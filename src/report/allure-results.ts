@@ -46,7 +46,7 @@ export function allureEnvironment(env: Record<string, string>): AllureFile {
   return { name: "environment.properties", content: `${lines.join("\n")}\n` };
 }
 
-function requirementTest(c: CaseRecord, mine: CaseRecord["requirements"][number], req: RequirementInfo | undefined, id: string, sources: (string | undefined)[], targetUrl: string): TestResult {
+function requirementTest(c: CaseRecord, mine: CaseRecord["requirements"][number], rule: RequirementInfo | undefined, id: string, sources: (string | undefined)[], targetUrl: string): TestResult {
   const status = allureTestStatus(mine.status, c.status);
   const message = mine.status === "broken" || status !== Status.BROKEN ? mine.messages.join("\n") : c.reason ?? mine.messages.join("\n");
   const labels: Label[] = [
@@ -55,8 +55,8 @@ function requirementTest(c: CaseRecord, mine: CaseRecord["requirements"][number]
     { name: "story", value: id },
     { name: "parentSuite", value: c.suite },
     { name: "suite", value: c.interaction },
-    { name: "severity", value: req?.level === "MUST" ? "critical" : "normal" },
-    { name: "level", value: req?.level ?? "" },
+    { name: "severity", value: rule?.level === "MUST" ? "critical" : "normal" },
+    { name: "level", value: rule?.level ?? "" },
     ...c.tags.map((value) => ({ name: "tag", value })),
     { name: "case", value: c.key },
     { name: "host", value: host },
@@ -79,9 +79,9 @@ function requirementTest(c: CaseRecord, mine: CaseRecord["requirements"][number]
     status,
     statusDetails: message ? { message } : {},
     stage: Stage.FINISHED,
-    description: describeCase(c, req),
+    description: describeCase(c, rule),
     labels,
-    links: req?.source.url ? [{ url: req.source.url, name: `${req.id}: ${req.source.file} § ${req.source.section}` }] : [],
+    links: rule?.source.url ? [{ url: rule.source.url, name: `${rule.id}: ${rule.source.file} § ${rule.source.section}` }] : [],
     parameters,
     attachments: [],
     steps: c.steps.map((step, i) => stepResult(step, id, sources[i])),

@@ -88,20 +88,20 @@ export class HttpTarget {
     if (session) this.connector = this.buildConnector(session);
   }
 
-  async send(req: OutgoingRequest): Promise<Exchange> {
+  async send(outgoing: OutgoingRequest): Promise<Exchange> {
     const startedAt = Date.now();
     const done = (partial: Omit<Exchange, "request" | "startedAt" | "durationMs">): Exchange => ({
-      request: req, ...partial, startedAt, durationMs: Date.now() - startedAt,
+      request: outgoing, ...partial, startedAt, durationMs: Date.now() - startedAt,
     });
     const signal = AbortSignal.timeout(this.options.timeoutMs);
     let status = 0;
     let headers: [string, string][] = [];
     try {
-      const res = await undiciRequest(req.url, {
+      const res = await undiciRequest(outgoing.url, {
         dispatcher: this.agent,
-        method: req.method as "GET",
-        headers: req.headers.flat(),
-        body: req.body,
+        method: outgoing.method as "GET",
+        headers: outgoing.headers.flat(),
+        body: outgoing.body,
         signal,
       });
       status = res.statusCode;
