@@ -1,6 +1,7 @@
 // FHIR STU3 XML <-> JSON. fast-xml-parser does the XML; fhirpath's STU3 model says which elements repeat and which
 // primitives are numbers or booleans. Strict on purpose: a server under test must not get away with malformed or
-// unknown XML because our parser guessed, and a lenient parse would hide INVALID_REQUEST_MESSAGE cases.
+// unknown XML because our parser guessed, and a lenient parse would hide INVALID_REQUEST_MESSAGE cases. Both
+// directions stay in one module (a little over 200 lines): they share the model lookups and must agree exactly.
 import { XMLBuilder, XMLParser, XMLValidator } from "fast-xml-parser";
 import { isNumberType, isPrimitive, isResourceType, lookupElement, type Context } from "./stu3-model.ts";
 

@@ -1,16 +1,23 @@
 // The line each object of a loaded YAML document was written on. The YAML tree and the loaded value are walked side by
 // side, following aliases and merge keys (<<:) to where the block was written, so a check shared by anchor reports
 // the anchor's line: that is where a reader goes to change it.
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, visit, type Document, type LineCounter, type Node } from "yaml";
 
 export function yamlLines(doc: Document, lines: LineCounter, value: unknown): WeakMap<object, number> {
   const out = new WeakMap<object, number>();
-  const resolve = (node: unknown): unknown => (isAlias(node) ? node.resolve(doc) : node);
+  // Anchors looked up once: yaml's own Alias.resolve searches the whole document at every use. An anchor defined
+  // twice (YAML allows it; an alias means the latest one before it) is left to resolve().
+  const anchors = new Map<string, Node | null>();
+  visit(doc, { Node: (_key, node) => {
+    if (node.anchor) anchors.set(node.anchor, anchors.has(node.anchor) ? null : node);
+  } });
+  const resolve = (node: unknown): unknown => (isAlias(node) ? (anchors.get(node.source) ?? node.resolve(doc)) : node);
   const walk = (nodeIn: unknown, v: unknown): void => {
     const node = resolve(nodeIn);
-    if (!v || typeof v !== "object" || !node || typeof node !== "object") return;
+    // An object met again through an alias is the same object: its lines are already recorded.
+    if (!v || typeof v !== "object" || !node || typeof node !== "object" || out.has(v)) return;
     const range = (node as Node).range;
-    if (range && !out.has(v)) out.set(v, lines.linePos(range[0]).line);
+    if (range) out.set(v, lines.linePos(range[0]).line);
     if (isSeq(node) && Array.isArray(v)) node.items.forEach((item, i) => walk(item, v[i]));
     else if (isMap(node)) {
       for (const [key, child] of mapEntries(node, resolve)) if (key in (v as object)) walk(child, (v as Record<string, unknown>)[key]);
