@@ -6,6 +6,8 @@ export interface Fault {
   name: string;
   /** The requirement(s) a faithful suite sees fail when this fault is on. */
   breaks: string[];
+  /** They end as warnings, not failures: RULES.md revision 2 makes what the fault does a documented warning. */
+  warnsOnly?: boolean;
   description: string;
 }
 
@@ -17,7 +19,7 @@ export const FAULTS: readonly Fault[] = [
   { name: "ers-no-user", breaks: ["ERS-A001-02", "ERS-A001-05", "ERS-A001-06", "ERS-A001-07", "ERS-A001-16", "ERS-A002-01", "ERS-A002-02", "ERS-A003-02"], description: "A001 response has no user" },
   { name: "ers-empty-id", breaks: ["ERS-A001-03", "ERS-A001-04", "ERS-A001-16", "ERS-A002-01", "ERS-A002-02", "ERS-A002-03", "ERS-A003-01", "ERS-A003-02"], description: "A001 session id is an empty string" },
   { name: "ers-no-permissions", breaks: ["ERS-A001-05", "ERS-A001-16", "ERS-A002-01", "ERS-A002-02", "ERS-A003-02"], description: "user.permissions is an empty list" },
-  { name: "ers-bad-business-function", breaks: ["ERS-A001-05"], description: "the last permission's businessFunction is not a BusinessFunction value" },
+  { name: "ers-bad-business-function", breaks: ["ERS-A001-05"], warnsOnly: true, description: "the last permission's businessFunction is not a BusinessFunction value (revision 2: a warning, the list has grown)" },
   { name: "ers-no-last-name", breaks: ["ERS-A001-06"], description: "user.lastName is missing" },
   { name: "ers-permission-preselected", breaks: ["ERS-A001-08", "ERS-A001-16"], description: "A001 returns the first permission already selected" },
   { name: "ers-text-json", breaks: ["ERS-A001-11"], description: "A001 answers with Content-Type text/json, not application/json" },
@@ -73,9 +75,12 @@ export const FAULTS: readonly Fault[] = [
   { name: "nrls-unaffiliated-accepted", breaks: ["NRLS-ERR-06", "NRLS-ERR-12"], description: "a custodian not affiliated with fromASID is accepted" },
   { name: "nrls-unknown-org-accepted", breaks: ["NRLS-ERR-07", "NRLS-ERR-12"], description: "an author ODS code the directory does not know is accepted" },
   { name: "nrls-nhs-number-unchecked", breaks: ["NRLS-ERR-08", "NRLS-ERR-12"], description: "NHS numbers are not checked" },
-  { name: "nrls-nhs-number-code-value", breaks: ["NRLS-ERR-08"], description: "INVALID_NHS_NUMBER carries issue code 'value' instead of 'invalid'" },
   { name: "nrls-org-url-unchecked", breaks: ["NRLS-ERR-09", "NRLS-ERR-12"], description: "an author or custodian reference on another base URL is accepted" },
   { name: "nrls-patient-url-invalid-resource", breaks: ["NRLS-ERR-10"], description: "a wrong Patient base URL gets INVALID_RESOURCE (as the reference implementation does), not INVALID_PARAMETER" },
+  // Revision 2 tightened these checks: each must now fail a target that does this.
+  { name: "nrls-header-error-information", breaks: ["NRLS-HDR-01", "NRLS-HDR-02", "NRLS-HDR-03", "NRLS-HDR-04", "NRLS-HDR-05", "NRLS-HDR-06", "NRLS-HDR-07"], description: "MISSING_OR_INVALID_HEADER errors carry severity information" },
+  { name: "nrls-jwt-code-processing", breaks: ["NRLS-HDR-04", "NRLS-HDR-05", "NRLS-HDR-06", "NRLS-HDR-07"], description: "JWT errors carry issue.code processing (neither structure nor the documented invalid)" },
+  { name: "nrls-415-severity-warning", breaks: ["NRLS-FMT-07"], description: "the 415 OperationOutcome's issue has severity warning" },
   { name: "nrls-errors-no-profile", breaks: ["NRLS-ERR-11"], description: "error OperationOutcomes carry no meta.profile" },
   { name: "nrls-stores-on-error", breaks: ["NRLS-ERR-12"], description: "a pointer that fails business checks (affiliation, organisations) is stored anyway" },
 ];

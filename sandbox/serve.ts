@@ -1,10 +1,15 @@
 // The sandbox on its own, for `npm run sandbox` and `spine-assure sandbox`: prints the base URLs and the files a
 // client needs for mutual TLS, and stops cleanly on Ctrl-C.
 import { FAULTS } from "./faults.ts";
+import { VARIANTS } from "./variants.ts";
 import { SANDBOX_CLIENT_TLS, startSandbox } from "./server.ts";
 
 export function listFaults(): string {
   return FAULTS.map((f) => `${f.name.padEnd(34)} breaks ${f.breaks.join(", ")}\n${" ".repeat(35)}${f.description}`).join("\n");
+}
+
+export function listVariants(): string {
+  return VARIANTS.map((v) => `${v.name.padEnd(34)} ${v.outcome.padEnd(8)} ${v.rules.join(", ")}\n${" ".repeat(35)}${v.description}\n${" ".repeat(35)}source: ${v.source}`).join("\n");
 }
 
 export async function serveSandbox(options: { port: number; http: boolean }): Promise<void> {
@@ -12,7 +17,8 @@ export async function serveSandbox(options: { port: number; http: boolean }): Pr
   console.log(`spine-assure sandbox listening
   e-RS  base URL: ${sb.ersBaseUrl}
   NRLS  base URL: ${sb.nrlsBaseUrl}
-  faults: ${[...sb.faults].join(", ") || "none"}`);
+  faults: ${[...sb.faults].join(", ") || "none"}
+  documented variants: ${[...sb.variants].join(", ") || "none"}`);
   if (!options.http) {
     console.log(`  mutual TLS: CA ${SANDBOX_CLIENT_TLS.ca}
               client certificate ${SANDBOX_CLIENT_TLS.cert}

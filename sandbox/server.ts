@@ -11,6 +11,7 @@ import { TARGETS, type TargetName } from "../src/targets.ts";
 import { loadDirectory, type Directory } from "./directory.ts";
 import { ersHandler } from "./ers/sessions.ts";
 import { parseFaults } from "./faults.ts";
+import { parseVariants } from "./variants.ts";
 import { BodyTooLarge, reply, replyJson } from "./http.ts";
 import { nrlsHandler } from "./nrls/pointers.ts";
 import { errorOutcome, spineError } from "./nrls/outcome.ts";
@@ -31,6 +32,8 @@ export interface SandboxOptions {
   tls?: boolean;
   /** Comma-separated fault names (default: SANDBOX_FAULTS). */
   faults?: string;
+  /** Comma-separated documented variant names (default: SANDBOX_VARIANTS). */
+  variants?: string;
   /** Delay before every response (default: SANDBOX_LATENCY_MS). */
   latencyMs?: number;
   directory?: Directory;
@@ -50,11 +53,15 @@ export interface RunningSandbox {
   /** Base URL of each target the sandbox simulates. */
   baseUrls: Partial<Record<TargetName, string>>;
   faults: ReadonlySet<string>;
+  variants: ReadonlySet<string>;
   close(): Promise<void>;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const faults = parseFaults(options.faults ?? process.env.SANDBOX_FAULTS);
+  const variants = parseVariants(options.variants ?? process.env.SANDBOX_VARIANTS);
+  // The handlers read faults and documented variants alike, as named switches.
+  const switches = new Set([...faults, ...variants]);
   const latencyMs = options.latencyMs ?? Number(process.env.SANDBOX_LATENCY_MS ?? 0);
   if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error(`SANDBOX_LATENCY_MS must be a number of milliseconds, got "${process.env.SANDBOX_LATENCY_MS}"`);
   const directory = options.directory ?? loadDirectory();
@@ -66,11 +73,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     return n;
   };
   const ers = ersHandler({
-    directory, faults,
+    directory, switches,
     maxSessions: cap(options.maxSessions, process.env.SANDBOX_MAX_SESSIONS, "SANDBOX_MAX_SESSIONS"),
     withoutA004: options.withoutA004 ?? process.env.SANDBOX_WITHOUT_A004 === "true",
   });
-  const nrls = nrlsHandler({ directory, faults, maxPointers: cap(options.maxPointers, process.env.SANDBOX_MAX_POINTERS, "SANDBOX_MAX_POINTERS") });
+  const nrls = nrlsHandler({ directory, switches, maxPointers: cap(options.maxPointers, process.env.SANDBOX_MAX_POINTERS, "SANDBOX_MAX_POINTERS") });
   let origin = "";
   // The API each target of src/targets.ts is simulated by, under that target's sandbox path.
   type Handler = (req: IncomingMessage, res: ServerResponse, path: string, url: URL, base: string) => Promise<boolean>;
@@ -130,6 +137,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     nrlsBaseUrl: `${origin}/nrls`,
     baseUrls: Object.fromEntries(TARGETS.filter((t) => handlers[t.name]).map((t) => [t.name, `${origin}${t.sandboxPath}`])),
     faults,
+    variants,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

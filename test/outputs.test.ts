@@ -25,7 +25,7 @@ describe("assurance outputs", () => {
 
     // CSV: a header and one row per requirement, with the summary's verdict.
     const csv = readFileSync(join(dir, "requirements.csv"), "utf8").trim().split("\r\n");
-    expect(csv[0]).toBe("id,level,basis,verdict,cases,source,text");
+    expect(csv[0]).toBe("id,level,basis,verdict,cases,source,text,variants");
     expect(csv).toHaveLength(summary.requirements.length + 1);
     for (const r of summary.requirements) expect(csv.find((l) => l.startsWith(`${r.id},`))!.split(",")[3]).toBe(r.verdict);
     expect(readFileSync(join(dir, "requirements.md"), "utf8")).toMatch(/\| NRLS-CRT-07 \| MUST \| DOC \| fail \|/);

@@ -1,10 +1,13 @@
-// Each sandbox fault changes the behaviour it names: the same probe against a clean sandbox and against one with the
-// fault on gives the documented value and then the broken one. And every MUST rule of RULES.md has a fault.
+// Each sandbox fault, and each documented variant, changes the behaviour it names: the same probe against a clean
+// sandbox and against one with it on gives the documented value and then the other one. And every MUST rule of
+// RULES.md has a fault.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FAULTS } from "../sandbox/faults.ts";
+import { VARIANTS } from "../sandbox/variants.ts";
 import { startSandbox, type RunningSandbox } from "../sandbox/server.ts";
+import { fhirXmlToJson } from "../src/fhir/xml-codec.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { call, nrlsCreate, readBack, readHeaders, type CreateOptions, type Reply } from "./helpers/sandbox-client.ts";
 
@@ -22,6 +25,8 @@ const user = async (sb: RunningSandbox) => ((await session(sb)).user ?? {}) as R
 
 const issue = (r: Reply) => ((r.json().issue as Record<string, unknown>[] | undefined) ?? [])[0] ?? {};
 const coding = (r: Reply) => ((issue(r).details as { coding?: { code?: string }[] } | undefined)?.coding ?? [])[0]?.code;
+// A 415 for an unknown _format is answered in XML, the default format.
+const xmlIssue = (r: Reply) => ((fhirXmlToJson(r.text) as { issue?: Record<string, unknown>[] }).issue ?? [])[0] ?? {};
 const contentType = (r: Reply) => String(r.headers["content-type"]).split(";")[0];
 
 type Probe = (sb: RunningSandbox) => Promise<unknown>;
@@ -100,7 +105,9 @@ const PROBES: Record<string, [Probe, unknown, unknown]> = {
   "nrls-unaffiliated-accepted": [status({ edit: (p) => (p.custodian = { reference: `${ORG}AMS01` }) }), 400, 201],
   "nrls-unknown-org-accepted": [status({ edit: (p) => (p.author = [{ reference: `${ORG}ZZZ99` }]) }), 400, 201],
   "nrls-nhs-number-unchecked": [status({ edit: (p) => (p.subject = { reference: "https://demographics.spineservices.nhs.uk/STU3/Patient/9876543211" }) }), 400, 201],
-  "nrls-nhs-number-code-value": [async (sb) => issue(await nrlsCreate(sb, { edit: (p) => (p.subject = { reference: "https://demographics.spineservices.nhs.uk/STU3/Patient/987654321" }) })).code, "invalid", "value"],
+  "nrls-header-error-information": [async (sb) => issue(await nrlsCreate(sb, { headers: { toASID: undefined } })).severity, "error", "information"],
+  "nrls-jwt-code-processing": [async (sb) => issue(await nrlsCreate(sb, { jwt: { remove: ["iss"] } })).code, "structure", "processing"],
+  "nrls-415-severity-warning": [async (sb) => xmlIssue(await nrlsCreate(sb, { query: "?_format=text%2Fplain" })).severity, "error", "warning"],
   "nrls-org-url-unchecked": [status({ edit: (p) => (p.author = [{ reference: "https://ods.example.org/Organization/RGD" }]) }), 400, 201],
   "nrls-patient-url-invalid-resource": [async (sb) => coding(await nrlsCreate(sb, { edit: (p) => (p.subject = { reference: "https://patients.example.org/Patient/9876543210" }) })), "INVALID_PARAMETER", "INVALID_RESOURCE"],
   "nrls-errors-no-profile": [async (sb) => "meta" in (await nrlsCreate(sb, { edit: (p) => delete p.type })).json(), true, false],
@@ -119,8 +126,8 @@ describe("sandbox faults", () => {
   for (const fault of FAULTS) {
     const [probe, before, after] = PROBES[fault.name] ?? [async () => undefined, "a probe", "missing"];
     it(`${fault.name}: ${fault.description}`, async () => {
-      const clean = await startSandbox({ faults: "" });
-      const broken = await startSandbox({ faults: fault.name });
+      const clean = await startSandbox({ faults: "", variants: "" });
+      const broken = await startSandbox({ faults: fault.name, variants: "" });
       try {
         expect(await probe(clean), "without the fault").toEqual(before);
         expect(await probe(broken), "with the fault").toEqual(after);
@@ -131,10 +138,58 @@ describe("sandbox faults", () => {
   }
 
   const RULES = join(PROJECT_ROOT, "..", "shared", "spec", "RULES.md");
+  it.skipIf(!existsSync(RULES))("names only rules of RULES.md, in faults and documented variants alike", () => {
+    const ids = new Set([...readFileSync(RULES, "utf8").matchAll(/^\| ((?:ERS|NRLS)-[A-Z0-9]+-\d+) \|/gm)].map((m) => m[1]!));
+    expect([...FAULTS.flatMap((f) => f.breaks), ...VARIANTS.flatMap((v) => v.rules)].filter((id) => !ids.has(id))).toEqual([]);
+  });
   it.skipIf(!existsSync(RULES))("breaks every MUST rule of RULES.md with at least one fault", () => {
     const must = [...readFileSync(RULES, "utf8").matchAll(/^\| ((?:ERS|NRLS)-[A-Z0-9]+-\d+) \| MUST \|/gm)].map((m) => m[1]!);
     expect(must.length).toBeGreaterThan(40);
     const broken = new Set(FAULTS.flatMap((f) => f.breaks));
     expect(must.filter((id) => !broken.has(id))).toEqual([]);
   });
+});
+
+const deadSessionStatus: Probe = async (sb) => {
+  const s = await session(sb);
+  await call(`${sb.ersBaseUrl}/v1/ProfessionalSession/${String(s.id)}`, { method: "DELETE", headers: keyed(s) });
+  return (await selectRole(sb, s)).status;
+};
+
+/** documented variant → [probe, value without it, value with it]. */
+const VARIANT_PROBES: Record<string, [Probe, unknown, unknown]> = {
+  "nrls-authorization-general-guidance": [async (sb) => issue(await nrlsCreate(sb, { headers: { Authorization: undefined } })).diagnostics, "The Authorisation header must be supplied", "Authorization HTTP Header is missing"],
+  "nrls-jwt-errors-invalid": [async (sb) => issue(await nrlsCreate(sb, { jwt: { remove: ["iss"] } })).code, "structure", "invalid"],
+  "nrls-claim-organisation-spelling": [async (sb) => /requesting_organisation\b/.test(String(issue(await nrlsCreate(sb, { jwt: { remove: ["requesting_organization"] } })).diagnostics)), false, true],
+  "nrls-415-nhs-net-system": [async (sb) => ((xmlIssue(await nrlsCreate(sb, { query: "?_format=text%2Fplain" })).details as { coding: { system: string }[] }).coding[0]!.system), "https://fhir.nhs.uk/STU3/ValueSet/spine-response-code-1-0", "http://fhir.nhs.net/ValueSet/spine-response-code-1-0"],
+  "nrls-nhs-number-code-value": [async (sb) => issue(await nrlsCreate(sb, { edit: (p) => (p.subject = { reference: "https://demographics.spineservices.nhs.uk/STU3/Patient/987654321" }) })).code, "invalid", "value"],
+  "nrls-org-url-not-found": [async (sb) => coding(await nrlsCreate(sb, { edit: (p) => (p.author = [{ reference: "https://ods.example.org/Organization/RGD" }]) })), "INVALID_PARAMETER", "ORGANISATION_NOT_FOUND"],
+  "nrls-malformed-not-well-formed": [async (sb) => coding(await nrlsCreate(sb, { raw: '{"resourceType": "DocumentRef' })), "INVALID_REQUEST_MESSAGE", "MESSAGE_NOT_WELL_FORMED"],
+  "nrls-bad-status-request-message": [async (sb) => coding(await nrlsCreate(sb, { edit: (p) => (p.status = "bogus") })), "INVALID_RESOURCE", "INVALID_REQUEST_MESSAGE"],
+  "nrls-unknown-org-404": [status({ edit: (p) => (p.author = [{ reference: `${ORG}ZZZ99` }]) }), 400, 404],
+  "ers-dead-session-other-4xx": [deadSessionStatus, 403, 405],
+  "ers-null-members-omitted": [async (sb) => { const s = await session(sb); return ["permission" in s, "middleName" in (s.user as object)]; }, [true, true], [false, false]],
+  "ers-new-business-function": [async (sb) => ((await user(sb)).permissions as { businessFunction: string }[]).at(-1)!.businessFunction, "SERVICE_PROVIDER_CLINICIAN_ADMIN", "NEW_BUSINESS_FUNCTION"],
+  "ers-422-unlisted-code": [async (sb) => coding(await ersCreate(sb, { token: "" })), "MISSING_VALUE", "PAS_NOT_RESPONDING"],
+  "ers-unknown-token-422": [async (sb) => (await ersCreate(sb, { token: "someone-elses-token" })).status, 403, 422],
+};
+
+describe("sandbox documented variants", () => {
+  it("has a probe for every variant", () => {
+    expect(Object.keys(VARIANT_PROBES).sort()).toEqual(VARIANTS.map((v) => v.name).sort());
+  });
+
+  for (const variant of VARIANTS) {
+    const [probe, before, after] = VARIANT_PROBES[variant.name] ?? [async () => undefined, "a probe", "missing"];
+    it(`${variant.name}: ${variant.description}`, async () => {
+      const clean = await startSandbox({ faults: "", variants: "" });
+      const other = await startSandbox({ faults: "", variants: variant.name });
+      try {
+        expect(await probe(clean), "without the variant").toEqual(before);
+        expect(await probe(other), "with the variant").toEqual(after);
+      } finally {
+        await Promise.all([clean.close(), other.close()]);
+      }
+    });
+  }
 });

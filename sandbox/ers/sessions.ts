@@ -18,7 +18,8 @@ interface Session {
 
 export interface ErsOptions {
   directory: Directory;
-  faults: ReadonlySet<string>;
+  /** The named faults and documented variants switched on (faults.ts, variants.ts). */
+  switches: ReadonlySet<string>;
   /** Sessions kept at most; the oldest go first. */
   maxSessions: number;
   /** Leave out A004 (an optional endpoint), as a target without it would: its path is then a 404. */
@@ -27,10 +28,11 @@ export interface ErsOptions {
 
 export function ersHandler(opts: ErsOptions) {
   const sessions = new Map<string, Session>();
-  const has = (f: string) => opts.faults.has(f);
+  const has = (f: string) => opts.switches.has(f);
   const forbidden = (res: ServerResponse, why: string) => replyJson(res, 403, ersOutcome("forbidden", "FORBIDDEN", "Forbidden", why));
   const invalid = (res: ServerResponse, code: string, display: string, why: string) => {
-    const body = ersOutcome("required", code, display, why);
+    // A code outside every eRS-APIErrorCode-1 version: the binding is an example one (a documented variant).
+    const body = has("ers-422-unlisted-code") ? ersOutcome("required", "PAS_NOT_RESPONDING", "PAS not responding", why) : ersOutcome("required", code, display, why);
     if (has("ers-outcome-text")) (body.issue as { details: Record<string, unknown> }[])[0]!.details.text = display;
     replyJson(res, has("ers-validation-400") ? 400 : 422, body);
   };
@@ -44,10 +46,15 @@ export function ersHandler(opts: ErsOptions) {
       identifier: s.user.identifier, firstName: s.user.firstName, lastName: s.user.lastName, middleName: s.user.middleName,
       permissions: has("ers-no-permissions") ? [] : has("ers-bad-business-function") ? [...s.user.permissions.slice(0, -1), { ...s.user.permissions.at(-1)!, businessFunction: "DOCTOR" }] : s.user.permissions,
     };
+    // The list of business functions has grown since 2018 (a documented variant): one more, last, so flows keep the first.
+    if (has("ers-new-business-function")) user.permissions = [...(user.permissions as unknown[]), { ...s.user.permissions[0]!, businessFunction: "NEW_BUSINESS_FUNCTION" }];
+    // Members whose value is null left out (a documented variant).
+    if (has("ers-null-members-omitted") && user.middleName === null) delete user.middleName;
     if (has("ers-no-last-name")) delete user.lastName;
     const out: Record<string, unknown> = { typeInfo: SESSION_TYPE, id: has("ers-empty-id") ? "" : s.id, token: has("ers-token-altered") ? s.token.toLowerCase() : s.token, user, permission: s.permission };
     if (has("ers-no-user")) delete out.user;
     if (has("ers-no-type-info")) delete out.typeInfo;
+    if (has("ers-null-members-omitted") && out.permission === null) delete out.permission;
     return out;
   };
   const send = (res: ServerResponse, status: number, s: Session) => {
@@ -90,7 +97,8 @@ export function ersHandler(opts: ErsOptions) {
       }
       const user = opts.directory.ers.users.find((u) => u.token === token.trim()) ?? (has("ers-any-token") ? opts.directory.ers.users[0] : undefined);
       if (!user) {
-        forbidden(res, "The smartcard token is not valid");
+        if (has("ers-unknown-token-422")) invalid(res, "INVALID_VALUE", "Invalid value", "The smartcard token is not valid");
+        else forbidden(res, "The smartcard token is not valid");
         return true;
       }
       const session: Session = { id: `pro-xapi-session_${randomUUID()}`, token: token.trim(), user, permission: has("ers-permission-preselected") ? (user.permissions[0] ?? null) : null };
@@ -103,7 +111,9 @@ export function ersHandler(opts: ErsOptions) {
     const session = typeof key === "string" ? sessions.get(key) : undefined;
     if (m) {
       if (!session || session.id !== m[1]) {
-        forbidden(res, "HTTP_X_SESSION_KEY does not name a live session for this path");
+        // Any 4xx refuses a dead session (a documented variant answers 405).
+        if (!session && has("ers-dead-session-other-4xx")) replyJson(res, 405, ersOutcome("forbidden", "FORBIDDEN", "Forbidden", "The session has ended"));
+        else forbidden(res, "HTTP_X_SESSION_KEY does not name a live session for this path");
         return true;
       }
       if (req.method === "PUT") {

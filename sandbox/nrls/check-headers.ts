@@ -10,12 +10,16 @@ export const MANDATORY_CLAIMS = ["iss", "sub", "aud", "exp", "iat", "reason_for_
 const SYSTEM_PREFIX = "https://fhir.nhs.uk/Id/accredited-system|";
 const ORG_PREFIX = "https://fhir.nhs.uk/Id/ods-organization-code|";
 
-export function checkHeaders(req: IncomingMessage, directory: Directory, faults: ReadonlySet<string>): SpineError | undefined {
-  const has = (f: string) => faults.has(f);
-  const header = (issue: string, diagnostics: string) => spineError("MISSING_OR_INVALID_HEADER", diagnostics, issue);
+export function checkHeaders(req: IncomingMessage, directory: Directory, switches: ReadonlySet<string>): SpineError | undefined {
+  const has = (f: string) => switches.has(f);
+  const header = (issue: string, diagnostics: string) => ({ ...spineError("MISSING_OR_INVALID_HEADER", diagnostics, issue), ...(has("nrls-header-error-information") ? { severity: "information" } : {}) });
   if (!has("nrls-no-jwt-check")) {
-    const problem = checkJwt(exactHeader(req, "Authorization"), req.method === "GET" ? "read" : "write", directory, faults);
-    if (problem) return header("structure", problem);
+    const auth = exactHeader(req, "Authorization");
+    // Two documented wordings for a missing header: the JWT page's (structure), and the general guidance's (a variant).
+    if (!auth && has("nrls-authorization-general-guidance")) return header("invalid", "Authorization HTTP Header is missing");
+    const problem = checkJwt(auth, req.method === "GET" ? "read" : "write", directory, switches);
+    const spelt = has("nrls-claim-organisation-spelling") ? problem?.replace(/requesting_organization/g, "requesting_organisation") : problem;
+    if (spelt) return header(auth && has("nrls-jwt-errors-invalid") ? "invalid" : auth && has("nrls-jwt-code-processing") ? "processing" : "structure", spelt);
   }
   const from = exactHeader(req, "fromASID");
   if (!has("nrls-no-fromasid-check") && (!from || !directory.nrls.asids[from])) return header("invalid", "fromASID HTTP Header is missing");
@@ -25,8 +29,8 @@ export function checkHeaders(req: IncomingMessage, directory: Directory, faults:
 }
 
 /** The documented diagnostics for the first thing wrong with the token, or undefined when it is acceptable. */
-function checkJwt(auth: string | undefined, need: "read" | "write", directory: Directory, faults: ReadonlySet<string>): string | undefined {
-  const has = (f: string) => faults.has(f);
+function checkJwt(auth: string | undefined, need: "read" | "write", directory: Directory, switches: ReadonlySet<string>): string | undefined {
+  const has = (f: string) => switches.has(f);
   if (!auth) return "The Authorisation header must be supplied";
   const token = auth.replace(/^Bearer\s+/i, "");
   // The reference implementation rejects a non-empty signature with the same words as a wrong section count.

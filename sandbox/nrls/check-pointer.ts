@@ -21,15 +21,19 @@ export interface PointerFacts {
   custodianOds: string;
 }
 
-export function checkPointer(p: Json, faults: ReadonlySet<string> = new Set()): SpineError | PointerFacts {
-  const has = (f: string) => faults.has(f);
+export function checkPointer(p: Json, switches: ReadonlySet<string> = new Set()): SpineError | PointerFacts {
+  const has = (f: string) => switches.has(f);
   if (p.resourceType !== "DocumentReference") return spineError("INVALID_RESOURCE", "Resource is invalid : resourceType");
   const mi = obj(p.masterIdentifier);
   if (p.masterIdentifier !== undefined && (!mi || !str(mi.system) || !str(mi.value))) {
     return spineError("INVALID_RESOURCE", "If the masterIdentifier is supplied then the value and system properties are mandatory");
   }
   if (!str(p.status)) return invalid("status");
-  if (p.status !== "current" && !has("nrls-any-status")) return spineError("INVALID_RESOURCE", 'The status of a new DocumentReference can only be "current"');
+  if (p.status !== "current" && !has("nrls-any-status")) {
+    // A strict parser rejects a code outside the value set before the profile is checked (RI 0.1.6: a variant).
+    if (has("nrls-bad-status-request-message") && !["current", "superseded", "entered-in-error"].includes(String(p.status))) return spineError("INVALID_REQUEST_MESSAGE", "Invalid Request Message", "value");
+    return spineError("INVALID_RESOURCE", 'The status of a new DocumentReference can only be "current"');
+  }
 
   const type = obj(p.type);
   const codings = Array.isArray(type?.coding) ? (type.coding as unknown[]) : [];
@@ -58,6 +62,7 @@ export function checkPointer(p: Json, faults: ReadonlySet<string> = new Set()): 
     const r = str(obj(ref)?.reference);
     if (!r) return invalid(what);
     if (!r.startsWith(ORG_BASE)) {
+      if (has("nrls-org-url-not-found")) return spineError("ORGANISATION_NOT_FOUND", `The given resource URL does not resolve to an organisation - ${ORG_BASE}[ODS Code]`);
       if (!has("nrls-org-url-unchecked")) return spineError("INVALID_PARAMETER", `The given resource URL does not conform to the expected format - ${ORG_BASE}[ODS Code]`);
       return r.split("/").pop() || invalid(what);
     }

@@ -1,31 +1,31 @@
 // Content negotiation for the sandbox's NRLS: the shared rules of src/fhir/media-types.ts, bent by the format
-// faults when they are on.
+// faults and documented variants switched on.
 import { bareMediaType, FHIR_MEDIA_TYPES, negotiateFormat, type FhirFormat, type Negotiated } from "../../src/fhir/media-types.ts";
 
 const DSTU2 = new Set(["application/json+fhir", "application/xml+fhir"]);
 const GENERIC = new Set(["application/json", "application/xml", "text/json", "text/xml"]);
 
-/** Whether a media type is one the sandbox takes, faults considered. */
-function refused(mime: string, faults: ReadonlySet<string>): boolean {
+/** Whether a media type is one the sandbox takes, switches considered. */
+function refused(mime: string, switches: ReadonlySet<string>): boolean {
   const bare = bareMediaType(mime).replace(/ /g, "+");
-  return (faults.has("nrls-no-dstu2") && DSTU2.has(bare)) || (faults.has("nrls-no-generic") && GENERIC.has(bare));
+  return (switches.has("nrls-no-dstu2") && DSTU2.has(bare)) || (switches.has("nrls-no-generic") && GENERIC.has(bare));
 }
 
-export function negotiate(formatParam: string | undefined, accept: string | undefined, faults: ReadonlySet<string>): Negotiated {
-  if (formatParam !== undefined && refused(formatParam, faults)) return { unsupported: `_format=${formatParam}` };
-  if (accept !== undefined && accept.split(",").every((a) => refused(a, faults))) return { unsupported: `Accept: ${accept}` };
+export function negotiate(formatParam: string | undefined, accept: string | undefined, switches: ReadonlySet<string>): Negotiated {
+  if (formatParam !== undefined && refused(formatParam, switches)) return { unsupported: `_format=${formatParam}` };
+  if (accept !== undefined && accept.split(",").every((a) => refused(a, switches))) return { unsupported: `Accept: ${accept}` };
   let param = formatParam;
-  if (faults.has("nrls-accept-over-format") && accept) param = undefined;
-  if (faults.has("nrls-format-unchecked") && param !== undefined && "unsupported" in negotiateFormat(param, undefined)) param = undefined;
+  if (switches.has("nrls-accept-over-format") && accept) param = undefined;
+  if (switches.has("nrls-format-unchecked") && param !== undefined && "unsupported" in negotiateFormat(param, undefined)) param = undefined;
   let result = negotiateFormat(param, accept);
-  if ("format" in result && faults.has("nrls-default-json") && formatParam === undefined && !accept) result = { format: "json" };
-  if ("format" in result && faults.has("nrls-always-xml")) result = { format: "xml" };
-  if ("format" in result && faults.has("nrls-always-json")) result = { format: "json" };
+  if ("format" in result && switches.has("nrls-default-json") && formatParam === undefined && !accept) result = { format: "json" };
+  if ("format" in result && switches.has("nrls-always-xml")) result = { format: "xml" };
+  if ("format" in result && switches.has("nrls-always-json")) result = { format: "json" };
   return result;
 }
 
 /** The format of a request body's Content-Type, or undefined when the sandbox does not take it. */
-export function bodyFormat(contentType: string | undefined, faults: ReadonlySet<string>): FhirFormat | undefined {
-  if (!contentType || refused(contentType, faults)) return undefined;
+export function bodyFormat(contentType: string | undefined, switches: ReadonlySet<string>): FhirFormat | undefined {
+  if (!contentType || refused(contentType, switches)) return undefined;
   return FHIR_MEDIA_TYPES[bareMediaType(contentType)];
 }

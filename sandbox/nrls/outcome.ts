@@ -18,6 +18,8 @@ export const SPINE_CODES = {
   MISSING_OR_INVALID_HEADER: { status: 400, issue: "invalid", display: "There is a required header missing or invalid" },
   NO_RECORD_FOUND: { status: 404, issue: "not-found", display: "No record found" },
   ACCESS_DENIED: { status: 401, issue: "forbidden", display: "Access has been denied to process this request" },
+  // Spine Core's (nhs/spinecore_resources_error_handling.md): answered only by a documented variant.
+  MESSAGE_NOT_WELL_FORMED: { status: 400, issue: "structure", display: "Message not well formed" },
 } as const;
 
 export type SpineCode = keyof typeof SPINE_CODES;
@@ -27,6 +29,10 @@ export interface SpineError {
   diagnostics: string;
   /** Overrides the code's usual issue type (the JWT errors are `structure`). */
   issue?: string;
+  /** Overrides the code's usual HTTP status (a documented variant). */
+  status?: number;
+  /** Overrides the issue's severity, error (a fault). */
+  severity?: string;
 }
 
 /** A Spine error with an optional override of the issue type; thrown by validators, answered by the handler. */
@@ -49,14 +55,15 @@ export function spineOutcome(severity: string, issueCode: string, code: string, 
 
 export function errorOutcome(e: SpineError): { status: number; body: Record<string, unknown> } {
   const c = SPINE_CODES[e.code];
-  return { status: c.status, body: spineOutcome("error", e.issue ?? c.issue, e.code, c.display, e.diagnostics) };
+  return { status: e.status ?? c.status, body: spineOutcome(e.severity ?? "error", e.issue ?? c.issue, e.code, c.display, e.diagnostics) };
 }
 
-export function unsupportedMediaType(): Record<string, unknown> {
+/** The requesthandler's 415; `system`: the coding system (the v1 guidance's table names http://fhir.nhs.net/…). */
+export function unsupportedMediaType(system = REQUESTHANDLER_SYSTEM, severity = "error"): Record<string, unknown> {
   return {
     resourceType: "OperationOutcome",
     id: outcomeId(),
     meta: { profile: [REQUESTHANDLER_PROFILE] },
-    issue: [{ severity: "error", code: "invalid", details: { coding: [{ system: REQUESTHANDLER_SYSTEM, code: "UNSUPPORTED_MEDIA_TYPE", display: "Unsupported Media Type" }] }, diagnostics: "Unsupported Media Type" }],
+    issue: [{ severity, code: "invalid", details: { coding: [{ system, code: "UNSUPPORTED_MEDIA_TYPE", display: "Unsupported Media Type" }] }, diagnostics: "Unsupported Media Type" }],
   };
 }

@@ -13,7 +13,8 @@ import { errorOutcome, outcomeId, spineError, spineOutcome, SPINE_OUTCOME_PROFIL
 
 export interface NrlsOptions {
   directory: Directory;
-  faults: ReadonlySet<string>;
+  /** The named faults and documented variants switched on (faults.ts, variants.ts). */
+  switches: ReadonlySet<string>;
   /** Pointers kept at most; the oldest go first. */
   maxPointers: number;
 }
@@ -22,7 +23,7 @@ type Json = Record<string, unknown>;
 
 export function nrlsHandler(opts: NrlsOptions) {
   const pointers = new Map<string, Json>();
-  const has = (f: string) => opts.faults.has(f);
+  const has = (f: string) => opts.switches.has(f);
 
   const send = (res: ServerResponse, format: FhirFormat, status: number, body: Json, headers: Record<string, string> = {}) =>
     reply(res, status, format === "json" ? JSON.stringify(body) : fhirJsonToXml(body), { "Content-Type": `${CANONICAL_MIME[format]};charset=UTF-8`, ...headers });
@@ -39,9 +40,9 @@ export function nrlsHandler(opts: NrlsOptions) {
     if (path !== "/DocumentReference" && !pathId) return false;
     if (pathId && req.method === "GET") query.set("_id", decodeURIComponent(pathId));
     const body = await readBody(req);
-    const negotiated = negotiate(query.get("_format") ?? undefined, exactHeader(req, "Accept") ?? req.headers.accept, opts.faults);
+    const negotiated = negotiate(query.get("_format") ?? undefined, exactHeader(req, "Accept") ?? req.headers.accept, opts.switches);
     if ("unsupported" in negotiated) {
-      send(res, "xml", 415, unsupportedMediaType());
+      send(res, "xml", 415, unsupportedMediaType(has("nrls-415-nhs-net-system") ? "http://fhir.nhs.net/ValueSet/spine-response-code-1-0" : undefined, has("nrls-415-severity-warning") ? "warning" : "error"));
       return true;
     }
     const format = negotiated.format;
@@ -49,7 +50,7 @@ export function nrlsHandler(opts: NrlsOptions) {
       fail(res, format, spineError("INVALID_REQUEST_MESSAGE", "Invalid Request Message", "value"));
       return true;
     }
-    const headerProblem = checkHeaders(req, opts.directory, opts.faults);
+    const headerProblem = checkHeaders(req, opts.directory, opts.switches);
     if (headerProblem) {
       fail(res, format, headerProblem);
       return true;
@@ -64,9 +65,9 @@ export function nrlsHandler(opts: NrlsOptions) {
   };
 
   function create(res: ServerResponse, format: FhirFormat, text: string, contentType: string | undefined, fromAsid: string, baseUrl: string): void {
-    const sentAs = bodyFormat(contentType, opts.faults);
+    const sentAs = bodyFormat(contentType, opts.switches);
     if (!sentAs) {
-      send(res, format, 415, unsupportedMediaType());
+      send(res, format, 415, unsupportedMediaType(has("nrls-415-nhs-net-system") ? "http://fhir.nhs.net/ValueSet/spine-response-code-1-0" : undefined, has("nrls-415-severity-warning") ? "warning" : "error"));
       return;
     }
     let pointer: Json;
@@ -78,10 +79,12 @@ export function nrlsHandler(opts: NrlsOptions) {
     } catch {
       fail(res, format, has("nrls-malformed-invalid-resource")
         ? spineError("INVALID_RESOURCE", "Resource is invalid")
-        : spineError("INVALID_REQUEST_MESSAGE", "Invalid Request Message", "value"));
+        : has("nrls-malformed-not-well-formed")
+          ? spineError("MESSAGE_NOT_WELL_FORMED", "Message not well formed")
+          : spineError("INVALID_REQUEST_MESSAGE", "Invalid Request Message", "value"));
       return;
     }
-    const facts = checkPointer(pointer, opts.faults);
+    const facts = checkPointer(pointer, opts.switches);
     if ("code" in facts) {
       fail(res, format, facts);
       return;
@@ -100,7 +103,7 @@ export function nrlsHandler(opts: NrlsOptions) {
     }
     for (const ods of [facts.custodianOds, facts.authorOds]) {
       if (!business && !(ods in opts.directory.nrls.organisations) && !has("nrls-unknown-org-accepted")) {
-        business = spineError("ORGANISATION_NOT_FOUND", `The ODS code in the custodian and/or author element is not resolvable – ${ods}.`);
+        business = { ...spineError("ORGANISATION_NOT_FOUND", `The ODS code in the custodian and/or author element is not resolvable – ${ods}.`), ...(has("nrls-unknown-org-404") ? { status: 404 } : {}) };
       }
     }
     if (business && !has("nrls-stores-on-error")) {

@@ -109,9 +109,11 @@ program.command("sandbox").description("the embedded sandbox on its own")
   .option("--port <n>", "port (0: any free one)", (v) => Number(v), Number(process.env.SANDBOX_PORT ?? 9443))
   .option("--http", "plain HTTP instead of HTTPS with mutual TLS")
   .option("--list-faults", "list the named faults and the rules each breaks")
-  .action(async (flags: { port: number; http?: boolean; listFaults?: boolean }) => {
-    const { listFaults, serveSandbox } = await import("../../sandbox/serve.ts");
+  .option("--list-variants", "list the documented variants (SANDBOX_VARIANTS) and the rules each answers differently")
+  .action(async (flags: { port: number; http?: boolean; listFaults?: boolean; listVariants?: boolean }) => {
+    const { listFaults, listVariants, serveSandbox } = await import("../../sandbox/serve.ts");
     if (flags.listFaults) console.log(listFaults());
+    else if (flags.listVariants) console.log(listVariants());
     else await serveSandbox({ port: flags.port, http: !!flags.http });
   });
 
@@ -130,11 +132,12 @@ program.command("requirements").description("the requirement catalogue with its 
     process.exitCode = requirementsCatalogue(flags.suites);
   });
 
-program.command("selftest").description("prove the suites can fail: every sandbox fault must be caught, and nothing else change")
+program.command("selftest").description("prove both halves of a verdict: every sandbox fault caught, every documented variant tolerated")
   .option("--fault <names>", "only these faults", list)
-  .action(async (flags: { fault?: string[] }) => {
+  .option("--variant <names>", "only these documented variants", list)
+  .action(async (flags: { fault?: string[]; variant?: string[] }) => {
     const { selftest } = await import("./selftest.ts");
-    process.exitCode = await selftest(flags.fault);
+    process.exitCode = await selftest(flags.fault, flags.variant);
   });
 
 program.command("verify-evidence").description("recompute a run folder's SHA-256 hashes against its manifest")

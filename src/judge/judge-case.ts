@@ -1,14 +1,23 @@
 // Judges a case as its result arrives: for each requirement it verifies, how the case went for that requirement
 // alone, with the messages of the checks that did not pass. Done once; every output reads the CaseRecord.
 import type { PlannedCase } from "../plan/make-plan.ts";
-import type { CheckResult } from "../run/evaluate-check.ts";
+import type { CheckResult, VariantUse } from "../run/evaluate-check.ts";
 import type { CaseResult } from "../run/run-case.ts";
 import type { CaseRecord, RequirementCase } from "./run-result.ts";
 import { CHECK_SUFFIX, type RequirementCaseStatus } from "./status.ts";
 
-/** A check that did not pass, told in one line: the requirement, the expectation and what came back. */
+/** A check that did not pass as written, told in one line: the requirement, the expectation, what came back, and the
+ * documented variant it was accepted or warned as. */
 export function checkMessage(c: CheckResult): string {
-  return `${c.requirement}${CHECK_SUFFIX[c.outcome]}: expected ${c.expected}; got ${c.actual ?? "it"}`;
+  const variant = c.variant ? ` — ${c.variant.outcome === "accepted" ? "accepted as" : "answered as"} documented variant ${c.variant.name} (${c.variant.source})` : "";
+  return `${c.requirement}${CHECK_SUFFIX[c.outcome]}: expected ${c.expected}; got ${c.actual ?? "it"}${variant}`;
+}
+
+/** Each variant once, in the order first used. */
+export function uniqueVariants(list: (VariantUse | undefined)[]): VariantUse[] {
+  const seen = new Map<string, VariantUse>();
+  for (const v of list) if (v && !seen.has(v.name)) seen.set(v.name, v);
+  return [...seen.values()];
 }
 
 /** `result` undefined: the case never started (filtered out of nothing, or the run ended first). */
@@ -29,7 +38,8 @@ function requirementInCase(id: string, pc: PlannedCase, result: CaseResult | und
   const base = { key: pc.key, title: pc.title, format: pc.format };
   if (!result) return { ...base, status: "not-run", caseStatus: "not-run", messages: ["the case did not run"] };
   const checks = result.steps.flatMap((s) => s.checks).filter((c) => c.requirement === id);
-  const messages = checks.filter((c) => c.outcome !== "pass").map(checkMessage);
+  const messages = checks.filter((c) => c.outcome !== "pass" || c.variant).map(checkMessage);
+  const variants = uniqueVariants(checks.map((c) => c.variant));
   let status: RequirementCaseStatus;
   if (result.status === "not-applicable") {
     status = "not-applicable";
@@ -44,7 +54,7 @@ function requirementInCase(id: string, pc: PlannedCase, result: CaseResult | und
     status = "not-run";
     messages.push("no check for this requirement ran in this case");
   }
-  return { ...base, status, caseStatus: result.status, messages };
+  return { ...base, status, caseStatus: result.status, messages, ...(variants.length ? { variants } : {}) };
 }
 
 /** Does the requirement have checks in the step that broke, or in steps after it? */

@@ -3,6 +3,7 @@
 // matrix, JUnit, console, Allure results, manifest — is rendered from it, so `spine-assure report RUN` renders the same
 // outputs from the stored file as the run did.
 import type { Basis, Level, SourceLocation } from "../suite/types.ts";
+import type { VariantUse } from "../run/evaluate-check.ts";
 import type { StepResult } from "../run/run-case.ts";
 import type { TargetName } from "../targets.ts";
 import type { CaseRunStatus, CaseStatus, GateResult, RequirementCaseStatus, Verdict } from "./status.ts";
@@ -17,6 +18,8 @@ export interface RequirementCase {
   caseStatus: CaseRunStatus;
   format?: string;
   messages: string[];
+  /** Documented variants this case's checks accepted or warned about for this requirement. */
+  variants?: VariantUse[];
 }
 
 export interface CaseRecord {
@@ -58,6 +61,8 @@ export interface RequirementVerdict {
   reason?: string;
   /** The waiver that applied (or had expired) for this requirement. */
   waiver?: Waiver & { expired: boolean };
+  /** Documented variants the target used for this requirement, once each. */
+  variants?: VariantUse[];
   cases: RequirementCase[];
 }
 

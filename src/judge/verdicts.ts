@@ -6,6 +6,7 @@
 //   not-run         no case checked it (filtered out, or nothing planned)
 //   waived          it failed or warned, and waivers.yaml accepts that until a date (applied in waivers.ts)
 import type { PlannedRequirement } from "../plan/make-plan.ts";
+import { uniqueVariants } from "./judge-case.ts";
 import type { CaseRecord, RequirementCase, RequirementVerdict } from "./run-result.ts";
 import type { RequirementCaseStatus, Verdict } from "./status.ts";
 
@@ -14,10 +15,11 @@ export function requirementVerdicts(requirements: PlannedRequirement[], cases: C
     // A case's requirements are judged in the order of its verifies list.
     const mine = cases.filter((c) => c.verifies.includes(r.id)).map((c) => c.requirements[c.verifies.indexOf(r.id)]!);
     const { verdict, reason } = decide(r, mine);
+    const variants = uniqueVariants(mine.flatMap((c) => c.variants ?? []));
     return {
       id: r.id, level: r.level, basis: r.basis, text: r.text, api: r.api, interaction: r.interaction, suite: r.suite,
       source: { file: r.source.file, section: r.source.section, url: r.source.url }, note: r.note,
-      verdict, reason, cases: mine,
+      verdict, reason, ...(variants.length ? { variants } : {}), cases: mine,
     };
   });
 }

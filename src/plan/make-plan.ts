@@ -92,8 +92,11 @@ export function planChecks(suites: LoadedSuite[]): PlanChecks {
   const checks: PlanChecks = { fhirpath: [], schemas: [] };
   for (const step of suites.flatMap((s) => s.cases.flatMap((c) => [...c.steps, ...c.teardown]))) {
     for (const e of step.expect) {
-      if ("fhirpath" in e) checks.fhirpath.push({ expression: e.fhirpath, at: e.at });
-      if ("schema" in e) checks.schemas.push({ schema: e.schema, at: e.at });
+      // A check's documented variants are checks too, compiled with it.
+      for (const x of [e, ...(e.variants ?? []).map((v) => v.expect)]) {
+        if ("fhirpath" in x) checks.fhirpath.push({ expression: x.fhirpath, at: e.at });
+        if ("schema" in x) checks.schemas.push({ schema: x.schema, at: e.at });
+      }
     }
     for (const cap of Object.values(step.capture ?? {})) if (cap.body) checks.fhirpath.push({ expression: cap.body, at: step.at });
   }

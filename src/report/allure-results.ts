@@ -101,7 +101,8 @@ function stepResult(step: CaseStep, id: string, source: string | undefined): Ste
   if (step.note) steps.push(leaf(step.note, step.status === "broken" ? Status.BROKEN : Status.SKIPPED));
   const mine = step.checks.filter((c) => c.requirement === id);
   for (const c of mine) {
-    steps.push(leaf(`${c.requirement}: ${c.expected}${CHECK_SUFFIX[c.outcome]}`, ALLURE_CHECK_STATUS[c.outcome], c.outcome === "pass" ? undefined : `${checkMessage(c)}\n(check written at ${c.at})`));
+    const variant = c.variant ? ` — documented variant ${c.variant.name} (${c.variant.source})` : "";
+    steps.push(leaf(`${c.requirement}: ${c.expected}${CHECK_SUFFIX[c.outcome]}${variant}`, ALLURE_CHECK_STATUS[c.outcome], c.outcome === "pass" && !c.variant ? undefined : `${checkMessage(c)}\n(check written at ${c.at})`));
   }
   const title = `${step.phase === "teardown" ? "teardown: " : ""}${step.name}${e ? ` — ${e.request.method} ${pathOf(e.request.url)} → ${e.response?.status ?? e.error?.fault}` : ""}`;
   return {

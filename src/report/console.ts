@@ -50,11 +50,16 @@ export function formatVerdictTable(verdicts: RequirementVerdict[], colour: boole
       lines.push("", g);
       group = g;
     }
-    const label = paint(v.verdict, VERDICT_LABEL[v.verdict].padEnd(7));
-    const detail = v.verdict === "pass" ? "" : firstProblem(v);
+    // A pass that relied on a documented variant is marked, and says which.
+    const label = paint(v.verdict, `${VERDICT_LABEL[v.verdict]}${v.variants?.length ? "*" : ""}`.padEnd(7));
+    const detail = v.verdict === "pass" ? variantsLine(v) : firstProblem(v);
     lines.push(`  ${label} ${v.level.padEnd(6)} ${v.id.padEnd(12)} ${truncate(v.text, 70)}${detail ? `\n          ${detail}` : ""}`);
   }
   return lines.join("\n");
+}
+
+function variantsLine(v: RequirementVerdict): string {
+  return v.variants?.length ? `* documented variant: ${v.variants.map((x) => `${x.name} (${x.source})`).join("; ")}` : "";
 }
 
 function firstProblem(v: RequirementVerdict): string {

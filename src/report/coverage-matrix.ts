@@ -1,8 +1,8 @@
-// The coverage matrix: one row per requirement with its level, basis, verdict, the cases that verify it and its
-// source, as CSV (for spreadsheets) and Markdown (for people).
+// The coverage matrix: one row per requirement with its level, basis, verdict, the cases that verify it, its source
+// and any documented variant the target used, as CSV (for spreadsheets) and Markdown (for people).
 import type { RunResult } from "../judge/run-result.ts";
 
-const COLUMNS = ["id", "level", "basis", "verdict", "cases", "source", "text"] as const;
+const COLUMNS = ["id", "level", "basis", "verdict", "cases", "source", "text", "variants"] as const;
 
 function rows(run: RunResult): Record<(typeof COLUMNS)[number], string>[] {
   return run.requirements.map((r) => ({
@@ -13,6 +13,7 @@ function rows(run: RunResult): Record<(typeof COLUMNS)[number], string>[] {
     cases: r.cases.map((c) => `${c.key} (${c.status})`).join("; "),
     source: `${r.source.file} § ${r.source.section}`,
     text: r.text,
+    variants: (r.variants ?? []).map((v) => `${v.name} (${v.outcome}; ${v.source})`).join("; "),
   }));
 }
 
@@ -30,9 +31,9 @@ export function coverageMarkdown(run: RunResult): string {
     `Gate: exit ${run.gate.exitCode} (${run.gate.result}) — ${run.gate.reason}.`,
     `Targets: ${run.targets.map((t) => `${t.name.toUpperCase()} ${t.baseUrl}${t.embedded ? " (embedded sandbox)" : ""}`).join("; ")}.`,
     "",
-    "| Requirement | Level | Basis | Verdict | Cases | Source |",
-    "|---|---|---|---|---|---|",
-    ...rows(run).map((r) => `| ${r.id} | ${r.level} | ${md(r.basis)} | ${r.verdict} | ${md(r.cases) || "—"} | ${md(r.source)} |`),
+    "| Requirement | Level | Basis | Verdict | Cases | Source | Documented variant used |",
+    "|---|---|---|---|---|---|---|",
+    ...rows(run).map((r) => `| ${r.id} | ${r.level} | ${md(r.basis)} | ${r.verdict} | ${md(r.cases) || "—"} | ${md(r.source)} | ${md(r.variants) || "—"} |`),
     "",
   ];
   return lines.join("\n");

@@ -1,7 +1,7 @@
 // JUnit XML for CI systems: one testsuite per suite, one testcase per case; failed cases carry their messages,
 // broken ones are errors, not-applicable and not-run ones are skipped with the reason.
 import { escapeXml } from "../fhir/xml-codec.ts";
-import { caseMessages } from "../judge/judge-case.ts";
+import { caseMessages, uniqueVariants } from "../judge/judge-case.ts";
 import type { CaseRecord, RunResult } from "../judge/run-result.ts";
 import { JUNIT_ELEMENT } from "../judge/status.ts";
 
@@ -18,7 +18,8 @@ export function junitXml(run: RunResult): string {
     for (const c of cases) {
       const messages = caseMessages(c);
       const head = `    <testcase classname="${escapeXml(name)}" name="${escapeXml(c.key)}" time="${(c.durationMs / 1000).toFixed(3)}">`;
-      const props = `      <properties><property name="title" value="${escapeXml(c.title)}"/><property name="requirements" value="${escapeXml(c.verifies.join(" "))}"/></properties>`;
+      const variants = uniqueVariants(c.requirements.flatMap((r) => r.variants ?? [])).map((v) => `${v.name} (${v.outcome}; ${v.source})`);
+      const props = `      <properties><property name="title" value="${escapeXml(c.title)}"/><property name="requirements" value="${escapeXml(c.verifies.join(" "))}"/>${variants.length ? `<property name="documented variants" value="${escapeXml(variants.join("; "))}"/>` : ""}</properties>`;
       const element = JUNIT_ELEMENT[c.status];
       const first = escapeXml(messages[0] ?? c.status);
       const body = element === "skipped" ? `      <skipped message="${first}"/>` : element ? `      <${element} message="${first}">${escapeXml(messages.join("\n"))}</${element}>` : "";

@@ -18,6 +18,16 @@ export interface CheckResult {
   actual?: string;
   /** The suite file and line that wrote the check. */
   at: SourceLocation;
+  /** Set when the target answered in a documented other way (RULES.md revision 2) the check names as a variant. */
+  variant?: VariantUse;
+}
+
+/** A documented variant a check accepted (outcome pass) or warned about (outcome warn), with its source. */
+export interface VariantUse {
+  name: string;
+  outcome: "accepted" | "warning";
+  /** `file § section` under ../shared/spec. */
+  source: string;
 }
 
 const show = (v: unknown): string => (v === undefined ? "nothing" : typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v));
@@ -27,8 +37,24 @@ const show = (v: unknown): string => (v === undefined ? "nothing" : typeof v ===
  * a FHIRPath check's templates (fhirPathVariables); every other field arrives interpolated.
  */
 export function evaluateCheck(e: Expectation, at: SourceLocation, res: ParsedResponse, compiled: CompiledPlan, vars?: Record<string, unknown>): CheckResult[] {
-  const results = evaluate(e, at, res, compiled, vars);
+  const results = withVariants(e, evaluate(e, at, res, compiled, vars), at, res, compiled, vars);
   return e.warnOnly ? results.map((r) => (r.outcome === "fail" ? { ...r, outcome: "warn" } : r)) : results;
+}
+
+/**
+ * A check that did not pass is tried against its documented variants, in order. A variant restates the whole check
+ * the other documented way; the first that holds in every aspect turns the check's failed or warned aspects into an
+ * accepted pass (or a warning), each still saying what the rule expected and what came back, and naming the variant
+ * and its source. No variant holding, the result stands.
+ */
+function withVariants(e: Expectation, results: CheckResult[], at: SourceLocation, res: ParsedResponse, compiled: CompiledPlan, vars?: Record<string, unknown>): CheckResult[] {
+  if (!e.variants || results.every((r) => r.outcome === "pass")) return results;
+  for (const v of e.variants) {
+    if (!evaluate({ ...v.expect, req: e.req } as Expectation, at, res, compiled, vars).every((r) => r.outcome === "pass")) continue;
+    const variant: VariantUse = { name: v.name, outcome: v.outcome, source: `${v.source.file} § ${v.source.section}` };
+    return results.map((r) => (r.outcome !== "pass" ? { ...r, outcome: v.outcome === "accepted" ? "pass" : "warn", variant } : r));
+  }
+  return results;
 }
 
 function evaluate(e: Expectation, at: SourceLocation, res: ParsedResponse, compiled: CompiledPlan, vars?: Record<string, unknown>): CheckResult[] {
@@ -37,7 +63,9 @@ function evaluate(e: Expectation, at: SourceLocation, res: ParsedResponse, compi
 
   if ("status" in e) {
     const allowed = Array.isArray(e.status) ? e.status : [e.status];
-    return [result(`HTTP status ${allowed.join(" or ")}`, allowed.includes(res.status), String(res.status))];
+    // A class ("4xx") allows every status of that class.
+    const ok = allowed.some((s) => (typeof s === "number" ? s === res.status : String(res.status)[0] === s[0]));
+    return [result(`HTTP status ${allowed.join(" or ")}`, ok, String(res.status))];
   }
   if ("header" in e) {
     const values = res.headers.get(e.header.toLowerCase());

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import type { CompiledPlan } from "../plan/compile-plan.ts";
 import type { PlannedCase } from "../plan/make-plan.ts";
 import type { CaseStatus, StepStatus } from "../judge/status.ts";
-import { describeExpectation, type Capture, type LoadedStep } from "../suite/types.ts";
+import { describeExpectation, type Capture, type LoadedCheck, type LoadedStep } from "../suite/types.ts";
 import type { TargetName } from "../targets.ts";
 import { lookupIn, type Scope } from "../template/scope.ts";
 import { fhirPathVariables, interpolate, InterpolationError, type Lookup } from "../template/template.ts";
@@ -96,14 +96,11 @@ async function runStep(
   if (missing.length) return { name: step.name, phase, status: "skipped", checks: [], note: `nothing to do: ${missing.join(", ")} not captured` };
 
   let request: OutgoingRequest;
-  let checks: { e: LoadedStep["expect"][number]; vars?: Record<string, unknown> }[];
+  let checks: { e: LoadedCheck; vars?: Record<string, unknown> }[];
   const lookup = lookupIn(scope);
   try {
     request = buildRequest(step, pc, scope, ctx.fixturesDir);
-    // A FHIRPath check keeps its templates: their values go in as FHIRPath variables (template.ts).
-    checks = step.expect.map((e) => ("fhirpath" in e
-      ? { e: { ...interpolate({ ...e, fhirpath: "" }, lookup), fhirpath: e.fhirpath }, vars: fhirPathVariables(e.fhirpath, lookup) }
-      : { e: interpolate(e, lookup) }));
+    checks = step.expect.map((e) => prepareCheck(e, lookup));
   } catch (err) {
     // A capture an earlier step should have provided is missing: the checks of this step cannot be made.
     const note = err instanceof InterpolationError ? `could not build the request: ${err.message} (an earlier step did not provide it)` : `could not build the request: ${(err as Error).message}`;
@@ -128,6 +125,17 @@ async function runStep(
     }
   }
   return { name: step.name, phase, status: results.some((c) => c.outcome === "fail") ? "failed" : "passed", exchange, checks: results };
+}
+
+/**
+ * A check with its templates filled in, except in FHIRPath expressions (its own and its variants'), which keep theirs:
+ * their values go in as FHIRPath variables (template.ts).
+ */
+function prepareCheck(e: LoadedCheck, lookup: Lookup): { e: LoadedCheck; vars?: Record<string, unknown> } {
+  const fill = <T extends object>(x: T): T => ("fhirpath" in x ? { ...interpolate({ ...x, fhirpath: "" }, lookup), fhirpath: x.fhirpath } : interpolate(x, lookup));
+  const expressions = [e, ...(e.variants ?? []).map((v) => v.expect)].flatMap((x) => ("fhirpath" in x ? [x.fhirpath] : []));
+  const filled = { ...fill({ ...e, variants: undefined }), at: e.at, variants: e.variants?.map((v) => ({ ...v, expect: fill(v.expect) })) } as LoadedCheck;
+  return { e: filled, vars: expressions.length ? Object.assign({}, ...expressions.map((x) => fhirPathVariables(x, lookup))) : undefined };
 }
 
 function capture(cap: Capture, res: ParsedResponse, lookup: Lookup, compiled: CompiledPlan): string | undefined {

@@ -1,24 +1,37 @@
-// The mutation self-test: the suites against the sandbox with each fault switched on. A fault is caught when exactly
-// the requirements it breaks change verdict; with no fault every requirement must pass. Runs are whole CLI
+// The self-tests: the suites against the sandbox with each fault switched on (a fault is caught when exactly the
+// requirements it breaks change verdict; with no fault every requirement must pass), and with each documented variant
+// switched on (tolerated when nothing fails and exactly its rules record it: judgeVariant). Runs are whole CLI
 // processes, two at a time (a run is CPU-bound and the machines here have two cores).
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Fault } from "../../sandbox/faults.ts";
+import type { DocumentedVariant } from "../../sandbox/variants.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import type { Summary } from "../report/summary.ts";
 
 export interface FaultRun {
   code: number;
   verdicts: Record<string, string>;
+  /** The documented variants each requirement recorded. */
+  variants: Record<string, string[]>;
   output: string;
 }
 
 /** One `spine-assure run` against the sandbox with `fault` on (none: a clean sandbox), in a clean environment. */
 export function runWithFault(fault: string | undefined, extraArgs: string[] = []): Promise<FaultRun> {
+  return runSandboxWith(fault ? { SANDBOX_FAULTS: fault } : {}, extraArgs);
+}
+
+/** One `spine-assure run` against the sandbox with a documented variant on. */
+export function runWithVariant(variant: string, extraArgs: string[] = []): Promise<FaultRun> {
+  return runSandboxWith({ SANDBOX_VARIANTS: variant }, extraArgs);
+}
+
+function runSandboxWith(switches: Record<string, string>, extraArgs: string[]): Promise<FaultRun> {
   const out = mkdtempSync(join(tmpdir(), "selftest-"));
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...(fault ? { SANDBOX_FAULTS: fault } : {}) };
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...switches };
   return new Promise((resolve) => {
     execFile(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "run", "--no-report", "--out", out, ...extraArgs], { cwd: out, env, timeout: 300_000 }, (err, stdout, stderr) => {
       const path = join(out, "summary.json");
@@ -27,6 +40,7 @@ export function runWithFault(fault: string | undefined, extraArgs: string[] = []
       resolve({
         code: err ? ((err as { code?: number }).code ?? 1) : 0,
         verdicts: Object.fromEntries((summary?.requirements ?? []).map((r) => [r.id, r.verdict])),
+        variants: Object.fromEntries((summary?.requirements ?? []).map((r) => [r.id, (r.variants ?? []).map((v) => v.name)])),
         output: stdout + stderr,
       });
     });
@@ -58,5 +72,45 @@ export function formatTable(rows: MutationRow[]): string {
   }
   const caught = rows.filter((r) => r.outcome === "caught").length;
   lines.push("", `kill rate: ${caught}/${rows.length} faults caught (${rows.length ? ((100 * caught) / rows.length).toFixed(1) : "0"}%)`);
+  return lines.join("\n");
+}
+
+export type VariantOutcome = "tolerated" | "failed" | "wrong";
+
+export interface VariantRow {
+  variant: string;
+  rules: string[];
+  outcome: VariantOutcome;
+  /** What was wrong, when not tolerated. */
+  problems: string[];
+}
+
+/**
+ * tolerated: no requirement fails; an accepted variant's rules pass recording it, a warning variant's rules warn
+ * recording it; every other requirement passes with no variant. failed: a requirement failed (the harness would fail
+ * a conformant environment). wrong: anything else (a rule not recorded, or another rule changed).
+ */
+export function judgeVariant(v: DocumentedVariant, run: Pick<FaultRun, "verdicts" | "variants">, encoded: ReadonlySet<string>): VariantRow {
+  const rules = v.rules.filter((id) => encoded.has(id));
+  const problems: string[] = [];
+  const failed = Object.keys(run.verdicts).filter((id) => run.verdicts[id] === "fail");
+  for (const id of failed) problems.push(`${id} failed`);
+  for (const [id, verdict] of Object.entries(run.verdicts)) {
+    const recorded = run.variants[id] ?? [];
+    if (rules.includes(id)) {
+      const want = v.outcome === "accepted" ? "pass" : "warning";
+      if (verdict !== want && verdict !== "fail") problems.push(`${id} is ${verdict}, not ${want}`);
+      if (!recorded.includes(v.name)) problems.push(`${id} does not record ${v.name}`);
+    } else if (verdict !== "pass" && verdict !== "fail") problems.push(`${id} is ${verdict}`);
+    else if (recorded.length) problems.push(`${id} records ${recorded.join(", ")}`);
+  }
+  return { variant: v.name, rules, outcome: failed.length ? "failed" : problems.length ? "wrong" : "tolerated", problems };
+}
+
+export function formatVariantTable(rows: VariantRow[]): string {
+  const lines = [`${"documented variant".padEnd(36)} ${"outcome".padEnd(10)} rules answered the other way`];
+  for (const r of rows) lines.push(`${r.variant.padEnd(36)} ${r.outcome.toUpperCase().padEnd(10)} ${r.rules.join(", ")}${r.problems.length ? `  →  ${r.problems.join("; ")}` : ""}`);
+  const ok = rows.filter((r) => r.outcome === "tolerated").length;
+  lines.push("", `variants tolerated ${ok}/${rows.length}`);
   return lines.join("\n");
 }

@@ -53,7 +53,11 @@ export type Expectation =
        * A failure is reported as a warning (sources disagree; RULES.md says so).
        */
       warnOnly?: boolean;
-      status: number | [number, ...number[]];
+      status: number | string | [number, ...number[]];
+      /**
+       * @minItems 1
+       */
+      variants?: [Variant, ...Variant[]];
     }
   | {
       /**
@@ -69,6 +73,10 @@ export type Expectation =
       absent?: true;
       equals?: string;
       matches?: string;
+      /**
+       * @minItems 1
+       */
+      variants?: [Variant, ...Variant[]];
     }
   | {
       /**
@@ -80,6 +88,10 @@ export type Expectation =
        */
       warnOnly?: boolean;
       schema: string;
+      /**
+       * @minItems 1
+       */
+      variants?: [Variant, ...Variant[]];
     }
   | {
       /**
@@ -93,6 +105,10 @@ export type Expectation =
       fhirpath: string;
       equals?: unknown;
       description?: string;
+      /**
+       * @minItems 1
+       */
+      variants?: [Variant, ...Variant[]];
     }
   | {
       /**
@@ -104,6 +120,10 @@ export type Expectation =
        */
       warnOnly?: boolean;
       outcome: Outcome;
+      /**
+       * @minItems 1
+       */
+      variants?: [Variant, ...Variant[]];
     }
   | {
       /**
@@ -115,6 +135,10 @@ export type Expectation =
        */
       warnOnly?: boolean;
       format: string;
+      /**
+       * @minItems 1
+       */
+      variants?: [Variant, ...Variant[]];
     }
   | {
       /**
@@ -126,6 +150,10 @@ export type Expectation =
        */
       warnOnly?: boolean;
       emptyBody: true;
+      /**
+       * @minItems 1
+       */
+      variants?: [Variant, ...Variant[]];
     };
 export type Capture = {
   header?: string;
@@ -288,6 +316,54 @@ export interface Step {
     status: number[];
     reason: string;
   };
+}
+/**
+ * A documented other answer a conformant environment may give instead of what the check expects (RULES.md revision 2): tried only when the check fails.
+ */
+export interface Variant {
+  /**
+   * Stable name, reported with the verdict.
+   */
+  name: string;
+  /**
+   * accepted: the requirement passes, recording the variant; warning: it warns (gates only under --strict).
+   */
+  outcome: "accepted" | "warning";
+  source: {
+    file: string;
+    section: string;
+  };
+  /**
+   * The whole check, restated the documented other way (without req:): when every aspect of it holds, the check is accepted as this variant.
+   */
+  expect:
+    | {
+        status: number | string | [number, ...number[]];
+      }
+    | {
+        header: string;
+        present?: true;
+        absent?: true;
+        equals?: string;
+        matches?: string;
+      }
+    | {
+        schema: string;
+      }
+    | {
+        fhirpath: string;
+        equals?: unknown;
+        description?: string;
+      }
+    | {
+        outcome: Outcome;
+      }
+    | {
+        format: string;
+      }
+    | {
+        emptyBody: true;
+      };
 }
 export interface Outcome {
   issue?: number;

@@ -46,7 +46,7 @@ export interface LoadedSuite extends Omit<Suite, "cases" | "target" | "requireme
 
 /** What a check expects, in words, without its bookkeeping (requirement, warning flag, location). */
 export function describeExpectation(e: Expectation): string {
-  const { req: _req, warnOnly: _w, ...rest } = e as LoadedCheck;
+  const { req: _req, warnOnly: _w, variants: _v, ...rest } = e as LoadedCheck;
   delete (rest as Partial<LoadedCheck>).at;
   return JSON.stringify(rest);
 }

@@ -1,0 +1,43 @@
+// Named documented variants: each answers one rule of ../shared/spec/RULES.md the other way an NHS source documents
+// (revision 2), as a conformant environment that read the pages differently would. SANDBOX_VARIANTS=a,b switches them
+// on. The variant self-test (npm run selftest) runs the suites with each: no requirement may fail; an accepted
+// variant's rules must pass with the variant recorded, a warning variant's rules must warn, and nothing else change.
+
+export interface DocumentedVariant {
+  name: string;
+  /** The rules it answers differently. */
+  rules: string[];
+  /** accepted: the rules pass, recording the variant; warning: they warn (they gate only under --strict). */
+  outcome: "accepted" | "warning";
+  /** Where the other answer is documented (file § section under ../shared/spec). */
+  source: string;
+  description: string;
+}
+
+export const VARIANTS: readonly DocumentedVariant[] = [
+  // NRLS — accepted
+  { name: "nrls-authorization-general-guidance", rules: ["NRLS-HDR-03"], outcome: "accepted", source: "nhs/nrls-v1_2018-07_development_general_api_guidance.md § MISSING_OR_INVALID_HEADER", description: "no Authorization header: issue.code invalid, diagnostics \"Authorization HTTP Header is missing\"" },
+  { name: "nrls-jwt-errors-invalid", rules: ["NRLS-HDR-04", "NRLS-HDR-05", "NRLS-HDR-06", "NRLS-HDR-07"], outcome: "accepted", source: "nhs/spinecore_resources_error_handling.md § MISSING_OR_INVALID_HEADER", description: "JWT errors carry issue.code invalid instead of structure" },
+  { name: "nrls-claim-organisation-spelling", rules: ["NRLS-HDR-05"], outcome: "accepted", source: "nhs/nrls-v1_2018-07_integration_access_tokens_and_audit_JWT.md § Example 3", description: "JWT diagnostics spell the claim requesting_organisation" },
+  { name: "nrls-415-nhs-net-system", rules: ["NRLS-FMT-07"], outcome: "accepted", source: "nhs/nrls-v1_2018-07_development_general_api_guidance.md § Content types (415 row)", description: "415 coding system http://fhir.nhs.net/ValueSet/spine-response-code-1-0" },
+  { name: "nrls-nhs-number-code-value", rules: ["NRLS-ERR-08"], outcome: "accepted", source: "nhs/spinecore_resources_error_handling.md § identity errors", description: "INVALID_NHS_NUMBER carries issue.code value" },
+  { name: "nrls-org-url-not-found", rules: ["NRLS-ERR-09"], outcome: "accepted", source: "nhs/nrls-v1_2018-07_development_general_api_guidance.md § ORGANISATION_NOT_FOUND", description: "a wrong Organization base URL gets 400 ORGANISATION_NOT_FOUND (not-found)" },
+  // NRLS — warnings
+  { name: "nrls-malformed-not-well-formed", rules: ["NRLS-ERR-01"], outcome: "warning", source: "nhs/spinecore_resources_error_handling.md § BAD_REQUEST", description: "malformed JSON or XML gets MESSAGE_NOT_WELL_FORMED (structure)" },
+  { name: "nrls-bad-status-request-message", rules: ["NRLS-ERR-05"], outcome: "warning", source: "RI 0.1.6 (SOURCE-NOTES §1.8)", description: "a status outside the value set gets INVALID_REQUEST_MESSAGE (a strict parser rejects it first)" },
+  { name: "nrls-unknown-org-404", rules: ["NRLS-ERR-07"], outcome: "warning", source: "nhs/spinecore_resources_error_handling.md § ORGANISATION_NOT_FOUND", description: "an unknown organisation gets 404 instead of 400" },
+  // e-RS — accepted
+  { name: "ers-dead-session-other-4xx", rules: ["ERS-A003-02"], outcome: "accepted", source: "nhs/ers-latest_explore_error_messages.md § 4xx", description: "a deleted session's id is refused with 405: any 4xx is a refusal, revision 1 listed the likely ones" },
+  // e-RS — warnings
+  { name: "ers-null-members-omitted", rules: ["ERS-A001-02", "ERS-A001-06", "ERS-A001-08"], outcome: "warning", source: "nhs/ers-2018-04_explore_models.md § ProfessionalSession Resource (the model lists them)", description: "members whose value is null (middleName, permission) are left out" },
+  { name: "ers-new-business-function", rules: ["ERS-A001-05"], outcome: "warning", source: "nhs/ers-2018-04_explore_models.md § BusinessFunction (String): the 2018 list, which has grown since", description: "a permission carries a businessFunction outside the 15 values of 2018" },
+  { name: "ers-422-unlisted-code", rules: ["ERS-A001-12"], outcome: "warning", source: "nhs/ers-latest_explore_endpoint_a016_example_outcomekeys.md § outcome keys", description: "a 422 carries a code outside every eRS-APIErrorCode-1 version" },
+  { name: "ers-unknown-token-422", rules: ["ERS-A001-14"], outcome: "warning", source: "nhs/ers-latest-deprecated_explore_endpoint_a001.md § Output (validation errors)", description: "an unknown token gets 422 instead of 403" },
+];
+
+export function parseVariants(spec: string | undefined): Set<string> {
+  const names = (spec ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !VARIANTS.some((v) => v.name === n));
+  if (unknown.length) throw new Error(`SANDBOX_VARIANTS: unknown variant(s) ${unknown.join(", ")}; known: ${VARIANTS.map((v) => v.name).join(", ")}`);
+  return new Set(names);
+}
