@@ -65,7 +65,7 @@ export const FAULTS: readonly Fault[] = [
   { name: "nrls-jwt-any-signature", breaks: ["NRLS-HDR-04", "NRLS-ERR-12"], description: "a signed JWT or one without three sections is accepted" },
   { name: "nrls-jwt-claims-optional", breaks: ["NRLS-HDR-05", "NRLS-ERR-12"], description: "missing JWT claims are not noticed" },
   { name: "nrls-jwt-values-unchecked", breaks: ["NRLS-HDR-06", "NRLS-ERR-12"], description: "JWT claim values (reason, scope, sub, requesting_system) are not checked" },
-  { name: "nrls-jwt-org-unchecked", breaks: ["NRLS-HDR-07"], description: "requesting_organization need not match the requesting_system ASID" },
+  { name: "nrls-jwt-org-unchecked", breaks: ["NRLS-HDR-07", "NRLS-ERR-12"], description: "requesting_organization need not match the requesting_system ASID" },
   // NRLS errors
   { name: "nrls-malformed-invalid-resource", breaks: ["NRLS-ERR-01"], description: "malformed JSON or XML gets INVALID_RESOURCE instead of INVALID_REQUEST_MESSAGE" },
   { name: "nrls-type-optional", breaks: ["NRLS-ERR-02", "NRLS-ERR-12"], description: "a pointer without type is created" },
@@ -78,6 +78,10 @@ export const FAULTS: readonly Fault[] = [
   { name: "nrls-org-url-unchecked", breaks: ["NRLS-ERR-09", "NRLS-ERR-12"], description: "an author or custodian reference on another base URL is accepted" },
   { name: "nrls-patient-url-invalid-resource", breaks: ["NRLS-ERR-10"], description: "a wrong Patient base URL gets INVALID_RESOURCE (as the reference implementation does), not INVALID_PARAMETER" },
   // Revision 2 tightened these checks: each must now fail a target that does this.
+  { name: "ers-select-role-bare", breaks: ["ERS-A002-01"], description: "Select Role answers with the chosen permission alone, not the ProfessionalSession" },
+  { name: "ers-outcome-version", breaks: ["ERS-A001-12"], description: "422 codings carry version (0..0 in eRS-OperationOutcome-1)" },
+  { name: "nrls-duplicate-stored", breaks: ["NRLS-CRT-13"], description: "a duplicate masterIdentifier is refused with DUPLICATE_REJECTED but stored all the same" },
+  { name: "nrls-jwt-org-wrong-reason", breaks: ["NRLS-HDR-07"], description: "a requesting_organization not associated with the ASID is refused as an unknown ODS code" },
   { name: "nrls-header-error-information", breaks: ["NRLS-HDR-01", "NRLS-HDR-02", "NRLS-HDR-03", "NRLS-HDR-04", "NRLS-HDR-05", "NRLS-HDR-06", "NRLS-HDR-07"], description: "MISSING_OR_INVALID_HEADER errors carry severity information" },
   { name: "nrls-jwt-code-processing", breaks: ["NRLS-HDR-04", "NRLS-HDR-05", "NRLS-HDR-06", "NRLS-HDR-07"], description: "JWT errors carry issue.code processing (neither structure nor the documented invalid)" },
   { name: "nrls-415-severity-warning", breaks: ["NRLS-FMT-07"], description: "the 415 OperationOutcome's issue has severity warning" },

@@ -22,6 +22,7 @@ export const VARIANTS: readonly DocumentedVariant[] = [
   { name: "nrls-415-nhs-net-system", rules: ["NRLS-FMT-07"], outcome: "accepted", source: "nhs/nrls-v1_2018-07_development_general_api_guidance.md § Content types (415 row)", description: "415 coding system http://fhir.nhs.net/ValueSet/spine-response-code-1-0" },
   { name: "nrls-nhs-number-code-value", rules: ["NRLS-ERR-08"], outcome: "accepted", source: "nhs/spinecore_resources_error_handling.md § identity errors", description: "INVALID_NHS_NUMBER carries issue.code value" },
   { name: "nrls-org-url-not-found", rules: ["NRLS-ERR-09"], outcome: "accepted", source: "nhs/nrls-v1_2018-07_development_general_api_guidance.md § ORGANISATION_NOT_FOUND", description: "a wrong Organization base URL gets 400 ORGANISATION_NOT_FOUND (not-found)" },
+  { name: "nrls-client-id-refused", rules: ["NRLS-CRT-09"], outcome: "accepted", source: "nhs/spinecore_resources_error_handling.md § MSG_RESOURCE_ID_FAIL", description: "a client-supplied id is refused with 405 MSG_RESOURCE_ID_FAIL (forbidden)" },
   // NRLS — warnings
   { name: "nrls-malformed-not-well-formed", rules: ["NRLS-ERR-01"], outcome: "warning", source: "nhs/spinecore_resources_error_handling.md § BAD_REQUEST", description: "malformed JSON or XML gets MESSAGE_NOT_WELL_FORMED (structure)" },
   { name: "nrls-bad-status-request-message", rules: ["NRLS-ERR-05"], outcome: "warning", source: "RI 0.1.6 (SOURCE-NOTES §1.8)", description: "a status outside the value set gets INVALID_REQUEST_MESSAGE (a strict parser rejects it first)" },

@@ -105,6 +105,17 @@ const PROBES: Record<string, [Probe, unknown, unknown]> = {
   "nrls-unaffiliated-accepted": [status({ edit: (p) => (p.custodian = { reference: `${ORG}AMS01` }) }), 400, 201],
   "nrls-unknown-org-accepted": [status({ edit: (p) => (p.author = [{ reference: `${ORG}ZZZ99` }]) }), 400, 201],
   "nrls-nhs-number-unchecked": [status({ edit: (p) => (p.subject = { reference: "https://demographics.spineservices.nhs.uk/STU3/Patient/9876543211" }) }), 400, 201],
+  "ers-select-role-bare": [async (sb) => "id" in (await selectRole(sb, await session(sb))).json(), true, false],
+  "ers-outcome-version": [async (sb) => "version" in ((issue(await ersCreate(sb, { token: "" })).details as { coding: object[] }).coding[0]!), false, true],
+  "nrls-duplicate-stored": [async (sb) => {
+    const subject = "https://demographics.spineservices.nhs.uk/STU3/Patient/9464250321";
+    const same = (p: Record<string, unknown>) => ((p.subject = { reference: subject }), (p.masterIdentifier = { system: "urn:ietf:rfc:3986", value: "urn:uuid:0f3b4a5e-dup" }));
+    await nrlsCreate(sb, { edit: same });
+    const again = await nrlsCreate(sb, { edit: same });
+    const found = await call(`${sb.nrlsBaseUrl}/DocumentReference?subject=${encodeURIComponent(subject)}`, { headers: readHeaders(sb) });
+    return `${again.status}:${String(found.json().total)}`;
+  }, "400:1", "400:2"],
+  "nrls-jwt-org-wrong-reason": [async (sb) => /not associated/.test(String(issue(await nrlsCreate(sb, { jwt: { set: { requesting_organization: "https://fhir.nhs.uk/Id/ods-organization-code|AMS01" } } })).diagnostics)), true, false],
   "nrls-header-error-information": [async (sb) => issue(await nrlsCreate(sb, { headers: { toASID: undefined } })).severity, "error", "information"],
   "nrls-jwt-code-processing": [async (sb) => issue(await nrlsCreate(sb, { jwt: { remove: ["iss"] } })).code, "structure", "processing"],
   "nrls-415-severity-warning": [async (sb) => xmlIssue(await nrlsCreate(sb, { query: "?_format=text%2Fplain" })).severity, "error", "warning"],
@@ -162,6 +173,7 @@ const VARIANT_PROBES: Record<string, [Probe, unknown, unknown]> = {
   "nrls-jwt-errors-invalid": [async (sb) => issue(await nrlsCreate(sb, { jwt: { remove: ["iss"] } })).code, "structure", "invalid"],
   "nrls-claim-organisation-spelling": [async (sb) => /requesting_organisation\b/.test(String(issue(await nrlsCreate(sb, { jwt: { remove: ["requesting_organization"] } })).diagnostics)), false, true],
   "nrls-415-nhs-net-system": [async (sb) => ((xmlIssue(await nrlsCreate(sb, { query: "?_format=text%2Fplain" })).details as { coding: { system: string }[] }).coding[0]!.system), "https://fhir.nhs.uk/STU3/ValueSet/spine-response-code-1-0", "http://fhir.nhs.net/ValueSet/spine-response-code-1-0"],
+  "nrls-client-id-refused": [status({ edit: (p) => (p.id = "client-chosen-id") }), 201, 405],
   "nrls-nhs-number-code-value": [async (sb) => issue(await nrlsCreate(sb, { edit: (p) => (p.subject = { reference: "https://demographics.spineservices.nhs.uk/STU3/Patient/987654321" }) })).code, "invalid", "value"],
   "nrls-org-url-not-found": [async (sb) => coding(await nrlsCreate(sb, { edit: (p) => (p.author = [{ reference: "https://ods.example.org/Organization/RGD" }]) })), "INVALID_PARAMETER", "ORGANISATION_NOT_FOUND"],
   "nrls-malformed-not-well-formed": [async (sb) => coding(await nrlsCreate(sb, { raw: '{"resourceType": "DocumentRef' })), "INVALID_REQUEST_MESSAGE", "MESSAGE_NOT_WELL_FORMED"],

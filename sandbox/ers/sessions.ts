@@ -34,6 +34,7 @@ export function ersHandler(opts: ErsOptions) {
     // A code outside every eRS-APIErrorCode-1 version: the binding is an example one (a documented variant).
     const body = has("ers-422-unlisted-code") ? ersOutcome("required", "PAS_NOT_RESPONDING", "PAS not responding", why) : ersOutcome("required", code, display, why);
     if (has("ers-outcome-text")) (body.issue as { details: Record<string, unknown> }[])[0]!.details.text = display;
+    if (has("ers-outcome-version")) ((body.issue as { details: { coding: Record<string, unknown>[] } }[])[0]!.details.coding[0]!).version = "1.0.0";
     replyJson(res, has("ers-validation-400") ? 400 : 422, body);
   };
   const notJson = (res: ServerResponse) =>
@@ -133,7 +134,8 @@ export function ersHandler(opts: ErsOptions) {
           return true;
         }
         if (!has("ers-select-role-ignored")) session.permission = held;
-        send(res, has("ers-select-role-201") ? 201 : 200, session);
+        if (has("ers-select-role-bare")) replyJson(res, 200, { permission: session.permission });
+        else send(res, has("ers-select-role-201") ? 201 : 200, session);
         return true;
       }
       if (req.method === "DELETE") {

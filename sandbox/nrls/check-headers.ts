@@ -77,7 +77,9 @@ function checkJwt(auth: string | undefined, need: "read" | "write", directory: D
     if (!(ods in directory.nrls.organisations)) return `The ODS code defined in the requesting_organization (${ods}) is unknown`;
     const known = asid ? directory.nrls.asids[asid] : undefined;
     if (known && known.ods !== ods && !has("nrls-jwt-org-unchecked")) {
-      return `requesting_system ASID (${asid}) is not associated with the requesting_organization ODS code (${ods})`;
+      return has("nrls-jwt-org-wrong-reason")
+        ? `The ODS code defined in the requesting_organization (${ods}) is unknown`
+        : `requesting_system ASID (${asid}) is not associated with the requesting_organization ODS code (${ods})`;
     }
   }
   return undefined;

@@ -20,6 +20,7 @@ export const SPINE_CODES = {
   ACCESS_DENIED: { status: 401, issue: "forbidden", display: "Access has been denied to process this request" },
   // Spine Core's (nhs/spinecore_resources_error_handling.md): answered only by a documented variant.
   MESSAGE_NOT_WELL_FORMED: { status: 400, issue: "structure", display: "Message not well formed" },
+  MSG_RESOURCE_ID_FAIL: { status: 405, issue: "forbidden", display: "Client is not permitted to assign an id." },
 } as const;
 
 export type SpineCode = keyof typeof SPINE_CODES;

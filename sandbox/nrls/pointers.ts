@@ -89,16 +89,24 @@ export function nrlsHandler(opts: NrlsOptions) {
       fail(res, format, facts);
       return;
     }
-    const mi = pointer.masterIdentifier as { system: string; value: string } | undefined;
-    if (mi && !has("nrls-duplicate-accepted") && [...pointers.values()].some((p) => samePatient(p, facts.nhsNumber) && sameIdentifier(p.masterIdentifier, mi))) {
-      fail(res, format, spineError("DUPLICATE_REJECTED", `Duplicate masterIdentifier value: ${mi.value} system: ${mi.system}`));
+    // Spine Core refuses a client-assigned id outright (a documented variant); NRLS ignores it and assigns its own.
+    if (has("nrls-client-id-refused") && typeof pointer.id === "string" && pointer.id) {
+      fail(res, format, spineError("MSG_RESOURCE_ID_FAIL", "Client is not permitted to assign an id."));
       return;
+    }
+    const mi = pointer.masterIdentifier as { system: string; value: string } | undefined;
+    let business: SpineError | undefined;
+    if (mi && !has("nrls-duplicate-accepted") && [...pointers.values()].some((p) => samePatient(p, facts.nhsNumber) && sameIdentifier(p.masterIdentifier, mi))) {
+      business = spineError("DUPLICATE_REJECTED", `Duplicate masterIdentifier value: ${mi.value} system: ${mi.system}`);
+      if (!has("nrls-duplicate-stored")) {
+        fail(res, format, business);
+        return;
+      }
     }
     // Business checks after the profile (steps 7 and 8): affiliation first, so an unknown custodian usually surfaces as
     // not affiliated; then both organisations must be known.
-    let business: SpineError | undefined;
     const unchecked = has("nrls-unaffiliated-accepted") || (has("nrls-no-fromasid-check") && !fromAsid);
-    if (opts.directory.nrls.asids[fromAsid]?.ods !== facts.custodianOds && !unchecked) {
+    if (!business && opts.directory.nrls.asids[fromAsid]?.ods !== facts.custodianOds && !unchecked) {
       business = spineError("INVALID_RESOURCE", "The Custodian ODS code is not affiliated with the sender ASID.");
     }
     for (const ods of [facts.custodianOds, facts.authorOds]) {
@@ -106,7 +114,9 @@ export function nrlsHandler(opts: NrlsOptions) {
         business = { ...spineError("ORGANISATION_NOT_FOUND", `The ODS code in the custodian and/or author element is not resolvable – ${ods}.`), ...(has("nrls-unknown-org-404") ? { status: 404 } : {}) };
       }
     }
-    if (business && !has("nrls-stores-on-error")) {
+    // Faults that store what they refuse: the refusal is still answered (below), after the pointer is kept.
+    const storesRefused = has("nrls-stores-on-error") || (has("nrls-duplicate-stored") && business?.code === "DUPLICATE_REJECTED");
+    if (business && !storesRefused) {
       fail(res, format, business);
       return;
     }
