@@ -54,7 +54,7 @@ describe.skipIf(!available)("the Allure report in headless Chromium", { timeout:
   });
 
   it("shows a failed rule's expectation and what came back", async () => {
-    await click("NRLS-CRT-07: Create a valid pointer with a client-supplied id, json");
+    await click("NRLS-CRT-07: Create a valid pointer, json");
     await expect.poll(() => page.content(), { timeout: UI_TIMEOUT }).toMatch(/expected Location matches .*; got https:\/\/127\.0\.0\.1:\d+\/nrls\/DocumentReference\/[0-9a-f-]+/);
     // CRT-07 is not the first requirement of its case: each requirement's test carries the exchange too.
     await page.getByText("HTTP exchange: create the pointer").last().click({ timeout: UI_TIMEOUT });

@@ -129,24 +129,28 @@ const PROBES: Record<string, [Probe, unknown, unknown]> = {
   }, "400:0", "400:1"],
 };
 
-describe("sandbox faults", () => {
-  it("has a probe for every fault", () => {
-    expect(Object.keys(PROBES).sort()).toEqual(FAULTS.map((f) => f.name).sort());
+/** One test per switch: the probe gives `before` on a clean sandbox and `after` with the switch on. */
+function probeEach(kind: "faults" | "variants", switches: readonly { name: string; description: string }[], probes: Record<string, [Probe, unknown, unknown]>): void {
+  it(`has a probe for every one of the ${kind}`, () => {
+    expect(Object.keys(probes).sort()).toEqual(switches.map((f) => f.name).sort());
   });
-
-  for (const fault of FAULTS) {
-    const [probe, before, after] = PROBES[fault.name] ?? [async () => undefined, "a probe", "missing"];
-    it(`${fault.name}: ${fault.description}`, async () => {
+  for (const sw of switches) {
+    const [probe, before, after] = probes[sw.name] ?? [async () => undefined, "a probe", "missing"];
+    it(`${sw.name}: ${sw.description}`, async () => {
       const clean = await startSandbox({ faults: "", variants: "" });
-      const broken = await startSandbox({ faults: fault.name, variants: "" });
+      const on = await startSandbox({ faults: "", variants: "", [kind]: sw.name });
       try {
-        expect(await probe(clean), "without the fault").toEqual(before);
-        expect(await probe(broken), "with the fault").toEqual(after);
+        expect(await probe(clean), `without ${sw.name}`).toEqual(before);
+        expect(await probe(on), `with ${sw.name}`).toEqual(after);
       } finally {
-        await Promise.all([clean.close(), broken.close()]);
+        await Promise.all([clean.close(), on.close()]);
       }
     });
   }
+}
+
+describe("sandbox faults", () => {
+  probeEach("faults", FAULTS, PROBES);
 
   const RULES = join(PROJECT_ROOT, "..", "shared", "spec", "RULES.md");
   it.skipIf(!existsSync(RULES))("names only rules of RULES.md, in faults and documented variants alike", () => {
@@ -187,21 +191,5 @@ const VARIANT_PROBES: Record<string, [Probe, unknown, unknown]> = {
 };
 
 describe("sandbox documented variants", () => {
-  it("has a probe for every variant", () => {
-    expect(Object.keys(VARIANT_PROBES).sort()).toEqual(VARIANTS.map((v) => v.name).sort());
-  });
-
-  for (const variant of VARIANTS) {
-    const [probe, before, after] = VARIANT_PROBES[variant.name] ?? [async () => undefined, "a probe", "missing"];
-    it(`${variant.name}: ${variant.description}`, async () => {
-      const clean = await startSandbox({ faults: "", variants: "" });
-      const other = await startSandbox({ faults: "", variants: variant.name });
-      try {
-        expect(await probe(clean), "without the variant").toEqual(before);
-        expect(await probe(other), "with the variant").toEqual(after);
-      } finally {
-        await Promise.all([clean.close(), other.close()]);
-      }
-    });
-  }
+  probeEach("variants", VARIANTS, VARIANT_PROBES);
 });
