@@ -33,7 +33,12 @@ export function exactHeader(req: IncomingMessage, name: string): string | undefi
   return undefined;
 }
 
-export function reply(res: ServerResponse, status: number, body: string | undefined, headers: Record<string, string> = {}): void {
+/** Reshapes every reply of one response (a documented variant of the transport: header case, charset, a BOM…). */
+export type ReplyShaper = (headers: Record<string, string>, body: string | undefined) => { headers: Record<string, string>; body: string | undefined };
+export const replyShapers = new WeakMap<ServerResponse, ReplyShaper>();
+
+export function reply(res: ServerResponse, status: number, bodyIn: string | undefined, headersIn: Record<string, string> = {}): void {
+  const { headers, body } = replyShapers.get(res)?.(headersIn, bodyIn) ?? { headers: headersIn, body: bodyIn };
   if (res.headersSent) return;
   res.writeHead(status, body !== undefined && body !== "" ? { ...headers, "Content-Length": String(Buffer.byteLength(body)) } : headers);
   res.end(body);

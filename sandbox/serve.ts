@@ -9,7 +9,10 @@ export function listFaults(): string {
 }
 
 export function listVariants(): string {
-  return VARIANTS.map((v) => `${v.name.padEnd(34)} ${v.outcome.padEnd(8)} ${v.rules.join(", ")}\n${" ".repeat(35)}${v.description}\n${" ".repeat(35)}source: ${v.source}`).join("\n");
+  return VARIANTS.map((v) => {
+    const rules = v.rules.join(", ") || `every rule (a general principle)${v.stillFails ? `; still fails ${v.stillFails.join(", ")}` : ""}`;
+    return `${v.name.padEnd(36)} ${v.outcome.padEnd(8)} ${rules}\n${" ".repeat(37)}${v.description}\n${" ".repeat(37)}source: ${v.source}`;
+  }).join("\n");
 }
 
 export async function serveSandbox(options: { port: number; http: boolean }): Promise<void> {

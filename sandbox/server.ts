@@ -12,7 +12,8 @@ import { loadDirectory, type Directory } from "./directory.ts";
 import { ersHandler } from "./ers/sessions.ts";
 import { parseFaults } from "./faults.ts";
 import { parseVariants } from "./variants.ts";
-import { BodyTooLarge, reply, replyJson } from "./http.ts";
+import { BodyTooLarge, reply, replyJson, replyShapers } from "./http.ts";
+import { transportVariants } from "./transport-variants.ts";
 import { nrlsHandler } from "./nrls/pointers.ts";
 import { errorOutcome, spineError } from "./nrls/outcome.ts";
 
@@ -86,7 +87,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     nrls: (req, res, path, url, base) => nrls(req, res, path, url.searchParams, base),
   };
 
+  const shaper = transportVariants(switches);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (shaper) replyShapers.set(res, shaper);
     if (latencyMs) await new Promise((r) => setTimeout(r, latencyMs));
     const url = new URL(req.url ?? "/", "http://sandbox");
     // Mutual TLS: a client without a certificate from the test CA is refused, as the reference implementation does.

@@ -11,6 +11,8 @@ export interface DocumentedVariant {
   outcome: "accepted" | "warning";
   /** Where the other answer is documented (file § section under ../shared/spec). */
   source: string;
+  /** Rules it still fails, as revision 2 says it must (a relative Location fails NRLS-CRT-07, and only that). */
+  stillFails?: string[];
   description: string;
 }
 
@@ -27,6 +29,14 @@ export const VARIANTS: readonly DocumentedVariant[] = [
   { name: "nrls-malformed-not-well-formed", rules: ["NRLS-ERR-01"], outcome: "warning", source: "nhs/spinecore_resources_error_handling.md § BAD_REQUEST", description: "malformed JSON or XML gets MESSAGE_NOT_WELL_FORMED (structure)" },
   { name: "nrls-bad-status-request-message", rules: ["NRLS-ERR-05"], outcome: "warning", source: "RI 0.1.6 (SOURCE-NOTES §1.8)", description: "a status outside the value set gets INVALID_REQUEST_MESSAGE (a strict parser rejects it first)" },
   { name: "nrls-unknown-org-404", rules: ["NRLS-ERR-07"], outcome: "warning", source: "nhs/spinecore_resources_error_handling.md § ORGANISATION_NOT_FOUND", description: "an unknown organisation gets 404 instead of 400" },
+  // General principles: not variants of one rule, so they record nothing; every rule must still pass.
+  { name: "media-type-case-and-charset", rules: [], outcome: "accepted", source: "RULES.md § Revision 2, general principles", description: "every Content-Type capitalised, with a quoted charset parameter (Application/Fhir+Json; Charset=\"utf-8\")" },
+  { name: "json-bom", rules: [], outcome: "accepted", source: "RULES.md § Revision 2, general principles", description: "every JSON body starts with a UTF-8 byte order mark" },
+  { name: "extra-members-and-headers", rules: [], outcome: "accepted", source: "RULES.md § Revision 2, general principles", description: "an extra header on every response, an extra member in every JSON object body" },
+  { name: "outcome-extra-issue", rules: [], outcome: "accepted", source: "RULES.md § Revision 2, general principles (OperationOutcome.issue is 1..*)", description: "NRLS error OperationOutcomes carry a second issue, severity warning, after their own" },
+  { name: "nrls-display-full-stop", rules: [], outcome: "accepted", source: "RULES.md § Revision 2, general principles", description: "every NRLS coding display ends with a full stop" },
+  { name: "nrls-location-relative", rules: [], stillFails: ["NRLS-CRT-07"], outcome: "accepted", source: "RULES.md § Revision 2, general principles (RFC 9110 §10.2.2)", description: "Location is relative to the request URL: NRLS-CRT-07 fails, the read-back rules are judged on their own" },
+  { name: "nrls-location-id-encoded", rules: [], outcome: "accepted", source: "RULES.md § Revision 2, general principles", description: "the id in Location's _id is percent-encoded (hyphens as %2D)" },
   // e-RS — accepted
   { name: "ers-dead-session-other-4xx", rules: ["ERS-A003-02"], outcome: "accepted", source: "nhs/ers-latest_explore_error_messages.md § 4xx", description: "a deleted session's id is refused with 405: any 4xx is a refusal, revision 1 listed the likely ones" },
   // e-RS — warnings

@@ -9,7 +9,7 @@ import { exactHeader, readBody, reply } from "../http.ts";
 import { checkHeaders } from "./check-headers.ts";
 import { checkPointer, PATIENT_BASE } from "./check-pointer.ts";
 import { bodyFormat, negotiate } from "./negotiate.ts";
-import { errorOutcome, outcomeId, spineError, spineOutcome, SPINE_OUTCOME_PROFILE, unsupportedMediaType, type SpineError } from "./outcome.ts";
+import { errorOutcome, outcomeId, spineError, spineOutcome, SPINE_CODE_SYSTEM, SPINE_OUTCOME_PROFILE, unsupportedMediaType, type SpineError } from "./outcome.ts";
 
 export interface NrlsOptions {
   directory: Directory;
@@ -26,7 +26,24 @@ export function nrlsHandler(opts: NrlsOptions) {
   const has = (f: string) => opts.switches.has(f);
 
   const send = (res: ServerResponse, format: FhirFormat, status: number, body: Json, headers: Record<string, string> = {}) =>
-    reply(res, status, format === "json" ? JSON.stringify(body) : fhirJsonToXml(body), { "Content-Type": `${CANONICAL_MIME[format]};charset=UTF-8`, ...headers });
+    reply(res, status, format === "json" ? JSON.stringify(documented(status, body)) : fhirJsonToXml(documented(status, body)), { "Content-Type": `${CANONICAL_MIME[format]};charset=UTF-8`, ...headers });
+  // Documented variants of OperationOutcomes (RULES.md revision 2): displays ending in a full stop, and an extra issue
+  // of lower severity beside an error's own.
+  const documented = (status: number, body: Json): Json => {
+    if (body.resourceType !== "OperationOutcome") return body;
+    let issues = body.issue as Json[];
+    if (has("nrls-display-full-stop")) {
+      issues = issues.map((i) => {
+        const details = i.details as { coding?: Json[] } | undefined;
+        const coding = details?.coding?.map((c) => (typeof c.display === "string" && !c.display.endsWith(".") ? { ...c, display: `${c.display}.` } : c));
+        return details?.coding ? { ...i, details: { ...details, coding } } : i;
+      });
+    }
+    if (has("outcome-extra-issue") && status >= 400) {
+      issues = [...issues, { severity: "warning", code: "informational", details: { coding: [{ system: SPINE_CODE_SYSTEM, code: "INVALID_ELEMENT", display: "Invalid element" }] }, diagnostics: "An element of the request was ignored" }];
+    }
+    return { ...body, issue: issues };
+  };
   const fail = (res: ServerResponse, format: FhirFormat, e: SpineError) => {
     const { status, body } = errorOutcome(e);
     if (has("nrls-errors-no-profile")) delete body.meta;
@@ -140,7 +157,11 @@ export function nrlsHandler(opts: NrlsOptions) {
     }
 
     const shownId = has("nrls-location-unresolvable") ? randomUUID() : id;
-    const location = has("nrls-location-path-id") ? `${baseUrl}/DocumentReference/${shownId}` : `${baseUrl}/DocumentReference?_id=${shownId}`;
+    // Documented variants: a Location relative to the request URL (it fails NRLS-CRT-07, yet must be readable), and an
+    // id percent-encoded in the query.
+    const queryId = has("nrls-location-id-encoded") ? shownId.replace(/-/g, "%2D") : shownId;
+    const location = has("nrls-location-path-id") ? `${baseUrl}/DocumentReference/${shownId}`
+      : has("nrls-location-relative") ? `DocumentReference?_id=${queryId}` : `${baseUrl}/DocumentReference?_id=${queryId}`;
     const outcome = spineOutcome(
       has("nrls-wrong-created-code") ? "warning" : "information",
       "informational",

@@ -12,7 +12,7 @@ export async function selftest(onlyFaults?: string[], onlyVariants?: string[]): 
   const encoded = new Set(loadSuites().flatMap((s) => s.requirements.map((r) => r.id)));
   // A filter for one kind alone runs none of the other.
   const faults = onlyVariants?.length && !onlyFaults?.length ? [] : FAULTS.filter((f) => (!onlyFaults?.length || onlyFaults.includes(f.name)) && f.breaks.some((id) => encoded.has(id)));
-  const variants = onlyFaults?.length && !onlyVariants?.length ? [] : VARIANTS.filter((v) => (!onlyVariants?.length || onlyVariants.includes(v.name)) && v.rules.some((id) => encoded.has(id)));
+  const variants = onlyFaults?.length && !onlyVariants?.length ? [] : VARIANTS.filter((v) => (!onlyVariants?.length || onlyVariants.includes(v.name)) && (!v.rules.length || v.rules.some((id) => encoded.has(id))));
   const baseline = await runWithFault(undefined);
   const notPassing = Object.entries(baseline.verdicts).filter(([, v]) => v !== "pass").map(([id]) => id);
   console.log(`baseline (no fault): ${Object.keys(baseline.verdicts).length - notPassing.length}/${Object.keys(baseline.verdicts).length} requirements pass${notPassing.length ? `; NOT passing: ${notPassing.join(", ")}` : ""}`);

@@ -5,13 +5,33 @@ import type { OutcomeExpectation } from "../suite/types.ts";
 /** Records one aspect: what was expected, whether it held, and what was there instead. */
 export type AspectResult<R> = (expected: string, ok: boolean, actual?: unknown) => R;
 
+const SEVERITY_RANK: Record<string, number> = { fatal: 0, error: 1, warning: 2, information: 3 };
+
+/**
+ * The issue a rule speaks of, when the suite names none: an OperationOutcome may carry extra issues of lower severity
+ * beside it (issue is 1..*; RULES.md revision 2). The one with the rule's coding if it names one; else the first of the
+ * most severe.
+ */
+function itsIssue(issues: Record<string, unknown>[], o: OutcomeExpectation): number {
+  const codeOf = (i: Record<string, unknown>) => ((i.details as { coding?: { code?: unknown }[] } | undefined)?.coding ?? [])[0]?.code;
+  if (o.coding !== undefined) {
+    const withCoding = issues.findIndex((i) => codeOf(i) === o.coding);
+    if (withCoding >= 0) return withCoding;
+  }
+  let best = 0;
+  issues.forEach((i, n) => {
+    if ((SEVERITY_RANK[String(i.severity)] ?? 9) < (SEVERITY_RANK[String(issues[best]!.severity)] ?? 9)) best = n;
+  });
+  return best;
+}
+
 const show = (v: unknown): string => (v === undefined ? "nothing" : JSON.stringify(v) ?? String(v));
 
 export function operationOutcomeChecks<R extends { outcome: string }>(o: OutcomeExpectation, body: unknown, result: AspectResult<R>, warn: (r: R) => R): R[] {
   const b = body as Record<string, unknown>;
   if (b.resourceType !== "OperationOutcome") return [result("an OperationOutcome", false, `resourceType ${show(b.resourceType)}`)];
-  const index = o.issue ?? 0;
   const issues = Array.isArray(b.issue) ? (b.issue as Record<string, unknown>[]) : [];
+  const index = o.issue ?? itsIssue(issues, o);
   const issue = issues[index];
   if (!issue) return [result(`OperationOutcome.issue[${index}]`, false, `${issues.length} issue(s)`)];
   const details = (issue.details ?? {}) as Record<string, unknown>;
@@ -29,8 +49,10 @@ export function operationOutcomeChecks<R extends { outcome: string }>(o: Outcome
   if (o.system !== undefined) out.push(result(`${where}.details.coding.system = ${o.system}`, coding.system === o.system, coding.system));
   if (o.coding !== undefined) out.push(result(`${where}.details.coding.code = ${o.coding}`, coding.code === o.coding, coding.code));
   if (o.display !== undefined) {
-    const display = typeof coding.display === "string" ? coding.display.toLowerCase() : undefined;
-    const ok = display !== undefined && o.display.some((d) => d.toLowerCase() === display);
+    // The page's or the CodeSystem's text, in any case and with or without a closing full stop (RULES.md revision 2).
+    const plain = (d: string) => d.trim().replace(/\.$/, "").toLowerCase();
+    const display = typeof coding.display === "string" ? plain(coding.display) : undefined;
+    const ok = display !== undefined && o.display.some((d) => plain(d) === display);
     const check = result(`${where}.details.coding.display is one of ${o.display.map((d) => show(d)).join(", ")} (any case)`, ok, coding.display);
     out.push(check.outcome === "fail" && o.displayMismatch === "warn" ? warn(check) : check);
   }

@@ -2,6 +2,7 @@
 // was expected, what came back, and where the check was written. FHIRPath and schemas come compiled from the plan.
 import { isDeepStrictEqual } from "node:util";
 import type { CompiledPlan } from "../plan/compile-plan.ts";
+import { bareMediaType } from "../fhir/media-types.ts";
 import { operationOutcomeChecks } from "../fhir/operation-outcome-check.ts";
 import type { CheckOutcome } from "../judge/status.ts";
 import { formatSchemaErrors } from "../suite/schemas.ts";
@@ -76,6 +77,8 @@ function evaluate(e: Expectation, at: SourceLocation, res: ParsedResponse, compi
     if (values === undefined) return out;
     if (e.equals !== undefined) out.push(result(`${name} equals ${show(e.equals)}`, v === e.equals, v));
     if (e.matches !== undefined) out.push(result(`${name} matches /${e.matches}/`, new RegExp(e.matches).test(v!), v));
+    // Media types compare as HTTP defines them: case-insensitive, parameters (charset) allowed.
+    if (e.mediaType !== undefined) out.push(result(`${name} is ${e.mediaType}`, bareMediaType(v!) === e.mediaType.toLowerCase(), v));
     return out;
   }
   if ("emptyBody" in e) return [result("an empty body", res.text.length === 0, `${res.text.length} bytes: ${res.text.slice(0, 200)}`)];

@@ -33,7 +33,8 @@ export function parseResponse(response: NonNullable<Exchange["response"]>): Pars
     return parsed;
   }
   try {
-    parsed.body = format === "json" ? (JSON.parse(response.body) as unknown) : fhirXmlToJson(response.body);
+    // A JSON body may start with a UTF-8 byte order mark (RULES.md revision 2): it is not part of the JSON.
+    parsed.body = format === "json" ? (JSON.parse(response.body.replace(/^\uFEFF/, "")) as unknown) : fhirXmlToJson(response.body);
   } catch (e) {
     parsed.parseError = `body is not valid ${format.toUpperCase()}: ${(e as Error).message}`;
   }

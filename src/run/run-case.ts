@@ -118,7 +118,7 @@ async function runStep(
   }
   const results = checks.flatMap(({ e, vars }) => evaluateCheck(e, e.at, res, ctx.compiled, vars));
   for (const [name, cap] of Object.entries(step.capture ?? {})) {
-    const value = capture(cap, res, lookup, ctx.compiled);
+    const value = capture(cap, res, lookup, ctx.compiled, exchange.request.url);
     if (value !== undefined) {
       captures[name] = value;
       if (cap.secret) secrets.push(value);
@@ -138,7 +138,28 @@ function prepareCheck(e: LoadedCheck, lookup: Lookup): { e: LoadedCheck; vars?: 
   return { e: filled, vars: expressions.length ? Object.assign({}, ...expressions.map((x) => fhirPathVariables(x, lookup))) : undefined };
 }
 
-function capture(cap: Capture, res: ParsedResponse, lookup: Lookup, compiled: CompiledPlan): string | undefined {
+function capture(cap: Capture, res: ParsedResponse, lookup: Lookup, compiled: CompiledPlan, requestUrl: string): string | undefined {
+  const value = captured(cap, res, lookup, compiled);
+  if (value === undefined) return undefined;
+  if (cap.url) {
+    // A relative reference resolves against the request's URL (RFC 9110 §10.2.2); one that cannot is kept as sent.
+    try {
+      return new URL(value, requestUrl).href;
+    } catch {
+      return value;
+    }
+  }
+  if (cap.decode) {
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+function captured(cap: Capture, res: ParsedResponse, lookup: Lookup, compiled: CompiledPlan): string | undefined {
   let value: string | undefined;
   if (cap.header) value = res.headers.get(cap.header.toLowerCase())?.[0];
   else if (cap.body && res.body !== undefined) {

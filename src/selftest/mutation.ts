@@ -86,18 +86,21 @@ export interface VariantRow {
 }
 
 /**
- * tolerated: no requirement fails; an accepted variant's rules pass recording it, a warning variant's rules warn
- * recording it; every other requirement passes with no variant. failed: a requirement failed (the harness would fail
+ * tolerated: no requirement fails (but those revision 2 says still fail, which must); an accepted variant's rules pass
+ * recording it, a warning variant's rules warn recording it; every other requirement passes with no variant. failed: a requirement failed (the harness would fail
  * a conformant environment). wrong: anything else (a rule not recorded, or another rule changed).
  */
 export function judgeVariant(v: DocumentedVariant, run: Pick<FaultRun, "verdicts" | "variants">, encoded: ReadonlySet<string>): VariantRow {
   const rules = v.rules.filter((id) => encoded.has(id));
+  const mustFail = (v.stillFails ?? []).filter((id) => encoded.has(id));
   const problems: string[] = [];
-  const failed = Object.keys(run.verdicts).filter((id) => run.verdicts[id] === "fail");
+  const failed = Object.keys(run.verdicts).filter((id) => run.verdicts[id] === "fail" && !mustFail.includes(id));
   for (const id of failed) problems.push(`${id} failed`);
   for (const [id, verdict] of Object.entries(run.verdicts)) {
     const recorded = run.variants[id] ?? [];
-    if (rules.includes(id)) {
+    if (mustFail.includes(id)) {
+      if (verdict !== "fail") problems.push(`${id} is ${verdict}, not fail`);
+    } else if (rules.includes(id)) {
       const want = v.outcome === "accepted" ? "pass" : "warning";
       if (verdict !== want && verdict !== "fail") problems.push(`${id} is ${verdict}, not ${want}`);
       if (!recorded.includes(v.name)) problems.push(`${id} does not record ${v.name}`);
@@ -109,7 +112,7 @@ export function judgeVariant(v: DocumentedVariant, run: Pick<FaultRun, "verdicts
 
 export function formatVariantTable(rows: VariantRow[]): string {
   const lines = [`${"documented variant".padEnd(36)} ${"outcome".padEnd(10)} rules answered the other way`];
-  for (const r of rows) lines.push(`${r.variant.padEnd(36)} ${r.outcome.toUpperCase().padEnd(10)} ${r.rules.join(", ")}${r.problems.length ? `  →  ${r.problems.join("; ")}` : ""}`);
+  for (const r of rows) lines.push(`${r.variant.padEnd(36)} ${r.outcome.toUpperCase().padEnd(10)} ${r.rules.join(", ") || "(a general principle: every rule)"}${r.problems.length ? `  →  ${r.problems.join("; ")}` : ""}`);
   const ok = rows.filter((r) => r.outcome === "tolerated").length;
   lines.push("", `variants tolerated ${ok}/${rows.length}`);
   return lines.join("\n");

@@ -77,6 +77,10 @@ export type Expectation =
        * @minItems 1
        */
       variants?: [Variant, ...Variant[]];
+      /**
+       * The header is this media type: compared as HTTP does (case-insensitive, parameters such as charset allowed).
+       */
+      mediaType?: string;
     }
   | {
       /**
@@ -160,6 +164,14 @@ export type Capture = {
   body?: string;
   pattern?: string;
   secret?: boolean;
+  /**
+   * The value is a URL: resolved against the URL of the request that got it (RFC 9110 §10.2.2), so a relative Location works.
+   */
+  url?: boolean;
+  /**
+   * URL-decode the captured value (an id taken from a query string).
+   */
+  decode?: boolean;
 } & Capture1;
 export type Capture1 =
   | {
@@ -346,6 +358,10 @@ export interface Variant {
         absent?: true;
         equals?: string;
         matches?: string;
+        /**
+         * The header is this media type: compared as HTTP does (case-insensitive, parameters such as charset allowed).
+         */
+        mediaType?: string;
       }
     | {
         schema: string;
