@@ -28,6 +28,7 @@ export const VARIANTS: readonly DocumentedVariant[] = [
   // NRLS — warnings
   { name: "nrls-malformed-not-well-formed", rules: ["NRLS-ERR-01"], outcome: "warning", source: "nhs/spinecore_resources_error_handling.md § BAD_REQUEST", description: "malformed JSON or XML gets MESSAGE_NOT_WELL_FORMED (structure)" },
   { name: "nrls-bad-status-request-message", rules: ["NRLS-ERR-05"], outcome: "warning", source: "RI 0.1.6 (SOURCE-NOTES §1.8)", description: "a status outside the value set gets INVALID_REQUEST_MESSAGE (a strict parser rejects it first)" },
+  { name: "nrls-valueset-system", rules: ["NRLS-ERR-11"], outcome: "warning", source: "nhs/spinecore_resources_error_handling.md § error examples", description: "error codings name the ValueSet's URL, https://fhir.nhs.uk/STU3/ValueSet/Spine-ErrorOrWarningCode-1, as their system" },
   { name: "nrls-unknown-org-404", rules: ["NRLS-ERR-07"], outcome: "warning", source: "nhs/spinecore_resources_error_handling.md § ORGANISATION_NOT_FOUND", description: "an unknown organisation gets 404 instead of 400" },
   // General principles: not variants of one rule, so they record nothing; every rule must still pass.
   { name: "media-type-case-and-charset", rules: [], outcome: "accepted", source: "RULES.md § Revision 2, general principles", description: "every Content-Type capitalised, with a quoted charset parameter (Application/Fhir+Json; Charset=\"utf-8\")" },

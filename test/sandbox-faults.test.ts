@@ -182,6 +182,7 @@ const VARIANT_PROBES: Record<string, [Probe, unknown, unknown]> = {
   "nrls-org-url-not-found": [async (sb) => coding(await nrlsCreate(sb, { edit: (p) => (p.author = [{ reference: "https://ods.example.org/Organization/RGD" }]) })), "INVALID_PARAMETER", "ORGANISATION_NOT_FOUND"],
   "nrls-malformed-not-well-formed": [async (sb) => coding(await nrlsCreate(sb, { raw: '{"resourceType": "DocumentRef' })), "INVALID_REQUEST_MESSAGE", "MESSAGE_NOT_WELL_FORMED"],
   "nrls-bad-status-request-message": [async (sb) => coding(await nrlsCreate(sb, { edit: (p) => (p.status = "bogus") })), "INVALID_RESOURCE", "INVALID_REQUEST_MESSAGE"],
+  "nrls-valueset-system": [async (sb) => ((issue(await nrlsCreate(sb, { edit: (p) => delete p.type })).details as { coding: { system: string }[] }).coding[0]!.system), "https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1", "https://fhir.nhs.uk/STU3/ValueSet/Spine-ErrorOrWarningCode-1"],
   "nrls-unknown-org-404": [status({ edit: (p) => (p.author = [{ reference: `${ORG}ZZZ99` }]) }), 400, 404],
   "ers-dead-session-other-4xx": [deadSessionStatus, 403, 405],
   "media-type-case-and-charset": [async (sb) => String((await ersCreate(sb)).headers["content-type"]), "application/json;charset=UTF-8", 'Application/Json; Charset="utf-8"'],

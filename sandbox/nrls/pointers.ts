@@ -39,6 +39,13 @@ export function nrlsHandler(opts: NrlsOptions) {
         return details?.coding ? { ...i, details: { ...details, coding } } : i;
       });
     }
+    if (has("nrls-valueset-system") && status >= 400) {
+      issues = issues.map((i) => {
+        const details = i.details as { coding?: Json[] } | undefined;
+        const coding = details?.coding?.map((c) => (c.system === SPINE_CODE_SYSTEM ? { ...c, system: "https://fhir.nhs.uk/STU3/ValueSet/Spine-ErrorOrWarningCode-1" } : c));
+        return details?.coding ? { ...i, details: { ...details, coding } } : i;
+      });
+    }
     if (has("outcome-extra-issue") && status >= 400) {
       issues = [...issues, { severity: "warning", code: "informational", details: { coding: [{ system: SPINE_CODE_SYSTEM, code: "INVALID_ELEMENT", display: "Invalid element" }] }, diagnostics: "An element of the request was ignored" }];
     }
