@@ -32,19 +32,13 @@ export function nrlsHandler(opts: NrlsOptions) {
   const documented = (status: number, body: Json): Json => {
     if (body.resourceType !== "OperationOutcome") return body;
     let issues = body.issue as Json[];
-    if (has("nrls-display-full-stop")) {
-      issues = issues.map((i) => {
-        const details = i.details as { coding?: Json[] } | undefined;
-        const coding = details?.coding?.map((c) => (typeof c.display === "string" && !c.display.endsWith(".") ? { ...c, display: `${c.display}.` } : c));
-        return details?.coding ? { ...i, details: { ...details, coding } } : i;
-      });
-    }
+    const eachCoding = (edit: (c: Json) => Json) => issues.map((i) => {
+      const details = i.details as { coding?: Json[] } | undefined;
+      return details?.coding ? { ...i, details: { ...details, coding: details.coding.map(edit) } } : i;
+    });
+    if (has("nrls-display-full-stop")) issues = eachCoding((c) => (typeof c.display === "string" && !c.display.endsWith(".") ? { ...c, display: `${c.display}.` } : c));
     if (has("nrls-valueset-system") && status >= 400) {
-      issues = issues.map((i) => {
-        const details = i.details as { coding?: Json[] } | undefined;
-        const coding = details?.coding?.map((c) => (c.system === SPINE_CODE_SYSTEM ? { ...c, system: "https://fhir.nhs.uk/STU3/ValueSet/Spine-ErrorOrWarningCode-1" } : c));
-        return details?.coding ? { ...i, details: { ...details, coding } } : i;
-      });
+      issues = eachCoding((c) => (c.system === SPINE_CODE_SYSTEM ? { ...c, system: "https://fhir.nhs.uk/STU3/ValueSet/Spine-ErrorOrWarningCode-1" } : c));
     }
     if (has("outcome-extra-issue") && status >= 400) {
       issues = [...issues, { severity: "warning", code: "informational", details: { coding: [{ system: SPINE_CODE_SYSTEM, code: "INVALID_ELEMENT", display: "Invalid element" }] }, diagnostics: "An element of the request was ignored" }];

@@ -34,9 +34,6 @@ export interface AssureOptions extends PrepareOptions {
 
 export interface AssureOutcome {
   exitCode: number;
-  runDir?: string;
-  summaryPath?: string;
-  reportPath?: string;
 }
 
 export async function runAssurance(options: AssureOptions = {}): Promise<AssureOutcome> {
@@ -65,7 +62,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
 
   const outRoot = options.outDir ?? join(PROJECT_ROOT, "reports");
   const runId = `${new Date(startedAt).toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
-  const open = await openTargets(prepared.config, options.env?.SANDBOX_FAULTS ?? process.env.SANDBOX_FAULTS);
+  const open = await openTargets(prepared.config, options.env);
   for (const line of runHeader(runId, plan.cases.length, plan.requirements.length, Object.entries(open.targets).map(([name, t]) => ({ ...t, name: name as TargetName })))) log(line);
 
   // Each case is judged as it arrives, and its Allure results written then, while this process mostly waits.
@@ -109,6 +106,5 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     report: published.reportPath && shown(join(outRoot, "allure-report", "index.html")),
   };
   for (const line of closingLines(run, useColour(), paths, published.changes)) log(line);
-  const summaryPath = join(outRoot, "summary.json");
-  return { exitCode: run.gate.exitCode, runDir: published.runDir, summaryPath, reportPath: published.reportPath && join(outRoot, "allure-report", "index.html") };
+  return { exitCode: run.gate.exitCode };
 }

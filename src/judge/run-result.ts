@@ -6,7 +6,7 @@ import type { Basis, Level, SourceLocation } from "../suite/types.ts";
 import type { VariantUse } from "../run/evaluate-check.ts";
 import type { StepResult } from "../run/run-case.ts";
 import type { TargetName } from "../targets.ts";
-import type { CaseRunStatus, CaseStatus, GateResult, RequirementCaseStatus, Verdict } from "./status.ts";
+import type { CaseRunStatus, GateResult, RequirementCaseStatus, Verdict } from "./status.ts";
 import type { Waiver } from "./waivers.ts";
 
 /** How one case went for one requirement: only that requirement's checks count. */
@@ -106,5 +106,3 @@ export interface RunResult {
   /** Where the run's time went, up to judging it. */
   timing?: { startupMs: number; casesMs: number; outputsMs: number; requests: number; concurrency: number; peakRssMiB: number };
 }
-
-export type { CaseStatus };

@@ -16,9 +16,10 @@ export interface OpenTargets {
   close(): Promise<void>;
 }
 
-export async function openTargets(config: Config, sandboxFaults?: string): Promise<OpenTargets> {
+/** `env`: where the embedded sandbox's faults and documented variants are switched on (SANDBOX_FAULTS, SANDBOX_VARIANTS). */
+export async function openTargets(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<OpenTargets> {
   let sandbox: RunningSandbox | undefined;
-  if (TARGETS.some((t) => !config.baseUrls[t.name])) sandbox = await startSandbox({ faults: sandboxFaults });
+  if (TARGETS.some((t) => !config.baseUrls[t.name])) sandbox = await startSandbox({ faults: env.SANDBOX_FAULTS ?? "", variants: env.SANDBOX_VARIANTS ?? "" });
   const sandboxTls = sandbox && {
     ca: readFileSync(SANDBOX_CLIENT_TLS.ca, "utf8"),
     cert: readFileSync(SANDBOX_CLIENT_TLS.cert, "utf8"),

@@ -127,7 +127,7 @@ function checkSuite(suite: LoadedSuite, raw: SpineAssureSuite, fixturesDir: stri
       if (!vars.includes(name)) report(["cases", ci, "title"], `a title may only use the case's own variables (${vars.join(", ") || "none"}), not {{${name}}}`);
     }
     const checkStep = (s: LoadedStep, where: (string | number)[]) => {
-      for (const name of templateNames({ ...s, at: undefined, expect: s.expect.map((e) => ({ ...e, at: undefined })) })) {
+      for (const name of templateNames(s)) {
         if (!known.has(name)) report(where, `unknown variable {{${name}}}: not configuration, a generator (${GENERATOR_NAMES.join(", ")}), a case variable or a capture of this case`);
       }
       if (s.request.jwt === undefined && templateNames(s.request).has("jwt")) report([...where, "request"], `uses {{jwt}} but has no jwt: block`);

@@ -46,7 +46,6 @@ export interface LoadedSuite extends Omit<Suite, "cases" | "target" | "requireme
 
 /** What a check expects, in words, without its bookkeeping (requirement, warning flag, location). */
 export function describeExpectation(e: Expectation): string {
-  const { req: _req, warnOnly: _w, variants: _v, ...rest } = e as LoadedCheck;
-  delete (rest as Partial<LoadedCheck>).at;
+  const { req: _req, warnOnly: _w, variants: _v, at: _at, ...rest } = e as LoadedCheck;
   return JSON.stringify(rest);
 }
