@@ -46,7 +46,7 @@ describe.concurrent("variant self-test", () => {
     const together = VARIANTS.filter((v) => v.outcome === "accepted" && !v.stillFails?.length);
     const accepted = together.filter((v) => v.rules.length).map((v) => v.name);
     expect(accepted.length).toBeGreaterThan(5);
-    const run = await slot(() => runWithVariant(together.map((v) => v.name).join(","), ["--strict"]));
+    const run = await slot(() => runWithVariant(together.map((v) => v.name).join(","), { strict: true }));
     expect(Object.entries(run.verdicts).filter(([, v]) => v !== "pass"), run.output.slice(-2000)).toEqual([]);
     expect(run.code).toBe(0);
     for (const name of accepted) expect(Object.values(run.variants).flat(), name).toContain(name);

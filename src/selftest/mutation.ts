@@ -1,50 +1,72 @@
 // The self-tests: the suites against the sandbox with each fault switched on (a fault is caught when exactly the
 // requirements it breaks change verdict; with no fault every requirement must pass), and with each documented variant
-// switched on (tolerated when nothing fails and exactly its rules record it: judgeVariant). Runs are whole CLI
-// processes, two at a time (a run is CPU-bound and the machines here have two cores).
-import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+// switched on (tolerated when nothing fails and exactly its rules record it: judgeVariant). A run is the run's own
+// stages in this process — prepare, open targets (a sandbox of its own, over real sockets), runPlan, judge — without
+// vitest's start-up or any output written: about a fifth of a whole CLI run's CPU, which the self-tests repeat ninety
+// times. The CLI around them (vitest, outputs, exit codes) is tested end to end in test/assure-e2e.test.ts.
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Fault } from "../../sandbox/faults.ts";
 import type { DocumentedVariant } from "../../sandbox/variants.ts";
-import { PROJECT_ROOT } from "../project-root.ts";
-import type { Summary } from "../report/summary.ts";
+import { judgeCase } from "../judge/judge-case.ts";
+import type { CaseRecord } from "../judge/run-result.ts";
+import { runPlan } from "../run/run-plan.ts";
+import { runOptions, runTargets } from "../stages/execute.ts";
+import { judge as judgeRun } from "../stages/judge.ts";
+import { openTargets } from "../stages/open-targets.ts";
+import { prepare } from "../stages/prepare.ts";
 
 export interface FaultRun {
+  /** The gate's exit code. */
   code: number;
   verdicts: Record<string, string>;
   /** The documented variants each requirement recorded. */
   variants: Record<string, string[]>;
+  /** What did not pass, a line each: for a failing self-test's message. */
   output: string;
 }
 
-/** One `spine-assure run` against the sandbox with `fault` on (none: a clean sandbox), in a clean environment. */
-export function runWithFault(fault: string | undefined, extraArgs: string[] = []): Promise<FaultRun> {
-  return runSandboxWith(fault ? { SANDBOX_FAULTS: fault } : {}, extraArgs);
+/** One run against the sandbox with `fault` on (none: a clean sandbox), in a clean environment. */
+export function runWithFault(fault: string | undefined, options: { strict?: boolean } = {}): Promise<FaultRun> {
+  return runSandboxWith(fault ? { SANDBOX_FAULTS: fault } : {}, options);
 }
 
-/** One `spine-assure run` against the sandbox with a documented variant on. */
-export function runWithVariant(variant: string, extraArgs: string[] = []): Promise<FaultRun> {
-  return runSandboxWith({ SANDBOX_VARIANTS: variant }, extraArgs);
+/** One run against the sandbox with documented variants on (comma-separated). */
+export function runWithVariant(variant: string, options: { strict?: boolean } = {}): Promise<FaultRun> {
+  return runSandboxWith({ SANDBOX_VARIANTS: variant }, options);
 }
 
-function runSandboxWith(switches: Record<string, string>, extraArgs: string[]): Promise<FaultRun> {
-  const out = mkdtempSync(join(tmpdir(), "selftest-"));
-  const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...switches };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "run", "--no-report", "--out", out, ...extraArgs], { cwd: out, env, timeout: 300_000 }, (err, stdout, stderr) => {
-      const path = join(out, "summary.json");
-      const summary = existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Summary) : undefined;
-      rmSync(out, { recursive: true, force: true });
-      resolve({
-        code: err ? ((err as { code?: number }).code ?? 1) : 0,
-        verdicts: Object.fromEntries((summary?.requirements ?? []).map((r) => [r.id, r.verdict])),
-        variants: Object.fromEntries((summary?.requirements ?? []).map((r) => [r.id, (r.variants ?? []).map((v) => v.name)])),
-        output: stdout + stderr,
-      });
+// No .env or waivers.yaml is read: the self-test judges the suites as shipped, whatever the working folder holds.
+let emptyFolder: string | undefined;
+
+async function runSandboxWith(switches: Record<string, string>, { strict = false }: { strict?: boolean }): Promise<FaultRun> {
+  emptyFolder ??= mkdtempSync(join(tmpdir(), "selftest-"));
+  const startedAt = Date.now();
+  const prepared = prepare({ env: { ...switches }, cwd: emptyFolder });
+  const open = await openTargets(prepared.config, switches);
+  const judged = new Map<string, CaseRecord>();
+  const secrets = new Set<string>();
+  const byKey = new Map(prepared.plan.cases.map((c) => [c.key, c]));
+  try {
+    await runPlan(prepared.plan, runTargets(open), runOptions(prepared), (result, met) => {
+      judged.set(result.key, judgeCase(byKey.get(result.key)!, result));
+      for (const s of met) secrets.add(s);
     });
+  } finally {
+    await open.close();
+  }
+  const run = judgeRun({
+    runId: "selftest", startedAt, tool: { name: "spine-assure", version: "selftest" }, strict, prepared, open, judged, printed: [],
+    execution: { results: new Map(), secrets, runErrors: [], planProblems: [] },
   });
+  const output = run.requirements.flatMap((r) => r.cases.filter((c) => c.status !== "passed").map((c) => `${r.id} ${c.key} ${c.status}: ${c.messages.join("; ")}`));
+  return {
+    code: run.gate.exitCode,
+    verdicts: Object.fromEntries(run.requirements.map((r) => [r.id, r.verdict])),
+    variants: Object.fromEntries(run.requirements.map((r) => [r.id, (r.variants ?? []).map((v) => v.name)])),
+    output: output.join("\n"),
+  };
 }
 
 export type Outcome = "caught" | "missed" | "wrong";

@@ -20,22 +20,27 @@ export interface Execution {
   planProblems: SuiteProblem[];
 }
 
+/** What runPlan is given for a prepared run: plain data, so it can cross into vitest's worker. */
+export function runOptions({ config, fixturesDir }: Prepared): WorkerInput["options"] {
+  return {
+    config: { ...config.values },
+    secrets: config.secrets.map((s) => s.value),
+    timeoutMs: config.timeoutMs,
+    maxResponseBytes: config.maxResponseBytes,
+    concurrency: config.concurrency,
+    fixturesDir,
+  };
+}
+
+export function runTargets(open: OpenTargets): WorkerInput["targets"] {
+  return Object.fromEntries(Object.entries(open.targets).map(([name, t]) => [name, { baseUrl: t.baseUrl, tls: t.tls }])) as WorkerInput["targets"];
+}
+
 export async function execute(prepared: Prepared, open: OpenTargets, onCase: (result: CaseResult) => void): Promise<Execution> {
   const { plan, config } = prepared;
   const reporter = new CaseResultsReporter(onCase);
   if (plan.cases.length === 0) return { results: reporter.results, secrets: reporter.secrets, runErrors: [], planProblems: [] };
-  const input: WorkerInput = {
-    plan,
-    targets: Object.fromEntries(Object.entries(open.targets).map(([name, t]) => [name, { baseUrl: t.baseUrl, tls: t.tls }])) as WorkerInput["targets"],
-    options: {
-      config: { ...config.values },
-      secrets: config.secrets.map((s) => s.value),
-      timeoutMs: config.timeoutMs,
-      maxResponseBytes: config.maxResponseBytes,
-      concurrency: config.concurrency,
-      fixturesDir: prepared.fixturesDir,
-    },
-  };
+  const input: WorkerInput = { plan, targets: runTargets(open), options: runOptions(prepared) };
   // runPlan bounds every request by its own deadline, and a case waits for a slot before it sends anything, so no
   // vitest timeout may be shorter than every request of the run timing out one after another.
   const requests = plan.cases.reduce((n, c) => n + c.steps.length + c.teardown.length, 0);
