@@ -13,6 +13,8 @@ export interface DocumentedVariant {
   source: string;
   /** Rules it still fails, as revision 2 says it must (a relative Location fails NRLS-CRT-07, and only that). */
   stillFails?: string[];
+  /** Configuration the self-test runs it with, when the answer depends on what else is running. */
+  selftestEnv?: Record<string, string>;
   description: string;
 }
 
@@ -24,6 +26,10 @@ export const VARIANTS: readonly DocumentedVariant[] = [
   { name: "nrls-415-nhs-net-system", rules: ["NRLS-FMT-07"], outcome: "accepted", source: "nhs/nrls-v1_2018-07_development_general_api_guidance.md § Content types (415 row)", description: "415 coding system http://fhir.nhs.net/ValueSet/spine-response-code-1-0" },
   { name: "nrls-nhs-number-code-value", rules: ["NRLS-ERR-08"], outcome: "accepted", source: "nhs/spinecore_resources_error_handling.md § identity errors", description: "INVALID_NHS_NUMBER carries issue.code value" },
   { name: "nrls-org-url-not-found", rules: ["NRLS-ERR-09"], outcome: "accepted", source: "nhs/nrls-v1_2018-07_development_general_api_guidance.md § ORGANISATION_NOT_FOUND", description: "a wrong Organization base URL gets 400 ORGANISATION_NOT_FOUND (not-found)" },
+  { name: "nrls-jwt-signature-not-validated", rules: ["NRLS-HDR-04"], outcome: "accepted", source: "nhs/nrls-v1_2018-07_integration_access_tokens_and_audit_JWT.md § JWT Generation", description: "a JWT whose signature section is not empty is accepted (\"The Spine does not currently validate the signature\"); one of two sections is still refused" },
+  { name: "nrls-search-forbidden", rules: ["NRLS-ERR-12", "NRLS-CRT-13"], outcome: "accepted", source: "nhs/spinecore_resources_error_handling.md § ASID_CHECK_FAILED (RI HEAD interaction rights)", description: "a search by patient is refused with 403 ASID_CHECK_FAILED: the ASID may create pointers but not search them" },
+  // One case at a time: only then does an error case's search meet a patient with no pointers at all.
+  { name: "nrls-search-no-record", rules: ["NRLS-ERR-12"], outcome: "accepted", source: "nhs/nrls-v1_2018-07_development_general_api_guidance.md § NO_RECORD_FOUND", description: "a search for a patient with no pointers answers 404 NO_RECORD_FOUND", selftestEnv: { ASSURE_CONCURRENCY: "1" } },
   { name: "nrls-client-id-refused", rules: ["NRLS-CRT-09"], outcome: "accepted", source: "nhs/spinecore_resources_error_handling.md § MSG_RESOURCE_ID_FAIL", description: "a client-supplied id is refused with 405 MSG_RESOURCE_ID_FAIL (forbidden)" },
   // NRLS — warnings
   { name: "nrls-malformed-not-well-formed", rules: ["NRLS-ERR-01"], outcome: "warning", source: "nhs/spinecore_resources_error_handling.md § BAD_REQUEST", description: "malformed JSON or XML gets MESSAGE_NOT_WELL_FORMED (structure)" },

@@ -13,6 +13,7 @@ import { call, nrlsCreate, readBack, readHeaders, type CreateOptions, type Reply
 
 const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
 const ORG = "https://directory.spineservices.nhs.uk/STU3/Organization/";
+const PATIENT = "https://demographics.spineservices.nhs.uk/STU3/Patient/";
 
 // ---- e-RS probes ----
 const ersCreate = (sb: RunningSandbox, body: unknown = { token: TOKEN }) =>
@@ -50,6 +51,7 @@ const PROBES: Record<string, [Probe, unknown, unknown]> = {
   "ers-non-json-500": [async (sb) => (await call(`${sb.ersBaseUrl}/v1/ProfessionalSession`, { method: "POST", headers: { XAPI_ASID: "200000000220", "Content-Type": "application/json" }, body: "not json" })).status, 400, 500],
   "ers-asid-unchecked": [async (sb) => (await call(`${sb.ersBaseUrl}/v1/ProfessionalSession`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ token: TOKEN }) })).status, 403, 201],
   "ers-select-role-201": [async (sb) => (await selectRole(sb, await session(sb))).status, 200, 201],
+  "ers-a004-404-before-role": [async (sb) => (await call(`${sb.ersBaseUrl}/v1/ValueSet/SPECIALTY`, { headers: keyed(await session(sb)) })).status, 403, 404],
   "ers-select-role-ignored": [async (sb) => (await selectRole(sb, await session(sb))).json().permission === null, false, true],
   "ers-delete-200": [async (sb) => {
     const s = await session(sb);
@@ -93,7 +95,7 @@ const PROBES: Record<string, [Probe, unknown, unknown]> = {
   "nrls-no-fromasid-check": [status({ headers: { fromASID: undefined } }), 400, 201],
   "nrls-no-toasid-check": [status({ headers: { toASID: undefined } }), 400, 201],
   "nrls-no-jwt-check": [status({ headers: { Authorization: undefined } }), 400, 201],
-  "nrls-jwt-any-signature": [status({ jwt: { signature: "c2lnbmVk" } }), 400, 201],
+  "nrls-jwt-two-sections": [status({ jwt: { sections: 2 } }), 400, 201],
   "nrls-jwt-claims-optional": [status({ jwt: { remove: ["iss"] } }), 400, 201],
   "nrls-jwt-values-unchecked": [status({ jwt: { set: { reason_for_request: "secondaryuses" } } }), 400, 201],
   "nrls-jwt-org-unchecked": [status({ jwt: { set: { requesting_organization: "https://fhir.nhs.uk/Id/ods-organization-code|AMS01" } } }), 400, 201],
@@ -122,6 +124,7 @@ const PROBES: Record<string, [Probe, unknown, unknown]> = {
   "nrls-org-url-unchecked": [status({ edit: (p) => (p.author = [{ reference: "https://ods.example.org/Organization/RGD" }]) }), 400, 201],
   "nrls-patient-url-invalid-resource": [async (sb) => coding(await nrlsCreate(sb, { edit: (p) => (p.subject = { reference: "https://patients.example.org/Patient/9876543210" }) })), "INVALID_PARAMETER", "INVALID_RESOURCE"],
   "nrls-errors-no-profile": [async (sb) => "meta" in (await nrlsCreate(sb, { edit: (p) => delete p.type })).json(), true, false],
+  "nrls-empty-content-type": [status({ edit: (p) => (((p.content as { attachment: Record<string, unknown> }[])[0]!.attachment.contentType = "")) }), 400, 201],
   "nrls-stores-on-error": [async (sb) => {
     const r = await nrlsCreate(sb, { edit: (p) => ((p.custodian = { reference: `${ORG}AMS01` }), (p.subject = { reference: "https://demographics.spineservices.nhs.uk/STU3/Patient/9464250321" })) });
     const found = await call(`${sb.nrlsBaseUrl}/DocumentReference?subject=${encodeURIComponent("https://demographics.spineservices.nhs.uk/STU3/Patient/9464250321")}`, { headers: readHeaders(sb) });
@@ -177,6 +180,9 @@ const VARIANT_PROBES: Record<string, [Probe, unknown, unknown]> = {
   "nrls-jwt-errors-invalid": [async (sb) => issue(await nrlsCreate(sb, { jwt: { remove: ["iss"] } })).code, "structure", "invalid"],
   "nrls-claim-organisation-spelling": [async (sb) => /requesting_organisation\b/.test(String(issue(await nrlsCreate(sb, { jwt: { remove: ["requesting_organization"] } })).diagnostics)), false, true],
   "nrls-415-nhs-net-system": [async (sb) => ((xmlIssue(await nrlsCreate(sb, { query: "?_format=text%2Fplain" })).details as { coding: { system: string }[] }).coding[0]!.system), "https://fhir.nhs.uk/STU3/ValueSet/spine-response-code-1-0", "http://fhir.nhs.net/ValueSet/spine-response-code-1-0"],
+  "nrls-jwt-signature-not-validated": [status({ jwt: { signature: "c2lnbmVk" } }), 400, 201],
+  "nrls-search-forbidden": [async (sb) => (await call(`${sb.nrlsBaseUrl}/DocumentReference?subject=${encodeURIComponent(`${PATIENT}9464250321`)}`, { headers: readHeaders(sb) })).status, 200, 403],
+  "nrls-search-no-record": [async (sb) => coding(await call(`${sb.nrlsBaseUrl}/DocumentReference?subject=${encodeURIComponent(`${PATIENT}9464250321`)}`, { headers: readHeaders(sb) })), undefined, "NO_RECORD_FOUND"],
   "nrls-client-id-refused": [status({ edit: (p) => (p.id = "client-chosen-id") }), 201, 405],
   "nrls-nhs-number-code-value": [async (sb) => issue(await nrlsCreate(sb, { edit: (p) => (p.subject = { reference: "https://demographics.spineservices.nhs.uk/STU3/Patient/987654321" }) })).code, "invalid", "value"],
   "nrls-org-url-not-found": [async (sb) => coding(await nrlsCreate(sb, { edit: (p) => (p.author = [{ reference: "https://ods.example.org/Organization/RGD" }]) })), "INVALID_PARAMETER", "ORGANISATION_NOT_FOUND"],

@@ -33,7 +33,7 @@ describe("judging a variant run", () => {
 describe.concurrent("variant self-test", () => {
   for (const variant of VARIANTS) {
     it(`${variant.name} (${variant.outcome}) is tolerated: ${variant.rules.join(", ")}`, async () => {
-      const run = await slot(() => runWithVariant(variant.name));
+      const run = await slot(() => runWithVariant(variant.name, { env: variant.selftestEnv }));
       const row = judgeVariant(variant, run, encoded);
       expect(row.problems, run.output.slice(-2000)).toEqual([]);
       expect(row.outcome).toBe("tolerated");
@@ -44,7 +44,8 @@ describe.concurrent("variant self-test", () => {
 
   it("every accepted variant at once passes the gate under --strict", async () => {
     const together = VARIANTS.filter((v) => v.outcome === "accepted" && !v.stillFails?.length);
-    const accepted = together.filter((v) => v.rules.length).map((v) => v.name);
+    // A variant that needs conditions of its own (a patient with no pointers) may not show among the others.
+    const accepted = together.filter((v) => v.rules.length && !v.selftestEnv).map((v) => v.name);
     expect(accepted.length).toBeGreaterThan(5);
     const run = await slot(() => runWithVariant(together.map((v) => v.name).join(","), { strict: true }));
     expect(Object.entries(run.verdicts).filter(([, v]) => v !== "pass"), run.output.slice(-2000)).toEqual([]);

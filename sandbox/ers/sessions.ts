@@ -152,6 +152,10 @@ export function ersHandler(opts: ErsOptions) {
       reply(res, 405, undefined, { Allow: "GET" });
       return true;
     }
+    if (session && !session.permission && has("ers-a004-404-before-role")) {
+      reply(res, 404, undefined);
+      return true;
+    }
     if (!session || !session.permission) {
       forbidden(res, session ? "The session has no role selected" : "HTTP_X_SESSION_KEY does not name a live session");
       return true;

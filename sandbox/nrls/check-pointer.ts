@@ -84,7 +84,8 @@ export function checkPointer(p: Json, switches: ReadonlySet<string> = new Set())
   for (const item of content) {
     const attachment = obj(obj(item)?.attachment);
     if (!attachment) return invalid("attachment");
-    if (!str(attachment.contentType)) return invalid("contenttype");
+    // The fault checks presence only, as a validator that forgets "or empty" would.
+    if (has("nrls-empty-content-type") ? attachment.contentType === undefined : !str(attachment.contentType)) return invalid("contenttype");
     const url = str(attachment.url);
     if (!url || !URL.canParse(url)) return invalid("url");
     if (attachment.creation !== undefined && !(typeof attachment.creation === "string" && DATETIME.test(attachment.creation))) return invalid("creation");

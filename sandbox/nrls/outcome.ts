@@ -21,6 +21,7 @@ export const SPINE_CODES = {
   // Spine Core's (nhs/spinecore_resources_error_handling.md): answered only by a documented variant.
   MESSAGE_NOT_WELL_FORMED: { status: 400, issue: "structure", display: "Message not well formed" },
   MSG_RESOURCE_ID_FAIL: { status: 405, issue: "forbidden", display: "Client is not permitted to assign an id." },
+  ASID_CHECK_FAILED: { status: 403, issue: "forbidden", display: "The sender or receiver's ASID is not authorised for this interaction" },
 } as const;
 
 export type SpineCode = keyof typeof SPINE_CODES;

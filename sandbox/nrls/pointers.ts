@@ -187,8 +187,17 @@ export function nrlsHandler(opts: NrlsOptions) {
       }
       found = [p];
     } else if (subject) {
+      // Documented variants: an ASID with create rights but not search rights; a patient with no pointers at all.
+      if (has("nrls-search-forbidden")) {
+        fail(res, format, spineError("ASID_CHECK_FAILED", "The sender or receiver's ASID is not authorised for this interaction"));
+        return;
+      }
       const nhs = subject.startsWith(PATIENT_BASE) ? subject.slice(PATIENT_BASE.length) : subject;
       found = [...pointers.values()].filter((p) => samePatient(p, nhs));
+      if (!found.length && has("nrls-search-no-record")) {
+        fail(res, format, spineError("NO_RECORD_FOUND", `The given NHS number could not be found ${nhs}`));
+        return;
+      }
     } else {
       fail(res, format, spineError("INVALID_PARAMETER", "A search needs _id or subject"));
       return;

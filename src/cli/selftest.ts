@@ -27,7 +27,7 @@ export async function selftest(onlyFaults?: string[], onlyVariants?: string[]): 
       return row;
     }))),
     Promise.all(variants.map((v) => slot(async () => {
-      const row = judgeVariant(v, await runWithVariant(v.name), encoded);
+      const row = judgeVariant(v, await runWithVariant(v.name, { env: v.selftestEnv }), encoded);
       progress();
       return row;
     }))),

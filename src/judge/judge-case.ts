@@ -50,7 +50,12 @@ function requirementInCase(id: string, pc: PlannedCase, result: CaseResult | und
     messages.push(`not checked, the case broke: ${result.reason}`);
   } else if (checks.some((c) => c.outcome === "warn")) status = "warning";
   else if (checks.length) status = "passed";
-  else {
+  else if (result.steps.some((s) => s.answeredAs)) {
+    // The target answered a step the documented other way, which leaves this requirement nothing to judge here.
+    const step = result.steps.find((s) => s.answeredAs)!;
+    status = "not-applicable";
+    messages.push(`not applicable: "${step.name}" was answered as documented variant ${step.answeredAs!.variant.name} (${step.answeredAs!.variant.source}): ${step.answeredAs!.reason}`);
+  } else {
     status = "not-run";
     messages.push("no check for this requirement ran in this case");
   }

@@ -52,10 +52,23 @@ function withVariants(e: Expectation, results: CheckResult[], at: SourceLocation
   if (!e.variants || results.every((r) => r.outcome === "pass")) return results;
   for (const v of e.variants) {
     if (!evaluate({ ...v.expect, req: e.req } as Expectation, at, res, compiled, vars).every((r) => r.outcome === "pass")) continue;
-    const variant: VariantUse = { name: v.name, outcome: v.outcome, source: `${v.source.file} § ${v.source.section}` };
-    return results.map((r) => (r.outcome !== "pass" ? { ...r, outcome: v.outcome === "accepted" ? "pass" : "warn", variant } : r));
+    return answeredAs(results, variantUse(v));
   }
   return results;
+}
+
+export function variantUse(v: { name: string; outcome: VariantUse["outcome"]; source: { file: string; section: string } }): VariantUse {
+  return { name: v.name, outcome: v.outcome, source: `${v.source.file} § ${v.source.section}` };
+}
+
+/** Results as the target answered them the documented other way: what did not pass is accepted (or warns), naming it. */
+export function answeredAs(results: CheckResult[], variant: VariantUse): CheckResult[] {
+  return results.map((r) => (r.outcome !== "pass" ? { ...r, outcome: variant.outcome === "accepted" ? "pass" : "warn", variant } : r));
+}
+
+/** Is `status` one of `allowed`: a status, or a class ("4xx")? */
+export function statusAllowed(allowed: readonly (number | string)[], status: number): boolean {
+  return allowed.some((s) => (typeof s === "number" ? s === status : String(status)[0] === s[0]));
 }
 
 function evaluate(e: Expectation, at: SourceLocation, res: ParsedResponse, compiled: CompiledPlan, vars?: Record<string, unknown>): CheckResult[] {
@@ -64,9 +77,7 @@ function evaluate(e: Expectation, at: SourceLocation, res: ParsedResponse, compi
 
   if ("status" in e) {
     const allowed = Array.isArray(e.status) ? e.status : [e.status];
-    // A class ("4xx") allows every status of that class.
-    const ok = allowed.some((s) => (typeof s === "number" ? s === res.status : String(res.status)[0] === s[0]));
-    return [result(`HTTP status ${allowed.join(" or ")}`, ok, String(res.status))];
+    return [result(`HTTP status ${allowed.join(" or ")}`, statusAllowed(allowed, res.status), String(res.status))];
   }
   if ("header" in e) {
     const values = res.headers.get(e.header.toLowerCase());

@@ -27,20 +27,26 @@ export interface FaultRun {
   output: string;
 }
 
+export interface SelftestRunOptions {
+  strict?: boolean;
+  /** Configuration beyond the defaults (a variant's selftestEnv). */
+  env?: Record<string, string>;
+}
+
 /** One run against the sandbox with `fault` on (none: a clean sandbox), in a clean environment. */
-export function runWithFault(fault: string | undefined, options: { strict?: boolean } = {}): Promise<FaultRun> {
-  return runSandboxWith(fault ? { SANDBOX_FAULTS: fault } : {}, options);
+export function runWithFault(fault: string | undefined, options: SelftestRunOptions = {}): Promise<FaultRun> {
+  return runSandboxWith({ ...options.env, ...(fault ? { SANDBOX_FAULTS: fault } : {}) }, options);
 }
 
 /** One run against the sandbox with documented variants on (comma-separated). */
-export function runWithVariant(variant: string, options: { strict?: boolean } = {}): Promise<FaultRun> {
-  return runSandboxWith({ SANDBOX_VARIANTS: variant }, options);
+export function runWithVariant(variant: string, options: SelftestRunOptions = {}): Promise<FaultRun> {
+  return runSandboxWith({ ...options.env, SANDBOX_VARIANTS: variant }, options);
 }
 
 // No .env or waivers.yaml is read: the self-test judges the suites as shipped, whatever the working folder holds.
 let emptyFolder: string | undefined;
 
-async function runSandboxWith(switches: Record<string, string>, { strict = false }: { strict?: boolean }): Promise<FaultRun> {
+async function runSandboxWith(switches: Record<string, string>, { strict = false }: SelftestRunOptions): Promise<FaultRun> {
   emptyFolder ??= mkdtempSync(join(tmpdir(), "selftest-"));
   const startedAt = Date.now();
   const prepared = prepare({ env: { ...switches }, cwd: emptyFolder });

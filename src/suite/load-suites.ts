@@ -148,6 +148,9 @@ function checkSuite(suite: LoadedSuite, raw: SpineAssureSuite, fixturesDir: stri
       s.expect.forEach((e, ei) => {
         if (!reqIds.has(e.req)) report([...where, "expect", ei, "req"], `checks ${e.req}, which is not declared in this suite's requirements`);
       });
+      s.variants?.forEach((v, vi) => v.rules.forEach((id, ri) => {
+        if (!s.expect.some((e) => e.req === id)) report([...where, "variants", vi, "rules", ri], `${id} has no check in this step: a step's variant accepts that step's own checks`);
+      }));
     };
     c.steps.forEach((s, si) => checkStep(s, ["cases", ci, "steps", si]));
     c.teardown.forEach((s, si) => checkStep(s, ["cases", ci, "teardown", si]));

@@ -328,6 +328,7 @@ export interface Step {
     status: number[];
     reason: string;
   };
+  variants?: StepVariant[];
 }
 /**
  * A documented other answer a conformant environment may give instead of what the check expects (RULES.md revision 2): tried only when the check fails.
@@ -341,10 +342,7 @@ export interface Variant {
    * accepted: the requirement passes, recording the variant; warning: it warns (gates only under --strict).
    */
   outcome: "accepted" | "warning";
-  source: {
-    file: string;
-    section: string;
-  };
+  source: VariantSource;
   /**
    * The whole check, restated the documented other way (without req:): when every aspect of it holds, the check is accepted as this variant.
    */
@@ -381,6 +379,10 @@ export interface Variant {
         emptyBody: true;
       };
 }
+export interface VariantSource {
+  file: string;
+  section: string;
+}
 export interface Outcome {
   issue?: number;
   severity?: "fatal" | "error" | "warning" | "information";
@@ -398,4 +400,34 @@ export interface Outcome {
   noText?: true;
   profile?: string;
   singleCoding?: true;
+}
+/**
+ * A documented other answer to the whole step (RULES.md revision 2), told by its status: the step's checks of `rules` are accepted (or warn) as this variant; its other checks do not apply; the case's later steps do not run (its teardown does), and a requirement of the case left with no check is not applicable. Tried before the checks' own variants.
+ */
+export interface StepVariant {
+  /**
+   * Stable name, reported with the verdict.
+   */
+  name: string;
+  /**
+   * accepted: the requirement passes, recording the variant; warning: it warns (gates only under --strict).
+   */
+  outcome: "accepted" | "warning";
+  source: VariantSource;
+  /**
+   * The statuses (or classes) that tell this answer.
+   *
+   * @minItems 1
+   */
+  status: [number | string, ...(number | string)[]];
+  /**
+   * The requirements the variant answers: each must be checked by the step.
+   *
+   * @minItems 1
+   */
+  rules: [RequirementId, ...RequirementId[]];
+  /**
+   * What the answer means, for the report: why the step's other checks and the rest of the case do not apply.
+   */
+  reason: string;
 }
