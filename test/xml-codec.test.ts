@@ -1,8 +1,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fhirJsonToXml, fhirXmlToJson, FhirXmlError } from "../src/fhir/xml-codec.ts";
+import { fhirJsonTextToXml, fhirJsonToXml, fhirXmlToJson, fhirXmlToJsonText, FhirXmlError } from "../src/fhir/xml-codec.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
+import stu3 from "fhirpath/fhir-context/stu3";
+import { GENERATED_STU3_ORDER, stu3OrderSource } from "../scripts/generate-stu3-order.ts";
+import generatedOrder from "../src/fhir/stu3-element-order.generated.json" with { type: "json" };
 
 const SPEC = join(PROJECT_ROOT, "..", "shared", "spec", "nhs");
 const read = (p: string) => readFileSync(join(SPEC, p), "utf8");
@@ -47,7 +50,13 @@ describe("STU3 XML codec", () => {
     ["the wrong namespace", `<DocumentReference><status value="current"/></DocumentReference>`, /not in the FHIR namespace/],
     ["a DOCTYPE", `<!DOCTYPE x [<!ENTITY e "x">]><DocumentReference xmlns="http://hl7.org/fhir"/>`, /DOCTYPE/],
     ["a repeated single element", `<DocumentReference xmlns="http://hl7.org/fhir"><status value="current"/><status value="current"/></DocumentReference>`, /repeats/],
-    ["a non-numeric integer", `<Bundle xmlns="http://hl7.org/fhir"><total value="two"/></Bundle>`, /not a number/],
+    ["a non-numeric integer", `<Bundle xmlns="http://hl7.org/fhir"><total value="two"/></Bundle>`, /not an integer/],
+    ["an integer with a fraction", `<Bundle xmlns="http://hl7.org/fhir"><total value="2.0"/></Bundle>`, /not an integer/],
+    ["an undeclared prefix", `<f:DocumentReference xmlns="http://hl7.org/fhir"/>`, /undeclared namespace prefix "f"/],
+    ["a child in another namespace", `<DocumentReference xmlns="http://hl7.org/fhir"><status xmlns="urn:other" value="current"/></DocumentReference>`, /not in the FHIR namespace/],
+    ["an entity no DTD declares", `<DocumentReference xmlns="http://hl7.org/fhir"><description value="&eacute;"/></DocumentReference>`, /&eacute; is not an entity/],
+    ["a character XML forbids", `<DocumentReference xmlns="http://hl7.org/fhir"><description value="&#1;"/></DocumentReference>`, /not a character XML allows/],
+    ["an xsi attribute below the root", `<DocumentReference xmlns="http://hl7.org/fhir" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><status xsi:type="x" value="current"/></DocumentReference>`, /unexpected attribute xsi:type/],
     ["an unknown resource type", `<Pointer xmlns="http://hl7.org/fhir"/>`, /not a FHIR STU3 resource type/],
     ["text content", `<DocumentReference xmlns="http://hl7.org/fhir">current</DocumentReference>`, /unexpected text/],
   ];
@@ -61,6 +70,80 @@ describe("STU3 XML codec", () => {
   it("refuses JSON that breaks the model when writing XML", () => {
     expect(() => fhirJsonToXml({ resourceType: "DocumentReference", author: { reference: "x" } })).toThrow(/must be an array/);
     expect(() => fhirJsonToXml({ resourceType: "DocumentReference", colour: "red" })).toThrow(/unknown element/);
+  });
+
+  // ---- RULES.md revision 2: XML that is XML, not FHIR content, must parse ----
+  const POINTER = `<status value="current"/><indexed value="2016-03-08T15:26:01+01:00"/>`;
+  it("ignores other namespace declarations and xsi:schemaLocation on the root", () => {
+    const xml = `<DocumentReference xmlns="http://hl7.org/fhir" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+      xsi:schemaLocation="http://hl7.org/fhir ../schema/documentreference.xsd" xmlns:other="urn:x">${POINTER}</DocumentReference>`;
+    expect(fhirXmlToJson(xml)).toEqual({ resourceType: "DocumentReference", status: "current", indexed: "2016-03-08T15:26:01+01:00" });
+  });
+
+  it("reads the FHIR namespace under a prefix, and a prefix declared lower down", () => {
+    const prefixed = `<f:DocumentReference xmlns:f="http://hl7.org/fhir"><f:status value="current"/><f:indexed value="2016-03-08T15:26:01+01:00"/></f:DocumentReference>`;
+    expect(fhirXmlToJson(prefixed)).toEqual(fhirXmlToJson(`<DocumentReference xmlns="http://hl7.org/fhir">${POINTER}</DocumentReference>`));
+    const mixed = `<f:DocumentReference xmlns:f="http://hl7.org/fhir"><status xmlns="http://hl7.org/fhir" value="current"/><g:indexed xmlns:g="http://hl7.org/fhir" value="2016-03-08T15:26:01+01:00"/></f:DocumentReference>`;
+    expect(fhirXmlToJson(mixed)).toMatchObject({ status: "current", indexed: "2016-03-08T15:26:01+01:00" });
+  });
+
+  it("decodes character and entity references, and normalises literal line breaks in attributes as XML does", () => {
+    const xml = `<DocumentReference xmlns="http://hl7.org/fhir"><description value="caf&#233; &#xE9;&#xA;line&#9;tab &amp; &lt;b&gt; &quot;q&quot; &apos;a&apos;
+next"/></DocumentReference>`;
+    expect(fhirXmlToJson(xml).description).toBe("café é\nline\ttab & <b> \"q\" 'a' next");
+  });
+
+  it("keeps a decimal's exact text when asked, both ways", () => {
+    const xml = `<Observation xmlns="http://hl7.org/fhir"><status value="final"/><code><text value="x"/></code><valueQuantity><value value="1.50"/></valueQuantity></Observation>`;
+    const text = fhirXmlToJsonText(xml);
+    expect(text).toContain('"value":1.50');
+    expect(fhirJsonTextToXml(text)).toContain('<value value="1.50"/>');
+    expect(fhirJsonTextToXml('{"resourceType":"Observation","status":"final","code":{"text":"x"},"valueQuantity":{"value":0.000100}}')).toContain('value="0.000100"');
+    // As plain numbers, the value is the same number.
+    expect((fhirXmlToJson(xml).valueQuantity as { value: number }).value).toBe(1.5);
+  });
+
+  it("writes elements in the STU3 definition order, whatever the JSON member order", () => {
+    const doc = {
+      content: [{ attachment: { url: "https://x.example/a", contentType: "application/pdf" } }], subject: { reference: "p" },
+      masterIdentifier: { value: "urn:uuid:1", system: "urn:ietf:rfc:3986" }, indexed: "2016-03-08T15:26:01+01:00",
+      status: "current", resourceType: "DocumentReference", meta: { profile: ["x"] }, id: "a",
+    };
+    const xml = fhirJsonToXml(doc);
+    const order = [...xml.matchAll(/<([a-zA-Z]+)[ />]/g)].map((m) => m[1]);
+    expect(order).toEqual(["DocumentReference", "id", "meta", "profile", "masterIdentifier", "system", "value", "status", "subject", "reference", "indexed", "content", "attachment", "contentType", "url"]);
+    expect(fhirXmlToJson(xml)).toEqual(doc);
+  });
+
+  it("writes line breaks and tabs in attribute values as references, so they survive", () => {
+    const doc = { resourceType: "OperationOutcome", issue: [{ severity: "error", code: "invalid", diagnostics: "line one\nline two\ttabbed\r\n" }] };
+    const xml = fhirJsonToXml(doc);
+    expect(xml).toContain("line one&#xA;line two&#x9;tabbed&#xD;&#xA;");
+    expect(fhirXmlToJson(xml)).toEqual(doc);
+  });
+
+  it("never writes an element it could not read back: empty strings and bare nulls are refused, naming the element", () => {
+    expect(() => fhirJsonToXml({ resourceType: "DocumentReference", status: "" })).toThrow("DocumentReference.status is an empty string");
+    expect(() => fhirJsonToXml({ resourceType: "DocumentReference", status: null })).toThrow("DocumentReference.status has no value and no extension");
+    expect(() => fhirJsonToXml({ resourceType: "DocumentReference", meta: { profile: ["a", null] } })).toThrow("DocumentReference.meta.profile[1] has no value");
+    expect(() => fhirJsonToXml({ resourceType: "Bundle", total: "2" })).toThrow("Bundle.total must be an integer");
+    // A null beside an extension is FHIR JSON's way of writing a primitive with only an extension.
+    const withExtension = { resourceType: "DocumentReference", meta: { profile: ["a", null], _profile: [null, { id: "p2" }] } };
+    expect(fhirXmlToJson(fhirJsonToXml(withExtension))).toEqual(withExtension);
+  });
+
+  it("has a declared element order for every STU3 datatype, resource and backbone element of fhirpath's model", () => {
+    const model = stu3 as unknown as { path2Type: Record<string, string>; pathsDefinedElsewhere: Record<string, string> };
+    const declared = (generatedOrder as { order: Record<string, string[]> }).order;
+    const named = (path: string) => path.split(".").map((s) => s[0]!.toUpperCase() + s.slice(1)).join("");
+    const contexts = Object.entries(model.path2Type).flatMap(([path, type]) =>
+      type === "BackboneElement" ? (model.pathsDefinedElsewhere[path] ? [] : [path]) : /^[A-Z]/.test(type) && type !== "Resource" ? [type] : []);
+    expect(contexts.length).toBeGreaterThan(500);
+    expect([...new Set(contexts)].filter((c) => !declared[named(c)])).toEqual([]);
+  });
+
+  it("has the STU3 element order exactly as generated from the STU3 definitions", () => {
+    expect(readFileSync(GENERATED_STU3_ORDER, "utf8"), "run npm run generate:stu3-order").toBe(stu3OrderSource());
   });
 
   it("escapes XML special characters in values", () => {

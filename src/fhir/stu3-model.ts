@@ -1,6 +1,7 @@
 // Element lookups over fhirpath's STU3 model: which type an element has, whether it repeats, whether it is a
 // primitive. The XML codec needs these because FHIR XML does not say what JSON needs (arrays, numbers, booleans).
 import stu3 from "fhirpath/fhir-context/stu3";
+import generatedOrder from "./stu3-element-order.generated.json" with { type: "json" };
 
 interface ModelData {
   path2Type: Record<string, string>;
@@ -82,4 +83,26 @@ function choiceCandidates(ctx: string): [string, string[]][] {
     choiceIndex.set(ctx, list);
   }
   return list;
+}
+
+// ---- element order ----
+
+const ORDER = (generatedOrder as { order: Record<string, string[]> }).order;
+const orderIndex = new Map<Context, Map<string, number>>();
+
+/**
+ * Each element of `context` with its place in the STU3 definition order (FHIR XML must follow it): from
+ * stu3-element-order.generated.json, derived from the STU3 definitions (scripts/generate-stu3-order.ts). A backbone
+ * path's declarations are named by its segments (DocumentReference.content: DocumentReferenceContent).
+ */
+export function elementOrder(context: Context): ReadonlyMap<string, number> {
+  let index = orderIndex.get(context);
+  if (!index) {
+    // @types/fhir declares Resource's own elements as ResourceBase (its Resource is the union of every resource).
+    const name = context === "Resource" ? "ResourceBase" : context.split(".").map(capitalised).join("");
+    const declared = ORDER[name] ?? ORDER[context.includes(".") ? "BackboneElement" : "Element"] ?? [];
+    index = new Map(declared.map((name, i) => [name, i]));
+    orderIndex.set(context, index);
+  }
+  return index;
 }

@@ -1,18 +1,19 @@
 // A request body from a suite: a fixture with edits, serialised as JSON or FHIR XML, or raw text for malformed bodies.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fhirJsonToXml } from "../fhir/xml-codec.ts";
+import { fhirJsonToXml, parseFhirJson, stringifyFhirJson } from "../fhir/xml-codec.ts";
 import type { BodySpec } from "../suite/types.ts";
 import { removeAtPath, setAtPath } from "./json-path.ts";
 
 /** `spec` must already be interpolated. */
 export function buildBody(spec: BodySpec, fixturesDir: string): string {
   if (spec.raw !== undefined) return spec.raw;
-  const doc = JSON.parse(readFileSync(join(fixturesDir, spec.fixture!), "utf8")) as unknown;
+  // Numbers are kept as their text, so a fixture's decimal goes out with its precision (1.50 stays 1.50).
+  const doc = parseFhirJson(readFileSync(join(fixturesDir, spec.fixture!), "utf8"));
   for (const [path, value] of Object.entries(spec.set ?? {})) setAtPath(doc, path, value);
   for (const path of spec.remove ?? []) removeAtPath(doc, path);
   const as = spec.as ?? "json";
-  if (as === "json") return JSON.stringify(doc, null, 2);
+  if (as === "json") return stringifyFhirJson(doc, 2);
   if (as === "xml") return fhirJsonToXml(doc);
   throw new Error(`body "as" must be json or xml, got "${as}"`);
 }
