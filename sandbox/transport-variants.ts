@@ -1,6 +1,6 @@
 // Documented variants of HTTP itself (RULES.md revision 2, general principles), applied to every reply: a conformant
-// environment may write media types in another case with parameters, start JSON with a byte order mark, and add
-// headers and members a client must ignore.
+// environment may write media types in another case with parameters, start JSON with a byte order mark, add headers,
+// members and elements a client must ignore, and write XML with a prefixed namespace and character references.
 import type { ReplyShaper } from "./http.ts";
 
 const capitalised = (mime: string) => mime.replace(/[a-z]+/g, (w) => w[0]!.toUpperCase() + w.slice(1));
@@ -9,12 +9,14 @@ export function transportVariants(switches: ReadonlySet<string>): ReplyShaper | 
   const caseAndCharset = switches.has("media-type-case-and-charset");
   const bom = switches.has("json-bom");
   const extra = switches.has("extra-members-and-headers");
-  if (!caseAndCharset && !bom && !extra) return undefined;
+  const xmlForms = switches.has("xml-namespaces-and-references");
+  if (!caseAndCharset && !bom && !extra && !xmlForms) return undefined;
   return (headersIn, bodyIn) => {
     const headers = { ...headersIn };
     let body = bodyIn;
     const type = headers["Content-Type"];
     const json = !!type && /json/i.test(type.split(";")[0]!);
+    const xml = !!type && /xml/i.test(type.split(";")[0]!);
     if (type && caseAndCharset) headers["Content-Type"] = `${capitalised(type.split(";")[0]!.trim())}; Charset="utf-8"`;
     if (extra) {
       headers["X-Spine-Assure-Extra"] = "a header a client must ignore";
@@ -26,8 +28,23 @@ export function transportVariants(switches: ReadonlySet<string>): ReplyShaper | 
           // not JSON after all: left as it is
         }
       }
+      if (xml && body) body = body.replace(/(<[A-Za-z]+ xmlns="http:\/\/hl7\.org\/fhir">)/, '$1<spineAssureExtra value="an element a client must ignore"/>');
     }
+    if (xmlForms && xml && body) body = xmlOtherForms(body);
     if (bom && json && body) body = `\uFEFF${body}`;
     return { headers, body };
   };
+}
+
+/**
+ * The same FHIR XML written other ways XML allows (RULES.md revision 2): the FHIR namespace under a prefix, other
+ * namespaces and xsi:schemaLocation declared on the root, and characters in values as character references.
+ */
+function xmlOtherForms(body: string): string {
+  return body
+    .replace(/<(\/?)([A-Za-z][A-Za-z0-9]*)(?=[\s/>])/g, "<$1f:$2")
+    .replace(/<f:div xmlns="http:\/\/www\.w3\.org\/1999\/xhtml"/g, '<div xmlns="http://www.w3.org/1999/xhtml"').replace(/<\/f:div>/g, "</div>")
+    .replace(/^(<\?xml[^>]*\?>\s*)?<f:([A-Za-z]+) xmlns="http:\/\/hl7\.org\/fhir"/, (_m, decl: string | undefined, root: string) =>
+      `${decl ?? ""}<f:${root} xmlns:f="http://hl7.org/fhir" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://hl7.org/fhir ../../schema/fhir-single.xsd"`)
+    .replace(/ value="([^"]*)"/g, (_m, v: string) => ` value="${v.replace(/[ /:.-]/g, (c) => `&#x${c.charCodeAt(0).toString(16).toUpperCase()};`)}"`);
 }

@@ -194,7 +194,17 @@ const VARIANT_PROBES: Record<string, [Probe, unknown, unknown]> = {
   "media-type-case-and-charset": [async (sb) => String((await ersCreate(sb)).headers["content-type"]), "application/json;charset=UTF-8", 'Application/Json; Charset="utf-8"'],
   // undici's text() drops a byte order mark, so its three bytes show as the difference from Content-Length.
   "json-bom": [async (sb) => { const r = await ersCreate(sb); return Number(r.headers["content-length"]) - Buffer.byteLength(r.text); }, 0, 3],
-  "extra-members-and-headers": [async (sb) => { const r = await ersCreate(sb); return [r.headers["x-spine-assure-extra"] !== undefined, "spineAssureExtra" in r.json()]; }, [false, false], [true, true]],
+  "extra-members-and-headers": [async (sb) => {
+    const r = await ersCreate(sb);
+    const x = await nrlsCreate(sb, { headers: { Accept: "application/fhir+xml" } });
+    return [r.headers["x-spine-assure-extra"] !== undefined, "spineAssureExtra" in r.json(), x.text.includes("<spineAssureExtra ")];
+  }, [false, false, false], [true, true, true]],
+  // The same outcome either way, written as other XML: read by the codec, it is the same resource.
+  "xml-namespaces-and-references": [async (sb) => {
+    const x = await nrlsCreate(sb, { headers: { Accept: "application/fhir+xml" } });
+    const read = fhirXmlToJson(x.text) as { issue: { diagnostics: string }[] };
+    return [/^(<\?xml[^>]*\?>\s*)?<f:OperationOutcome xmlns:f="http:\/\/hl7\.org\/fhir" xmlns:xsi=/.test(x.text), x.text.includes("&#x20;"), read.issue[0]!.diagnostics];
+  }, [false, false, "Successfully created resource DocumentReference"], [true, true, "Successfully created resource DocumentReference"]],
   "outcome-extra-issue": [async (sb) => ((await nrlsCreate(sb, { edit: (p) => delete p.type })).json().issue as { severity: string }[]).map((i) => i.severity), ["error"], ["error", "warning"]],
   "nrls-display-full-stop": [async (sb) => ((issue(await nrlsCreate(sb, { edit: (p) => delete p.type })).details as { coding: { display: string }[] }).coding[0]!.display), "Invalid validation of resource", "Invalid validation of resource."],
   "nrls-location-relative": [async (sb) => String((await nrlsCreate(sb)).headers.location).startsWith("DocumentReference?_id="), false, true],

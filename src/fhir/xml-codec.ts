@@ -41,20 +41,30 @@ const parser = new XMLParser({
 });
 const xhtmlBuilder = new XMLBuilder({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: ATTR, commentPropName: "#comment", processEntities: false });
 
-/** How a decimal's text becomes a JSON value. */
-type DecimalOf = (text: string) => unknown;
+export interface ReadOptions {
+  /**
+   * Leave out elements STU3 does not define instead of refusing them: a client reading a response ignores members it
+   * does not know (RULES.md revision 2), as JSON.parse keeps them without complaint. A server reading a request refuses.
+   */
+  ignoreUnknownElements?: boolean;
+}
+
+/** How the reader treats what it meets: decimals' text to a JSON value, unknown elements. */
+interface ReaderOptions extends ReadOptions {
+  decimal: (text: string) => unknown;
+}
 
 /** Parses a FHIR XML resource into FHIR JSON (decimals as JavaScript numbers). Throws FhirXmlError naming the fault. */
-export function fhirXmlToJson(xml: string): Json {
-  return readResource(xml, Number);
+export function fhirXmlToJson(xml: string, options: ReadOptions = {}): Json {
+  return readResource(xml, { ...options, decimal: Number });
 }
 
 /** Parses a FHIR XML resource into FHIR JSON text, each decimal written exactly as the XML gave it (1.50 stays 1.50). */
-export function fhirXmlToJsonText(xml: string): string {
-  return stringifyLossless(readResource(xml, (text) => new LosslessNumber(text))) ?? "";
+export function fhirXmlToJsonText(xml: string, options: ReadOptions = {}): string {
+  return stringifyLossless(readResource(xml, { ...options, decimal: (text) => new LosslessNumber(text) })) ?? "";
 }
 
-function readResource(xml: string, decimal: DecimalOf): Json {
+function readResource(xml: string, options: ReaderOptions): Json {
   if (/<!DOCTYPE/i.test(xml)) throw new FhirXmlError("DOCTYPE declarations are not allowed in FHIR XML");
   const valid = XMLValidator.validate(xml, { allowBooleanAttributes: false });
   if (valid !== true) throw new FhirXmlError(`XML is not well-formed: ${valid.err.msg}`, valid.err.line);
@@ -64,7 +74,7 @@ function readResource(xml: string, decimal: DecimalOf): Json {
   const scope = scopeOf(root, new Map([["xml", "http://www.w3.org/XML/1998/namespace"]]));
   const { ns, local } = resolveName(root, scope);
   if (ns !== FHIR_NS) throw new FhirXmlError(`root element <${elementName(root)}> is not in the FHIR namespace ${FHIR_NS}`);
-  return new Reader(decimal).resource(local, root, scope, local, true);
+  return new Reader(options).resource(local, root, scope, local, true);
 }
 
 function elementName(node: XmlNode): string {
@@ -124,7 +134,7 @@ function decodeReferences(text: string): string {
 }
 
 class Reader {
-  constructor(private readonly decimal: DecimalOf) {}
+  constructor(private readonly options: ReaderOptions) {}
 
   resource(type: string, node: XmlNode, scope: Scope, where: string, root = false): Json {
     if (!isResourceType(type)) throw new FhirXmlError(`<${type}> at ${where} is not a FHIR STU3 resource type`);
@@ -148,6 +158,7 @@ class Reader {
       const { ns, local: name } = resolveName(child, inner);
       const path = `${where}.${name}`;
       const info = lookupElement(context, name);
+      if (!info && this.options.ignoreUnknownElements) continue;
       if (!info) throw new FhirXmlError(`unknown element <${name}> at ${path}`);
       if (info.type === "xhtml" ? ns !== XHTML_NS : ns !== FHIR_NS) throw new FhirXmlError(`<${elementName(child)}> at ${path} is not in the ${info.type === "xhtml" ? "XHTML" : "FHIR"} namespace`);
       const primitive = isPrimitive(info.type);
@@ -201,7 +212,7 @@ class Reader {
     if (isNumberType(type)) {
       const lexical = type === "decimal" ? DECIMAL : INTEGER;
       if (!lexical.test(text) || !Number.isFinite(Number(text))) throw new FhirXmlError(`${type} at ${path} is "${text}", not ${type === "decimal" ? "a decimal" : "an integer"}`);
-      return type === "decimal" ? this.decimal(text) : Number(text);
+      return type === "decimal" ? this.options.decimal(text) : Number(text);
     }
     return text;
   }
