@@ -86,6 +86,14 @@ describe("suite loading", () => {
     expect(problemsFor(GOOD.replace("when: [sessionId]", "when: [session]")).join("\n")).toMatch(/"session" is not captured/);
   });
 
+  it("rejects each: values that would give two cases one key, and a step variant naming a rule its step does not check", () => {
+    const each = GOOD.replace("    title: Create a professional session with a valid smartcard token\n", "    title: Create a professional session with a valid smartcard token\n    each: { name: v, values: [{ label: a, n: 1 }, { label: b }, { label: a, n: 2 }] }\n");
+    const lines = each.split("\n");
+    expect(problemsFor(each)).toEqual([`${lines.findIndex((l) => l.includes("each: {")) + 1}|cases[0].each.values[2]|gives the case key [a] a second time: give each value its own label`]);
+    const stepVariant = GOOD.replace(/(\n    teardown:\n      - name: [^\n]*\n)/, "$1        variants: [{ name: v, outcome: accepted, source: { file: f, section: s }, status: [201], rules: [ERS-A001-03], reason: r }]\n");
+    expect(problemsFor(stepVariant).join("\n")).toMatch(/cases\[0\]\.teardown\[0\]\.variants\[0\]\.rules\[0\]\|ERS-A001-03 has no check in this step/);
+  });
+
   it("rejects a requirement declared twice", () => {
     const dup = GOOD.replace("  - id: ERS-A001-02", "  - id: ERS-A001-01");
     expect(problemsFor(dup).join("\n")).toMatch(/requirement ERS-A001-01 is declared twice/);

@@ -3,7 +3,7 @@
 // and hand it to the vitest worker that compiles and runs it.
 import type { Config } from "../config/load-config.ts";
 import { CANONICAL_MIME } from "../fhir/media-types.ts";
-import type { LoadedCase, LoadedStep, LoadedSuite, Requester, Requirement, SourceLocation } from "../suite/types.ts";
+import { eachValueLabel, type LoadedCase, type LoadedStep, type LoadedSuite, type Requester, type Requirement, type SourceLocation } from "../suite/types.ts";
 import type { TargetName } from "../targets.ts";
 import { interpolate } from "../template/template.ts";
 
@@ -113,7 +113,7 @@ function expandCase(suite: LoadedSuite, c: LoadedCase, config: Pick<Config, "val
       const vars: Record<string, unknown> = {};
       if (format) Object.assign(vars, { format, mime: CANONICAL_MIME[format] });
       if (c.each) vars[c.each.name] = value;
-      const label = [format, c.each ? valueLabel(value) : undefined].filter(Boolean).map((s) => `[${s}]`).join("");
+      const label = [format, c.each ? eachValueLabel(value) : undefined].filter(Boolean).map((s) => `[${s}]`).join("");
       out.push({
         key: `${suite.suite}/${c.id}${label}`,
         caseId: c.id,
@@ -140,13 +140,6 @@ function expandCase(suite: LoadedSuite, c: LoadedCase, config: Pick<Config, "val
   return out;
 }
 
-function valueLabel(value: unknown): string {
-  if (value && typeof value === "object") {
-    const o = value as Record<string, unknown>;
-    return String(o.label ?? o.name ?? o.id ?? JSON.stringify(value));
-  }
-  return String(value);
-}
 
 function titleUses(title: string, vars: Record<string, unknown>): boolean {
   return Object.keys(vars).some((k) => k !== "mime" && title.includes(`{{${k}`));

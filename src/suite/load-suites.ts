@@ -7,7 +7,7 @@ import { join, relative } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { validatorFor } from "./schemas.ts";
 import { describeSchemaError, pickSchemaErrors, showPath, SuiteError, type SuiteProblem } from "./suite-problems.ts";
-import type { Expectation, LoadedCase, LoadedStep, LoadedSuite } from "./types.ts";
+import { eachValueLabel, type Expectation, type LoadedCase, type LoadedStep, type LoadedSuite } from "./types.ts";
 import type { SpineAssureSuite, Step } from "./suite-format.generated.ts";
 import { yamlLines } from "./yaml-lines.ts";
 import { filesUnder } from "../files-under.ts";
@@ -117,6 +117,11 @@ function checkSuite(suite: LoadedSuite, raw: SpineAssureSuite, fixturesDir: stri
       else if (checked.has(id)) report(["cases", ci, "verifies", vi], `${id} is derived from this case's checks (req: ${id}); list under verifies: only a requirement with no check of its own`);
     });
     if (c.each && RESERVED_CASE_VARIABLES.includes(c.each.name)) report(["cases", ci, "each", "name"], `"${c.each.name}" is reserved (${RESERVED_CASE_VARIABLES.join(", ")})`);
+    // Each value names its case in the case key: two alike would make two cases one, and one result would be lost.
+    const labels = (c.each?.values ?? []).map(eachValueLabel);
+    labels.forEach((label, vi) => {
+      if (labels.indexOf(label) !== vi) report(["cases", ci, "each", "values", vi], `gives the case key [${label}] a second time: give each value its own label`);
+    });
     const vars = [...(c.formats ? ["format", "mime"] : []), ...(c.each ? [c.each.name] : [])];
     const captures = [...c.steps, ...c.teardown].flatMap((s) => Object.keys(s.capture ?? {}));
     const known = new Set<string>([...CONFIG_NAMES, ...GENERATOR_NAMES, ...vars, ...captures]);

@@ -49,3 +49,12 @@ export function describeExpectation(e: Expectation): string {
   const { req: _req, warnOnly: _w, variants: _v, at: _at, ...rest } = e as LoadedCheck;
   return JSON.stringify(rest);
 }
+
+/** How an `each:` value names its case in the case key (`[label]`): its label, name or id, or the value itself. */
+export function eachValueLabel(value: unknown): string {
+  if (value && typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    return String(o.label ?? o.name ?? o.id ?? JSON.stringify(value));
+  }
+  return String(value);
+}
