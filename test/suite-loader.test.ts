@@ -90,7 +90,7 @@ describe("suite loading", () => {
     const each = GOOD.replace("    title: Create a professional session with a valid smartcard token\n", "    title: Create a professional session with a valid smartcard token\n    each: { name: v, values: [{ label: a, n: 1 }, { label: b }, { label: a, n: 2 }] }\n");
     const lines = each.split("\n");
     expect(problemsFor(each)).toEqual([`${lines.findIndex((l) => l.includes("each: {")) + 1}|cases[0].each.values[2]|gives the case key [a] a second time: give each value its own label`]);
-    const stepVariant = GOOD.replace(/(\n    teardown:\n      - name: [^\n]*\n)/, "$1        variants: [{ name: v, outcome: accepted, source: { file: f, section: s }, status: [201], rules: [ERS-A001-03], reason: r }]\n");
+    const stepVariant = GOOD.replace(/(\n {4}teardown:\n {6}- name: [^\n]*\n)/, "$1        variants: [{ name: v, outcome: accepted, source: { file: f, section: s }, status: [201], rules: [ERS-A001-03], reason: r }]\n");
     expect(problemsFor(stepVariant).join("\n")).toMatch(/cases\[0\]\.teardown\[0\]\.variants\[0\]\.rules\[0\]\|ERS-A001-03 has no check in this step/);
   });
 
