@@ -16,6 +16,7 @@ import type { Summary } from "../report/summary.ts";
 import { TARGETS, type TargetName } from "../targets.ts";
 import type { AssureOptions } from "./run.ts";
 import { packageInfo } from "./tool-info.ts";
+import { readSuites } from "../suite/load-suites.ts";
 
 // Each command loads what it needs when it runs: vitest alone takes most of a second to import, which --help,
 // --version or verify-evidence should not pay.
@@ -28,6 +29,11 @@ const positive = (v: string) => {
   return n;
 };
 const defaultOut = join(PROJECT_ROOT, "reports");
+// commander's choices() is lost once an option has its own parser; this one checks and accumulates.
+const formatChoice = (v: string, prev: string[] = []) => {
+  if (v !== "json" && v !== "xml") throw new InvalidArgumentError("must be json or xml");
+  return [...prev, v];
+};
 
 interface RunFlags {
   suite?: string[];
@@ -57,6 +63,17 @@ function runOptions(flags: RunFlags): AssureOptions {
   };
 }
 
+/** For run --help: what --suite and --tag can name, from the suites as they are now. */
+function suitesAndTags(): string {
+  try {
+    const suites = readSuites({}).suites;
+    const tags = [...new Set(suites.flatMap((s) => s.cases.flatMap((c) => c.tags ?? [])))].sort();
+    return `\nSuites (--suite): ${suites.map((s) => s.suite).join(", ")}\nTags (--tag): ${tags.join(", ")}\nRequirements (--requirement): spine-assure requirements lists them; run --list shows which cases verify each.`;
+  } catch {
+    return "";
+  }
+}
+
 function withRunOptions(cmd: Command): Command {
   cmd.option("--strict", "SHOULD failures fail the gate too");
   for (const t of TARGETS) cmd.option(`--${t.name}-url <url>`, `${t.label} base URL (overrides ${t.baseUrlVariable})`);
@@ -73,6 +90,11 @@ const program = new Command()
   .description("Assurance harness for NHS England Spine APIs (e-RS Professional Session, NRLS Create pointer)")
   .version(packageInfo().version)
   .showHelpAfterError()
+  // Set before the commands are added, so each inherits it: a usage mistake exits 2 (nothing was sent), never 1,
+  // which a CI gate reads as "a MUST rule failed".
+  .exitOverride((err) => {
+    process.exit(err.exitCode === 0 ? 0 : EXIT.configOrSuite);
+  })
   .addHelpText("after", `
 Exit codes (run, rerun): 0 no MUST rule failed; 1 a MUST rule failed (any rule with --strict);
   2 configuration, suite or waiver error (nothing sent); 3 a target could not be reached at all.`);
@@ -82,10 +104,17 @@ withRunOptions(
     .option("--suite <names>", "only these suites (comma-separated)", list)
     .option("--requirement <ids>", "only cases that verify these requirements", list)
     .option("--tag <tags>", "only cases with these tags", list)
-    .addOption(new Option("--format <format>", "only this response format (cases without one always run)").choices(["json", "xml"]).argParser((v, prev: string[] = []) => [...prev, v])),
-).action(async (flags: RunFlags) => {
-  process.exitCode = (await runAssurance(runOptions(flags))).exitCode;
-});
+    .addOption(new Option("--format <format>", "only this response format: json or xml (cases without one always run)").argParser(formatChoice))
+    .option("--list", "print the cases the filters select (suite, case, format, requirements, tags) and send nothing"),
+).addHelpText("after", () => suitesAndTags())
+  .action(async (flags: RunFlags & { list?: boolean }) => {
+    if (flags.list) {
+      const { listCases } = await import("./list-cases.ts");
+      process.exitCode = listCases(runOptions(flags));
+      return;
+    }
+    process.exitCode = (await runAssurance(runOptions(flags))).exitCode;
+  });
 
 withRunOptions(program.command("rerun").description("run again only the cases that failed or broke in the last run"))
   .action(async (flags: RunFlags) => {
@@ -158,10 +187,6 @@ program.command("verify-evidence").description("recompute a run folder's SHA-256
       process.exitCode = EXIT.configOrSuite;
     }
   });
-
-program.exitOverride((err) => {
-  process.exit(err.exitCode === 0 ? 0 : EXIT.configOrSuite);
-});
 
 try {
   await program.parseAsync();

@@ -58,7 +58,6 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   }
   redactor = new Redactor(prepared.config.secrets.map((s) => s.value));
   const { plan } = prepared;
-  if (plan.cases.length === 0) log("warning: no case matches the filters; nothing will be sent");
 
   const outRoot = options.outDir ?? join(PROJECT_ROOT, "reports");
   const runId = `${new Date(startedAt).toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15)}-${randomBytes(3).toString("hex")}`;

@@ -2,7 +2,8 @@
 // the waivers. Throws ConfigError, SuiteError or WaiverError — nothing has been sent or written. A run compiles the
 // plan's checks where it runs them (stage 3); checkSuites validates suites without running, by the same compilation.
 import { join, resolve } from "node:path";
-import { loadConfig, type Config } from "../config/load-config.ts";
+import { ConfigError, loadConfig, type Config } from "../config/load-config.ts";
+import { filterProblems } from "../plan/filter-problems.ts";
 import { compilePlan } from "../plan/compile-plan.ts";
 import { makePlan, planChecks, type Plan, type PlanFilter } from "../plan/make-plan.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
@@ -42,6 +43,8 @@ export function prepare(options: PrepareOptions = {}): Prepared {
   const { suites, problems } = readSuites({ dir: options.suitesDir });
   const plan = makePlan(suites, config, options.filter);
   if (problems.length) throw new SuiteError(problems);
+  // Selecting nothing is a mistake to name, never an empty pass: nothing has been sent or written.
+  if (plan.cases.length === 0) throw new ConfigError(filterProblems(makePlan(suites, config).cases, options.filter ?? {}));
   const waivers = loadWaivers(resolve(cwd, options.waiversFile ?? "waivers.yaml"), options.waiversFile !== undefined);
   return { config, suites, plan, waivers, fixturesDir: join(PROJECT_ROOT, "fixtures") };
 }
