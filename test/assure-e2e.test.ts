@@ -53,8 +53,12 @@ describe("npm run assure against the embedded sandbox", () => {
   });
 
   it("fails NRLS-CRT-07 alone, with exit 1, against a server whose Location has no ?_id=", async () => {
-    const run = await runAssureCli(["--no-report"], { SANDBOX_FAULTS: "nrls-location-path-id" });
+    const run = await runAssureCli(["--no-report", "--quiet"], { SANDBOX_FAULTS: "nrls-location-path-id" });
     expect(run.code, run.stdout + run.stderr).toBe(1);
+    // Piped, the console neither cuts the message (the bad Location is the evidence) nor, with --quiet, lists passes.
+    expect(run.stdout).toMatch(/got https:\/\/127\.0\.0\.1:\d+\/nrls\/DocumentReference\/[0-9a-f-]+\n/);
+    expect(run.stdout).toContain("(--quiet: 60 plain pass(es) not listed)");
+    expect(run.stdout).not.toMatch(/PASS\s+MUST/);
     const verdicts = verdictsOf(run.summary);
     expect(verdicts["NRLS-CRT-07"]).toBe("fail");
     for (const [id, v] of Object.entries(verdicts)) if (id !== "NRLS-CRT-07") expect(v, id).toBe("pass");

@@ -48,6 +48,7 @@ interface RunFlags {
   suites?: string;
   waivers?: string;
   report: boolean;
+  quiet?: boolean;
 }
 
 function runOptions(flags: RunFlags): AssureOptions {
@@ -57,6 +58,7 @@ function runOptions(flags: RunFlags): AssureOptions {
     strict: flags.strict,
     noReport: !flags.report,
     waiversFile: flags.waivers,
+    quiet: flags.quiet,
     concurrency: flags.concurrency,
     targets: Object.fromEntries(TARGETS.flatMap((t) => (flags[`${t.name}Url`] !== undefined ? [[t.name, flags[`${t.name}Url`]!]] : []))) as Partial<Record<TargetName, string>>,
     filter: { suites: flags.suite, requirements: flags.requirement, tags: flags.tag, formats: flags.format },
@@ -82,7 +84,8 @@ function withRunOptions(cmd: Command): Command {
     .option("--out <dir>", "output root: runs/<id>/ per run, the latest files at the root", defaultOut)
     .option("--suites <dir>", "folder of suites (default suites/)")
     .option("--waivers <file>", "waivers file (default waivers.yaml here, if there is one)")
-    .option("--no-report", "skip the HTML report (everything else is still written)");
+    .option("--no-report", "skip the HTML report (everything else is still written)")
+    .option("--quiet", "list only the requirements that did not pass plainly");
 }
 
 const program = new Command()

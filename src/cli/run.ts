@@ -9,7 +9,7 @@ import { EXIT } from "../judge/status.ts";
 import { WaiverError } from "../judge/waivers.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { allureResultsWriter } from "../report/allure-results.ts";
-import { closingLines, runHeader, useColour } from "../report/console.ts";
+import { closingLines, consoleStyle, runHeader } from "../report/console.ts";
 import { Redactor } from "../run/redact.ts";
 import { SuiteError } from "../suite/suite-problems.ts";
 import { execute } from "../stages/execute.ts";
@@ -30,6 +30,8 @@ export interface AssureOptions extends PrepareOptions {
   log?: (line: string) => void;
   /** Show a progress line while cases run (default: when stdout is a terminal). */
   progress?: boolean;
+  /** List only the requirements that did not pass plainly. */
+  quiet?: boolean;
 }
 
 export interface AssureOutcome {
@@ -104,6 +106,6 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     junit: shown(join(outRoot, "junit.xml")),
     report: published.reportPath && shown(join(outRoot, "allure-report", "index.html")),
   };
-  for (const line of closingLines(run, useColour(), paths, published.changes)) log(line);
+  for (const line of closingLines(run, consoleStyle(!!options.quiet), paths, published.changes)) log(line);
   return { exitCode: run.gate.exitCode };
 }

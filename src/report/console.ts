@@ -24,8 +24,22 @@ export interface OutputPaths {
   report?: string;
 }
 
-export function closingLines(run: RunResult, colour: boolean, paths?: OutputPaths, changes?: Changes): string[] {
-  const lines = [formatVerdictTable(run.requirements, colour), "", `Requirements: ${formatTotals(run.requirements)}`];
+/** How the console shows the table: colour, messages cut to a line (a terminal) or whole (a log), every row or not. */
+export interface ConsoleStyle {
+  colour: boolean;
+  /** Cut each message to one line of the terminal; false in a log or a pipe, where a cut message hides the evidence. */
+  cut: boolean;
+  /** Only the requirements that did not pass plainly (--quiet). */
+  quiet?: boolean;
+}
+
+/** The style for stdout: colour and cut messages on a terminal only. */
+export function consoleStyle(quiet = false, stream: NodeJS.WriteStream = process.stdout): ConsoleStyle {
+  return { colour: useColour(stream), cut: !!stream.isTTY, quiet };
+}
+
+export function closingLines(run: RunResult, style: ConsoleStyle, paths?: OutputPaths, changes?: Changes): string[] {
+  const lines = [formatVerdictTable(run.requirements, style), "", `Requirements: ${formatTotals(run.requirements)}`];
   if (changes?.previous) {
     lines.push(`Since run ${changes.previous.runId} against the same target: ${changes.newlyFailing.length ? `newly failing ${changes.newlyFailing.join(", ")}` : "nothing newly failing"}; ${changes.fixed.length ? `fixed ${changes.fixed.join(", ")}` : "nothing fixed"}.`);
   }
@@ -40,11 +54,13 @@ export function closingLines(run: RunResult, colour: boolean, paths?: OutputPath
   return lines;
 }
 
-export function formatVerdictTable(verdicts: RequirementVerdict[], colour: boolean): string {
-  const paint = (v: Verdict, s: string) => (colour ? `\x1b[${VERDICT_COLOUR[v]}m${s}\x1b[0m` : s);
+export function formatVerdictTable(verdicts: RequirementVerdict[], style: ConsoleStyle): string {
+  const paint = (v: Verdict, s: string) => (style.colour ? `\x1b[${VERDICT_COLOUR[v]}m${s}\x1b[0m` : s);
   const lines: string[] = [];
   let group = "";
-  for (const v of verdicts) {
+  const shown = style.quiet ? verdicts.filter((v) => v.verdict !== "pass") : verdicts;
+  if (style.quiet) lines.push(`(--quiet: ${verdicts.length - shown.length} plain pass(es) not listed)`);
+  for (const v of shown) {
     const g = `${v.api} — ${v.interaction}`;
     if (g !== group) {
       lines.push("", g);
@@ -52,7 +68,7 @@ export function formatVerdictTable(verdicts: RequirementVerdict[], colour: boole
     }
     // A pass that relied on a documented variant is marked, and says which.
     const label = paint(v.verdict, `${VERDICT_LABEL[v.verdict]}${v.variants?.length ? "*" : ""}`.padEnd(7));
-    const detail = v.verdict === "pass" ? variantsLine(v) : firstProblem(v);
+    const detail = v.verdict === "pass" ? variantsLine(v) : firstProblem(v, style.cut);
     lines.push(`  ${label} ${v.level.padEnd(6)} ${v.id.padEnd(12)} ${truncate(v.text, 70)}${detail ? `\n          ${detail}` : ""}`);
   }
   return lines.join("\n");
@@ -62,9 +78,9 @@ function variantsLine(v: RequirementVerdict): string {
   return v.variants?.length ? `* documented variant: ${v.variants.map((x) => `${x.name} (${x.source})`).join("; ")}` : "";
 }
 
-function firstProblem(v: RequirementVerdict): string {
-  const msg = v.cases.flatMap((c) => c.messages.map((m) => `${c.key}: ${m}`))[0];
-  return truncate(msg ?? v.reason ?? "", 160);
+function firstProblem(v: RequirementVerdict, cut: boolean): string {
+  const msg = v.cases.flatMap((c) => c.messages.map((m) => `${c.key}: ${m}`))[0] ?? v.reason ?? "";
+  return cut ? truncate(msg, 160) : msg.replace(/\s+/g, " ");
 }
 
 function truncate(s: string, n: number): string {
