@@ -96,6 +96,35 @@ const HOSTILE: Hostile[] = [
   } },
 ];
 
+describe("hostile targets on both APIs at once", () => {
+  const both: [string, () => Promise<number>][] = [
+    ["silent (accepting, never answering)", () => listen(createNet(() => {}))],
+    ["refusing connections", async () => {
+      const port = await listen(createNet());
+      servers.pop()!.close();
+      return port;
+    }],
+  ];
+  for (const [name, start] of both) {
+    it(`ends every case and writes the summary and report, exit 3, when both targets are ${name}`, async () => {
+      const port = await start();
+      const run = await runAssureCli(["--concurrency", "32"], {
+        ERS_BASE_URL: `http://127.0.0.1:${port}/ers-api`, NRLS_BASE_URL: `http://127.0.0.1:${port}/nrls`, HTTP_TIMEOUT_MS: String(TIMEOUT_MS),
+      });
+      expect(run.code, run.stdout + run.stderr).toBe(3);
+      expect(run.stdout + run.stderr).not.toMatch(/Unhandled|harness error|internal error/);
+      expect(run.summary, "summary.json is written").toBeDefined();
+      expect(existsSync(join(run.outDir, "allure-report", "index.html")), "the report is written").toBe(true);
+      expect(run.summary!.gate).toMatchObject({ exitCode: 3, result: "unreachable" });
+      expect(run.summary!.cases.length).toBeGreaterThan(100);
+      for (const c of run.summary!.cases) {
+        expect(c.status, c.key).toBe("broken");
+        expect(Number.isInteger(c.durationMs), c.key).toBe(true);
+      }
+    }, 180_000);
+  }
+});
+
 describe("hostile targets", () => {
   for (const h of HOSTILE) {
     it(`survives ${h.name}`, async () => {
