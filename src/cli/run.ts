@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { join, relative } from "node:path";
 import { ConfigError } from "../config/load-config.ts";
 import { judgeCase } from "../judge/judge-case.ts";
-import type { CaseRecord } from "../judge/run-result.ts";
+import type { CaseRecord, RunResult } from "../judge/run-result.ts";
 import { EXIT } from "../judge/status.ts";
 import { WaiverError } from "../judge/waivers.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
@@ -16,8 +16,9 @@ import { execute } from "../stages/execute.ts";
 import { judge } from "../stages/judge.ts";
 import { openTargets } from "../stages/open-targets.ts";
 import { prepare, type PrepareOptions } from "../stages/prepare.ts";
-import { openRunFolder, publish } from "../stages/publish.ts";
+import { openRunFolder, publish, type Published } from "../stages/publish.ts";
 import type { TargetName } from "../targets.ts";
+import { watchStopSignals } from "./stop-signals.ts";
 import { toolInfo } from "./tool-info.ts";
 
 export interface AssureOptions extends PrepareOptions {
@@ -72,40 +73,50 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   const judged = new Map<string, CaseRecord>();
   const byKey = new Map(plan.cases.map((c) => [c.key, c]));
   const showProgress = options.progress ?? !!process.stdout.isTTY;
-  let execution;
+  // A signal stops the run safely (teardown runs, outputs are written); a second one at once, leaving no scratch folder.
+  const stop = watchStopSignals(runId, log, () => folder.abort());
   try {
-    execution = await execute(prepared, open, (result) => {
-      const record = judgeCase(byKey.get(result.key)!, result);
-      judged.set(record.key, record);
-      allure.add(record);
-      if (showProgress) process.stdout.write(`\r  ${judged.size}/${plan.cases.length} cases`);
-    });
-  } catch (err) {
-    folder.abort();
-    throw err;
-  } finally {
-    await open.close();
-    if (showProgress) process.stdout.write("\r\x1b[K");
-  }
-  if (execution.planProblems.length) {
-    folder.abort();
-    log(new SuiteError(execution.planProblems).message);
-    log("Nothing was sent.");
-    return { exitCode: EXIT.configOrSuite };
-  }
-  for (const e of execution.runErrors) log(`harness error: ${e}`);
+    let execution;
+    try {
+      execution = await execute(prepared, open, (result) => {
+        const record = judgeCase(byKey.get(result.key)!, result);
+        judged.set(record.key, record);
+        allure.add(record);
+        if (showProgress) process.stdout.write(`\r  ${judged.size}/${plan.cases.length} cases`);
+      }, stop.stopFile);
+    } catch (err) {
+      folder.abort();
+      throw err;
+    } finally {
+      await open.close();
+      if (showProgress) process.stdout.write("\r\x1b[K");
+    }
+    if (execution.planProblems.length) {
+      folder.abort();
+      log(new SuiteError(execution.planProblems).message);
+      log("Nothing was sent.");
+      return { exitCode: EXIT.configOrSuite };
+    }
+    for (const e of execution.runErrors) log(`harness error: ${e}`);
 
-  const run = judge({ runId, startedAt, tool: await tool, strict: !!options.strict, prepared, open, execution, judged, printed });
-  const published = await publish(run, { outRoot, open: { folder, allure }, html: !options.noReport, recordHistory: true, latest: true });
-  for (const w of published.warnings) log(`warning: ${w}`);
-  const shown = (p: string) => relative(process.cwd(), p) || p;
-  const paths = {
-    runDir: shown(published.runDir),
-    summary: shown(join(outRoot, "summary.json")),
-    coverage: shown(join(outRoot, "requirements.md")),
-    junit: shown(join(outRoot, "junit.xml")),
-    report: published.reportPath && shown(join(outRoot, "allure-report", "index.html")),
-  };
-  for (const line of closingLines(run, consoleStyle(!!options.quiet), paths, published.changes)) log(line);
-  return { exitCode: run.gate.exitCode };
+    const run = judge({ runId, startedAt, tool: await tool, strict: !!options.strict, prepared, open, execution, judged, printed, interrupted: stop.signal() });
+    const published = await publish(run, { outRoot, open: { folder, allure }, html: !options.noReport, recordHistory: true, latest: true });
+    return finish(run, published);
+  } finally {
+    stop.release();
+  }
+
+  function finish(run: RunResult, published: Published): AssureOutcome {
+    for (const w of published.warnings) log(`warning: ${w}`);
+    const shown = (p: string) => relative(process.cwd(), p) || p;
+    const paths = {
+      runDir: shown(published.runDir),
+      summary: shown(join(outRoot, "summary.json")),
+      coverage: shown(join(outRoot, "requirements.md")),
+      junit: shown(join(outRoot, "junit.xml")),
+      report: published.reportPath && shown(join(outRoot, "allure-report", "index.html")),
+    };
+    for (const line of closingLines(run, consoleStyle(!!options.quiet), paths, published.changes)) log(line);
+    return { exitCode: run.gate.exitCode };
+  }
 }

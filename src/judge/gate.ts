@@ -6,8 +6,14 @@ import type { Leak } from "./leak-gate.ts";
 import type { Gate, RequirementVerdict, TargetRecord } from "./run-result.ts";
 import { EXIT, gateResultOf } from "./status.ts";
 
-export function decideGate(verdicts: RequirementVerdict[], targets: TargetRecord[], strict: boolean, leaks: Leak[]): Gate {
+export function decideGate(verdicts: RequirementVerdict[], targets: TargetRecord[], strict: boolean, leaks: Leak[], interrupted?: "SIGINT" | "SIGTERM"): Gate {
   const gate = (exitCode: number, reason: string, extra: Partial<Gate> = {}): Gate => ({ exitCode, result: gateResultOf(exitCode), reason, ...extra });
+  if (interrupted) {
+    // Stopped part-way: not a conformance result, whatever the verdicts so far (a leak is still named).
+    const notRun = verdicts.filter((v) => v.verdict === "not-run").length;
+    const leak = leaks.length ? `; secret leak in ${leaks.map((l) => l.where).join(", ")}` : "";
+    return gate(EXIT[interrupted], `interrupted by ${interrupted}: ${notRun} requirement(s) not run; every case that started ran its teardown${leak}`, leaks.length ? { leaks: leaks.map((l) => l.where) } : {});
+  }
   if (leaks.length) {
     // A leak outranks every verdict: this evidence must not be shared as it is.
     const where = leaks.map((l) => l.where);

@@ -45,7 +45,11 @@ function requirementInCase(id: string, pc: PlannedCase, result: CaseResult | und
     status = "not-applicable";
     messages.push(result.reason ?? "not applicable");
   } else if (checks.some((c) => c.outcome === "fail")) status = "failed";
-  else if (result.status === "broken" && checkedAfterBreak(id, pc, result)) {
+  else if (result.stopped && pc.steps.slice(result.steps.filter((s) => s.phase === "main").length).some((s) => s.expect.some((e) => e.req === id))) {
+    // Stopped before all of this requirement's checks ran: what did run is not the whole evidence.
+    status = "not-run";
+    messages.push(`not checked: ${result.reason}`);
+  } else if (result.status === "broken" && checkedAfterBreak(id, pc, result)) {
     status = "broken";
     messages.push(`not checked, the case broke: ${result.reason}`);
   } else if (checks.some((c) => c.outcome === "warn")) status = "warning";

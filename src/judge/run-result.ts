@@ -90,6 +90,8 @@ export interface RunResult {
   finishedAt: string;
   durationMs: number;
   strict: boolean;
+  /** Set when the run was stopped by a signal: cases that had not started are not-run, and the run is not compared. */
+  interrupted?: "SIGINT" | "SIGTERM";
   targets: TargetRecord[];
   /** What the report shows as the run's environment: targets, masked ASIDs, harness, specifications. */
   environment: Record<string, string>;

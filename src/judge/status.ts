@@ -14,15 +14,16 @@ export type CaseStatus = "passed" | "failed" | "broken" | "not-applicable";
 export type CaseRunStatus = CaseStatus | "not-run";
 export type RequirementCaseStatus = "passed" | "failed" | "warning" | "broken" | "not-applicable" | "not-run";
 export type Verdict = "pass" | "fail" | "warning" | "not-applicable" | "not-run" | "waived";
-export type GateResult = "pass" | "fail" | "unreachable";
+export type GateResult = "pass" | "fail" | "unreachable" | "interrupted";
 
 /** The order verdicts are counted and listed in. */
 export const VERDICTS: readonly Verdict[] = ["pass", "fail", "warning", "waived", "not-applicable", "not-run"];
 
 /** Exit codes: what a CI gate reads. */
-export const EXIT = { ok: 0, mustFailed: 1, configOrSuite: 2, unreachable: 3 } as const;
+export const EXIT = { ok: 0, mustFailed: 1, configOrSuite: 2, unreachable: 3, SIGINT: 130, SIGTERM: 143 } as const;
 
 export function gateResultOf(exitCode: number): GateResult {
+  if (exitCode === EXIT.SIGINT || exitCode === EXIT.SIGTERM) return "interrupted";
   return exitCode === EXIT.ok ? "pass" : exitCode === EXIT.unreachable ? "unreachable" : "fail";
 }
 

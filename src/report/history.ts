@@ -10,6 +10,8 @@ export interface HistoryEntry {
   /** What was tested: the embedded sandbox, or the targets' base URLs. */
   target: string;
   verdicts: Record<string, string>;
+  /** Stopped by a signal: recorded, never compared against. */
+  interrupted?: boolean;
 }
 
 const BAD = new Set(["fail", "warning"]);
@@ -42,8 +44,10 @@ export function recordRun(path: string, run: RunResult): Changes {
     finishedAt: run.finishedAt,
     target: targetKey(run),
     verdicts: Object.fromEntries(run.requirements.map((r) => [r.id, r.verdict])),
+    ...(run.interrupted ? { interrupted: true } : {}),
   };
-  const previous = readHistory(path).filter((h) => h.target === entry.target).at(-1);
+  // Like with like: an interrupted run is neither compared nor compared against.
+  const previous = run.interrupted ? undefined : readHistory(path).filter((h) => h.target === entry.target && !h.interrupted).at(-1);
   const changes: Changes = { previous, newlyFailing: [], fixed: [] };
   if (previous) {
     for (const [id, now] of Object.entries(entry.verdicts)) {

@@ -24,6 +24,9 @@ export interface Summary {
   durationMs: number;
   targets: RunResult["targets"];
   gate: { exitCode: number; result: RunResult["gate"]["result"]; reason: string };
+  /** The run was stopped by a signal part-way: not a complete result. */
+  interrupted?: boolean;
+  signal?: "SIGINT" | "SIGTERM";
   totals: { requirements: number; verdicts: Record<string, number>; cases: number; caseStatuses: Record<string, number> };
   requirements: RunResult["requirements"];
   /** One entry per planned case: what JUnit and `rerun` work from. */
@@ -44,6 +47,7 @@ export function renderSummary(run: RunResult): string {
     durationMs: run.durationMs,
     targets: run.targets,
     gate: { exitCode: run.gate.exitCode, result: run.gate.result, reason: run.gate.reason },
+    ...(run.interrupted ? { interrupted: true, signal: run.interrupted } : {}),
     totals: {
       requirements: run.requirements.length,
       verdicts: count(run.requirements.map((v) => v.verdict)),

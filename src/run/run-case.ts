@@ -1,6 +1,7 @@
 // Runs one planned case: its steps in order, every check of each (soft), captures between steps, and its teardown
 // whatever happened. Knows nothing of Allure or vitest: it returns a result that runPlan redacts and reports.
 import { randomUUID } from "node:crypto";
+import { appendFileSync } from "node:fs";
 import type { CompiledPlan } from "../plan/compile-plan.ts";
 import type { PlannedCase } from "../plan/make-plan.ts";
 import type { CaseStatus, StepStatus } from "../judge/status.ts";
@@ -37,6 +38,8 @@ export interface CaseResult {
   durationMs: number;
   /** Values the case captured as secrets (session keys); runPlan redacts them and drops this list. */
   secrets: string[];
+  /** The run was asked to stop before this case's last step: the steps after its current request did not run. */
+  stopped?: boolean;
 }
 
 export interface CaseContext {
@@ -45,6 +48,10 @@ export interface CaseContext {
   config: Readonly<Record<string, string>>;
   fixturesDir: string;
   compiled: CompiledPlan;
+  /** Has the run been asked to stop? Checked after each step. */
+  stopped?: () => boolean;
+  /** Where to journal what the case captured for its teardown to remove, until the teardown has run. */
+  leftJournal?: string;
 }
 
 export async function runCase(planned: PlannedCase, ctx: CaseContext): Promise<CaseResult> {
@@ -65,9 +72,26 @@ export async function runCase(planned: PlannedCase, ctx: CaseContext): Promise<C
   let status: CaseStatus = "passed";
   let reason: string | undefined;
 
-  for (const spec of planned.steps) {
+  // What teardown would remove (the captures its steps wait for), journalled while it is on the target.
+  const cleanedBy = new Set(planned.teardown.flatMap((t) => t.when ?? []));
+  const journalled = new Set<string>();
+  let stopped = false;
+  for (const [i, spec] of planned.steps.entries()) {
+    if (i > 0 && ctx.stopped?.()) {
+      stopped = true;
+      reason = `the run was stopped before "${spec.name}": its later steps did not run; its teardown ran`;
+      break;
+    }
     const step = await runStep(spec, "main", planned, scope, ctx, captures, secrets);
     steps.push(step);
+    if (ctx.leftJournal) {
+      for (const name of cleanedBy) {
+        if (captures[name] === undefined || journalled.has(name)) continue;
+        journalled.add(name);
+        const secret = Object.values(planned.steps).some((st) => st.capture?.[name]?.secret);
+        appendFileSync(ctx.leftJournal, `${JSON.stringify({ case: planned.key, name, value: secret ? undefined : captures[name] })}\n`);
+      }
+    }
     if (step.notApplicable) {
       status = "not-applicable";
       reason = step.notApplicable;
@@ -81,9 +105,10 @@ export async function runCase(planned: PlannedCase, ctx: CaseContext): Promise<C
     if (step.status === "failed" || step.status === "blocked") status = "failed";
     if (step.answeredAs) break;
   }
-  // Teardown always runs, even after a failure or a broken step, so the target is left as it was found.
+  // Teardown always runs, even after a failure, a broken step or a stop, so the target is left as it was found.
   for (const spec of planned.teardown) steps.push(await runStep(spec, "teardown", planned, scope, ctx, captures, secrets));
-  return finish(status, steps, reason);
+  if (ctx.leftJournal && journalled.size) appendFileSync(ctx.leftJournal, `${JSON.stringify({ case: planned.key, done: true })}\n`);
+  return { ...finish(status, steps, reason), ...(stopped ? { stopped } : {}) };
 }
 
 async function runStep(

@@ -1,6 +1,7 @@
 // Runs a plan against its targets: every case once, the longest chains of dependent requests first, at most
 // `concurrency` cases (so requests) in flight, each case's result redacted before anyone sees it. A plain function:
 // the vitest adapter (vitest/assurance.run.ts), the benches and the tests all call it.
+import { existsSync } from "node:fs";
 import type { CompiledPlan } from "../plan/compile-plan.ts";
 import { compilePlan } from "../plan/compile-plan.ts";
 import type { Plan } from "../plan/make-plan.ts";
@@ -28,6 +29,12 @@ export interface RunOptions {
   fixturesDir: string;
   /** The plan compiled in this process; compiled here when absent. */
   compiled?: CompiledPlan;
+  /**
+   * A file whose existence means the run was asked to stop (SIGINT or SIGTERM in the CLI's process): no case starts
+   * after it appears, and a case in flight stops after its current request and runs its teardown. Beside it,
+   * `<stopFile>.left` journals what each case captured for its teardown to remove, until the teardown has run.
+   */
+  stopFile?: string;
 }
 
 /** A case's redacted result, and every secret value it met (for the leak gate; never written). */
@@ -44,7 +51,8 @@ export async function runPlan(plan: Plan, targets: Record<TargetName, RunTarget>
     const compiled = options.compiled ?? compilePlan(plan);
     if (compiled.problems.length) throw new SuiteError(compiled.problems);
     await warmedUp;
-    const ctx = { targets: open, config: options.config, fixturesDir: options.fixturesDir, compiled };
+    const stopped = options.stopFile ? () => existsSync(options.stopFile!) : () => false;
+    const ctx = { targets: open, config: options.config, fixturesDir: options.fixturesDir, compiled, stopped, leftJournal: options.stopFile && `${options.stopFile}.left` };
     const slot = createLimiter(options.concurrency);
     // Cases start one per turn of the event loop: started all in one go, the first cases' sockets would wait for every
     // other case to build and send its first request before their own handshakes and responses were served.
@@ -54,6 +62,8 @@ export async function runPlan(plan: Plan, targets: Record<TargetName, RunTarget>
     await Promise.all(longestFirst.map(async (pc) => {
       await admitted();
       const raw = await slot(async () => {
+        // Asked to stop: a case not yet started never starts, and reports nothing (it is not-run).
+        if (stopped()) return undefined;
         try {
           return await runCase(pc, ctx);
         } catch (err) {
@@ -61,6 +71,7 @@ export async function runPlan(plan: Plan, targets: Record<TargetName, RunTarget>
           return { key: pc.key, status: "broken", reason: `the harness failed while running this case: ${(err as Error).message}`, steps: [], startedAt: Date.now(), durationMs: 0, secrets: [] } satisfies CaseResult;
         }
       });
+      if (!raw) return;
       const redactor = new Redactor([...options.secrets, ...raw.secrets], pc.secretFields);
       for (const s of raw.steps) if (s.exchange) redactor.learn(s.exchange);
       onCase(redactCaseResult(raw, redactor), redactor.secrets());

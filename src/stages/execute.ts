@@ -1,7 +1,7 @@
 // Stage 3, execute: the plan run by vitest — the product's runner — in a worker thread, through the thin adapter
 // src/run/vitest/assurance.run.ts over runPlan. Each case's redacted result reaches `onCase` in this process as it
 // arrives. The worker compiles the plan before sending anything; checks that do not compile come back as problems.
-import { startVitest } from "vitest/node";
+import { createVitest } from "vitest/node";
 import type { CaseResult } from "../run/run-case.ts";
 import { CaseResultsReporter } from "../run/vitest/case-results-reporter.ts";
 import type { WorkerInput } from "../run/vitest/worker-input.ts";
@@ -21,8 +21,9 @@ export interface Execution {
 }
 
 /** What runPlan is given for a prepared run: plain data, so it can cross into vitest's worker. */
-export function runOptions({ config, fixturesDir }: Prepared): WorkerInput["options"] {
+export function runOptions({ config, fixturesDir }: Prepared, stopFile?: string): WorkerInput["options"] {
   return {
+    ...(stopFile ? { stopFile } : {}),
     config: { ...config.values },
     secrets: config.secrets.map((s) => s.value),
     timeoutMs: config.timeoutMs,
@@ -36,15 +37,18 @@ export function runTargets(open: OpenTargets): WorkerInput["targets"] {
   return Object.fromEntries(Object.entries(open.targets).map(([name, t]) => [name, { baseUrl: t.baseUrl, tls: t.tls }])) as WorkerInput["targets"];
 }
 
-export async function execute(prepared: Prepared, open: OpenTargets, onCase: (result: CaseResult) => void): Promise<Execution> {
+/** `stopFile`: where a stop request appears (watchStopSignals); the worker stops starting cases once it exists. */
+export async function execute(prepared: Prepared, open: OpenTargets, onCase: (result: CaseResult) => void, stopFile?: string): Promise<Execution> {
   const { plan, config } = prepared;
   const reporter = new CaseResultsReporter(onCase);
   if (plan.cases.length === 0) return { results: reporter.results, secrets: reporter.secrets, runErrors: [], planProblems: [] };
-  const input: WorkerInput = { plan, targets: runTargets(open), options: runOptions(prepared) };
+  const input: WorkerInput = { plan, targets: runTargets(open), options: runOptions(prepared, stopFile) };
   // runPlan bounds every request by its own deadline, and a case waits for a slot before it sends anything, so no
   // vitest timeout may be shorter than every request of the run timing out one after another.
   const requests = plan.cases.reduce((n, c) => n + c.steps.length + c.teardown.length, 0);
-  const vitest = await startVitest("test", [], {
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  const before = new Map(signals.map((sig) => [sig, new Set(process.listeners(sig))]));
+  const vitest = await createVitest("test", {
     root: PROJECT_ROOT,
     config: false,
     include: ["src/run/vitest/assurance.run.ts"],
@@ -59,6 +63,12 @@ export async function execute(prepared: Prepared, open: OpenTargets, onCase: (re
     fileParallelism: false,
     passWithNoTests: true,
   }, { logLevel: "silent" });
-  await vitest.close();
+  // vitest exits the process on SIGINT and SIGTERM; a run stops safely instead (cli/stop-signals.ts): its handlers go.
+  for (const sig of signals) for (const l of process.listeners(sig)) if (!before.get(sig)!.has(l)) process.off(sig, l);
+  try {
+    await vitest.start([]);
+  } finally {
+    await vitest.close();
+  }
   return { results: reporter.results, secrets: reporter.secrets, runErrors: reporter.runErrors, planProblems: reporter.planProblems };
 }

@@ -25,6 +25,8 @@ export interface JudgeInput {
   judged: ReadonlyMap<string, CaseRecord>;
   /** Everything printed so far: the leak gate searches it too. */
   printed: readonly string[];
+  /** The signal that stopped the run, if one did. */
+  interrupted?: "SIGINT" | "SIGTERM";
 }
 
 export function judge(input: JudgeInput): RunResult {
@@ -42,7 +44,7 @@ export function judge(input: JudgeInput): RunResult {
     { where: "requirement verdicts", text: JSON.stringify(requirements) },
     { where: "console output", text: input.printed.join("\n") },
   ], [...config.secrets.map((s) => s.value), ...execution.secrets]);
-  const gate = decideGate(requirements, targets, input.strict, leaks);
+  const gate = decideGate(requirements, targets, input.strict, leaks, input.interrupted);
 
   const finishedAt = Date.now();
   // Where the time went: start-up until the first case began (configuration, suites, sandbox, vitest and its worker,
@@ -59,6 +61,7 @@ export function judge(input: JudgeInput): RunResult {
     finishedAt: new Date(finishedAt).toISOString(),
     durationMs: Math.max(0, Math.round(finishedAt - input.startedAt)),
     strict: input.strict,
+    ...(input.interrupted ? { interrupted: input.interrupted } : {}),
     targets,
     environment: {
       ...Object.fromEntries(targets.map((t) => [`${t.name.toUpperCase()} target`, t.baseUrl])),

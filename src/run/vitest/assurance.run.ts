@@ -2,6 +2,7 @@
 // runs it; one test per planned case, named by its case key, awaits that case's result from runPlan, hands it to the
 // CLI's process in the test's meta, then passes, fails, breaks or skips. A plan that does not compile gets one failing
 // test carrying the problems instead, and nothing is sent.
+import { existsSync } from "node:fs";
 import { describe, inject, test } from "vitest";
 import { compilePlan } from "../../plan/compile-plan.ts";
 import type { CaseResult } from "../run-case.ts";
@@ -33,6 +34,8 @@ if (compiled.problems.length) {
     for (const pc of plan.cases) {
       test(pc.key, async ({ task, skip }) => {
         const got = await Promise.race([results.get(pc.key)!, ended]);
+        // A run asked to stop starts no new case: one that never started is not-run, not a harness fault.
+        if (got instanceof Error && options.stopFile && existsSync(options.stopFile)) skip("not run: the run was stopped");
         if (got instanceof Error) throw got;
         task.meta.caseResult = got.result;
         task.meta.secrets = got.secrets;

@@ -27,6 +27,8 @@ export class CaseResultsReporter implements Reporter {
     for (const s of meta.secrets ?? []) this.secrets.add(s);
     const key = testCase.name;
     if (this.results.has(key)) return; // never overwrite a real result with a made-up one
+    // Skipped with no result: the run was stopped before the case started, so it stays not-run.
+    if (!meta.caseResult && testCase.result().state === "skipped") return;
     const errors = testCase.result().errors ?? [];
     const result: CaseResult = meta.caseResult ?? {
       key,
