@@ -44,6 +44,7 @@ interface RunFlags {
   /** --<target>-url values, by commander's camel-cased option name (ersUrl, nrlsUrl). */
   [url: `${string}Url`]: string | undefined;
   concurrency?: number;
+  keepRuns?: number;
   out: string;
   suites?: string;
   waivers?: string;
@@ -53,13 +54,14 @@ interface RunFlags {
 
 function runOptions(flags: RunFlags): AssureOptions {
   return {
-    outDir: flags.out,
+    outDir: resolve(flags.out),
     suitesDir: flags.suites,
     strict: flags.strict,
     noReport: !flags.report,
     waiversFile: flags.waivers,
     quiet: flags.quiet,
     concurrency: flags.concurrency,
+    keepRuns: flags.keepRuns,
     targets: Object.fromEntries(TARGETS.flatMap((t) => (flags[`${t.name}Url`] !== undefined ? [[t.name, flags[`${t.name}Url`]!]] : []))) as Partial<Record<TargetName, string>>,
     filter: { suites: flags.suite, requirements: flags.requirement, tags: flags.tag, formats: flags.format },
   };
@@ -81,6 +83,7 @@ function withRunOptions(cmd: Command): Command {
   for (const t of TARGETS) cmd.option(`--${t.name}-url <url>`, `${t.label} base URL (overrides ${t.baseUrlVariable})`);
   return cmd
     .option("--concurrency <n>", "cases in flight at once (overrides ASSURE_CONCURRENCY)", positive)
+    .option("--keep-runs <n>", "run folders kept under <out>/runs; older ones are removed after the run (overrides ASSURE_KEEP_RUNS, default 20)", positive)
     .option("--out <dir>", "output root: runs/<id>/ per run, the latest files at the root", defaultOut)
     .option("--suites <dir>", "folder of suites (default suites/)")
     .option("--waivers <file>", "waivers file (default waivers.yaml here, if there is one)")

@@ -100,7 +100,9 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     for (const e of execution.runErrors) log(`harness error: ${e}`);
 
     const run = judge({ runId, startedAt, tool: await tool, strict: !!options.strict, prepared, open, execution, judged, printed, interrupted: stop.signal() });
-    const published = await publish(run, { outRoot, open: { folder, allure }, html: !options.noReport, recordHistory: true, latest: true });
+    // A waiver may cite the run that is its evidence: that run folder is kept whatever its age.
+    const cited = prepared.waivers.flatMap((w) => [...`${w.reason}`.matchAll(/\b\d{8}-\d{6}-[0-9a-f]{6}\b/g)].map((m) => m[0]));
+    const published = await publish(run, { outRoot, open: { folder, allure }, html: !options.noReport, recordHistory: true, latest: true, keepRuns: prepared.config.keepRuns, protectRuns: cited });
     return finish(run, published);
   } finally {
     stop.release();

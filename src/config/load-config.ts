@@ -32,6 +32,8 @@ export interface Config {
   timeoutMs: number;
   maxResponseBytes: number;
   concurrency: number;
+  /** Run folders kept (ASSURE_KEEP_RUNS). */
+  keepRuns: number;
   /** Values that must never appear in evidence, logs or console output, with the variable each came from. */
   secrets: { name: string; value: string }[];
 }
@@ -125,6 +127,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     timeoutMs: Number(values.HTTP_TIMEOUT_MS),
     maxResponseBytes: Number(values.HTTP_MAX_RESPONSE_BYTES),
     concurrency: Number(values.ASSURE_CONCURRENCY),
+    keepRuns: Number(values.ASSURE_KEEP_RUNS),
     secrets,
   };
 }

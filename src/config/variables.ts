@@ -53,6 +53,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: "HTTP_MAX_RESPONSE_BYTES", description: "responses larger than this are cut off and the case is broken", default: "5242880", check: positiveInt(1 << 30) },
   { name: "ALLOW_PRODUCTION", description: "true: allow base URLs on NHS production hosts (pointers would be created in live Spine)", default: "false", check: (v) => (v === "true" || v === "false" ? undefined : "must be true or false") },
   { name: "ASSURE_CONCURRENCY", description: "how many cases run at once (requests in flight at most)", default: "8", check: positiveInt(256) },
+  { name: "ASSURE_KEEP_RUNS", description: "run folders kept under the output root's runs/ (older ones are removed after each run)", default: "20", check: positiveInt(100000) },
 ];
 
 export const TEST_DATA_NAMES = VARIABLES.filter((v) => v.testData).map((v) => v.name);

@@ -2,7 +2,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { writeFileAtomic } from "./write-atomic.ts";
@@ -13,7 +13,10 @@ const run = promisify(execFile);
  * Returns the path of the generated HTML file. `historyPath`: where Allure keeps run history for its trend charts
  * (kept across runs).
  */
-export async function generateAllureReport(resultsDir: string, outputDir: string, historyPath?: string, timeoutMs = 120_000): Promise<string> {
+export async function generateAllureReport(resultsDirIn: string, outputDirIn: string, historyPathIn?: string, timeoutMs = 120_000): Promise<string> {
+  // Allure runs in the project's folder: paths relative to the caller's would land there.
+  const [resultsDir, outputDir] = [resolve(resultsDirIn), resolve(outputDirIn)];
+  const historyPath = historyPathIn && resolve(historyPathIn);
   // The package exports no cli path; its bin sits beside dist/.
   const cli = join(dirname(createRequire(import.meta.url).resolve("allure")), "..", "cli.js");
   rmSync(outputDir, { recursive: true, force: true });

@@ -22,6 +22,8 @@ export interface PrepareOptions {
   /** Target base URLs, overriding each target's base URL variable. */
   targets?: Partial<Record<TargetName, string>>;
   concurrency?: number;
+  /** Run folders kept (overrides ASSURE_KEEP_RUNS). */
+  keepRuns?: number;
   /** A waivers file; without it, waivers.yaml in cwd if there is one. */
   waiversFile?: string;
 }
@@ -39,6 +41,7 @@ export function prepare(options: PrepareOptions = {}): Prepared {
   const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
   for (const t of TARGETS) if (options.targets?.[t.name] !== undefined) env[t.baseUrlVariable] = options.targets[t.name];
   if (options.concurrency !== undefined) env.ASSURE_CONCURRENCY = String(options.concurrency);
+  if (options.keepRuns !== undefined) env.ASSURE_KEEP_RUNS = String(options.keepRuns);
   const config = loadConfig({ env, cwd });
   const { suites, problems } = readSuites({ dir: options.suitesDir });
   const plan = makePlan(suites, config, options.filter);

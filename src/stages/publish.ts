@@ -11,6 +11,7 @@ import { recordRun, type Changes } from "../report/history.ts";
 import { junitXml } from "../report/junit.ts";
 import { writeManifest } from "../report/manifest.ts";
 import { renderSummary } from "../report/summary.ts";
+import { pruneRuns } from "../report/prune-runs.ts";
 import { directoryWriter, writeFileAtomic, type DirectoryWriter } from "../report/write-atomic.ts";
 
 export const RUN_RESULT = "run-result.json";
@@ -28,6 +29,9 @@ export interface PublishOptions {
   recordHistory: boolean;
   /** Make these the latest copies (a run always does; a regenerated report only for the latest run). */
   latest: boolean;
+  /** After publishing, keep only this many run folders (the newest), and never those in `protectRuns`. */
+  keepRuns?: number;
+  protectRuns?: string[];
 }
 
 export interface Published {
@@ -81,6 +85,7 @@ export async function publish(run: RunResult, options: PublishOptions): Promise<
       writeFileAtomic(join(options.outRoot, "latest-run"), `${run.runId}\n`);
     }
     const changes = options.recordHistory ? recordRun(join(options.outRoot, "history.jsonl"), run) : undefined;
+    if (options.keepRuns) pruneRuns(options.outRoot, options.keepRuns, new Set([run.runId, ...(options.protectRuns ?? [])]));
     return { runDir, reportPath, changes, warnings };
   } catch (err) {
     folder.abort();

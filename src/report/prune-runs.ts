@@ -1,0 +1,30 @@
+// Bounded disk: after a run is published, run folders beyond the newest `keep` are removed — never the run just
+// written, nor one a waiver cites as its evidence — and Allure's trend history is cut to the same number of runs.
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "./write-atomic.ts";
+
+export interface Pruned {
+  removed: string[];
+  kept: number;
+}
+
+/** Run ids sort by time (yyyymmdd-hhmmss-random), so the newest are last. */
+export function pruneRuns(outRoot: string, keep: number, protectedRuns: ReadonlySet<string>): Pruned {
+  const runsDir = join(outRoot, "runs");
+  if (!existsSync(runsDir)) return { removed: [], kept: 0 };
+  // Finished run folders only: a scratch folder (.tmp) belongs to a run still writing, or to one that was killed.
+  const runs = readdirSync(runsDir).filter((name) => /^\d{8}-\d{6}-[0-9a-f]+$/.test(name) && statSync(join(runsDir, name)).isDirectory()).sort();
+  const newest = new Set(runs.slice(-keep));
+  const removed = runs.filter((id) => !newest.has(id) && !protectedRuns.has(id));
+  for (const id of removed) rmSync(join(runsDir, id), { recursive: true, force: true });
+  boundAllureHistory(join(outRoot, "allure-history.jsonl"), keep);
+  return { removed, kept: runs.length - removed.length };
+}
+
+/** Allure appends one line per generated report: only the last `keep` are worth their space. */
+function boundAllureHistory(path: string, keep: number): void {
+  if (!existsSync(path)) return;
+  const lines = readFileSync(path, "utf8").split("\n").filter(Boolean);
+  if (lines.length > keep) writeFileAtomic(path, `${lines.slice(-keep).join("\n")}\n`);
+}

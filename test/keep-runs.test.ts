@@ -1,0 +1,33 @@
+// Bounded disk, through the real CLI: after each run only the newest --keep-runs run folders remain, except one a
+// waiver cites as its evidence; Allure's trend history keeps as many lines.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runAssureCli } from "./helpers/run-cli.ts";
+
+const runs = (out: string) => readdirSync(join(out, "runs")).sort();
+
+describe("keeping run folders", { timeout: 180_000 }, () => {
+  it("keeps exactly the newest N run folders, and a waiver's cited run besides", async () => {
+    const out = mkdtempSync(join(tmpdir(), "keep-"));
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const run = await runAssureCli(["--tag", "happy-path", "--keep-runs", "2", "--out", out]);
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      ids.push(run.summary!.runId);
+    }
+    expect(runs(out)).toEqual(ids.slice(1));
+    expect(readFileSync(join(out, "allure-history.jsonl"), "utf8").trim().split("\n")).toHaveLength(2);
+
+    // A waiver whose reason cites the oldest kept run protects it from the next prune.
+    const waivers = join(out, "waivers.yaml");
+    writeFileSync(waivers, `waivers:\n  - requirement: NRLS-CRT-07\n    reason: "accepted with the NHS; evidence run ${ids[1]}"\n    expires: "2099-12-31"\n    approvedBy: "assurance lead"\n`);
+    const next = await runAssureCli(["--tag", "happy-path", "--keep-runs", "2", "--no-report", "--waivers", waivers, "--out", out]);
+    expect(next.code, next.stdout + next.stderr).toBe(0);
+    expect(runs(out)).toEqual([ids[1], ids[2], next.summary!.runId]);
+    // The waivers file sits in the folder the run starts in, so it applies without --waivers too.
+    const last = await runAssureCli(["--tag", "happy-path", "--keep-runs", "1", "--no-report", "--out", out]);
+    expect(runs(out)).toEqual([ids[1], last.summary!.runId]);
+  });
+});
