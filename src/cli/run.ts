@@ -119,6 +119,10 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
       report: published.reportPath && shown(join(outRoot, "allure-report", "index.html")),
     };
     for (const line of closingLines(run, consoleStyle(!!options.quiet), paths, published.changes)) log(line);
+    if (published.mergedFrom) {
+      const [full, ...partials] = published.mergedFrom;
+      log(`A partial run: ${paths.summary}, the matrix and JUnit are the latest view — full run ${full!.runId} with ${partials.length} partial run(s) over it, each verdict from the newest run that executed it (this run's own files are in ${paths.runDir}).`);
+    }
     return { exitCode: run.gate.exitCode };
   }
 }

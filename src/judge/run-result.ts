@@ -45,6 +45,8 @@ export interface CaseRecord {
   steps: StepResult[];
   /** This case judged for each requirement it verifies, in the suite's requirement order. */
   requirements: RequirementCase[];
+  /** In a merged latest view: the run this case's result comes from. */
+  fromRun?: string;
 }
 
 export interface RequirementVerdict {
@@ -64,6 +66,8 @@ export interface RequirementVerdict {
   /** Documented variants the target used for this requirement, once each. */
   variants?: VariantUse[];
   cases: RequirementCase[];
+  /** In a merged latest view: the run this verdict comes from. */
+  fromRun?: string;
 }
 
 export interface TargetRecord {
@@ -82,6 +86,15 @@ export interface Gate {
   leaks?: string[];
 }
 
+export interface RunFilters {
+  suites?: string[];
+  requirements?: string[];
+  tags?: string[];
+  formats?: string[];
+  /** A rerun's cases. */
+  caseKeys?: string[];
+}
+
 export interface RunResult {
   resultVersion: 1;
   runId: string;
@@ -92,6 +105,10 @@ export interface RunResult {
   strict: boolean;
   /** Set when the run was stopped by a signal: cases that had not started are not-run, and the run is not compared. */
   interrupted?: "SIGINT" | "SIGTERM";
+  /** The filters a partial run was made with (a filtered run or a rerun); absent for a full run. */
+  filters?: RunFilters;
+  /** A merged latest view: the runs it was made from, oldest first (see merge-runs.ts). */
+  mergedFrom?: { runId: string; partial: boolean; finishedAt: string }[];
   targets: TargetRecord[];
   /** What the report shows as the run's environment: targets, masked ASIDs, harness, specifications. */
   environment: Record<string, string>;

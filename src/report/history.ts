@@ -12,6 +12,8 @@ export interface HistoryEntry {
   verdicts: Record<string, string>;
   /** Stopped by a signal: recorded, never compared against. */
   interrupted?: boolean;
+  /** A filtered run or a rerun. */
+  partial?: boolean;
 }
 
 const BAD = new Set(["fail", "warning"]);
@@ -45,13 +47,17 @@ export function recordRun(path: string, run: RunResult): Changes {
     target: targetKey(run),
     verdicts: Object.fromEntries(run.requirements.map((r) => [r.id, r.verdict])),
     ...(run.interrupted ? { interrupted: true } : {}),
+    ...(run.filters ? { partial: true } : {}),
   };
-  // Like with like: an interrupted run is neither compared nor compared against.
-  const previous = run.interrupted ? undefined : readHistory(path).filter((h) => h.target === entry.target && !h.interrupted).at(-1);
+  // Like with like: an interrupted run is neither compared nor compared against; a full run is compared with the last
+  // full run; a partial run compares each requirement it executed with that requirement's last executed verdict.
+  const earlier = run.interrupted ? [] : readHistory(path).filter((h) => h.target === entry.target && !h.interrupted);
+  const previous = run.filters ? earlier.at(-1) : earlier.filter((h) => !h.partial).at(-1);
   const changes: Changes = { previous, newlyFailing: [], fixed: [] };
   if (previous) {
     for (const [id, now] of Object.entries(entry.verdicts)) {
-      const before = previous.verdicts[id];
+      if (now === "not-run") continue;
+      const before = run.filters ? earlier.map((h) => h.verdicts[id]).filter((v) => v !== undefined && v !== "not-run").at(-1) : previous.verdicts[id];
       if (BAD.has(now) && before === "pass") changes.newlyFailing.push(id);
       if (now === "pass" && before !== undefined && BAD.has(before)) changes.fixed.push(id);
     }

@@ -27,6 +27,12 @@ export interface Summary {
   /** The run was stopped by a signal part-way: not a complete result. */
   interrupted?: boolean;
   signal?: "SIGINT" | "SIGTERM";
+  strict: boolean;
+  /** A filtered run or a rerun, with its filters. */
+  partial: boolean;
+  filters?: RunResult["filters"];
+  /** The latest view merged from a full run and newer partial runs: which, oldest first. */
+  mergedFrom?: RunResult["mergedFrom"];
   totals: { requirements: number; verdicts: Record<string, number>; cases: number; caseStatuses: Record<string, number> };
   requirements: RunResult["requirements"];
   /** One entry per planned case: what JUnit and `rerun` work from. */
@@ -48,6 +54,10 @@ export function renderSummary(run: RunResult): string {
     targets: run.targets,
     gate: { exitCode: run.gate.exitCode, result: run.gate.result, reason: run.gate.reason },
     ...(run.interrupted ? { interrupted: true, signal: run.interrupted } : {}),
+    strict: run.strict,
+    partial: !!run.filters,
+    ...(run.filters ? { filters: run.filters } : {}),
+    ...(run.mergedFrom ? { mergedFrom: run.mergedFrom } : {}),
     totals: {
       requirements: run.requirements.length,
       verdicts: count(run.requirements.map((v) => v.verdict)),
@@ -55,7 +65,7 @@ export function renderSummary(run: RunResult): string {
       caseStatuses: count(ran.map((c) => c.status)),
     },
     requirements: run.requirements,
-    cases: run.cases.map((c) => ({ key: c.key, title: c.title, suite: c.suite, status: c.status, durationMs: c.durationMs, requirements: c.verifies, messages: caseMessages(c) })),
+    cases: run.cases.map((c) => ({ key: c.key, title: c.title, suite: c.suite, status: c.status, durationMs: c.durationMs, requirements: c.verifies, messages: caseMessages(c), ...(c.fromRun ? { fromRun: c.fromRun } : {}) })),
     ...(run.timing ? { timing: run.timing } : {}),
   };
   // Through JSON first: what the schema checks is exactly what is written (undefined members dropped).

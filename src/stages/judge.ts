@@ -62,6 +62,7 @@ export function judge(input: JudgeInput): RunResult {
     durationMs: Math.max(0, Math.round(finishedAt - input.startedAt)),
     strict: input.strict,
     ...(input.interrupted ? { interrupted: input.interrupted } : {}),
+    ...(prepared.filter ? { filters: Object.fromEntries(Object.entries(prepared.filter).filter(([, v]) => v !== undefined)) } : {}),
     targets,
     environment: {
       ...Object.fromEntries(targets.map((t) => [`${t.name.toUpperCase()} target`, t.baseUrl])),

@@ -34,6 +34,8 @@ export interface Prepared {
   plan: Plan;
   waivers: Waiver[];
   fixturesDir: string;
+  /** The filters the plan was made with, when any selects: the run is partial. */
+  filter?: PlanFilter;
 }
 
 export function prepare(options: PrepareOptions = {}): Prepared {
@@ -49,7 +51,9 @@ export function prepare(options: PrepareOptions = {}): Prepared {
   // Selecting nothing is a mistake to name, never an empty pass: nothing has been sent or written.
   if (plan.cases.length === 0) throw new ConfigError(filterProblems(makePlan(suites, config).cases, options.filter ?? {}));
   const waivers = loadWaivers(resolve(cwd, options.waiversFile ?? "waivers.yaml"), options.waiversFile !== undefined);
-  return { config, suites, plan, waivers, fixturesDir: join(PROJECT_ROOT, "fixtures") };
+  const f = options.filter ?? {};
+  const partial = !!(f.suites?.length || f.requirements?.length || f.tags?.length || f.formats?.length || f.caseKeys);
+  return { config, suites, plan, waivers, fixturesDir: join(PROJECT_ROOT, "fixtures"), ...(partial ? { filter: f } : {}) };
 }
 
 /** Loads the suites and compiles every check they define; throws SuiteError with every problem of both. */

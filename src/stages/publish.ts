@@ -1,13 +1,14 @@
 // Stage 5, publish: every output rendered from the RunResult into the run's folder — run-result.json, summary,
 // coverage matrix, JUnit, Allure results and the HTML report, then the manifest over them — which appears whole
 // only when complete; then the latest copies at fixed paths and the history. `run` and `report RUN` both end here.
-import { cpSync, existsSync, rmSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { mergeRuns } from "../judge/merge-runs.ts";
 import type { RunResult } from "../judge/run-result.ts";
 import { generateAllureReport } from "../report/allure-report.ts";
 import { allureEnvironment, allureResultsWriter, type AllureResultsWriter } from "../report/allure-results.ts";
 import { coverageCsv, coverageMarkdown } from "../report/coverage-matrix.ts";
-import { recordRun, type Changes } from "../report/history.ts";
+import { readHistory, recordRun, targetKey, type Changes } from "../report/history.ts";
 import { junitXml } from "../report/junit.ts";
 import { writeManifest } from "../report/manifest.ts";
 import { renderSummary } from "../report/summary.ts";
@@ -40,6 +41,8 @@ export interface Published {
   changes?: Changes;
   /** What went wrong without stopping publication (the HTML report could not be generated). */
   warnings: string[];
+  /** The latest copies are a merged view of these runs (oldest first), not this run alone. */
+  mergedFrom?: RunResult["mergedFrom"];
 }
 
 export function runFolderOf(outRoot: string, runId: string): string {
@@ -77,18 +80,43 @@ export async function publish(run: RunResult, options: PublishOptions): Promise<
     }
     writeManifest(folder.path, run);
     folder.commit();
+    const view = options.latest && run.filters ? latestView(run, options.outRoot) : run;
     if (options.latest) {
-      // The latest run's files at fixed paths, for CI steps and people who just want "the report".
-      for (const f of LATEST_FILES) cpSync(join(runDir, f), join(options.outRoot, f));
+      // The latest run's files at fixed paths, for CI steps and people who just want "the report". After a partial run
+      // they are the merged view: the last full run with the newer partial runs over it.
+      if (view === run) for (const f of LATEST_FILES) cpSync(join(runDir, f), join(options.outRoot, f));
+      else {
+        writeFileAtomic(join(options.outRoot, "summary.json"), renderSummary(view));
+        writeFileAtomic(join(options.outRoot, "requirements.csv"), coverageCsv(view));
+        writeFileAtomic(join(options.outRoot, "requirements.md"), coverageMarkdown(view));
+        writeFileAtomic(join(options.outRoot, "junit.xml"), junitXml(view));
+      }
       rmSync(join(options.outRoot, "allure-report"), { recursive: true, force: true });
       if (reportPath && existsSync(reportPath)) cpSync(join(runDir, "allure-report"), join(options.outRoot, "allure-report"), { recursive: true });
       writeFileAtomic(join(options.outRoot, "latest-run"), `${run.runId}\n`);
     }
     const changes = options.recordHistory ? recordRun(join(options.outRoot, "history.jsonl"), run) : undefined;
-    if (options.keepRuns) pruneRuns(options.outRoot, options.keepRuns, new Set([run.runId, ...(options.protectRuns ?? [])]));
-    return { runDir, reportPath, changes, warnings };
+    // Never prune a run the merged latest view is made from.
+    const cited = [run.runId, ...(options.protectRuns ?? []), ...(view.mergedFrom ?? []).map((r) => r.runId)];
+    if (options.keepRuns) pruneRuns(options.outRoot, options.keepRuns, new Set(cited));
+    return { runDir, reportPath, changes, warnings, ...(view.mergedFrom ? { mergedFrom: view.mergedFrom } : {}) };
   } catch (err) {
     folder.abort();
     throw err;
   }
+}
+
+/** The last full run against the same target, with every partial run since and `run` over it (or `run` alone). */
+function latestView(run: RunResult, outRoot: string): RunResult {
+  const earlier = readHistory(join(outRoot, "history.jsonl")).filter((h) => h.target === targetKey(run) && !h.interrupted);
+  const fullAt = earlier.findLastIndex((h) => !h.partial);
+  if (fullAt < 0) return run;
+  const load = (runId: string): RunResult | undefined => {
+    const path = join(runFolderOf(outRoot, runId), RUN_RESULT);
+    return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as RunResult) : undefined;
+  };
+  const base = load(earlier[fullAt]!.runId);
+  if (!base) return run;
+  const partials = earlier.slice(fullAt + 1).flatMap((h) => load(h.runId) ?? []);
+  return mergeRuns([base, ...partials, run]);
 }
