@@ -50,6 +50,7 @@ interface RunFlags {
   waivers?: string;
   report: boolean;
   quiet?: boolean;
+  verbose?: number;
 }
 
 function runOptions(flags: RunFlags): AssureOptions {
@@ -60,6 +61,7 @@ function runOptions(flags: RunFlags): AssureOptions {
     noReport: !flags.report,
     waiversFile: flags.waivers,
     quiet: flags.quiet,
+    verbose: flags.verbose,
     concurrency: flags.concurrency,
     keepRuns: flags.keepRuns,
     targets: Object.fromEntries(TARGETS.flatMap((t) => (flags[`${t.name}Url`] !== undefined ? [[t.name, flags[`${t.name}Url`]!]] : []))) as Partial<Record<TargetName, string>>,
@@ -88,7 +90,8 @@ function withRunOptions(cmd: Command): Command {
     .option("--suites <dir>", "folder of suites (default suites/)")
     .option("--waivers <file>", "waivers file (default waivers.yaml here, if there is one)")
     .option("--no-report", "skip the HTML report (everything else is still written)")
-    .option("--quiet", "list only the requirements that did not pass plainly");
+    .option("--quiet", "list only the requirements that did not pass plainly")
+    .option("-v, --verbose", "print each exchange as its case ends (method, URL, status, time); -vv adds the bodies; redacted", (_v: string, n: number) => n + 1, 0);
 }
 
 const program = new Command()

@@ -9,7 +9,7 @@ import { EXIT } from "../judge/status.ts";
 import { WaiverError } from "../judge/waivers.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { allureResultsWriter } from "../report/allure-results.ts";
-import { closingLines, consoleStyle, runHeader } from "../report/console.ts";
+import { closingLines, consoleStyle, exchangeLines, runHeader } from "../report/console.ts";
 import { Redactor } from "../run/redact.ts";
 import { SuiteError } from "../suite/suite-problems.ts";
 import { execute } from "../stages/execute.ts";
@@ -33,6 +33,8 @@ export interface AssureOptions extends PrepareOptions {
   progress?: boolean;
   /** List only the requirements that did not pass plainly. */
   quiet?: boolean;
+  /** 1: print each exchange as its case ends (method, URL, status, time); 2: with the bodies. Redacted. */
+  verbose?: number;
 }
 
 export interface AssureOutcome {
@@ -82,6 +84,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
         const record = judgeCase(byKey.get(result.key)!, result);
         judged.set(record.key, record);
         allure.add(record);
+        if (options.verbose) for (const line of exchangeLines(record.key, record.steps, options.verbose)) log(line);
         if (showProgress) process.stdout.write(`\r  ${judged.size}/${plan.cases.length} cases`);
       }, stop.stopFile);
     } catch (err) {

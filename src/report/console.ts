@@ -2,6 +2,7 @@
 // the evidence is, ending with the gate. Colour only on a terminal, never with NO_COLOR.
 import type { RunResult, RequirementVerdict, TargetRecord } from "../judge/run-result.ts";
 import { VERDICT_COLOUR, VERDICT_LABEL, VERDICTS, type Verdict } from "../judge/status.ts";
+import type { Exchange } from "../run/http-client.ts";
 import type { Changes } from "./history.ts";
 
 export function useColour(stream: NodeJS.WriteStream = process.stdout): boolean {
@@ -93,3 +94,23 @@ export function formatTotals(verdicts: RequirementVerdict[]): string {
   for (const v of verdicts) counts.set(v.verdict, (counts.get(v.verdict) ?? 0) + 1);
   return VERDICTS.filter((v) => counts.get(v)).map((v) => `${counts.get(v)} ${v}`).join(", ");
 }
+
+/**
+ * A case's exchanges for --verbose: method, URL, status (or what went wrong) and time, a line each; at level 2 the
+ * request and response bodies too. The case result is already redacted, so these are.
+ */
+export function exchangeLines(caseKey: string, steps: readonly { name: string; exchange?: Exchange }[], level: number): string[] {
+  const lines: string[] = [];
+  for (const { name, exchange: x } of steps) {
+    if (!x) continue;
+    const outcome = x.response ? String(x.response.status) : `no response: ${x.error?.message ?? "unknown"}`;
+    lines.push(`  ${caseKey} · ${name}: ${x.request.method} ${x.request.url} → ${outcome} (${Math.round(x.durationMs)} ms)`);
+    if (level >= 2) {
+      if (x.request.body) lines.push(indent(`request body:\n${x.request.body}`));
+      if (x.response?.body) lines.push(indent(`response body:\n${x.response.body}`));
+    }
+  }
+  return lines;
+}
+
+const indent = (text: string) => text.split("\n").map((l) => `      ${l}`).join("\n");
