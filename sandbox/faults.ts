@@ -78,7 +78,7 @@ export const FAULTS: readonly Fault[] = [
   { name: "nrls-unknown-org-accepted", breaks: ["NRLS-ERR-07", "NRLS-ERR-12"], description: "an author ODS code the directory does not know is accepted" },
   { name: "nrls-nhs-number-unchecked", breaks: ["NRLS-ERR-08", "NRLS-ERR-12"], description: "NHS numbers are not checked" },
   { name: "nrls-org-url-unchecked", breaks: ["NRLS-ERR-09", "NRLS-ERR-12"], description: "an author or custodian reference on another base URL is accepted" },
-  { name: "nrls-patient-url-invalid-resource", breaks: ["NRLS-ERR-10"], description: "a wrong Patient base URL gets INVALID_RESOURCE (as the reference implementation does), not INVALID_PARAMETER" },
+  { name: "nrls-patient-url-unchecked", breaks: ["NRLS-ERR-10", "NRLS-ERR-12"], description: "a subject on another Patient base URL is accepted and stored" },
   // Revision 2 tightened these checks: each must now fail a target that does this.
   { name: "ers-select-role-bare", breaks: ["ERS-A002-01"], description: "Select Role answers with the chosen permission alone, not the ProfessionalSession" },
   { name: "ers-outcome-version", breaks: ["ERS-A001-12"], description: "422 codings carry version (0..0 in eRS-OperationOutcome-1)" },

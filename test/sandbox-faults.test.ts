@@ -122,7 +122,7 @@ const PROBES: Record<string, [Probe, unknown, unknown]> = {
   "nrls-jwt-code-processing": [async (sb) => issue(await nrlsCreate(sb, { jwt: { remove: ["iss"] } })).code, "structure", "processing"],
   "nrls-415-severity-warning": [async (sb) => xmlIssue(await nrlsCreate(sb, { query: "?_format=text%2Fplain" })).severity, "error", "warning"],
   "nrls-org-url-unchecked": [status({ edit: (p) => (p.author = [{ reference: "https://ods.example.org/Organization/RGD" }]) }), 400, 201],
-  "nrls-patient-url-invalid-resource": [async (sb) => coding(await nrlsCreate(sb, { edit: (p) => (p.subject = { reference: "https://patients.example.org/Patient/9876543210" }) })), "INVALID_PARAMETER", "INVALID_RESOURCE"],
+  "nrls-patient-url-unchecked": [status({ edit: (p) => (p.subject = { reference: "https://patients.example.org/Patient/9876543210" }) }), 400, 201],
   "nrls-errors-no-profile": [async (sb) => "meta" in (await nrlsCreate(sb, { edit: (p) => delete p.type })).json(), true, false],
   "nrls-empty-content-type": [status({ edit: (p) => (((p.content as { attachment: Record<string, unknown> }[])[0]!.attachment.contentType = "")) }), 400, 201],
   "nrls-stores-on-error": [async (sb) => {
@@ -189,6 +189,7 @@ const VARIANT_PROBES: Record<string, [Probe, unknown, unknown]> = {
   "nrls-malformed-not-well-formed": [async (sb) => coding(await nrlsCreate(sb, { raw: '{"resourceType": "DocumentRef' })), "INVALID_REQUEST_MESSAGE", "MESSAGE_NOT_WELL_FORMED"],
   "nrls-bad-status-request-message": [async (sb) => coding(await nrlsCreate(sb, { edit: (p) => (p.status = "bogus") })), "INVALID_RESOURCE", "INVALID_REQUEST_MESSAGE"],
   "nrls-valueset-system": [async (sb) => ((issue(await nrlsCreate(sb, { edit: (p) => delete p.type })).details as { coding: { system: string }[] }).coding[0]!.system), "https://fhir.nhs.uk/STU3/CodeSystem/Spine-ErrorOrWarningCode-1", "https://fhir.nhs.uk/STU3/ValueSet/Spine-ErrorOrWarningCode-1"],
+  "nrls-patient-url-invalid-resource": [async (sb) => coding(await nrlsCreate(sb, { edit: (p) => (p.subject = { reference: "https://patients.example.org/Patient/9876543210" }) })), "INVALID_PARAMETER", "INVALID_RESOURCE"],
   "nrls-unknown-org-404": [status({ edit: (p) => (p.author = [{ reference: `${ORG}ZZZ99` }]) }), 400, 404],
   "ers-dead-session-other-4xx": [deadSessionStatus, 403, 405],
   "media-type-case-and-charset": [async (sb) => String((await ersCreate(sb)).headers["content-type"]), "application/json;charset=UTF-8", 'Application/Json; Charset="utf-8"'],

@@ -48,12 +48,13 @@ export function checkPointer(p: Json, switches: ReadonlySet<string> = new Set())
   if (!subject) return invalid("subject");
   // The spec says INVALID_PARAMETER for a wrong Patient base URL; the reference implementation says INVALID_RESOURCE
   // (SOURCE-NOTES §4.13). RULES.md (NRLS-ERR-10) follows the spec, so the sandbox does.
-  if (!subject.startsWith(PATIENT_BASE)) {
+  const otherBase = !subject.startsWith(PATIENT_BASE);
+  if (otherBase && !has("nrls-patient-url-unchecked")) {
     return has("nrls-patient-url-invalid-resource")
       ? invalid("subject")
       : spineError("INVALID_PARAMETER", `The given resource URL does not conform to the expected format - ${PATIENT_BASE}[NHS Number]`);
   }
-  const nhsNumber = subject.slice(PATIENT_BASE.length);
+  const nhsNumber = otherBase ? subject.slice(subject.lastIndexOf("/") + 1) : subject.slice(PATIENT_BASE.length);
   if (!isValidNhsNumber(nhsNumber) && !has("nrls-nhs-number-unchecked")) {
     return spineError("INVALID_NHS_NUMBER", `The NHS number does not conform to the NHS Number format: ${nhsNumber}`, has("nrls-nhs-number-code-value") ? "value" : undefined);
   }
