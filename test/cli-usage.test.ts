@@ -1,7 +1,9 @@
 // A CI gate that cannot pass by accident: through the real CLI, a filter that selects nothing and every usage mistake
 // exit 2 (never 0, never 1, which means "a MUST rule failed") before anything is sent or written; --list shows what a
 // filter selects.
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runAssureCli } from "./helpers/run-cli.ts";
 
@@ -37,6 +39,22 @@ describe.concurrent("the command line's own mistakes", () => {
       expect(run.stderr).toMatch(message);
       expect(run.stderr).toContain("Usage: spine-assure");
       expect(existsSync(`${run.outDir}/summary.json`)).toBe(false);
+    });
+  }
+
+  for (const [what, waiver, message] of [
+    ["a requirement no suite has", `requirement: NRLS-CRT-99\n    expires: "2099-01-01"`, /waiver for NRLS-CRT-99: no suite has that requirement; did you mean NRLS-CRT-09/],
+    ["a date that is not a day", `requirement: NRLS-CRT-07\n    expires: "2026-02-30"`, /waiver for NRLS-CRT-07: expires "2026-02-30" is not a date/],
+  ] as const) {
+    it(`exits 2 for a waiver naming ${what}, and sends nothing`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), "waivers-"));
+      const file = join(dir, "waivers.yaml");
+      writeFileSync(file, `waivers:\n  - ${waiver}\n    reason: known\n    approvedBy: lead\n`);
+      const run = await runAssureCli(["--waivers", file]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toMatch(message);
+      expect(run.stdout).toContain("Nothing was sent.");
+      expect(readdirSync(run.outDir)).toEqual([]);
     });
   }
 

@@ -2,6 +2,7 @@
 // everywhere and does not gate; after its expiry date it gates again and the run says so.
 import { existsSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
+import { closest } from "../plan/filter-problems.ts";
 import { formatSchemaErrors, validatorFor } from "../suite/schemas.ts";
 import type { RequirementVerdict } from "./run-result.ts";
 
@@ -17,8 +18,11 @@ export class WaiverError extends Error {
   override name = "WaiverError";
 }
 
-/** Reads a waivers file; a missing default file means no waivers, a missing named one is an error. */
-export function loadWaivers(path: string, required: boolean): Waiver[] {
+/**
+ * Reads a waivers file; a missing default file means no waivers, a missing named one is an error. `known`: the
+ * requirement ids of the suites — a waiver for any other would silently waive nothing.
+ */
+export function loadWaivers(path: string, required: boolean, known?: readonly string[]): Waiver[] {
   if (!existsSync(path)) {
     if (required) throw new WaiverError(`waivers file not found: ${path}`);
     return [];
@@ -33,7 +37,13 @@ export function loadWaivers(path: string, required: boolean): Waiver[] {
   if (!validate(data)) throw new WaiverError(`${path}: ${formatSchemaErrors(validate.errors).join("; ")}`);
   const waivers = (data as { waivers: Waiver[] }).waivers;
   for (const w of waivers) {
-    if (Number.isNaN(Date.parse(`${w.expires}T00:00:00Z`))) throw new WaiverError(`${path}: waiver for ${w.requirement}: expires "${w.expires}" is not a date`);
+    // A calendar date, not just its shape: 2026-02-30 is not a day.
+    const day = new Date(`${w.expires}T00:00:00Z`);
+    if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== w.expires) throw new WaiverError(`${path}: waiver for ${w.requirement}: expires "${w.expires}" is not a date`);
+    if (known && !known.includes(w.requirement)) {
+      const near = closest(w.requirement, known);
+      throw new WaiverError(`${path}: waiver for ${w.requirement}: no suite has that requirement${near.length ? `; did you mean ${near.join(", ")}?` : ""}`);
+    }
   }
   return waivers;
 }

@@ -50,7 +50,7 @@ export function prepare(options: PrepareOptions = {}): Prepared {
   if (problems.length) throw new SuiteError(problems);
   // Selecting nothing is a mistake to name, never an empty pass: nothing has been sent or written.
   if (plan.cases.length === 0) throw new ConfigError(filterProblems(makePlan(suites, config).cases, options.filter ?? {}));
-  const waivers = loadWaivers(resolve(cwd, options.waiversFile ?? "waivers.yaml"), options.waiversFile !== undefined);
+  const waivers = loadWaivers(resolve(cwd, options.waiversFile ?? "waivers.yaml"), options.waiversFile !== undefined, plan.requirements.map((r) => r.id));
   const f = options.filter ?? {};
   const partial = !!(f.suites?.length || f.requirements?.length || f.tags?.length || f.formats?.length || f.caseKeys);
   return { config, suites, plan, waivers, fixturesDir: join(PROJECT_ROOT, "fixtures"), ...(partial ? { filter: f } : {}) };
