@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Two test files at a time on CI's two cores: many of the slow ones mostly wait (hostile targets, timeouts, a
+    // slow sandbox), so a second one overlaps them; each test's own runs stay bounded within it.
+    maxWorkers: 2,
   },
 });
