@@ -22,14 +22,19 @@ export interface AllureFile {
 
 const host = hostname();
 
-/** A case's files: for each requirement it verifies, a test result with its own copy of the case's exchanges. */
+/**
+ * A case's files: for each requirement it verifies, a test result with its own copy of the exchanges that are its
+ * evidence — the steps that check it, and the steps that check nothing (setup and teardown, the context of every
+ * requirement). A step that checks only other requirements is listed without its exchange, which is in their tests.
+ */
 export function allureFilesForCase(c: CaseRecord, requirements: ReadonlyMap<string, RequirementInfo>, targetUrl: string): AllureFile[] {
   const files: AllureFile[] = [];
   // Each exchange serialised once; Allure wants a file of its own for every test that shows it.
   const exchanges = c.steps.map((step) => step.exchange && JSON.stringify(toAllureExchange(step.exchange), null, 2));
   c.verifies.forEach((id, i) => {
-    const sources = exchanges.map((content) => {
-      if (content === undefined) return undefined;
+    const sources = exchanges.map((content, s) => {
+      const checks = c.steps[s]!.checks;
+      if (content === undefined || (checks.length && !checks.some((k) => k.requirement === id))) return undefined;
       const name = `${randomUUID()}-attachment${ALLURE_HTTP_EXCHANGE_FILE_EXTENSION}`;
       files.push({ name, content });
       return name;
