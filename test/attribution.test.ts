@@ -50,7 +50,8 @@ describe("evidence attribution under concurrency", () => {
         }
       }
     }
-    expect(checked).toBeGreaterThan(500);
+    // Every test carries at least one exchange: its own evidence, never another case's.
+    expect(checked).toBeGreaterThanOrEqual(results.length);
     expect(uuidOwner.size).toBeGreaterThan(50);
   }, 120_000);
 });
