@@ -79,6 +79,23 @@ describe("configuration", () => {
     expect(c.values.NRLS_TO_ASID).toBe("333333333333");
   });
 
+  it("reads .env.example, copied to .env unchanged, as exactly the sandbox's values (a # in a value survives)", () => {
+    const dir = empty();
+    writeFileSync(join(dir, ".env"), readFileSync(join(PROJECT_ROOT, ".env.example"), "utf8"));
+    const fromExample = loadConfig({ env: {}, cwd: dir }).values;
+    expect(fromExample.ERS_SMARTCARD_TOKEN).toMatch(/#$/);
+    expect(fromExample).toEqual(loadConfig({ env: {}, cwd: empty() }).values);
+  });
+
+  it("refuses a key with the harness's prefixes that it does not know, naming the nearest known one", () => {
+    expect(problems({ NRLS_FROM_ASlD: "200000000118" })).toBe("NRLS_FROM_ASlD (in the environment) is not a setting spine-assure knows; did you mean NRLS_FROM_ASID?");
+    const dir = empty();
+    writeFileSync(join(dir, ".env"), 'TLS_CLIENT_CRT="certs/a.crt"\n');
+    expect(problems({}, dir)).toMatch(/^TLS_CLIENT_CRT \(in \.env\) is not a setting spine-assure knows; did you mean TLS_CLIENT_CERT\?$/);
+    // Other keys are not the harness's business, and the sandbox's own settings are known.
+    expect(loadConfig({ env: { HOME_DIR: "x", SANDBOX_LATENCY_MS: "5" }, cwd: empty() }).values.ASSURE_CONCURRENCY).toBe("8");
+  });
+
   it("documents every variable in .env.example", () => {
     const example = readFileSync(join(PROJECT_ROOT, ".env.example"), "utf8");
     for (const v of VARIABLES) expect(example, v.name).toMatch(new RegExp(`^#?\\s*${v.name}=`, "m"));

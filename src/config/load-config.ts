@@ -5,7 +5,8 @@ import { resolve } from "node:path";
 import { createSecureContext } from "node:tls";
 import dotenv from "dotenv";
 import { TARGETS, type TargetName } from "../targets.ts";
-import { VARIABLES } from "./variables.ts";
+import { closest } from "../nearest-names.ts";
+import { OWN_PREFIXES, SANDBOX_VARIABLE_NAMES, VARIABLES } from "./variables.ts";
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -69,6 +70,15 @@ export function loadConfig(options: LoadOptions = {}): Config {
       fromFile = dotenv.parse(readFileSync(envPath));
     } catch (err) {
       problems.push(`.env: cannot be read (${(err as Error).message})`);
+    }
+  }
+  // A misspelt key would be ignored and its default used in silence: with our prefixes, an unknown key is an error.
+  const known = [...VARIABLES.map((v) => v.name), ...SANDBOX_VARIABLE_NAMES];
+  for (const [where, keys] of [[".env", Object.keys(fromFile)], ["the environment", Object.keys(env)]] as const) {
+    for (const key of keys) {
+      if (!OWN_PREFIXES.some((p) => key.startsWith(p)) || known.includes(key)) continue;
+      const near = closest(key, known);
+      problems.push(`${key} (in ${where}) is not a setting spine-assure knows${near.length ? `; did you mean ${near[0]}?` : ""}`);
     }
   }
   const values: Record<string, string> = {};

@@ -56,4 +56,10 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: "ASSURE_KEEP_RUNS", description: "run folders kept under the output root's runs/ (older ones are removed after each run)", default: "20", check: positiveInt(100000) },
 ];
 
+/** Read by the embedded sandbox (sandbox/), not by a run's configuration; known, so never reported as misspelt. */
+export const SANDBOX_VARIABLE_NAMES = ["SANDBOX_FAULTS", "SANDBOX_VARIANTS", "SANDBOX_LATENCY_MS", "SANDBOX_WITHOUT_A004", "SANDBOX_MAX_POINTERS", "SANDBOX_MAX_SESSIONS", "SANDBOX_DIRECTORY", "SANDBOX_PORT"];
+
+/** Keys with these prefixes are the harness's: one it does not know is a mistake (NRLS_FROM_ASlD), never ignored. */
+export const OWN_PREFIXES = ["ERS_", "NRLS_", "TLS_", "ASSURE_", "SANDBOX_"];
+
 export const TEST_DATA_NAMES = VARIABLES.filter((v) => v.testData).map((v) => v.name);

@@ -2,7 +2,7 @@
 // everywhere and does not gate; after its expiry date it gates again and the run says so.
 import { existsSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { closest } from "../plan/filter-problems.ts";
+import { closest } from "../nearest-names.ts";
 import { formatSchemaErrors, validatorFor } from "../suite/schemas.ts";
 import type { RequirementVerdict } from "./run-result.ts";
 
