@@ -110,12 +110,34 @@ describe("npm run assure against the embedded sandbox", () => {
     const run = await runAssureCli([], { NRLS_BASE_URL: `https://127.0.0.1:${port}/nrls` });
     expect(run.code, run.stdout + run.stderr).toBe(3);
     const verdicts = verdictsOf(run.summary);
-    expect(verdicts["ERS-A001-01"]).toBe("pass");
+    // e-RS has no target of its own here, so it is not run (never the embedded sandbox in an external run).
+    expect(verdicts["ERS-A001-01"]).toBe("not-applicable");
     expect(verdicts["NRLS-CRT-01"]).toBe("fail");
     const crt01 = run.summary!.requirements.find((r) => r.id === "NRLS-CRT-01")!;
     expect(crt01.cases[0]).toMatchObject({ status: "broken", caseStatus: "broken" });
     expect(crt01.cases[0]!.messages.join(" ")).toMatch(/connection refused/);
     expect(run.summary!.gate).toMatchObject({ exitCode: 3, result: "unreachable" });
     expect(existsSync(join(run.outDir, "allure-report", "index.html"))).toBe(true);
+  });
+});
+
+describe("a run with only some targets configured", () => {
+  it("runs only the API that has a target: the other's requirements are not-applicable, never sent to the embedded sandbox", async () => {
+    const { startSandbox, SANDBOX_CLIENT_TLS } = await import("../sandbox/server.ts");
+    const external = await startSandbox({ faults: "", variants: "" });
+    try {
+      const run = await runAssureCli(["--no-report"], {
+        NRLS_BASE_URL: external.nrlsBaseUrl, TLS_CA: SANDBOX_CLIENT_TLS.ca, TLS_CLIENT_CERT: SANDBOX_CLIENT_TLS.cert, TLS_CLIENT_KEY: SANDBOX_CLIENT_TLS.key,
+      });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(run.stdout).toContain("ERS  not run: no target configured (ERS_BASE_URL is not set)");
+      expect(run.summary!.targets.map((t) => [t.name, t.embedded])).toEqual([["nrls", false]]);
+      for (const [id, verdict] of Object.entries(verdictsOf(run.summary))) expect(verdict, id).toBe(id.startsWith("ERS-") ? "not-applicable" : "pass");
+      const ers = run.summary!.requirements.find((r) => r.id === "ERS-A001-01")!;
+      expect(ers.cases[0]!.messages.join(" ")).toMatch(/no target configured for e-RS: ERS_BASE_URL is not set/);
+      expect(run.summary!.cases.filter((c) => c.suite === "ers-professional-session").every((c) => c.status === "not-applicable")).toBe(true);
+    } finally {
+      await external.close();
+    }
   });
 });

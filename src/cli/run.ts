@@ -17,7 +17,7 @@ import { judge } from "../stages/judge.ts";
 import { openTargets } from "../stages/open-targets.ts";
 import { prepare, type PrepareOptions } from "../stages/prepare.ts";
 import { openRunFolder, publish, type Published } from "../stages/publish.ts";
-import type { TargetName } from "../targets.ts";
+import { TARGETS, type TargetName } from "../targets.ts";
 import { watchStopSignals } from "./stop-signals.ts";
 import { toolInfo } from "./tool-info.ts";
 
@@ -68,6 +68,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   const runId = `${new Date(startedAt).toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
   const open = await openTargets(prepared.config, options.env);
   for (const line of runHeader(runId, plan.cases.length, plan.requirements.length, Object.entries(open.targets).map(([name, t]) => ({ ...t, name: name as TargetName })))) log(line);
+  for (const t of TARGETS.filter((x) => !open.targets[x.name])) log(`  ${t.name.toUpperCase().padEnd(4)} not run: no target configured (${t.baseUrlVariable} is not set)`);
 
   // Each case is judged as it arrives, and its Allure results written then, while this process mostly waits.
   const folder = openRunFolder(outRoot, runId);

@@ -12,14 +12,18 @@ export interface OpenTarget extends RunTarget {
 }
 
 export interface OpenTargets {
-  targets: Record<TargetName, OpenTarget>;
+  /** Once any API has a base URL, only those that do: the others are not run (their cases are not-applicable). */
+  targets: Partial<Record<TargetName, OpenTarget>>;
   close(): Promise<void>;
 }
 
 /** `env`: where the embedded sandbox's faults and documented variants are switched on (SANDBOX_FAULTS, SANDBOX_VARIANTS). */
 export async function openTargets(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<OpenTargets> {
   let sandbox: RunningSandbox | undefined;
-  if (TARGETS.some((t) => !config.baseUrls[t.name])) sandbox = await startSandbox({ faults: env.SANDBOX_FAULTS ?? "", variants: env.SANDBOX_VARIANTS ?? "" });
+  // The embedded sandbox stands in only when no target is configured at all: an NRLS-only set-up must not put e-RS
+  // results from the sandbox into the same evidence and gate.
+  const external = TARGETS.some((t) => config.baseUrls[t.name]);
+  if (!external) sandbox = await startSandbox({ faults: env.SANDBOX_FAULTS ?? "", variants: env.SANDBOX_VARIANTS ?? "" });
   const sandboxTls = sandbox && {
     ca: readFileSync(SANDBOX_CLIENT_TLS.ca, "utf8"),
     cert: readFileSync(SANDBOX_CLIENT_TLS.cert, "utf8"),
@@ -27,13 +31,14 @@ export async function openTargets(config: Config, env: NodeJS.ProcessEnv = proce
   };
   const close = async () => sandbox?.close();
   try {
-    const targets = Object.fromEntries(TARGETS.map((t) => {
-    const given = config.baseUrls[t.name];
-    const simulated = sandbox?.baseUrls[t.name];
-    if (!given && !simulated) throw new ConfigError([`${t.baseUrlVariable} is not set, and the embedded sandbox does not simulate ${t.label}: give its base URL`]);
-    const target: OpenTarget = given ? { baseUrl: given, tls: config.tls, embedded: false } : { baseUrl: simulated!, tls: sandboxTls!, embedded: true };
-    return [t.name, target];
-    })) as Record<TargetName, OpenTarget>;
+    const targets = Object.fromEntries(TARGETS.flatMap((t) => {
+      const given = config.baseUrls[t.name];
+      if (external && !given) return [];
+      const simulated = sandbox?.baseUrls[t.name];
+      if (!given && !simulated) throw new ConfigError([`${t.baseUrlVariable} is not set, and the embedded sandbox does not simulate ${t.label}: give its base URL`]);
+      const target: OpenTarget = given ? { baseUrl: given, tls: config.tls, embedded: false } : { baseUrl: simulated!, tls: sandboxTls!, embedded: true };
+      return [[t.name, target]];
+    })) as Partial<Record<TargetName, OpenTarget>>;
     return { targets, close };
   } catch (err) {
     await close();

@@ -47,6 +47,13 @@ export function prepare(options: PrepareOptions = {}): Prepared {
   const config = loadConfig({ env, cwd });
   const { suites, problems } = readSuites({ dir: options.suitesDir });
   const plan = makePlan(suites, config, options.filter);
+  // Once any API has a base URL, one without is not run, never sent to the embedded sandbox (open-targets.ts).
+  if (TARGETS.some((t) => config.baseUrls[t.name])) {
+    for (const c of plan.cases) {
+      const t = TARGETS.find((x) => x.name === c.target)!;
+      if (!config.baseUrls[t.name]) c.notApplicable ??= `no target configured for ${t.label}: ${t.baseUrlVariable} is not set (another API's base URL is, so the embedded sandbox is not used)`;
+    }
+  }
   if (problems.length) throw new SuiteError(problems);
   // Selecting nothing is a mistake to name, never an empty pass: nothing has been sent or written.
   if (plan.cases.length === 0) throw new ConfigError(filterProblems(makePlan(suites, config).cases, options.filter ?? {}));
