@@ -13,3 +13,11 @@ export const TARGET_NAMES: readonly TargetName[] = TARGETS.map((t) => t.name);
 export function isTargetName(name: string): name is TargetName {
   return (TARGET_NAMES as readonly string[]).includes(name);
 }
+
+/**
+ * The APIs a run leaves out: once any API has a base URL, those without one (never sent to the embedded sandbox,
+ * which stands in only when no API has a target).
+ */
+export function targetsNotRun(baseUrls: Readonly<Partial<Record<TargetName, string | undefined>>>): (typeof TARGETS)[number][] {
+  return TARGETS.some((t) => baseUrls[t.name]) ? TARGETS.filter((t) => !baseUrls[t.name]) : [];
+}

@@ -67,8 +67,8 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   const outRoot = options.outDir ?? join(PROJECT_ROOT, "reports");
   const runId = `${new Date(startedAt).toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
   const open = await openTargets(prepared.config, options.env);
-  for (const line of runHeader(runId, plan.cases.length, plan.requirements.length, Object.entries(open.targets).map(([name, t]) => ({ ...t, name: name as TargetName })))) log(line);
-  for (const t of TARGETS.filter((x) => !open.targets[x.name])) log(`  ${t.name.toUpperCase().padEnd(4)} not run: no target configured (${t.baseUrlVariable} is not set)`);
+  const targets = Object.entries(open.targets).map(([name, t]) => ({ ...t, name: name as TargetName }));
+  for (const line of runHeader(runId, plan.cases.length, plan.requirements.length, targets, TARGETS.filter((t) => !open.targets[t.name]))) log(line);
 
   // Each case is judged as it arrives, and its Allure results written then, while this process mostly waits.
   const folder = openRunFolder(outRoot, runId);

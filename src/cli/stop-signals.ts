@@ -26,7 +26,7 @@ interface LeftEntry {
 }
 
 /** What cases captured for their teardown to remove and had not removed yet, a line each (secret values not shown). */
-export function leftOnTarget(journal: string): string[] {
+function leftOnTarget(journal: string): string[] {
   if (!existsSync(journal)) return [];
   const entries = readFileSync(journal, "utf8").split("\n").filter(Boolean).flatMap((line) => {
     try {

@@ -9,10 +9,12 @@ export function useColour(stream: NodeJS.WriteStream = process.stdout): boolean 
   return !!stream.isTTY && !process.env.NO_COLOR && process.env.TERM !== "dumb";
 }
 
-export function runHeader(runId: string, cases: number, requirements: number, targets: Pick<TargetRecord, "name" | "baseUrl" | "embedded">[]): string[] {
+/** The run's opening lines: its size, then each API's target — or, for one given none, that it is not run. */
+export function runHeader(runId: string, cases: number, requirements: number, targets: Pick<TargetRecord, "name" | "baseUrl" | "embedded">[], notRun: { name: string; baseUrlVariable: string }[] = []): string[] {
   return [
     `spine-assure run ${runId}: ${cases} case(s) for ${requirements} requirement(s)`,
     ...targets.map((t) => `  ${t.name.toUpperCase().padEnd(4)} ${t.baseUrl}${t.embedded ? " (embedded sandbox)" : ""}`),
+    ...notRun.map((t) => `  ${t.name.toUpperCase().padEnd(4)} not run: no target configured (${t.baseUrlVariable} is not set)`),
   ];
 }
 

@@ -4,22 +4,15 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs
 import { join } from "node:path";
 import { writeFileAtomic } from "./write-atomic.ts";
 
-export interface Pruned {
-  removed: string[];
-  kept: number;
-}
-
 /** Run ids sort by time (yyyymmdd-hhmmss-random), so the newest are last. */
-export function pruneRuns(outRoot: string, keep: number, protectedRuns: ReadonlySet<string>): Pruned {
+export function pruneRuns(outRoot: string, keep: number, protectedRuns: ReadonlySet<string>): void {
   const runsDir = join(outRoot, "runs");
-  if (!existsSync(runsDir)) return { removed: [], kept: 0 };
+  if (!existsSync(runsDir)) return;
   // Finished run folders only: a scratch folder (.tmp) belongs to a run still writing, or to one that was killed.
   const runs = readdirSync(runsDir).filter((name) => /^\d{8}-\d{6}-[0-9a-f]+$/.test(name) && statSync(join(runsDir, name)).isDirectory()).sort();
   const newest = new Set(runs.slice(-keep));
-  const removed = runs.filter((id) => !newest.has(id) && !protectedRuns.has(id));
-  for (const id of removed) rmSync(join(runsDir, id), { recursive: true, force: true });
+  for (const id of runs) if (!newest.has(id) && !protectedRuns.has(id)) rmSync(join(runsDir, id), { recursive: true, force: true });
   boundAllureHistory(join(outRoot, "allure-history.jsonl"), keep);
-  return { removed, kept: runs.length - removed.length };
 }
 
 /** Allure appends one line per generated report: only the last `keep` are worth their space. */

@@ -74,6 +74,7 @@ export async function runCase(planned: PlannedCase, ctx: CaseContext): Promise<C
 
   // What teardown would remove (the captures its steps wait for), journalled while it is on the target.
   const cleanedBy = new Set(planned.teardown.flatMap((t) => t.when ?? []));
+  const secretCaptures = new Set(planned.steps.flatMap((st) => Object.entries(st.capture ?? {}).filter(([, c]) => c.secret).map(([name]) => name)));
   const journalled = new Set<string>();
   let stopped = false;
   for (const [i, spec] of planned.steps.entries()) {
@@ -88,8 +89,7 @@ export async function runCase(planned: PlannedCase, ctx: CaseContext): Promise<C
       for (const name of cleanedBy) {
         if (captures[name] === undefined || journalled.has(name)) continue;
         journalled.add(name);
-        const secret = Object.values(planned.steps).some((st) => st.capture?.[name]?.secret);
-        appendFileSync(ctx.leftJournal, `${JSON.stringify({ case: planned.key, name, value: secret ? undefined : captures[name] })}\n`);
+        appendFileSync(ctx.leftJournal, `${JSON.stringify({ case: planned.key, name, value: secretCaptures.has(name) ? undefined : captures[name] })}\n`);
       }
     }
     if (step.notApplicable) {

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { SANDBOX_CLIENT_TLS, startSandbox, type RunningSandbox } from "../../sandbox/server.ts";
 import { ConfigError, type Config } from "../config/load-config.ts";
 import type { RunTarget } from "../run/run-plan.ts";
-import { TARGETS, type TargetName } from "../targets.ts";
+import { TARGETS, targetsNotRun, type TargetName } from "../targets.ts";
 
 export interface OpenTarget extends RunTarget {
   /** true: the embedded sandbox. */
@@ -22,6 +22,7 @@ export async function openTargets(config: Config, env: NodeJS.ProcessEnv = proce
   let sandbox: RunningSandbox | undefined;
   // The embedded sandbox stands in only when no target is configured at all: an NRLS-only set-up must not put e-RS
   // results from the sandbox into the same evidence and gate.
+  const notRun = targetsNotRun(config.baseUrls);
   const external = TARGETS.some((t) => config.baseUrls[t.name]);
   if (!external) sandbox = await startSandbox({ faults: env.SANDBOX_FAULTS ?? "", variants: env.SANDBOX_VARIANTS ?? "" });
   const sandboxTls = sandbox && {
@@ -33,7 +34,7 @@ export async function openTargets(config: Config, env: NodeJS.ProcessEnv = proce
   try {
     const targets = Object.fromEntries(TARGETS.flatMap((t) => {
       const given = config.baseUrls[t.name];
-      if (external && !given) return [];
+      if (notRun.includes(t)) return [];
       const simulated = sandbox?.baseUrls[t.name];
       if (!given && !simulated) throw new ConfigError([`${t.baseUrlVariable} is not set, and the embedded sandbox does not simulate ${t.label}: give its base URL`]);
       const target: OpenTarget = given ? { baseUrl: given, tls: config.tls, embedded: false } : { baseUrl: simulated!, tls: sandboxTls!, embedded: true };

@@ -11,7 +11,7 @@ import { loadWaivers, type Waiver } from "../judge/waivers.ts";
 import { readSuites } from "../suite/load-suites.ts";
 import { SuiteError } from "../suite/suite-problems.ts";
 import type { LoadedSuite } from "../suite/types.ts";
-import { TARGETS, type TargetName } from "../targets.ts";
+import { TARGETS, targetsNotRun, type TargetName } from "../targets.ts";
 
 export interface PrepareOptions {
   env?: NodeJS.ProcessEnv;
@@ -48,11 +48,10 @@ export function prepare(options: PrepareOptions = {}): Prepared {
   const { suites, problems } = readSuites({ dir: options.suitesDir });
   const plan = makePlan(suites, config, options.filter);
   // Once any API has a base URL, one without is not run, never sent to the embedded sandbox (open-targets.ts).
-  if (TARGETS.some((t) => config.baseUrls[t.name])) {
-    for (const c of plan.cases) {
-      const t = TARGETS.find((x) => x.name === c.target)!;
-      if (!config.baseUrls[t.name]) c.notApplicable ??= `no target configured for ${t.label}: ${t.baseUrlVariable} is not set (another API's base URL is, so the embedded sandbox is not used)`;
-    }
+  const notRun = targetsNotRun(config.baseUrls);
+  for (const c of plan.cases) {
+    const t = notRun.find((x) => x.name === c.target);
+    if (t) c.notApplicable ??= `no target configured for ${t.label}: ${t.baseUrlVariable} is not set (another API's base URL is, so the embedded sandbox is not used)`;
   }
   if (problems.length) throw new SuiteError(problems);
   // Selecting nothing is a mistake to name, never an empty pass: nothing has been sent or written.

@@ -16,8 +16,13 @@ import { pruneRuns } from "../report/prune-runs.ts";
 import { directoryWriter, writeFileAtomic, type DirectoryWriter } from "../report/write-atomic.ts";
 
 export const RUN_RESULT = "run-result.json";
-/** The files of a run folder also kept at fixed paths under the output root for the latest run. */
-const LATEST_FILES = ["summary.json", "requirements.csv", "requirements.md", "junit.xml"];
+/** The files of a run folder also kept at fixed paths under the output root for the latest run, each with its renderer. */
+const LATEST_FILES: Record<string, (run: RunResult) => string> = {
+  "summary.json": renderSummary,
+  "requirements.csv": coverageCsv,
+  "requirements.md": coverageMarkdown,
+  "junit.xml": junitXml,
+};
 
 export interface PublishOptions {
   /** The output root: runs/<id>/ per run, the latest copies at the root. */
@@ -65,10 +70,7 @@ export async function publish(run: RunResult, options: PublishOptions): Promise<
     const env = allureEnvironment({ ...run.environment, Gate: `exit ${run.gate.exitCode}: ${run.gate.reason}` });
     folder.put(`allure-results/${env.name}`, env.content);
     folder.put(RUN_RESULT, `${JSON.stringify(run)}\n`);
-    folder.put("summary.json", renderSummary(run));
-    folder.put("requirements.csv", coverageCsv(run));
-    folder.put("requirements.md", coverageMarkdown(run));
-    folder.put("junit.xml", junitXml(run));
+    for (const [name, render] of Object.entries(LATEST_FILES)) folder.put(name, render(run));
     let reportPath: string | undefined;
     if (options.html) {
       try {
@@ -84,12 +86,9 @@ export async function publish(run: RunResult, options: PublishOptions): Promise<
     if (options.latest) {
       // The latest run's files at fixed paths, for CI steps and people who just want "the report". After a partial run
       // they are the merged view: the last full run with the newer partial runs over it.
-      if (view === run) for (const f of LATEST_FILES) cpSync(join(runDir, f), join(options.outRoot, f));
-      else {
-        writeFileAtomic(join(options.outRoot, "summary.json"), renderSummary(view));
-        writeFileAtomic(join(options.outRoot, "requirements.csv"), coverageCsv(view));
-        writeFileAtomic(join(options.outRoot, "requirements.md"), coverageMarkdown(view));
-        writeFileAtomic(join(options.outRoot, "junit.xml"), junitXml(view));
+      for (const [name, render] of Object.entries(LATEST_FILES)) {
+        if (view === run) cpSync(join(runDir, name), join(options.outRoot, name));
+        else writeFileAtomic(join(options.outRoot, name), render(view));
       }
       rmSync(join(options.outRoot, "allure-report"), { recursive: true, force: true });
       if (reportPath && existsSync(reportPath)) cpSync(join(runDir, "allure-report"), join(options.outRoot, "allure-report"), { recursive: true });
