@@ -45,6 +45,12 @@ export interface SandboxOptions {
   withoutA004?: boolean;
   /** How long a client may take to send its headers before the connection is dropped (default 10 s). */
   headersTimeoutMs?: number;
+  /** Another PKI (PEM text): the server's certificate and key, and the CA its clients' certificates must chain to. */
+  pki?: { cert: string; key: string; ca: string };
+  /** true: a client certificate that is missing or not from the CA is refused in the TLS handshake (default: a 401). */
+  refuseUntrustedClients?: boolean;
+  /** The origin written into absolute URLs (Location), as behind a proxy that fronts the sandbox (default: its own). */
+  publicOrigin?: string;
 }
 
 export interface RunningSandbox {
@@ -55,6 +61,8 @@ export interface RunningSandbox {
   baseUrls: Partial<Record<TargetName, string>>;
   faults: ReadonlySet<string>;
   variants: ReadonlySet<string>;
+  /** The subject CN of each client certificate the sandbox accepted, as it saw them. */
+  clientCertificates: ReadonlySet<string>;
   close(): Promise<void>;
 }
 
@@ -80,6 +88,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   });
   const nrls = nrlsHandler({ directory, switches, maxPointers: cap(options.maxPointers, process.env.SANDBOX_MAX_POINTERS, "SANDBOX_MAX_POINTERS") });
   let origin = "";
+  const clientCertificates = new Set<string>();
   // The API each target of src/targets.ts is simulated by, under that target's sandbox path.
   type Handler = (req: IncomingMessage, res: ServerResponse, path: string, url: URL, base: string) => Promise<boolean>;
   const handlers: Partial<Record<TargetName, Handler>> = {
@@ -87,6 +96,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     nrls: (req, res, path, url, base) => nrls(req, res, path, url.searchParams, base),
   };
 
+  // Absolute URLs (Location) name the sandbox as the client reached it (localhost or 127.0.0.1), as a server with
+  // a configured public name does; a test may name another origin.
+  const publicOrigin = (req: IncomingMessage) =>
+    options.publicOrigin ?? (req.headers.host && /^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9a-fA-F:.]+\](:\d+)?$/.test(req.headers.host) ? `${useTls ? "https" : "http"}://${req.headers.host}` : origin);
   const shaper = transportVariants(switches);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (shaper) replyShapers.set(res, shaper);
@@ -98,9 +111,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       replyJson(res, 401, body);
       return;
     }
+    if (useTls) clientCertificates.add(String((req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? ""));
     for (const t of TARGETS) {
       const serve = handlers[t.name];
-      if (serve && url.pathname.startsWith(`${t.sandboxPath}/`) && (await serve(req, res, url.pathname.slice(t.sandboxPath.length), url, `${origin}${t.sandboxPath}`))) return;
+      if (serve && url.pathname.startsWith(`${t.sandboxPath}/`) && (await serve(req, res, url.pathname.slice(t.sandboxPath.length), url, `${publicOrigin(req)}${t.sandboxPath}`))) return;
     }
     reply(res, 404, "Not found", { "Content-Type": "text/plain" });
   };
@@ -118,11 +132,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const server: Server = useTls
     ? createHttpsServer({
         ...timing,
-        key: readFileSync(join(TLS_DIR, "server.key")),
-        cert: readFileSync(join(TLS_DIR, "server.crt")),
-        ca: readFileSync(join(TLS_DIR, "ca.crt")),
+        key: options.pki?.key ?? readFileSync(join(TLS_DIR, "server.key")),
+        cert: options.pki?.cert ?? readFileSync(join(TLS_DIR, "server.crt")),
+        ca: options.pki?.ca ?? readFileSync(join(TLS_DIR, "ca.crt")),
         requestCert: true,
-        rejectUnauthorized: false,
+        rejectUnauthorized: !!options.refuseUntrustedClients,
       }, listener)
     : createHttpServer(timing, listener);
   // Slow or abandoned connections are dropped rather than held.
@@ -141,6 +155,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     baseUrls: Object.fromEntries(TARGETS.filter((t) => handlers[t.name]).map((t) => [t.name, `${origin}${t.sandboxPath}`])),
     faults,
     variants,
+    clientCertificates,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -74,7 +74,7 @@ describe("polite concurrency", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     try {
       const port = (server.address() as { port: number }).port;
-      const run = await runAssureCli(["--no-report", "--concurrency", "3", "--suite", "nrls-create"], { NRLS_BASE_URL: `http://127.0.0.1:${port}/nrls` });
+      const run = await runAssureCli(["--no-report", "--concurrency", "3", "--suite", "nrls-create"], { ASSURE_ACCEPT_SANDBOX_VALUES: "all", NRLS_BASE_URL: `http://127.0.0.1:${port}/nrls` });
       expect(run.summary, run.stdout).toBeDefined();
       expect(peak).toBeLessThanOrEqual(3);
       expect(peak).toBeGreaterThan(1);

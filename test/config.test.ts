@@ -7,6 +7,8 @@ import { ConfigError, loadConfig } from "../src/config/load-config.ts";
 import { VARIABLES } from "../src/config/variables.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 
+/** An external NRLS target whose test data is taken as right: TLS is checked only for external targets. */
+const external = { NRLS_BASE_URL: "https://nrls.int.example.nhs.uk/nrls", ASSURE_ACCEPT_SANDBOX_VALUES: "all" };
 const empty = () => mkdtempSync(join(tmpdir(), "cfg-"));
 const problems = (env: NodeJS.ProcessEnv, cwd = empty()) => {
   try {
@@ -37,29 +39,29 @@ describe("configuration", () => {
 
   it("never echoes a secret in an error", () => {
     // No check on the token itself; the passphrase without a key is the error here.
-    const text = problems({ TLS_CLIENT_CERT: "nope.pem", TLS_KEY_PASSPHRASE: "hunter2-secret" });
+    const text = problems({ ...external, TLS_CLIENT_CERT: "nope.pem", TLS_KEY_PASSPHRASE: "hunter2-secret" });
     expect(text).toMatch(/TLS_CLIENT_CERT names a file that does not exist/);
     expect(text).toMatch(/TLS_CLIENT_CERT and TLS_CLIENT_KEY go together/);
     expect(text).not.toContain("hunter2-secret");
   });
 
   it("checks that TLS files are PEM of the right kind", () => {
-    const text = problems({ TLS_CA: join(PROJECT_ROOT, "fixtures", "tls", "client.key") });
+    const text = problems({ ...external, TLS_CA: join(PROJECT_ROOT, "fixtures", "tls", "client.key") });
     expect(text).toMatch(/TLS_CA .* is not a PEM file of the expected kind/);
   });
 
   it("refuses a client key that is not the certificate's, or a wrong passphrase, before anything is sent", () => {
     const tls = (f: string) => join(PROJECT_ROOT, "fixtures", "tls", f);
-    const mismatched = problems({ TLS_CLIENT_CERT: tls("client.crt"), TLS_CLIENT_KEY: tls("server.key") });
-    expect(mismatched).toMatch(/TLS_CLIENT_KEY .*do not make a usable TLS identity: .*key values mismatch/);
+    const mismatched = problems({ ...external, TLS_CLIENT_CERT: tls("client.crt"), TLS_CLIENT_KEY: tls("server.key") });
+    expect(mismatched).toMatch(/TLS_CLIENT_KEY is not the private key of the certificate in TLS_CLIENT_CERT \("C=GB, O=spine-assure test PKI, CN=spine-assure test client/);
     const dir = empty();
     const encrypted = createPrivateKey(readFileSync(tls("client.key"))).export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "right-one" });
     writeFileSync(join(dir, "client.enc.key"), encrypted);
     const env = { TLS_CLIENT_CERT: tls("client.crt"), TLS_CLIENT_KEY: "client.enc.key" };
-    const wrong = problems({ ...env, TLS_KEY_PASSPHRASE: "wrong-one-secret" }, dir);
-    expect(wrong).toMatch(/do not make a usable TLS identity/);
+    const wrong = problems({ ...env, ...external, TLS_KEY_PASSPHRASE: "wrong-one-secret" }, dir);
+    expect(wrong).toMatch(/TLS_CLIENT_CERT and TLS_CLIENT_KEY with TLS_KEY_PASSPHRASE cannot be used: .*decrypt/);
     expect(wrong).not.toContain("wrong-one-secret");
-    expect(loadConfig({ env: { ...env, TLS_KEY_PASSPHRASE: "right-one" }, cwd: dir }).tls.passphrase).toBe("right-one");
+    expect(loadConfig({ env: { ...env, TLS_KEY_PASSPHRASE: "right-one", ...external }, cwd: dir }).tls.nrls?.files.passphrase).toBe("right-one");
   });
 
   it("refuses production hosts unless ALLOW_PRODUCTION=true, saying why and how to override", () => {
@@ -67,8 +69,8 @@ describe("configuration", () => {
     expect(text).toMatch(/NRLS_BASE_URL points at psis-sync\.national\.ncrs\.nhs\.uk, an NHS production host/);
     expect(text).toMatch(/set ALLOW_PRODUCTION=true/);
     expect(problems({ ERS_BASE_URL: "https://api.service.nhs.uk/ers-api" })).toMatch(/ERS_BASE_URL points at api\.service\.nhs\.uk/);
-    expect(loadConfig({ env: { NRLS_BASE_URL: "https://psis-sync.national.ncrs.nhs.uk/nrls", ALLOW_PRODUCTION: "true" }, cwd: empty() }).baseUrls.nrls).toContain("psis-sync");
-    expect(loadConfig({ env: { NRLS_BASE_URL: "https://nrls.int.spine.example.nhs.uk/nrls" }, cwd: empty() }).baseUrls.nrls).toBeDefined();
+    expect(loadConfig({ env: { ...external, NRLS_BASE_URL: "https://psis-sync.national.ncrs.nhs.uk/nrls", ALLOW_PRODUCTION: "true" }, cwd: empty() }).baseUrls.nrls).toContain("psis-sync");
+    expect(loadConfig({ env: { ...external, NRLS_BASE_URL: "https://nrls.int.spine.example.nhs.uk/nrls" }, cwd: empty() }).baseUrls.nrls).toBeDefined();
   });
 
   it("reads .env, and the environment wins over it", () => {

@@ -33,10 +33,12 @@ interface Hostile {
   status: "broken" | "failed";
   message: RegExp;
   env?: Record<string, string>;
+  /** The pre-flight handshake fails: the run stops at once with this diagnosis (exit 3), sending nothing, writing nothing. */
+  preflight?: RegExp;
 }
 
 const HOSTILE: Hostile[] = [
-  { name: "connection refused", exit: 3, status: "broken", message: /connection refused/, start: async () => {
+  { name: "connection refused", exit: 3, status: "broken", message: /connection refused/, preflight: /nothing accepted a connection to 127\.0\.0\.1:\d+: .*ECONNREFUSED[\s\S]*fix: NRLS_BASE_URL/, start: async () => {
     const port = await listen(createNet());
     servers.pop()!.close();
     return `http://127.0.0.1:${port}/nrls`;
@@ -79,9 +81,10 @@ const HOSTILE: Hostile[] = [
     };
     more();
   })}/nrls` },
-  { name: "a certificate from an unknown CA", exit: 3, status: "broken", message: /TLS failure/, start: async () =>
+  { name: "a certificate from an unknown CA", exit: 3, status: "broken", message: /TLS failure/, preflight: /is not signed by a CA in the system's store[\s\S]*fix: NRLS_TLS_CA or TLS_CA/, start: async () =>
     `https://127.0.0.1:${await listen(createHttps({ key: readFileSync(join(TLS, "server.key")), cert: readFileSync(join(TLS, "server.crt")) }, (_q, s) => s.end("{}")))}/nrls` },
   { name: "a server that rejects the client certificate", exit: 3, status: "broken", message: /TLS failure|connection closed by the target/,
+    preflight: /refused no client certificate \(none is configured\)[\s\S]*fix: NRLS_TLS_PFX or NRLS_TLS_CLIENT_CERT and NRLS_TLS_CLIENT_KEY/,
     env: { TLS_CA: join(TLS, "ca.crt") },
     start: async () => `https://127.0.0.1:${await listen(createHttps({
       key: readFileSync(join(TLS, "server.key")), cert: readFileSync(join(TLS, "server.crt")), ca: readFileSync(join(TLS, "ca.crt")), requestCert: true, rejectUnauthorized: true,
@@ -106,13 +109,19 @@ describe("hostile targets on both APIs at once", () => {
     }],
   ];
   for (const [name, start] of both) {
-    it(`ends every case and writes the summary and report, exit 3, when both targets are ${name}`, async () => {
+    it(`exit 3 when both targets are ${name}: every case ended and the report written, or (refused) the pre-flight's diagnosis`, async () => {
       const port = await start();
       const run = await runAssureCli(["--concurrency", "32"], {
-        ERS_BASE_URL: `http://127.0.0.1:${port}/ers-api`, NRLS_BASE_URL: `http://127.0.0.1:${port}/nrls`, HTTP_TIMEOUT_MS: String(TIMEOUT_MS),
+        ASSURE_ACCEPT_SANDBOX_VALUES: "all", ERS_BASE_URL: `http://127.0.0.1:${port}/ers-api`, NRLS_BASE_URL: `http://127.0.0.1:${port}/nrls`, HTTP_TIMEOUT_MS: String(TIMEOUT_MS),
       });
       expect(run.code, run.stdout + run.stderr).toBe(3);
       expect(run.stdout + run.stderr).not.toMatch(/Unhandled|harness error|internal error/);
+      if (name === "refusing connections") {
+        // Refused at TCP for both: the pre-flight stops the run with its diagnosis, for each API.
+        expect(run.stdout).toMatch(/e-RS[\s\S]*PROBLEM {2}nothing accepted a connection[\s\S]*NRLS[\s\S]*PROBLEM {2}nothing accepted a connection/);
+        expect(run.summary).toBeUndefined();
+        return;
+      }
       expect(run.summary, "summary.json is written").toBeDefined();
       expect(existsSync(join(run.outDir, "allure-report", "index.html")), "the report is written").toBe(true);
       expect(run.summary!.gate).toMatchObject({ exitCode: 3, result: "unreachable" });
@@ -130,10 +139,18 @@ describe("hostile targets", () => {
     it(`survives ${h.name}`, async () => {
       const url = await h.start();
       const started = Date.now();
-      const run = await runAssureCli(["--suite", "nrls-create", "--requirement", "NRLS-CRT-01"], { NRLS_BASE_URL: url, HTTP_TIMEOUT_MS: String(TIMEOUT_MS), ...h.env });
+      const run = await runAssureCli(["--suite", "nrls-create", "--requirement", "NRLS-CRT-01"], { ASSURE_ACCEPT_SANDBOX_VALUES: "all", NRLS_BASE_URL: url, HTTP_TIMEOUT_MS: String(TIMEOUT_MS), ...h.env });
       const took = Date.now() - started;
       expect(took, `took ${took} ms`).toBeLessThan(BOUND_MS);
       expect(run.code, run.stdout + run.stderr).toBe(h.exit);
+      if (h.preflight) {
+        // Every target failed the handshake: the diagnosis instead of a failed case per rule, and no result recorded.
+        expect(run.stdout).toMatch(h.preflight);
+        expect(run.stdout).toMatch(/No target could be reached \(exit 3\): nothing was sent, and this run is not recorded in the history/);
+        expect(run.summary, "no summary.json").toBeUndefined();
+        expect(existsSync(join(run.outDir, "runs")), "no run folder").toBe(false);
+        return;
+      }
       expect(run.summary, "summary.json is written").toBeDefined();
       expect(existsSync(join(run.outDir, "allure-report", "index.html")), "the report is written").toBe(true);
       const cases = run.summary!.cases.filter((c) => c.status !== "not-run");

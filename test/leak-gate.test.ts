@@ -50,7 +50,7 @@ describe("secrets a hostile target echoes back", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     const port = (server.address() as AddressInfo).port;
     const run = await runAssureCli(["--suite", "ers-professional-session", "--requirement", "ERS-A001-01,ERS-A001-03"], {
-      ERS_BASE_URL: `http://127.0.0.1:${port}/ers-api`,
+      ASSURE_ACCEPT_SANDBOX_VALUES: "all", ERS_BASE_URL: `http://127.0.0.1:${port}/ers-api`,
       ERS_SMARTCARD_TOKEN: CANARY,
     });
     expect(run.summary, run.stdout + run.stderr).toBeDefined();

@@ -38,7 +38,7 @@ function runAndStop(signals: NodeJS.Signals[], target = sb): Promise<Stopped> {
     cwd: outDir,
     env: {
       PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1",
-      ERS_BASE_URL: target.ersBaseUrl, NRLS_BASE_URL: target.nrlsBaseUrl,
+      ASSURE_ACCEPT_SANDBOX_VALUES: "all", ERS_BASE_URL: target.ersBaseUrl, NRLS_BASE_URL: target.nrlsBaseUrl,
       TLS_CA: SANDBOX_CLIENT_TLS.ca, TLS_CLIENT_CERT: SANDBOX_CLIENT_TLS.cert, TLS_CLIENT_KEY: SANDBOX_CLIENT_TLS.key,
     },
   });

@@ -1,6 +1,7 @@
 // spine-assure: the command line. `npm run assure` is `spine-assure run`.
 //   run               run the suites (the embedded sandbox unless base URLs are given) and gate on the result
 //   rerun             run again only the cases that failed or broke last time
+//   doctor            check configuration, DNS, proxy, TCP and the mutual-TLS handshake of each target; no API request
 //   sandbox           the embedded sandbox on its own
 //   report [RUN]      regenerate a run's report, coverage matrix, JUnit and manifest from its results
 //   requirements      the requirement catalogue with the cases that verify each; exit 1 if a MUST rule has none
@@ -141,6 +142,13 @@ withRunOptions(program.command("rerun").description("run again only the cases th
     }
     console.log(`rerun: ${keys.length} case(s) that failed or broke in run ${summary.runId}`);
     process.exitCode = (await runAssurance({ ...runOptions(flags), filter: { caseKeys: keys } })).exitCode;
+  });
+
+program.command("doctor").description("before a run: check the configuration and each target's DNS, proxy, TCP and mutual-TLS handshake, sending no API request")
+  .addHelpText("after", "\nExit codes: 0 a run could start; 2 configuration (the variable to fix is named); 3 a target cannot be reached.")
+  .action(async () => {
+    const { doctor } = await import("./doctor.ts");
+    process.exitCode = await doctor();
   });
 
 program.command("sandbox").description("the embedded sandbox on its own")

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { join, relative } from "node:path";
 import { ConfigError } from "../config/load-config.ts";
+import { diagnoseTargets, diagnosisLines } from "../connect/diagnose.ts";
 import { judgeCase } from "../judge/judge-case.ts";
 import type { CaseRecord, RunResult } from "../judge/run-result.ts";
 import { EXIT } from "../judge/status.ts";
@@ -69,6 +70,19 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   const open = await openTargets(prepared.config, options.env);
   const targets = Object.entries(open.targets).map(([name, t]) => ({ ...t, name: name as TargetName }));
   for (const line of runHeader(runId, plan.cases.length, plan.requirements.length, targets, TARGETS.filter((t) => !open.targets[t.name]))) log(line);
+  for (const w of prepared.config.warnings) log(`warning: ${w}`);
+  // Pre-flight: the doctor's handshake with each external target. When none can be reached, every case would fail for
+  // the same reason: the diagnosis says what to fix instead, and nothing is recorded as a conformance result.
+  if (targets.some((t) => !t.embedded)) {
+    const diagnoses = await diagnoseTargets(prepared.config);
+    if (diagnoses.every((d) => d.problem)) {
+      await open.close();
+      for (const line of diagnosisLines(diagnoses)) log(line);
+      log("No target could be reached (exit 3): nothing was sent, and this run is not recorded in the history. `spine-assure doctor` checks the set-up again without running.");
+      return { exitCode: EXIT.unreachable };
+    }
+    for (const d of diagnoses) if (d.problem) log(`warning: ${d.target.label} cannot be reached, its cases will fail: ${d.problem.message} (fix: ${d.problem.fix.join("; ")})`);
+  }
 
   // Each case is judged as it arrives, and its Allure results written then, while this process mostly waits.
   const folder = openRunFolder(outRoot, runId);
@@ -113,7 +127,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   }
 
   function finish(run: RunResult, published: Published): AssureOutcome {
-    for (const w of published.warnings) log(`warning: ${w}`);
+    for (const w of [...(run.warnings ?? []), ...published.warnings]) log(`warning: ${w}`);
     const shown = (p: string) => relative(process.cwd(), p) || p;
     const paths = {
       runDir: shown(published.runDir),

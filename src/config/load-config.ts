@@ -2,10 +2,11 @@
 // sent, and reports every problem at once, each naming its variable.
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { createSecureContext } from "node:tls";
 import dotenv from "dotenv";
 import { TARGETS, type TargetName } from "../targets.ts";
 import { closest } from "../nearest-names.ts";
+import { proxyFor, type ProxyChoice } from "./proxy.ts";
+import { resolveTargetTls, type TargetTls } from "./tls-identity.ts";
 import { OWN_PREFIXES, SANDBOX_VARIABLE_NAMES, VARIABLES } from "./variables.ts";
 
 export class ConfigError extends Error {
@@ -15,21 +16,21 @@ export class ConfigError extends Error {
   }
 }
 
-export interface TlsFiles {
-  /** PEM text, read at load time so a missing file is a configuration error, not a failure mid-run. */
-  ca?: string;
-  cert?: string;
-  key?: string;
-  passphrase?: string;
-}
-
-
 export interface Config {
   /** Every variable's effective value ("" when unset and without default). */
   values: Readonly<Record<string, string>>;
   /** Base URLs given by the user; undefined: use the embedded sandbox. */
   baseUrls: Readonly<Record<TargetName, string | undefined>>;
-  tls: TlsFiles;
+  /** Each external target's TLS identity (the embedded sandbox brings its own). */
+  tls: Readonly<Partial<Record<TargetName, TargetTls>>>;
+  /** The proxy each external target is reached through, when one applies (HTTPS_PROXY, NO_PROXY...). */
+  proxies: Readonly<Partial<Record<TargetName, ProxyChoice>>>;
+  /** Hosts besides each target's own that a request may go to (a Location to a Spine proxy: NRLS_LOCATION_HOSTS). */
+  extraHosts: Readonly<Partial<Record<TargetName, string[]>>>;
+  /** Not errors, but to be seen before and after a run (a client certificate near its end). */
+  warnings: string[];
+  /** Test data still at the sandbox's values for an external target (only when loaded with testDataIsFatal: false). */
+  testDataProblems: string[];
   timeoutMs: number;
   maxResponseBytes: number;
   concurrency: number;
@@ -45,6 +46,12 @@ export interface LoadOptions {
   cwd?: string;
   /** Read `.env` (default true). */
   dotenvFile?: boolean;
+  /** For each test-data variable, the requirements whose requests carry it (named when one is left at its default). */
+  testDataUsage?: Readonly<Record<string, string[]>>;
+  /** The time certificates are checked against (tests). */
+  now?: Date;
+  /** false: test data left at the sandbox's values is returned in `testDataProblems`, not thrown (the doctor shows it with the rest). */
+  testDataIsFatal?: boolean;
 }
 
 /** Hosts of live Spine: *.national.ncrs.nhs.uk (e.g. psis-sync.national.ncrs.nhs.uk) and the production API gateway. */
@@ -58,6 +65,8 @@ export function productionHost(url: string): string | undefined {
     return undefined;
   }
 }
+
+const spec = (name: string) => VARIABLES.find((v) => v.name === name);
 
 export function loadConfig(options: LoadOptions = {}): Config {
   const cwd = options.cwd ?? process.cwd();
@@ -92,34 +101,43 @@ export function loadConfig(options: LoadOptions = {}): Config {
     }
   }
 
-  const tls: TlsFiles = {};
-  const readPem = (name: string, kind: RegExp): string | undefined => {
-    const path = values[name];
-    if (!path) return undefined;
-    const full = resolve(cwd, path);
-    if (!existsSync(full)) {
-      problems.push(`${name} names a file that does not exist: ${full}`);
-      return undefined;
-    }
-    const text = readFileSync(full, "utf8");
-    if (!kind.test(text)) problems.push(`${name} (${full}) is not a PEM file of the expected kind`);
-    return text;
-  };
-  tls.ca = readPem("TLS_CA", /-----BEGIN CERTIFICATE-----/);
-  tls.cert = readPem("TLS_CLIENT_CERT", /-----BEGIN CERTIFICATE-----/);
-  tls.key = readPem("TLS_CLIENT_KEY", /-----BEGIN [A-Z ]*PRIVATE KEY-----/);
-  if (values.TLS_KEY_PASSPHRASE) tls.passphrase = values.TLS_KEY_PASSPHRASE;
-  if (!!values.TLS_CLIENT_CERT !== !!values.TLS_CLIENT_KEY) {
-    problems.push(`TLS_CLIENT_CERT and TLS_CLIENT_KEY go together: set both or neither`);
+  // Against an external target, a test-data value still at the sandbox's default is the sandbox's data sent to a real
+  // environment: every rule would fail for the harness's reason. Each must be set, or accepted in so many words.
+  const testDataProblems: string[] = [];
+  const accepted = new Set((values.ASSURE_ACCEPT_SANDBOX_VALUES ?? "").split(",").map((n) => n.trim()).filter(Boolean));
+  for (const spec of VARIABLES) {
+    const target = TARGETS.find((t) => t.name === spec.api);
+    if (!spec.testData || !target || !values[target.baseUrlVariable] || values[spec.name] !== spec.default) continue;
+    if (accepted.has("all") || accepted.has(spec.name)) continue;
+    const usedBy = options.testDataUsage?.[spec.name] ?? [];
+    const shown = usedBy.length > 6 ? `${usedBy.slice(0, 6).join(", ")} and ${usedBy.length - 6} more` : usedBy.join(", ");
+    testDataProblems.push(`${spec.name}: ${spec.description}${shown ? `, used by ${shown}` : ""}. It is still the embedded sandbox's value and ${target.baseUrlVariable} is set: give ${target.label}'s test value (or list ${spec.name} in ASSURE_ACCEPT_SANDBOX_VALUES if the sandbox's value really is right for this target)`);
   }
-  if (!problems.length && (tls.ca || tls.key)) {
-    // The same context the HTTP client builds: a wrong passphrase or a key that is not the certificate's is a
-    // configuration error found before anything is sent, not a TLS failure on every request.
-    try {
-      createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key, passphrase: tls.passphrase });
-    } catch (err) {
-      problems.push(`TLS_CA, TLS_CLIENT_CERT, TLS_CLIENT_KEY and TLS_KEY_PASSPHRASE do not make a usable TLS identity: ${(err as Error).message}`);
-    }
+
+  // TLS identities and proxies, for the targets that are external: the embedded sandbox has its own, and no proxy.
+  const tls: Partial<Record<TargetName, TargetTls>> = {};
+  const proxies: Partial<Record<TargetName, ProxyChoice>> = {};
+  const extraHosts: Partial<Record<TargetName, string[]>> = {};
+  const warnings: string[] = [];
+  const seen = new Set<string>();
+  const platform = (name: string) => env[name] ?? fromFile[name];
+  for (const t of TARGETS) {
+    const base = values[t.baseUrlVariable];
+    if (!base || spec(t.baseUrlVariable)?.check?.(base)) continue;
+    const got = resolveTargetTls(t, values, cwd, options.now);
+    tls[t.name] = got.tls;
+    // Both APIs often share TLS_*: say each problem once.
+    const once = (list: string[], text: string) => {
+      if (!seen.has(text)) list.push(text);
+      seen.add(text);
+    };
+    for (const p of got.problems) once(problems, p);
+    for (const w of got.warnings) once(warnings, w);
+    const { proxy, problem } = proxyFor(base, platform);
+    if (problem) once(problems, problem);
+    if (proxy) proxies[t.name] = proxy;
+    const hostsVar = `${t.name.toUpperCase()}_LOCATION_HOSTS`;
+    if (values[hostsVar]) extraHosts[t.name] = values[hostsVar]!.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
   }
   for (const name of TARGETS.map((t) => t.baseUrlVariable)) {
     const host = productionHost(values[name] ?? "");
@@ -127,13 +145,23 @@ export function loadConfig(options: LoadOptions = {}): Config {
       problems.push(`${name} points at ${host}, an NHS production host: the harness creates and deletes real records, so it is refused. Use a test environment, or set ALLOW_PRODUCTION=true if you really mean to.`);
     }
   }
+  if (options.testDataIsFatal !== false) problems.push(...testDataProblems.splice(0));
   if (problems.length) throw new ConfigError(problems);
 
   const secrets = VARIABLES.filter((v) => v.secret && values[v.name]).map((v) => ({ name: v.name, value: values[v.name]! }));
+  // A proxy's password is a secret too (http://user:password@proxy:3128).
+  for (const p of Object.values(proxies)) {
+    const password = decodeURIComponent(new URL(p.url).password);
+    if (password && !secrets.some((s) => s.value === password)) secrets.push({ name: p.variable, value: password });
+  }
   return {
     values,
     baseUrls: Object.fromEntries(TARGETS.map((t) => [t.name, values[t.baseUrlVariable] || undefined])) as Record<TargetName, string | undefined>,
     tls,
+    proxies,
+    extraHosts,
+    warnings,
+    testDataProblems,
     timeoutMs: Number(values.HTTP_TIMEOUT_MS),
     maxResponseBytes: Number(values.HTTP_MAX_RESPONSE_BYTES),
     concurrency: Number(values.ASSURE_CONCURRENCY),

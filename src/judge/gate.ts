@@ -1,6 +1,7 @@
 // The gate: the exit code a CI reads, decided once on the judged run.
 //   3  a target was tried and never answered (not a conformance result)
 //   1  a secret leaked into the evidence; or a MUST requirement failed (any requirement, with --strict)
+//   2  nothing failed, but test data unfit for a MUST requirement (any, with --strict) left it unproven
 //   0  otherwise
 import type { Leak } from "./leak-gate.ts";
 import type { Gate, RequirementVerdict, TargetRecord } from "./run-result.ts";
@@ -23,5 +24,10 @@ export function decideGate(verdicts: RequirementVerdict[], targets: TargetRecord
   if (dead.length) return gate(EXIT.unreachable, `no response at all from ${dead.map((t) => t.name).join(", ")}`);
   const failing = verdicts.filter((v) => v.verdict === "fail" || (strict && v.verdict === "warning"));
   if (failing.length) return gate(EXIT.mustFailed, `${failing.length} requirement(s) failed: ${failing.map((v) => v.id).join(", ")}`);
+  const unproven = verdicts.filter((v) => v.verdict === "unsuitable" && (strict || v.level === "MUST"));
+  if (unproven.length) {
+    const variables = [...new Set(unproven.flatMap((v) => [...(v.reason ?? "").matchAll(/\b(?:ERS|NRLS)_[A-Z0-9_]+\b/g)].map((m) => m[0])))];
+    return gate(EXIT.configOrSuite, `test data unsuitable for ${unproven.length} requirement(s), unproven either way (${unproven.map((v) => v.id).join(", ")}): change ${variables.join(", ")}`);
+  }
   return gate(EXIT.ok, "no MUST requirement failed");
 }

@@ -9,6 +9,9 @@ import { CHECK_SUFFIX, type RequirementCaseStatus } from "./status.ts";
 /** A check that did not pass as written, told in one line: the requirement, the expectation, what came back, and the
  * documented variant it was accepted or warned as. */
 export function checkMessage(c: CheckResult): string {
+  if (c.variant?.outcome === "unsuitable") {
+    return `${c.requirement}${CHECK_SUFFIX.unsuitable}: expected ${c.expected}; got ${c.actual ?? "it"} — the target answered for another reason (${c.variant.name}, ${c.variant.source}): change ${c.variant.variable}`;
+  }
   const variant = c.variant ? ` — ${c.variant.outcome === "accepted" ? "accepted as" : "answered as"} documented variant ${c.variant.name} (${c.variant.source})` : "";
   return `${c.requirement}${CHECK_SUFFIX[c.outcome]}: expected ${c.expected}; got ${c.actual ?? "it"}${variant}`;
 }
@@ -52,13 +55,21 @@ function requirementInCase(id: string, pc: PlannedCase, result: CaseResult | und
   } else if (result.status === "broken" && checkedAfterBreak(id, pc, result)) {
     status = "broken";
     messages.push(`not checked, the case broke: ${result.reason}`);
-  } else if (checks.some((c) => c.outcome === "warn")) status = "warning";
+  } else if (checks.some((c) => c.outcome === "unsuitable")) status = "unsuitable";
+  else if (checks.some((c) => c.outcome === "warn")) status = "warning";
   else if (checks.length) status = "passed";
   else if (result.steps.some((s) => s.answeredAs)) {
     // The target answered a step the documented other way, which leaves this requirement nothing to judge here.
     const step = result.steps.find((s) => s.answeredAs)!;
-    status = "not-applicable";
-    messages.push(`not applicable: "${step.name}" was answered as documented variant ${step.answeredAs!.variant.name} (${step.answeredAs!.variant.source}): ${step.answeredAs!.reason}`);
+    const { variant, reason } = step.answeredAs!;
+    if (variant.outcome === "unsuitable") {
+      // The test data stopped the case before this requirement's checks: unproven, for the data's reason.
+      status = "unsuitable";
+      messages.push(`${id}${CHECK_SUFFIX.unsuitable}: not checked, "${step.name}" was answered for another reason (${variant.name}, ${variant.source}): ${reason}; change ${variant.variable}`);
+    } else {
+      status = "not-applicable";
+      messages.push(`not applicable: "${step.name}" was answered as documented variant ${variant.name} (${variant.source}): ${reason}`);
+    }
   } else {
     status = "not-run";
     messages.push("no check for this requirement ran in this case");

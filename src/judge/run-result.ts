@@ -76,6 +76,10 @@ export interface TargetRecord {
   embedded: boolean;
   requests: number;
   responses: number;
+  /** The proxy it was reached through (no credentials). */
+  proxy?: string;
+  /** The client certificate presented, and the variable it came from. */
+  clientCertificate?: { subject: string; issuer: string; validFrom: string; validTo: string; fingerprint: string; from?: string };
 }
 
 export interface Gate {
@@ -122,6 +126,8 @@ export interface RunResult {
   expiredWaivers: Waiver[];
   /** Errors vitest saw outside any case. */
   runErrors: string[];
+  /** Set-up warnings, shown in the console and the report (a client certificate ending within 30 days). */
+  warnings?: string[];
   /** Where the run's time went, up to judging it. */
   timing?: { startupMs: number; casesMs: number; outputsMs: number; requests: number; concurrency: number; peakRssMiB: number };
 }

@@ -2,6 +2,8 @@
 //   pass            every case that checks it passed
 //   fail            a MUST check failed, or a case that should have checked it broke (unproven is not conformant)
 //   warning         a SHOULD check failed or broke, or a check marked warn-only did not hold
+//   unsuitable      the target answered for another reason than the rule's, which the test data caused: unproven
+//                   either way, the variable to change is named
 //   not-applicable  every case that checks it was not applicable to this target (with the reasons)
 //   not-run         no case checked it (filtered out, or nothing planned)
 //   waived          it failed or warned, and waivers.yaml accepts that until a date (applied in waivers.ts)
@@ -30,6 +32,11 @@ function decide(r: PlannedRequirement, cases: RequirementCase[]): { verdict: Ver
   if (failedOrBroken.length) {
     const reason = `${failedOrBroken.length} of ${cases.length} case(s) ${some("broken").length ? "failed or broke" : "failed"}`;
     return { verdict: r.level === "MUST" ? "fail" : "warning", reason };
+  }
+  if (some("unsuitable").length) {
+    const variables = [...new Set(cases.flatMap((c) => c.variants ?? []).filter((v) => v.outcome === "unsuitable").map((v) => v.variable))];
+    const named = variables.length ? variables : [...new Set(cases.flatMap((c) => c.messages).flatMap((m) => /change ([A-Z][A-Z0-9_]+)/.exec(m)?.[1] ?? []))];
+    return { verdict: "unsuitable", reason: `test data unsuitable for this rule in ${some("unsuitable").length} case(s): change ${named.join(", ")}` };
   }
   if (some("warning").length) return { verdict: "warning", reason: `${some("warning").length} case(s) passed with a warning` };
   if (some("passed").length) return { verdict: "pass" };

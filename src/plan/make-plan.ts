@@ -6,6 +6,7 @@ import { CANONICAL_MIME } from "../fhir/media-types.ts";
 import { eachValueLabel, type LoadedCase, type LoadedStep, type LoadedSuite, type Requester, type Requirement, type SourceLocation } from "../suite/types.ts";
 import type { TargetName } from "../targets.ts";
 import { interpolate } from "../template/template.ts";
+import type { DefaultStepVariant } from "../suite/suite-format.generated.ts";
 
 export interface PlannedRequirement extends Omit<Requirement, "source"> {
   suite: string;
@@ -35,6 +36,8 @@ export interface PlannedCase {
   steps: LoadedStep[];
   teardown: LoadedStep[];
   defaultHeaders: Record<string, string>;
+  /** Answers any step may get that the test data caused (the suite's defaults.variants). */
+  defaultVariants: DefaultStepVariant[];
   secretFields: string[];
   /** Who the Spine JWT says is asking (templates of configuration), as the suite declares it. */
   requester?: Requester;
@@ -131,6 +134,7 @@ function expandCase(suite: LoadedSuite, c: LoadedCase, config: Pick<Config, "val
         steps: c.steps,
         teardown: c.teardown,
         defaultHeaders: suite.defaults?.headers ?? {},
+        defaultVariants: suite.defaults?.variants ?? [],
         secretFields: suite.secretFields ?? [],
         requester: suite.requester,
         notApplicable: missing?.length ? `${c.requires!.reason} (not configured: ${missing.join(", ")})` : undefined,

@@ -23,6 +23,8 @@ export interface Summary {
   finishedAt: string;
   durationMs: number;
   targets: RunResult["targets"];
+  /** Set-up warnings (a client certificate ending within 30 days). */
+  warnings?: string[];
   gate: { exitCode: number; result: RunResult["gate"]["result"]; reason: string };
   /** The run was stopped by a signal part-way: not a complete result. */
   interrupted?: boolean;
@@ -52,6 +54,7 @@ export function renderSummary(run: RunResult): string {
     finishedAt: run.finishedAt,
     durationMs: run.durationMs,
     targets: run.targets,
+    ...(run.warnings?.length ? { warnings: run.warnings } : {}),
     gate: { exitCode: run.gate.exitCode, result: run.gate.result, reason: run.gate.reason },
     ...(run.interrupted ? { interrupted: true, signal: run.interrupted } : {}),
     strict: run.strict,

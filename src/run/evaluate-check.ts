@@ -23,10 +23,15 @@ export interface CheckResult {
   variant?: VariantUse;
 }
 
-/** A documented variant a check accepted (outcome pass) or warned about (outcome warn), with its source. */
+/**
+ * A documented variant a check accepted (outcome pass) or warned about (outcome warn), with its source; or an answer
+ * for another reason than the rule's, which the test data caused (outcome unsuitable, naming the variable to change).
+ */
 export interface VariantUse {
   name: string;
-  outcome: "accepted" | "warning";
+  outcome: "accepted" | "warning" | "unsuitable";
+  /** For unsuitable: the test-data variable. */
+  variable?: string;
   /** `file § section` under ../shared/spec. */
   source: string;
 }
@@ -57,13 +62,15 @@ function withVariants(e: Expectation, results: CheckResult[], at: SourceLocation
   return results;
 }
 
-export function variantUse(v: { name: string; outcome: VariantUse["outcome"]; source: { file: string; section: string } }): VariantUse {
-  return { name: v.name, outcome: v.outcome, source: `${v.source.file} § ${v.source.section}` };
+export function variantUse(v: { name: string; outcome: VariantUse["outcome"]; variable?: string; source: { file: string; section: string } }): VariantUse {
+  return { name: v.name, outcome: v.outcome, ...(v.variable ? { variable: v.variable } : {}), source: `${v.source.file} § ${v.source.section}` };
 }
+
+const VARIANT_CHECK_OUTCOME: Record<VariantUse["outcome"], CheckOutcome> = { accepted: "pass", warning: "warn", unsuitable: "unsuitable" };
 
 /** Results as the target answered them the documented other way: what did not pass is accepted (or warns), naming it. */
 export function answeredAs(results: CheckResult[], variant: VariantUse): CheckResult[] {
-  return results.map((r) => (r.outcome !== "pass" ? { ...r, outcome: variant.outcome === "accepted" ? "pass" : "warn", variant } : r));
+  return results.map((r) => (r.outcome !== "pass" ? { ...r, outcome: VARIANT_CHECK_OUTCOME[variant.outcome], variant } : r));
 }
 
 /** Is `status` one of `allowed`: a status, or a class ("4xx")? */

@@ -1,9 +1,10 @@
-// One undici Agent per target, carrying its TLS material. Every request has a deadline covering connect, headers and
-// body, and a response size cap, so a hostile or broken target can neither hang nor flood a run.
-import { isIP } from "node:net";
-import { connect as tlsConnect, createSecureContext, type SecureContext } from "node:tls";
-import { Agent, buildConnector, request as undiciRequest } from "undici";
-import type { TlsFiles } from "../config/load-config.ts";
+// One undici dispatcher per target, carrying its TLS identity, and its proxy when one applies (a CONNECT tunnel, mutual
+// TLS end to end through it). Every request has a deadline covering connect, headers and body, and a response size
+// cap, so a hostile or broken target can neither hang nor flood a run.
+import { createSecureContext, type SecureContext } from "node:tls";
+import { Agent, buildConnector, ProxyAgent, request as undiciRequest, type Dispatcher } from "undici";
+import { secureContextOptions, type TlsFiles } from "../config/tls-identity.ts";
+import { handshake } from "../connect/handshake.ts";
 
 export interface OutgoingRequest {
   method: string;
@@ -31,6 +32,8 @@ export interface Exchange {
 
 export interface HttpTargetOptions {
   tls: TlsFiles;
+  /** Proxy URL: requests go through its CONNECT tunnel. */
+  proxy?: string;
   timeoutMs: number;
   maxResponseBytes: number;
   /** Sockets to the target at most: the bound on requests in flight. */
@@ -38,27 +41,27 @@ export interface HttpTargetOptions {
 }
 
 export class HttpTarget {
-  private readonly agent: Agent;
+  private dispatcher?: Dispatcher;
   // One context for every socket: given bare PEM, each connection would parse the key and CA afresh, which costs
   // more CPU than the request itself when many cases open connections at once.
   private readonly secureContext: SecureContext;
-  private connector: buildConnector.connector;
 
   constructor(private readonly options: HttpTargetOptions) {
-    const { ca, cert, key, passphrase } = options.tls;
-    this.secureContext = createSecureContext({ ca, cert, key, passphrase });
-    this.connector = this.buildConnector();
-    this.agent = new Agent({
-      connect: (opts, callback) => this.connector(opts, callback),
-      connections: options.connections,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      keepAliveTimeout: 10_000,
-    });
+    this.secureContext = createSecureContext(secureContextOptions(options.tls));
   }
 
-  private buildConnector(session?: Buffer): buildConnector.connector {
-    return buildConnector({ secureContext: this.secureContext, rejectUnauthorized: true, timeout: this.options.timeoutMs, session });
+  /** Made on first use, so a warm-up's session can seed it. */
+  private dispatcherFor(session?: Buffer): Dispatcher {
+    if (this.dispatcher) return this.dispatcher;
+    const tls = { secureContext: this.secureContext, rejectUnauthorized: true, timeout: this.options.timeoutMs, ...(session ? { session } : {}) };
+    const pool = { connections: this.options.connections, headersTimeout: this.options.timeoutMs, bodyTimeout: this.options.timeoutMs, keepAliveTimeout: 10_000 };
+    if (this.options.proxy) {
+      this.dispatcher = new ProxyAgent({ uri: this.options.proxy, requestTls: tls, proxyTls: { timeout: this.options.timeoutMs }, ...pool });
+    } else {
+      const connector = buildConnector(tls);
+      this.dispatcher = new Agent({ connect: connector, ...pool });
+    }
+    return this.dispatcher;
   }
 
   /**
@@ -68,24 +71,9 @@ export class HttpTarget {
    * cases to meet and report.
    */
   async warmUp(url: string): Promise<void> {
-    const u = new URL(url);
-    if (u.protocol !== "https:") return;
-    const host = u.hostname.replace(/^\[|\]$/g, "");
-    const session = await new Promise<Buffer | undefined>((resolve) => {
-      const socket = tlsConnect({
-        host, port: Number(u.port || 443), servername: isIP(host) ? undefined : host,
-        secureContext: this.secureContext, rejectUnauthorized: true, ALPNProtocols: ["http/1.1"],
-      });
-      const finish = (got?: Buffer) => {
-        clearTimeout(timer);
-        socket.destroy();
-        resolve(got);
-      };
-      const timer = setTimeout(finish, Math.min(this.options.timeoutMs, 3_000));
-      socket.once("session", finish);
-      socket.once("error", () => finish());
-    });
-    if (session) this.connector = this.buildConnector(session);
+    if (this.dispatcher || new URL(url).protocol !== "https:") return;
+    const got = await handshake(url, { secureContext: this.secureContext, proxy: this.options.proxy, timeoutMs: Math.min(this.options.timeoutMs, 3_000) });
+    this.dispatcherFor(got.failure ? undefined : got.session);
   }
 
   async send(outgoing: OutgoingRequest): Promise<Exchange> {
@@ -98,7 +86,7 @@ export class HttpTarget {
     let headers: [string, string][] = [];
     try {
       const res = await undiciRequest(outgoing.url, {
-        dispatcher: this.agent,
+        dispatcher: this.dispatcherFor(),
         method: outgoing.method as "GET",
         headers: outgoing.headers.flat(),
         body: outgoing.body,
@@ -127,7 +115,7 @@ export class HttpTarget {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    await this.dispatcher?.close();
   }
 }
 

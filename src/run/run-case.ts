@@ -43,7 +43,7 @@ export interface CaseResult {
 }
 
 export interface CaseContext {
-  targets: Record<TargetName, { baseUrl: string; http: HttpTarget }>;
+  targets: Record<TargetName, { baseUrl: string; extraHosts?: string[]; http: HttpTarget }>;
   /** Configuration values, offered to templates by name. */
   config: Readonly<Record<string, string>>;
   fixturesDir: string;
@@ -136,6 +136,14 @@ async function runStep(
     return { name: step.name, phase, status: "blocked", checks: blocked, note };
   }
 
+  // A request goes only to the target's own origin (or a host configured for it): a Location naming any other host
+  // would otherwise receive the read JWT over the client's mutual-TLS identity.
+  const offTarget = offTargetHost(request.url, ctx.targets[pc.target]);
+  if (offTarget) {
+    const note = `not requested: ${offTarget}`;
+    const blocked = step.expect.map((e): CheckResult => ({ requirement: e.req, expected: describeExpectation(e), outcome: "fail", actual: note, at: e.at }));
+    return { name: step.name, phase, status: "blocked", checks: blocked, note };
+  }
   const exchange = await ctx.targets[pc.target].http.send(request);
   if (exchange.error) return { name: step.name, phase, status: "broken", exchange, checks: [], note: exchange.error.message };
   const res = parseResponse(exchange.response!);
@@ -153,7 +161,11 @@ async function runStep(
     }
   }
   // The whole step answered the documented other way (a JWT signature not validated: the pointer was created).
-  const other = step.variants?.find((v) => statusAllowed(v.status, res.status));
+  const told = (v: { status: (number | string)[]; diagnosticsMatches?: string }) => statusAllowed(v.status, res.status) &&
+    (!v.diagnosticsMatches || diagnosticsOf(res).some((d) => new RegExp(String(interpolate(v.diagnosticsMatches!, lookup))).test(d)));
+  // The step's own variants first; then the suite's, which answer every requirement the step checks.
+  const shared = pc.defaultVariants?.find(told);
+  const other = step.variants?.find(told) ?? (shared && { ...shared, rules: [...new Set(step.expect.map((e) => e.req))] });
   if (other) {
     const answered = { variant: variantUse(other), reason: other.reason };
     // What a check saw means little without the status that told the variant ("false, in an HTTP 403 answer").
@@ -211,4 +223,21 @@ function captured(cap: Capture, res: ParsedResponse, lookup: Lookup, compiled: C
   if (value === undefined || !cap.pattern) return value || undefined;
   const m = new RegExp(cap.pattern).exec(value);
   return m ? (m[1] ?? m[0]) : undefined;
+}
+
+/** Why a URL is not the target's to request, or undefined when it is (same origin, or a host configured for it). */
+export function offTargetHost(url: string, target: { baseUrl: string; extraHosts?: string[] }): string | undefined {
+  const to = new URL(url);
+  const own = new URL(target.baseUrl);
+  if (to.origin === own.origin) return undefined;
+  const port = to.port || (to.protocol === "https:" ? "443" : "80");
+  const allowed = (target.extraHosts ?? []).some((h) => h === to.hostname.toLowerCase() || h === `${to.hostname.toLowerCase()}:${port}`);
+  if (allowed && to.protocol === own.protocol) return undefined;
+  return `${url} is on ${to.host}, not the target's own origin ${own.origin}${allowed ? " (its host is allowed, but not over " + to.protocol.slice(0, -1) + ")" : ""}; list the host in NRLS_LOCATION_HOSTS if it is a Spine proxy you trust with this identity`;
+}
+
+/** The diagnostics of an OperationOutcome answer (JSON, or XML converted), for telling one answer from another. */
+function diagnosticsOf(res: ParsedResponse): string[] {
+  const issues = (res.body as { issue?: unknown } | undefined)?.issue;
+  return Array.isArray(issues) ? issues.flatMap((i) => (typeof (i as { diagnostics?: unknown })?.diagnostics === "string" ? [(i as { diagnostics: string }).diagnostics] : [])) : [];
 }

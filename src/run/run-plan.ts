@@ -7,7 +7,7 @@ import { compilePlan } from "../plan/compile-plan.ts";
 import type { Plan } from "../plan/make-plan.ts";
 import { SuiteError } from "../suite/suite-problems.ts";
 import type { TargetName } from "../targets.ts";
-import type { TlsFiles } from "../config/load-config.ts";
+import type { TlsFiles } from "../config/tls-identity.ts";
 import { HttpTarget } from "./http-client.ts";
 import { createLimiter } from "./limiter.ts";
 import { Redactor, redactCaseResult } from "./redact.ts";
@@ -16,6 +16,10 @@ import { runCase, type CaseResult } from "./run-case.ts";
 export interface RunTarget {
   baseUrl: string;
   tls: TlsFiles;
+  /** Proxy URL, when the target is reached through one. */
+  proxy?: string;
+  /** Hosts (host or host:port) besides the base URL's own that a request may go to, e.g. a Location's. */
+  extraHosts?: string[];
 }
 
 export interface RunOptions {
@@ -43,8 +47,9 @@ export type OnCase = (result: CaseResult, secrets: string[]) => void;
 export async function runPlan(plan: Plan, targets: Record<TargetName, RunTarget>, options: RunOptions, onCase: OnCase): Promise<void> {
   const open = Object.fromEntries(Object.entries(targets).map(([name, t]) => [name, {
     baseUrl: t.baseUrl,
-    http: new HttpTarget({ tls: t.tls, timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes, connections: options.concurrency }),
-  }])) as Record<TargetName, { baseUrl: string; http: HttpTarget }>;
+    extraHosts: t.extraHosts ?? [],
+    http: new HttpTarget({ tls: t.tls, proxy: t.proxy, timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes, connections: options.concurrency }),
+  }])) as Record<TargetName, { baseUrl: string; extraHosts: string[]; http: HttpTarget }>;
   try {
     // A TLS handshake with each target (sending nothing) while the checks compile: start-up before the first case.
     const warmedUp = Promise.all(Object.values(open).map((t) => t.http.warmUp(t.baseUrl)));

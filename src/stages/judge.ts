@@ -2,6 +2,8 @@
 // added, each requirement gets its verdict, waivers apply, every secret is hunted for in what the outputs will be
 // rendered from (the leak gate), and the gate is decided — all before anything is written.
 import { createHash } from "node:crypto";
+import { TARGETS } from "../targets.ts";
+import { mask } from "../config/mask.ts";
 import { VARIABLES } from "../config/variables.ts";
 import { decideGate } from "../judge/gate.ts";
 import { judgeCase } from "../judge/judge-case.ts";
@@ -37,7 +39,13 @@ export function judge(input: JudgeInput): RunResult {
   const { expired } = applyWaivers(requirements, prepared.waivers);
   const targets = Object.entries(input.open.targets).map(([name, t]) => {
     const exchanges = cases.filter((c) => c.target === name).flatMap((c) => c.steps).filter((s) => s.exchange);
-    return { name: name as CaseRecord["target"], baseUrl: t.baseUrl, embedded: t.embedded, requests: exchanges.length, responses: exchanges.filter((s) => s.exchange!.response).length };
+    const proxy = t.embedded ? undefined : config.proxies[name as CaseRecord["target"]];
+    const client = t.embedded ? undefined : config.tls[name as CaseRecord["target"]];
+    return {
+      name: name as CaseRecord["target"], baseUrl: t.baseUrl, embedded: t.embedded, requests: exchanges.length, responses: exchanges.filter((s) => s.exchange!.response).length,
+      ...(proxy ? { proxy: proxy.shown } : {}),
+      ...(client?.client ? { clientCertificate: { ...client.client, ...(client.from.identity ? { from: client.from.identity } : {}) } } : {}),
+    };
   });
   const leaks = findLeaks([
     ...cases.map((c) => ({ where: `case ${c.key}`, text: JSON.stringify(c) })),
@@ -65,7 +73,10 @@ export function judge(input: JudgeInput): RunResult {
     ...(prepared.filter ? { filters: Object.fromEntries(Object.entries(prepared.filter).filter(([, v]) => v !== undefined)) } : {}),
     targets,
     environment: {
-      ...Object.fromEntries(targets.map((t) => [`${t.name.toUpperCase()} target`, t.baseUrl])),
+      ...Object.fromEntries(targets.map((t) => [`${t.name.toUpperCase()} target`, `${t.baseUrl} (${t.embedded ? "embedded sandbox" : "external"}${t.proxy ? `, through proxy ${t.proxy}` : ""})`])),
+      ...Object.fromEntries(TARGETS.filter((t) => !input.open.targets[t.name]).map((t) => [`${t.name.toUpperCase()} target`, `not run: no target configured (${t.baseUrlVariable} is not set)`])),
+      ...Object.fromEntries(targets.flatMap((t) => (t.clientCertificate ? [[`${t.name.toUpperCase()} client certificate`, `${t.clientCertificate.subject}, valid to ${t.clientCertificate.validTo.slice(0, 10)}`]] : []))),
+      ...(config.warnings.length ? { Warnings: config.warnings.join(" | ") } : {}),
       ...Object.fromEntries(VARIABLES.filter((v) => v.shownMasked).map((v) => [v.name, mask(config.values[v.name] ?? "")])),
       Harness: `${input.tool.name} ${input.tool.version}${input.tool.commit ? ` (${input.tool.commit})` : ""}`,
       Specifications: [...new Set(prepared.suites.map((s) => `${s.spec.name} ${s.spec.version}`))].join("; "),
@@ -77,6 +88,7 @@ export function judge(input: JudgeInput): RunResult {
     gate,
     expiredWaivers: expired,
     runErrors: execution.runErrors,
+    ...(config.warnings.length ? { warnings: config.warnings } : {}),
     timing: {
       startupMs: Math.max(0, Math.round(firstCase - input.startedAt)),
       casesMs: Math.max(0, Math.round(lastCase - firstCase)),
@@ -86,11 +98,6 @@ export function judge(input: JudgeInput): RunResult {
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     },
   };
-}
-
-/** ASIDs are shown in the report masked: enough to tell them apart, not to reuse. */
-function mask(value: string): string {
-  return value.length > 4 ? `${"*".repeat(value.length - 4)}${value.slice(-4)}` : value;
 }
 
 /** SHA-256 of the configuration in effect, secrets left out: two runs with the same hash ran the same set-up. */

@@ -37,7 +37,10 @@ export async function openTargets(config: Config, env: NodeJS.ProcessEnv = proce
       if (notRun.includes(t)) return [];
       const simulated = sandbox?.baseUrls[t.name];
       if (!given && !simulated) throw new ConfigError([`${t.baseUrlVariable} is not set, and the embedded sandbox does not simulate ${t.label}: give its base URL`]);
-      const target: OpenTarget = given ? { baseUrl: given, tls: config.tls, embedded: false } : { baseUrl: simulated!, tls: sandboxTls!, embedded: true };
+      // A proxy and extra hosts only ever for an external target: the embedded sandbox is on loopback.
+      const target: OpenTarget = given
+        ? { baseUrl: given, tls: config.tls[t.name]?.files ?? {}, embedded: false, ...(config.proxies[t.name] ? { proxy: config.proxies[t.name]!.url } : {}), extraHosts: config.extraHosts[t.name] ?? [] }
+        : { baseUrl: simulated!, tls: sandboxTls!, embedded: true };
       return [[t.name, target]];
     })) as Partial<Record<TargetName, OpenTarget>>;
     return { targets, close };

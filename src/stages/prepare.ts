@@ -3,7 +3,9 @@
 // plan's checks where it runs them (stage 3); checkSuites validates suites without running, by the same compilation.
 import { join, resolve } from "node:path";
 import { ConfigError, loadConfig, type Config } from "../config/load-config.ts";
+import { TEST_DATA_NAMES } from "../config/variables.ts";
 import { filterProblems } from "../plan/filter-problems.ts";
+import { testDataUsage } from "../plan/test-data-usage.ts";
 import { compilePlan } from "../plan/compile-plan.ts";
 import { makePlan, planChecks, type Plan, type PlanFilter } from "../plan/make-plan.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
@@ -44,8 +46,8 @@ export function prepare(options: PrepareOptions = {}): Prepared {
   for (const t of TARGETS) if (options.targets?.[t.name] !== undefined) env[t.baseUrlVariable] = options.targets[t.name];
   if (options.concurrency !== undefined) env.ASSURE_CONCURRENCY = String(options.concurrency);
   if (options.keepRuns !== undefined) env.ASSURE_KEEP_RUNS = String(options.keepRuns);
-  const config = loadConfig({ env, cwd });
   const { suites, problems } = readSuites({ dir: options.suitesDir });
+  const config = loadConfig({ env, cwd, testDataUsage: testDataUsage(suites, TEST_DATA_NAMES) });
   const plan = makePlan(suites, config, options.filter);
   // Once any API has a base URL, one without is not run, never sent to the embedded sandbox (open-targets.ts).
   const notRun = targetsNotRun(config.baseUrls);

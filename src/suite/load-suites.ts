@@ -12,7 +12,7 @@ import type { SpineAssureSuite, Step } from "./suite-format.generated.ts";
 import { yamlLines } from "./yaml-lines.ts";
 import { filesUnder } from "../files-under.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
-import { VARIABLES } from "../config/variables.ts";
+import { TEST_DATA_NAMES, VARIABLES } from "../config/variables.ts";
 import { isTargetName, TARGET_NAMES } from "../targets.ts";
 import { GENERATOR_NAMES, RESERVED_CASE_VARIABLES } from "../template/scope.ts";
 import { templateNames } from "../template/template.ts";
@@ -152,10 +152,18 @@ function checkSuite(suite: LoadedSuite, raw: SpineAssureSuite, fixturesDir: stri
       }
       s.expect.forEach((e, ei) => {
         if (!reqIds.has(e.req)) report([...where, "expect", ei, "req"], `checks ${e.req}, which is not declared in this suite's requirements`);
+        e.variants?.forEach((v, vi) => checkVariableOf(v, [...where, "expect", ei, "variants", vi]));
       });
+      s.variants?.forEach((v, vi) => checkVariableOf(v, [...where, "variants", vi]));
       s.variants?.forEach((v, vi) => v.rules.forEach((id, ri) => {
         if (!s.expect.some((e) => e.req === id)) report([...where, "variants", vi, "rules", ri], `${id} has no check in this step: a step's variant accepts that step's own checks`);
       }));
+    };
+    // An answer the test data caused names the test-data variable to change, and only such an answer names one.
+    const checkVariableOf = (v: { outcome: string; variable?: string }, at: (string | number)[]) => {
+      if (v.outcome === "unsuitable" && !v.variable) report([...at, "variable"], "an unsuitable outcome names the test-data variable to change");
+      else if (v.variable && v.outcome !== "unsuitable") report([...at, "variable"], "only an unsuitable outcome names a variable");
+      else if (v.variable && !TEST_DATA_NAMES.includes(v.variable)) report([...at, "variable"], `${v.variable} is not a test-data variable (${TEST_DATA_NAMES.join(", ")})`);
     };
     c.steps.forEach((s, si) => checkStep(s, ["cases", ci, "steps", si]));
     c.teardown.forEach((s, si) => checkStep(s, ["cases", ci, "teardown", si]));

@@ -219,6 +219,10 @@ export interface SpineAssureSuite {
   secretFields?: string[];
   defaults?: {
     headers?: StringMap;
+    /**
+     * Answers any step of the suite may get that the test data caused (outcome unsuitable only): each step's requirements are then unproven for the data's reason, naming the variable. Tried after the step's own variants.
+     */
+    variants?: DefaultStepVariant[];
   };
   /**
    * @minItems 1
@@ -260,6 +264,10 @@ export interface SpineAssureSuite {
     | string[]
     | {
         headers?: StringMap;
+        /**
+         * Answers any step of the suite may get that the test data caused (outcome unsuitable only): each step's requirements are then unproven for the data's reason, naming the variable. Tried after the step's own variants.
+         */
+        variants?: DefaultStepVariant[];
       }
     | [Requirement, ...Requirement[]]
     | [Case, ...Case[]]
@@ -267,6 +275,42 @@ export interface SpineAssureSuite {
 }
 export interface StringMap {
   [k: string]: string;
+}
+/**
+ * A step variant every step of the suite may meet: like a step's own, but with no `rules` (it answers every requirement the step checks) and only for outcome unsuitable. Its diagnosticsMatches may use configuration ({{NAME}}).
+ */
+export interface DefaultStepVariant {
+  /**
+   * Stable name, reported with the verdict.
+   */
+  name: string;
+  /**
+   * Only an answer the test data caused applies to every step.
+   */
+  outcome: "unsuitable";
+  source: VariantSource;
+  /**
+   * The statuses (or classes) that tell this answer.
+   *
+   * @minItems 1
+   */
+  status: [number | string, ...(number | string)[]];
+  /**
+   * What the answer means, for the report: why the step's other checks and the rest of the case do not apply.
+   */
+  reason: string;
+  /**
+   * With outcome unsuitable: the test-data variable whose value made the answer miss the rule (named in the verdict).
+   */
+  variable: string;
+  /**
+   * A regular expression the answer's OperationOutcome diagnostics must match as well as the status (tells a test-data answer apart from a failure).
+   */
+  diagnosticsMatches: string;
+}
+export interface VariantSource {
+  file: string;
+  section: string;
 }
 export interface Requirement {
   id: RequirementId;
@@ -339,9 +383,9 @@ export interface Variant {
    */
   name: string;
   /**
-   * accepted: the requirement passes, recording the variant; warning: it warns (gates only under --strict).
+   * accepted: the requirement passes, recording the variant; warning: it warns (gates only under --strict); unsuitable: the answer was for another reason than the rule's, so the test data named by `variable` cannot show this rule — neither a pass nor a target failure.
    */
-  outcome: "accepted" | "warning";
+  outcome: "accepted" | "warning" | "unsuitable";
   source: VariantSource;
   /**
    * The whole check, restated the documented other way (without req:): when every aspect of it holds, the check is accepted as this variant.
@@ -378,10 +422,10 @@ export interface Variant {
     | {
         emptyBody: true;
       };
-}
-export interface VariantSource {
-  file: string;
-  section: string;
+  /**
+   * With outcome unsuitable: the test-data variable whose value made the answer miss the rule (named in the verdict).
+   */
+  variable?: string;
 }
 export interface Outcome {
   issue?: number;
@@ -410,9 +454,9 @@ export interface StepVariant {
    */
   name: string;
   /**
-   * accepted: the requirement passes, recording the variant; warning: it warns (gates only under --strict).
+   * accepted: the requirement passes, recording the variant; warning: it warns (gates only under --strict); unsuitable: the answer was for another reason than the rule's, so the test data named by `variable` cannot show this rule — neither a pass nor a target failure.
    */
-  outcome: "accepted" | "warning";
+  outcome: "accepted" | "warning" | "unsuitable";
   source: VariantSource;
   /**
    * The statuses (or classes) that tell this answer.
@@ -430,4 +474,12 @@ export interface StepVariant {
    * What the answer means, for the report: why the step's other checks and the rest of the case do not apply.
    */
   reason: string;
+  /**
+   * With outcome unsuitable: the test-data variable whose value made the answer miss the rule (named in the verdict).
+   */
+  variable?: string;
+  /**
+   * A regular expression the answer's OperationOutcome diagnostics must match as well as the status (tells a test-data answer apart from a failure).
+   */
+  diagnosticsMatches?: string;
 }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { PROJECT_ROOT } from "../../src/project-root.ts";
 import type { Summary } from "../../src/report/summary.ts";
 
-const COMMANDS = new Set(["run", "rerun", "report", "requirements", "verify-evidence", "sandbox"]);
+const COMMANDS = new Set(["run", "rerun", "report", "requirements", "verify-evidence", "sandbox", "doctor"]);
 
 export interface CliRun {
   code: number;
