@@ -8,6 +8,11 @@ export interface Fault {
   breaks: string[];
   /** They end as warnings, not failures: RULES.md revision 2 makes what the fault does a documented warning. */
   warnsOnly?: boolean;
+  /**
+   * They end as `unsuitable`: the answer is the one unfit test data would get, so the harness cannot tell the two apart
+   * and names the variable (never a pass; it gates as the rule's level does, with exit 2).
+   */
+  unsuitable?: boolean;
   description: string;
 }
 
@@ -83,7 +88,7 @@ export const FAULTS: readonly Fault[] = [
   { name: "ers-select-role-bare", breaks: ["ERS-A002-01"], description: "Select Role answers with the chosen permission alone, not the ProfessionalSession" },
   { name: "ers-outcome-version", breaks: ["ERS-A001-12"], description: "422 codings carry version (0..0 in eRS-OperationOutcome-1)" },
   { name: "nrls-duplicate-stored", breaks: ["NRLS-CRT-13"], description: "a duplicate masterIdentifier is refused with DUPLICATE_REJECTED but stored all the same" },
-  { name: "nrls-jwt-org-wrong-reason", breaks: ["NRLS-HDR-07"], description: "a requesting_organization not associated with the ASID is refused as an unknown ODS code" },
+  { name: "nrls-jwt-org-wrong-reason", breaks: ["NRLS-HDR-07"], unsuitable: true, description: "a requesting_organization not associated with the ASID is refused as an unknown ODS code" },
   { name: "nrls-header-error-information", breaks: ["NRLS-HDR-01", "NRLS-HDR-02", "NRLS-HDR-03", "NRLS-HDR-04", "NRLS-HDR-05", "NRLS-HDR-06", "NRLS-HDR-07"], description: "MISSING_OR_INVALID_HEADER errors carry severity information" },
   { name: "nrls-jwt-code-processing", breaks: ["NRLS-HDR-04", "NRLS-HDR-05", "NRLS-HDR-06", "NRLS-HDR-07"], description: "JWT errors carry issue.code processing (neither structure nor the documented invalid)" },
   { name: "nrls-415-severity-warning", breaks: ["NRLS-FMT-07"], description: "the 415 OperationOutcome's issue has severity warning" },
