@@ -111,7 +111,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       replyJson(res, 401, body);
       return;
     }
-    if (useTls) clientCertificates.add(String((req.socket as TLSSocket).getPeerCertificate().subject?.CN ?? ""));
     for (const t of TARGETS) {
       const serve = handlers[t.name];
       if (serve && url.pathname.startsWith(`${t.sandboxPath}/`) && (await serve(req, res, url.pathname.slice(t.sandboxPath.length), url, `${publicOrigin(req)}${t.sandboxPath}`))) return;
@@ -139,6 +138,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         rejectUnauthorized: !!options.refuseUntrustedClients,
       }, listener)
     : createHttpServer(timing, listener);
+  // Which client certificates were accepted: once per connection, off the request path.
+  server.on("secureConnection", (socket: TLSSocket) => {
+    if (socket.authorized) clientCertificates.add(String(socket.getPeerCertificate().subject?.CN ?? ""));
+  });
   // Slow or abandoned connections are dropped rather than held.
   server.keepAliveTimeout = 5_000;
 

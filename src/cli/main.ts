@@ -107,7 +107,8 @@ const program = new Command()
   })
   .addHelpText("after", `
 Exit codes (run, rerun): 0 no MUST rule failed; 1 a MUST rule failed (any rule with --strict);
-  2 configuration, suite or waiver error (nothing sent); 3 a target could not be reached at all.`);
+  2 configuration, suite or waiver error (nothing sent), or test data unsuitable for a MUST rule;
+  3 a target could not be reached at all.`);
 
 withRunOptions(
   program.command("run").description("run the suites and gate on the result")

@@ -81,7 +81,11 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
       log("No target could be reached (exit 3): nothing was sent, and this run is not recorded in the history. `spine-assure doctor` checks the set-up again without running.");
       return { exitCode: EXIT.unreachable };
     }
-    for (const d of diagnoses) if (d.problem) log(`warning: ${d.target.label} cannot be reached, its cases will fail: ${d.problem.message} (fix: ${d.problem.fix.join("; ")})`);
+    for (const d of diagnoses) {
+      if (d.problem) log(`warning: ${d.target.label} cannot be reached, its cases will fail: ${d.problem.message} (fix: ${d.problem.fix.join("; ")})`);
+      // Its session seeds the run's connections, so the worker makes no second handshake to warm up.
+      else if (d.result.session) open.targets[d.target.name]!.session = d.result.session.toString("base64");
+    }
   }
 
   // Each case is judged as it arrives, and its Allure results written then, while this process mostly waits.

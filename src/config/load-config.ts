@@ -66,7 +66,6 @@ export function productionHost(url: string): string | undefined {
   }
 }
 
-const spec = (name: string) => VARIABLES.find((v) => v.name === name);
 
 export function loadConfig(options: LoadOptions = {}): Config {
   const cwd = options.cwd ?? process.cwd();
@@ -123,7 +122,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
   const platform = (name: string) => env[name] ?? fromFile[name];
   for (const t of TARGETS) {
     const base = values[t.baseUrlVariable];
-    if (!base || spec(t.baseUrlVariable)?.check?.(base)) continue;
+    // A malformed base URL is already a problem above; it has no identity or proxy to check.
+    if (!base || VARIABLES.find((v) => v.name === t.baseUrlVariable)?.check?.(base)) continue;
     const got = resolveTargetTls(t, values, cwd, options.now);
     tls[t.name] = got.tls;
     // Both APIs often share TLS_*: say each problem once.

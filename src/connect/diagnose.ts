@@ -85,9 +85,7 @@ export function diagnosisLines(diagnoses: readonly TargetDiagnosis[]): string[] 
     else lines.push(`  proxy    none${r.addresses ? `; DNS ${r.host} → ${r.addresses.join(", ")}` : ""}`);
     if (r.tls) {
       lines.push(`  TLS      ${r.tls.protocol}; server certificate ${r.tls.server ? cert(r.tls.server) : "(none shown)"}${r.tls.trusted ? `, trusted (${d.tls?.from.ca ?? "system CAs"})` : ", NOT trusted"}`);
-    } else if (!r.failure || r.failure.stage === "tls" || r.failure.stage === "client-certificate") {
-      if (!r.failure) lines.push(`  TCP      connected to ${r.host}:${r.port} (plain HTTP: no TLS)`);
-    }
+    } else if (!r.failure) lines.push(`  TCP      connected to ${r.host}:${r.port} (plain HTTP: no TLS)`);
     const client = d.tls?.client;
     const accepted = r.tls?.clientAccepted;
     lines.push(`  client   ${client ? `${cert(client)} (${d.tls!.from.identity})` : "no client certificate configured"}${client && accepted === true ? ", accepted" : client && accepted === undefined && r.tls?.trusted ? ", sent (the server gave no sign whether it was accepted; the first request will show)" : ""}`);

@@ -6,6 +6,7 @@
 import type { Leak } from "./leak-gate.ts";
 import type { Gate, RequirementVerdict, TargetRecord } from "./run-result.ts";
 import { EXIT, gateResultOf } from "./status.ts";
+import { unsuitableVariables } from "./verdicts.ts";
 
 export function decideGate(verdicts: RequirementVerdict[], targets: TargetRecord[], strict: boolean, leaks: Leak[], interrupted?: "SIGINT" | "SIGTERM"): Gate {
   const gate = (exitCode: number, reason: string, extra: Partial<Gate> = {}): Gate => ({ exitCode, result: gateResultOf(exitCode), reason, ...extra });
@@ -26,8 +27,7 @@ export function decideGate(verdicts: RequirementVerdict[], targets: TargetRecord
   if (failing.length) return gate(EXIT.mustFailed, `${failing.length} requirement(s) failed: ${failing.map((v) => v.id).join(", ")}`);
   const unproven = verdicts.filter((v) => v.verdict === "unsuitable" && (strict || v.level === "MUST"));
   if (unproven.length) {
-    const variables = [...new Set(unproven.flatMap((v) => [...(v.reason ?? "").matchAll(/\b(?:ERS|NRLS)_[A-Z0-9_]+\b/g)].map((m) => m[0])))];
-    return gate(EXIT.configOrSuite, `test data unsuitable for ${unproven.length} requirement(s), unproven either way (${unproven.map((v) => v.id).join(", ")}): change ${variables.join(", ")}`);
+    return gate(EXIT.configOrSuite, `test data unsuitable for ${unproven.length} requirement(s), unproven either way (${unproven.map((v) => v.id).join(", ")}): change ${unsuitableVariables(unproven).join(", ")}`);
   }
   return gate(EXIT.ok, "no MUST requirement failed");
 }

@@ -42,7 +42,7 @@ function requirementInCase(id: string, pc: PlannedCase, result: CaseResult | und
   if (!result) return { ...base, status: "not-run", caseStatus: "not-run", messages: ["the case did not run"] };
   const checks = result.steps.flatMap((s) => s.checks).filter((c) => c.requirement === id);
   const messages = checks.filter((c) => c.outcome !== "pass" || c.variant).map(checkMessage);
-  const variants = uniqueVariants(checks.map((c) => c.variant));
+  let variants = uniqueVariants(checks.map((c) => c.variant));
   let status: RequirementCaseStatus;
   if (result.status === "not-applicable") {
     status = "not-applicable";
@@ -65,6 +65,7 @@ function requirementInCase(id: string, pc: PlannedCase, result: CaseResult | und
     if (variant.outcome === "unsuitable") {
       // The test data stopped the case before this requirement's checks: unproven, for the data's reason.
       status = "unsuitable";
+      variants = uniqueVariants([...variants, variant]);
       messages.push(`${id}${CHECK_SUFFIX.unsuitable}: not checked, "${step.name}" was answered for another reason (${variant.name}, ${variant.source}): ${reason}; change ${variant.variable}`);
     } else {
       status = "not-applicable";

@@ -8,6 +8,7 @@
 //   not-run         no case checked it (filtered out, or nothing planned)
 //   waived          it failed or warned, and waivers.yaml accepts that until a date (applied in waivers.ts)
 import type { PlannedRequirement } from "../plan/make-plan.ts";
+import type { VariantUse } from "../run/evaluate-check.ts";
 import { uniqueVariants } from "./judge-case.ts";
 import type { CaseRecord, RequirementCase, RequirementVerdict } from "./run-result.ts";
 import type { RequirementCaseStatus, Verdict } from "./status.ts";
@@ -34,9 +35,7 @@ function decide(r: PlannedRequirement, cases: RequirementCase[]): { verdict: Ver
     return { verdict: r.level === "MUST" ? "fail" : "warning", reason };
   }
   if (some("unsuitable").length) {
-    const variables = [...new Set(cases.flatMap((c) => c.variants ?? []).filter((v) => v.outcome === "unsuitable").map((v) => v.variable))];
-    const named = variables.length ? variables : [...new Set(cases.flatMap((c) => c.messages).flatMap((m) => /change ([A-Z][A-Z0-9_]+)/.exec(m)?.[1] ?? []))];
-    return { verdict: "unsuitable", reason: `test data unsuitable for this rule in ${some("unsuitable").length} case(s): change ${named.join(", ")}` };
+    return { verdict: "unsuitable", reason: `test data unsuitable for this rule in ${some("unsuitable").length} case(s): change ${unsuitableVariables(cases).join(", ")}` };
   }
   if (some("warning").length) return { verdict: "warning", reason: `${some("warning").length} case(s) passed with a warning` };
   if (some("passed").length) return { verdict: "pass" };
@@ -44,4 +43,9 @@ function decide(r: PlannedRequirement, cases: RequirementCase[]): { verdict: Ver
     return { verdict: "not-applicable", reason: [...new Set(cases.flatMap((c) => c.messages))].join("; ") };
   }
   return { verdict: "not-run", reason: cases.length ? "no case that checks it ran" : "no case selected for this run" };
+}
+
+/** The test-data variables to change, from the unsuitable answers the cases (or requirement verdicts) record. */
+export function unsuitableVariables(withVariants: readonly { variants?: VariantUse[] }[]): string[] {
+  return [...new Set(withVariants.flatMap((c) => c.variants ?? []).flatMap((v) => (v.outcome === "unsuitable" && v.variable ? [v.variable] : [])))];
 }

@@ -34,6 +34,8 @@ export interface HttpTargetOptions {
   tls: TlsFiles;
   /** Proxy URL: requests go through its CONNECT tunnel. */
   proxy?: string;
+  /** A TLS session (base64) from an earlier handshake: no warm-up is needed. */
+  session?: string;
   timeoutMs: number;
   maxResponseBytes: number;
   /** Sockets to the target at most: the bound on requests in flight. */
@@ -48,6 +50,7 @@ export class HttpTarget {
 
   constructor(private readonly options: HttpTargetOptions) {
     this.secureContext = createSecureContext(secureContextOptions(options.tls));
+    if (options.session) this.dispatcherFor(Buffer.from(options.session, "base64"));
   }
 
   /** Made on first use, so a warm-up's session can seed it. */

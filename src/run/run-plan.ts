@@ -20,6 +20,8 @@ export interface RunTarget {
   proxy?: string;
   /** Hosts (host or host:port) besides the base URL's own that a request may go to, e.g. a Location's. */
   extraHosts?: string[];
+  /** A TLS session (base64) from a handshake already made (the pre-flight): the run's connections resume it. */
+  session?: string;
 }
 
 export interface RunOptions {
@@ -48,7 +50,7 @@ export async function runPlan(plan: Plan, targets: Record<TargetName, RunTarget>
   const open = Object.fromEntries(Object.entries(targets).map(([name, t]) => [name, {
     baseUrl: t.baseUrl,
     extraHosts: t.extraHosts ?? [],
-    http: new HttpTarget({ tls: t.tls, proxy: t.proxy, timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes, connections: options.concurrency }),
+    http: new HttpTarget({ tls: t.tls, proxy: t.proxy, session: t.session, timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes, connections: options.concurrency }),
   }])) as Record<TargetName, { baseUrl: string; extraHosts: string[]; http: HttpTarget }>;
   try {
     // A TLS handshake with each target (sending nothing) while the checks compile: start-up before the first case.

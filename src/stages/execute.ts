@@ -34,7 +34,7 @@ export function runOptions({ config, fixturesDir }: Prepared, stopFile?: string)
 }
 
 export function runTargets(open: OpenTargets): WorkerInput["targets"] {
-  return Object.fromEntries(Object.entries(open.targets).map(([name, t]) => [name, { baseUrl: t.baseUrl, tls: t.tls, ...(t.proxy ? { proxy: t.proxy } : {}), ...(t.extraHosts ? { extraHosts: t.extraHosts } : {}) }])) as WorkerInput["targets"];
+  return Object.fromEntries(Object.entries(open.targets).map(([name, t]) => [name, { baseUrl: t.baseUrl, tls: t.tls, ...(t.proxy ? { proxy: t.proxy } : {}), ...(t.extraHosts ? { extraHosts: t.extraHosts } : {}), ...(t.session ? { session: t.session } : {}) }])) as WorkerInput["targets"];
 }
 
 /** `stopFile`: where a stop request appears (watchStopSignals); the worker stops starting cases once it exists. */
