@@ -56,7 +56,7 @@ describe("npm run assure against the embedded sandbox", () => {
     const run = await runAssureCli(["--no-report", "--quiet"], { SANDBOX_FAULTS: "nrls-location-path-id" });
     expect(run.code, run.stdout + run.stderr).toBe(1);
     // Piped, the console neither cuts the message (the bad Location is the evidence) nor, with --quiet, lists passes.
-    expect(run.stdout).toMatch(/got https:\/\/127\.0\.0\.1:\d+\/nrls\/DocumentReference\/[0-9a-f-]+\n/);
+    expect(run.stdout).toMatch(/got https:\/\/127\.0\.0\.1:\d+\/nrls\/DocumentReference\/[0-9a-f-]+ \(check at suites\/nrls\/create\.yaml:\d+\)\n/);
     expect(run.stdout).toContain("(--quiet: 60 plain pass(es) not listed)");
     expect(run.stdout).not.toMatch(/PASS\s+MUST/);
     const verdicts = verdictsOf(run.summary);
@@ -64,7 +64,7 @@ describe("npm run assure against the embedded sandbox", () => {
     for (const [id, v] of Object.entries(verdicts)) if (id !== "NRLS-CRT-07") expect(v, id).toBe("pass");
     const crt07 = run.summary!.requirements.find((r) => r.id === "NRLS-CRT-07")!;
     expect(crt07.cases.every((c) => c.status === "failed")).toBe(true);
-    expect(crt07.cases[0]!.messages[0]).toMatch(/NRLS-CRT-07: expected Location matches .*; got https:\/\/127\.0\.0\.1:\d+\/nrls\/DocumentReference\/[0-9a-f-]+$/);
+    expect(crt07.cases[0]!.messages[0]).toMatch(/NRLS-CRT-07: expected Location matches .*; got https:\/\/127\.0\.0\.1:\d+\/nrls\/DocumentReference\/[0-9a-f-]+ \(check at suites\/nrls\/create\.yaml:\d+\)$/);
     expect(run.stdout).toMatch(/FAIL\s+MUST\s+NRLS-CRT-07/);
     expect(run.summary!.gate).toMatchObject({ exitCode: 1, result: "fail" });
   });

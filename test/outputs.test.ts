@@ -18,17 +18,20 @@ describe("assurance outputs", () => {
     const run = await runAssureCli(FAST, { SANDBOX_FAULTS: "nrls-location-path-id" });
     expect(run.code).toBe(1);
     const dir = runDirOf(run);
-    expect(readdirSync(dir).sort()).toEqual(["allure-results", "junit.xml", "manifest.json", "requirements.csv", "requirements.md", "run-result.json", "summary.json"]);
+    expect(readdirSync(dir).sort()).toEqual(["allure-results", "index.html", "junit.xml", "manifest.json", "manifest.jws", "requirements.csv", "requirements.md", "run-result.json", "signer.pem", "summary.json"]);
     const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as Summary;
     expect(validatorFor("summary.schema.json")(summary)).toBe(true);
     expect(readFileSync(join(run.outDir, "summary.json"), "utf8")).toBe(readFileSync(join(dir, "summary.json"), "utf8"));
 
     // CSV: a header and one row per requirement, with the summary's verdict.
     const csv = readFileSync(join(dir, "requirements.csv"), "utf8").trim().split("\r\n");
-    expect(csv[0]).toBe("id,level,basis,verdict,cases,source,text,variants");
+    expect(csv[0]).toBe("id,level,basis,verdict,reason,variants,waiver,cases,source,sourceUrl,text");
     expect(csv).toHaveLength(summary.requirements.length + 1);
     for (const r of summary.requirements) expect(csv.find((l) => l.startsWith(`${r.id},`))!.split(",")[3]).toBe(r.verdict);
-    expect(readFileSync(join(dir, "requirements.md"), "utf8")).toMatch(/\| NRLS-CRT-07 \| MUST \| DOC \| fail \|/);
+    const row = readFileSync(join(dir, "requirements.md"), "utf8").split("\n").find((l) => l.startsWith("| NRLS-CRT-07 | MUST | DOC |"));
+    // The rule text, the verdict, the reason with its suite line, and the source as a linked title.
+    expect(row).toMatch(/\| Location has the form [^\n]* \| fail \| NRLS-CRT-07: expected Location matches [^\n]*\(check at suites\/nrls\/create\.yaml:\d+\) \|/);
+    expect(row).toContain("[nhsconnect/FHIR-NRLS-API pages/explore/api_interaction_create.md (commit 3ebad44) § Create Response](https://github.com/");
 
     // JUnit: well-formed, one testcase per case, failures where the summary has failed cases.
     const xml = readFileSync(join(dir, "junit.xml"), "utf8");
@@ -50,7 +53,8 @@ describe("assurance outputs", () => {
     const verify = () => runAssureCli(["verify-evidence", dir]);
     let v = await verify();
     expect(v.code, v.stdout).toBe(0);
-    expect(v.stdout).toMatch(/evidence intact: \d+ file\(s\)/);
+    expect(v.stdout).toMatch(/files: \d+ match/);
+    expect(v.stdout).toContain("evidence intact and signed");
     const attachment = readdirSync(join(dir, "allure-results")).find((f) => f.endsWith(".httpexchange"))!;
     appendFileSync(join(dir, "allure-results", attachment), " ");
     writeFileSync(join(dir, "extra.txt"), "planted");

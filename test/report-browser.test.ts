@@ -1,6 +1,6 @@
 // The single-file report opened in a real browser (Debian's chromium, driven by playwright-core): the tree is
 // API → interaction → requirement, a failed rule shows what came back, and an HTTP exchange renders redacted.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -75,5 +75,49 @@ describe.skipIf(!available)("the Allure report in headless Chromium", { timeout:
     expect(html).toContain("__ALLURE_REDACTED__");
     expect(html).not.toContain(TOKEN);
     expect(html).not.toMatch(/pro-xapi-session_[0-9a-f]{8}/);
+  });
+
+  it("opens on the assessor's first screen: the gate, the targets, who signed, the requirements linking to their tests", async () => {
+    const dir = join(run.outDir, "runs", readFileSync(join(run.outDir, "latest-run"), "utf8").trim());
+    await page.goto(`file://${join(dir, "index.html")}`);
+    await expect.poll(() => page.locator("#gate").textContent(), { timeout: UI_TIMEOUT }).toMatch(/Gate: exit 1 — FAIL: 1 requirement\(s\) failed: NRLS-CRT-07/);
+    const text = (await page.textContent("body"))!;
+    expect(text).toContain("embedded sandbox, not an NHS environment");
+    expect(text).toContain("faults nrls-location-path-id");
+    expect(text).toContain("CN=spine-assure test client 200000000118");
+    expect(await page.locator("table.reqs tr").count()).toBe(61 + 2);
+    expect(text).not.toContain(TOKEN);
+    await page.screenshot({ path: join(run.outDir, "first-screen.png"), fullPage: false });
+    // The failed requirement links to its test in the report, which opens on that test.
+    await page.locator("tr:has(b:text('FAIL')) td.tests a").first().click({ timeout: UI_TIMEOUT });
+    await expect.poll(() => page.content(), { timeout: UI_TIMEOUT }).toMatch(/expected Location matches .*\(check at suites\/nrls\/create\.yaml:\d+\)/);
+  });
+
+  it("titles HDR-05's cases with the claim left out, and attaches the JWT decoded", async () => {
+    await openReport();
+    await click("NRLS-HDR-05", true);
+    await click("NRLS-HDR-05: A JWT without requesting_organization is rejected, naming the claim, json response");
+    await click("create with a JWT without requesting_organization");
+    await click("JWT sent, decoded (header and claims): create with a JWT without requesting_organization");
+    await expect.poll(() => page.content(), { timeout: UI_TIMEOUT }).toContain("requesting_system");
+    const html = await page.content();
+    expect(html).toContain("alg");
+    expect(html).not.toContain("{{claim}}");
+    expect(html).not.toContain(TOKEN);
+  });
+
+  it("builds history: a second run into the same folder has no new tests and a history per test", async () => {
+    const second = await runAssureCli(["--out", run.outDir], { SANDBOX_FAULTS: "nrls-location-path-id" });
+    expect(second.code).toBe(1);
+    await openReport();
+    await click("NRLS-CRT-07: Create a valid pointer, json");
+    await expect.poll(() => page.getByText(/^History\s*1$/).count(), { timeout: UI_TIMEOUT }).toBeGreaterThan(0);
+    await page.screenshot({ path: join(run.outDir, "history.png") });
+    // The report's own summary of the run: no test is new.
+    const lines = readFileSync(join(run.outDir, "allure-history.jsonl"), "utf8").trim().split("\n");
+    expect(lines).toHaveLength(2);
+    const [first, last] = lines.map((l) => JSON.parse(l) as { testResults: Record<string, unknown> });
+    const shared = Object.keys(last!.testResults).filter((id) => id in first!.testResults);
+    expect(shared.length).toBe(Object.keys(last!.testResults).length);
   });
 });

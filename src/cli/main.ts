@@ -5,14 +5,13 @@
 //   sandbox           the embedded sandbox on its own
 //   report [RUN]      regenerate a run's report, coverage matrix, JUnit and manifest from its results
 //   requirements      the requirement catalogue with the cases that verify each; exit 1 if a MUST rule has none
-//   verify-evidence   recompute a run folder's hashes; exit 1 if anything was edited, added or removed
+//   verify-evidence   check a run folder's hashes and signature; exit 1 if anything was edited, added or removed, or unsigned
 //   selftest          the mutation self-test: each sandbox fault caught, nothing else changed
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { EXIT } from "../judge/status.ts";
-import { verifyEvidence } from "../report/manifest.ts";
 import type { Summary } from "../report/summary.ts";
 import { TARGETS, type TargetName } from "../targets.ts";
 import type { AssureOptions } from "./run.ts";
@@ -167,9 +166,10 @@ program.command("sandbox").description("the embedded sandbox on its own")
 program.command("report").description("regenerate a run's report, coverage matrix, JUnit and manifest from its results")
   .argument("[run]", "a run folder (default: the latest run under --out)")
   .option("--out <dir>", "output root", defaultOut)
-  .action(async (run: string | undefined, flags: { out: string }) => {
+  .option("--force", "regenerate even when the folder no longer matches its signed manifest; every output is then marked \"regenerated from altered results\"")
+  .action(async (run: string | undefined, flags: { out: string; force?: boolean }) => {
     const { regenerateReport } = await import("./report.ts");
-    process.exitCode = await regenerateReport(run ? resolve(run) : undefined, flags.out);
+    process.exitCode = await regenerateReport(run ? resolve(run) : undefined, flags.out, !!flags.force);
   });
 
 program.command("requirements").description("the requirement catalogue with its coverage; exit 1 if a MUST rule has no case")
@@ -187,23 +187,13 @@ program.command("selftest").description("prove both halves of a verdict: every s
     process.exitCode = await selftest(flags.fault, flags.variant);
   });
 
-program.command("verify-evidence").description("recompute a run folder's SHA-256 hashes against its manifest")
+program.command("verify-evidence").description("check a run folder: every file against the manifest's SHA-256, and the manifest's signature and signer")
   .argument("<dir>", "a run folder (reports/runs/<id>)")
-  .action((dir: string) => {
-    try {
-      const v = verifyEvidence(resolve(dir));
-      if (v.ok) console.log(`evidence intact: ${v.checked} file(s) match ${join(dir, "manifest.json")}`);
-      else {
-        console.log(`evidence CHANGED in ${dir}:`);
-        for (const f of v.changed) console.log(`  edited:  ${f}`);
-        for (const f of v.missing) console.log(`  removed: ${f}`);
-        for (const f of v.added) console.log(`  added:   ${f}`);
-      }
-      process.exitCode = v.ok ? 0 : 1;
-    } catch (err) {
-      console.error(`verify-evidence: ${(err as Error).message}`);
-      process.exitCode = EXIT.configOrSuite;
-    }
+  .option("--ca <file>", "PEM file of the roots you trust: the signer's certificate must chain to one of them")
+  .addHelpText("after", "\nExit codes: 0 every file matches and the signature holds (and chains to --ca, if given); 1 anything edited, added or\n  removed, a bad or missing signature, or a pack regenerated from altered results; 2 not a run folder, or a bad --ca file.")
+  .action(async (dir: string, flags: { ca?: string }) => {
+    const { verifyEvidenceCommand } = await import("./verify-evidence.ts");
+    process.exitCode = verifyEvidenceCommand(resolve(dir), flags.ca && resolve(flags.ca));
   });
 
 try {

@@ -9,13 +9,14 @@ import type { CaseRecord, RunResult } from "../judge/run-result.ts";
 import { EXIT } from "../judge/status.ts";
 import { WaiverError } from "../judge/waivers.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
-import { allureResultsWriter } from "../report/allure-results.ts";
+import { allureResultsWriter, allureTargets } from "../report/allure-results.ts";
 import { closingLines, consoleStyle, exchangeLines, runHeader } from "../report/console.ts";
 import { Redactor } from "../run/redact.ts";
 import { SuiteError } from "../suite/suite-problems.ts";
 import { execute } from "../stages/execute.ts";
 import { judge } from "../stages/judge.ts";
-import { openTargets } from "../stages/open-targets.ts";
+import { evidenceSigners, openTargets } from "../stages/open-targets.ts";
+import type { Signer } from "../evidence/signing-identity.ts";
 import { prepare, type PrepareOptions } from "../stages/prepare.ts";
 import { openRunFolder, publish, type Published } from "../stages/publish.ts";
 import { TARGETS, type TargetName } from "../targets.ts";
@@ -69,6 +70,13 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   const runId = `${new Date(startedAt).toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
   const open = await openTargets(prepared.config, options.env);
   const targets = Object.entries(open.targets).map(([name, t]) => ({ ...t, name: name as TargetName }));
+  // The identities that will sign the evidence, read now: one that cannot sign is said before anything is sent.
+  let signers: Signer[] = [];
+  try {
+    signers = evidenceSigners(open.targets);
+  } catch (err) {
+    log(`warning: the evidence will be unsigned — the client identity cannot sign it: ${(err as Error).message}`);
+  }
   for (const line of runHeader(runId, plan.cases.length, plan.requirements.length, targets, TARGETS.filter((t) => !open.targets[t.name]))) log(line);
   for (const w of prepared.config.warnings) log(`warning: ${w}`);
   // Pre-flight: the doctor's handshake with each external target. When none can be reached, every case would fail for
@@ -90,7 +98,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
 
   // Each case is judged as it arrives, and its Allure results written then, while this process mostly waits.
   const folder = openRunFolder(outRoot, runId);
-  const allure = allureResultsWriter(folder, plan.requirements, Object.fromEntries(Object.entries(open.targets).map(([n, t]) => [n, t.baseUrl])));
+  const allure = allureResultsWriter(folder, runId, plan.requirements, allureTargets(open.targets));
   const judged = new Map<string, CaseRecord>();
   const byKey = new Map(plan.cases.map((c) => [c.key, c]));
   const showProgress = options.progress ?? !!process.stdout.isTTY;
@@ -124,7 +132,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     const run = judge({ runId, startedAt, tool: await tool, strict: !!options.strict, prepared, open, execution, judged, printed, interrupted: stop.signal() });
     // A waiver may cite the run that is its evidence: that run folder is kept whatever its age.
     const cited = prepared.waivers.flatMap((w) => [...`${w.reason}`.matchAll(/\b\d{8}-\d{6}-[0-9a-f]{6}\b/g)].map((m) => m[0]));
-    const published = await publish(run, { outRoot, open: { folder, allure }, html: !options.noReport, recordHistory: true, latest: true, keepRuns: prepared.config.keepRuns, protectRuns: cited });
+    const published = await publish(run, { outRoot, open: { folder, allure }, html: !options.noReport, recordHistory: true, latest: true, keepRuns: prepared.config.keepRuns, protectRuns: cited, signers });
     return finish(run, published);
   } finally {
     stop.release();
@@ -140,7 +148,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
       junit: shown(join(outRoot, "junit.xml")),
       report: published.reportPath && shown(join(outRoot, "allure-report", "index.html")),
     };
-    for (const line of closingLines(run, consoleStyle(!!options.quiet), paths, published.changes)) log(line);
+    for (const line of closingLines({ ...run, signedBy: published.signedBy }, consoleStyle(!!options.quiet), paths, published.changes)) log(line);
     if (published.mergedFrom) {
       const [full, ...partials] = published.mergedFrom;
       log(`A partial run: ${paths.summary}, the matrix and JUnit are the latest view — full run ${full!.runId} with ${partials.length} partial run(s) over it, each verdict from the newest run that executed it (this run's own files are in ${paths.runDir}).`);

@@ -6,6 +6,9 @@ import { join } from "node:path";
 import { PROJECT_ROOT } from "../project-root.ts";
 import type { RunResult } from "../judge/run-result.ts";
 
+/** The rule catalogue the suites encode: every requirement id comes from it, verbatim. */
+export const RULE_CATALOGUE = "RULES.md revision 2 (documented variants and tightened checks)";
+
 export function packageInfo(): { name: string; version: string } {
   const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { name: string; version: string };
   return { name: pkg.name, version: pkg.version };

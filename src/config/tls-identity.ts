@@ -39,9 +39,11 @@ export const EXPIRY_WARNING_DAYS = 30;
 
 const DAY_MS = 86_400_000;
 
+/** A distinguished name on one line, as people read it ("C=GB, O=…, CN=…"). */
+export const dnLine = (dn: string) => dn.split("\n").filter(Boolean).join(", ");
+
 export function certInfo(cert: X509Certificate): CertInfo {
-  const oneLine = (dn: string) => dn.split("\n").filter(Boolean).join(", ");
-  return { subject: oneLine(cert.subject), issuer: oneLine(cert.issuer), validFrom: new Date(cert.validFrom).toISOString(), validTo: new Date(cert.validTo).toISOString(), fingerprint: cert.fingerprint256 };
+  return { subject: dnLine(cert.subject), issuer: dnLine(cert.issuer), validFrom: new Date(cert.validFrom).toISOString(), validTo: new Date(cert.validTo).toISOString(), fingerprint: cert.fingerprint256 };
 }
 
 /**

@@ -81,4 +81,7 @@ export const SANDBOX_VARIABLE_NAMES = ["SANDBOX_FAULTS", "SANDBOX_VARIANTS", "SA
 /** Keys with these prefixes are the harness's: one it does not know is a mistake (NRLS_FROM_ASlD), never ignored. */
 export const OWN_PREFIXES = ["ERS_", "NRLS_", "TLS_", "ASSURE_", "SANDBOX_"];
 
+/** Variables whose values are never shown, only masked. */
+export const SECRET_VARIABLES = VARIABLES.filter((v) => v.secret).map((v) => v.name);
+
 export const TEST_DATA_NAMES = VARIABLES.filter((v) => v.testData).map((v) => v.name);

@@ -10,10 +10,11 @@ import { CHECK_SUFFIX, type RequirementCaseStatus } from "./status.ts";
  * documented variant it was accepted or warned as. */
 export function checkMessage(c: CheckResult): string {
   if (c.variant?.outcome === "unsuitable") {
-    return `${c.requirement}${CHECK_SUFFIX.unsuitable}: expected ${c.expected}; got ${c.actual ?? "it"} — the target answered for another reason (${c.variant.name}, ${c.variant.source}): change ${c.variant.variable}`;
+    return `${c.requirement}${CHECK_SUFFIX.unsuitable}: expected ${c.expected}; got ${c.actual ?? "it"} — the target answered for another reason (${c.variant.name}, ${c.variant.source}): change ${c.variant.variable} (check at ${c.at})`;
   }
   const variant = c.variant ? ` — ${c.variant.outcome === "accepted" ? "accepted as" : "answered as"} documented variant ${c.variant.name} (${c.variant.source})` : "";
-  return `${c.requirement}${CHECK_SUFFIX[c.outcome]}: expected ${c.expected}; got ${c.actual ?? "it"}${variant}`;
+  // Where the check was written, so a reader goes from a failure to its rule in one step.
+  return `${c.requirement}${CHECK_SUFFIX[c.outcome]}: expected ${c.expected}; got ${c.actual ?? "it"}${variant} (check at ${c.at})`;
 }
 
 /** Each variant once, in the order first used. */

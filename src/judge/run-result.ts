@@ -99,6 +99,22 @@ export interface RunFilters {
   caseKeys?: string[];
 }
 
+/** What the run was given, so a reader can tell what was tested, against what and with which data. */
+export interface RunInputs {
+  /** Each API: the embedded sandbox, an external target, or not run; with the sandbox's switched-on faults and variants. */
+  targets: { api: TargetName; kind: "embedded sandbox" | "external" | "not run"; baseUrl?: string; proxy?: string; clientCertificate?: string }[];
+  sandbox?: { faults: string[]; variants: string[] };
+  /** Every test-data value in effect (secrets masked), and which of them are still the sandbox's defaults. */
+  testData: Record<string, string>;
+  sandboxDefaults: string[];
+  filters?: RunFilters;
+  strict: boolean;
+  concurrency: number;
+  harness: string;
+  specifications: string[];
+  ruleCatalogue: string;
+}
+
 export interface RunResult {
   resultVersion: 1;
   runId: string;
@@ -114,6 +130,8 @@ export interface RunResult {
   /** A merged latest view: the runs it was made from, oldest first (see merge-runs.ts). */
   mergedFrom?: { runId: string; partial: boolean; finishedAt: string }[];
   targets: TargetRecord[];
+  /** What the run was given (absent in results written before it was recorded). */
+  inputs?: RunInputs;
   /** What the report shows as the run's environment: targets, masked ASIDs, harness, specifications. */
   environment: Record<string, string>;
   /** SHA-256 of the configuration in effect, secrets excluded. */
@@ -128,6 +146,10 @@ export interface RunResult {
   runErrors: string[];
   /** Set-up warnings, shown in the console and the report (a client certificate ending within 30 days). */
   warnings?: string[];
+  /** Set when `spine-assure report` rendered these outputs again; `fromAltered` when the results no longer matched the signed manifest. */
+  regenerated?: { at: string; fromAltered?: { at: string; changed: string[]; missing: string[]; added: string[] } };
+  /** The client identities that signed the evidence (set when it is published; empty: unsigned). */
+  signedBy?: { subject: string; issuer: string; serial: string; validFrom: string; validTo: string; targets: string[]; embedded: boolean }[];
   /** Where the run's time went, up to judging it. */
   timing?: { startupMs: number; casesMs: number; outputsMs: number; requests: number; concurrency: number; peakRssMiB: number };
 }

@@ -35,11 +35,6 @@ export const VERDICT_COLOUR: Record<Verdict, string> = { pass: "32", fail: "31",
 /** A check's outcome as a message suffix. */
 export const CHECK_SUFFIX: Record<CheckOutcome, string> = { pass: "", fail: "", warn: " (warning)", unsuitable: " (test data unsuitable for this rule)" };
 
-// ---- JUnit: one testcase per case ----
-export const JUNIT_ELEMENT: Record<CaseRunStatus, "failure" | "error" | "skipped" | undefined> = {
-  passed: undefined, failed: "failure", broken: "error", "not-applicable": "skipped", "not-run": "skipped",
-};
-
 // ---- Allure ----
 /** A requirement's test within a case; a check not reached because the case broke shows as broken. */
 export function allureTestStatus(status: RequirementCaseStatus, caseStatus: CaseRunStatus): Status {

@@ -2,10 +2,11 @@
 // and the list of every check the suites define, for compiling. The plan is plain data, so the CLI can make it once
 // and hand it to the vitest worker that compiles and runs it.
 import type { Config } from "../config/load-config.ts";
+import { SECRET_VARIABLES } from "../config/variables.ts";
 import { CANONICAL_MIME } from "../fhir/media-types.ts";
 import { eachValueLabel, type LoadedCase, type LoadedStep, type LoadedSuite, type Requester, type Requirement, type SourceLocation } from "../suite/types.ts";
 import type { TargetName } from "../targets.ts";
-import { interpolate } from "../template/template.ts";
+import { interpolate, interpolateForDisplay } from "../template/template.ts";
 import type { DefaultStepVariant } from "../suite/suite-format.generated.ts";
 
 export interface PlannedRequirement extends Omit<Requirement, "source"> {
@@ -120,7 +121,8 @@ function expandCase(suite: LoadedSuite, c: LoadedCase, config: Pick<Config, "val
       out.push({
         key: `${suite.suite}/${c.id}${label}`,
         caseId: c.id,
-        title: interpolate(c.title, (n) => vars[n]) + (label && !titleUses(c.title, vars) ? ` ${label}` : ""),
+        // An each-value may name configuration ({{NRLS_UNAFFILIATED_ODS}}): the title shows the value sent.
+        title: interpolateForDisplay(interpolate(c.title, (n) => vars[n]), (n) => (SECRET_VARIABLES.includes(n) ? undefined : config.values[n])) + (label && !titleUses(c.title, vars) ? ` ${label}` : ""),
         suite: suite.suite,
         api: suite.api,
         interaction: suite.interaction,

@@ -13,7 +13,7 @@ const run = promisify(execFile);
  * Returns the path of the generated HTML file. `historyPath`: where Allure keeps run history for its trend charts
  * (kept across runs).
  */
-export async function generateAllureReport(resultsDirIn: string, outputDirIn: string, historyPathIn?: string, timeoutMs = 120_000): Promise<string> {
+export async function generateAllureReport(resultsDirIn: string, outputDirIn: string, historyPathIn?: string, reportName?: string, timeoutMs = 120_000): Promise<string> {
   // Allure runs in the project's folder: paths relative to the caller's would land there.
   const [resultsDir, outputDir] = [resolve(resultsDirIn), resolve(outputDirIn)];
   const historyPath = historyPathIn && resolve(historyPathIn);
@@ -25,7 +25,7 @@ export async function generateAllureReport(resultsDirIn: string, outputDirIn: st
       cwd: PROJECT_ROOT,
       timeout: timeoutMs,
       maxBuffer: 16 * 1024 * 1024,
-      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...(historyPath ? { SPINE_ASSURE_ALLURE_HISTORY: historyPath } : {}) },
+      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...(historyPath ? { SPINE_ASSURE_ALLURE_HISTORY: historyPath } : {}), ...(reportName ? { SPINE_ASSURE_REPORT_NAME: reportName } : {}) },
     });
   } catch (err) {
     const e = err as { stderr?: string; message: string };

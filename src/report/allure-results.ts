@@ -7,6 +7,7 @@ import { hostname } from "node:os";
 import { Stage, Status, type Label, type Parameter, type StepResult, type TestResult } from "allure-js-commons";
 import { ALLURE_HTTP_EXCHANGE_CONTENT_TYPE, ALLURE_HTTP_EXCHANGE_FILE_EXTENSION, ALLURE_HTTP_EXCHANGE_SCHEMA_VERSION, type HttpExchange } from "allure-js-commons/http";
 import { checkMessage } from "../judge/judge-case.ts";
+import { sourceTitle } from "./source-title.ts";
 import type { CaseRecord, RequirementVerdict } from "../judge/run-result.ts";
 import { ALLURE_CHECK_STATUS, allureStepStatus, allureTestStatus, CHECK_SUFFIX } from "../judge/status.ts";
 import type { Exchange } from "../run/http-client.ts";
@@ -27,19 +28,22 @@ const host = hostname();
  * evidence — the steps that check it, and the steps that check nothing (setup and teardown, the context of every
  * requirement). A step that checks only other requirements is listed without its exchange, which is in their tests.
  */
-export function allureFilesForCase(c: CaseRecord, requirements: ReadonlyMap<string, RequirementInfo>, targetUrl: string): AllureFile[] {
+export function allureFilesForCase(c: CaseRecord, requirements: ReadonlyMap<string, RequirementInfo>, targetUrl: string, runId: string): AllureFile[] {
   const files: AllureFile[] = [];
-  // Each exchange serialised once; Allure wants a file of its own for every test that shows it.
+  // Each exchange (and its decoded JWT) serialised once; Allure wants a file of its own for every test that shows it.
   const exchanges = c.steps.map((step) => step.exchange && JSON.stringify(toAllureExchange(step.exchange), null, 2));
+  const jwts = c.steps.map((step) => step.exchange?.jwt && JSON.stringify(step.exchange.jwt, null, 2));
   c.verifies.forEach((id, i) => {
     const sources = exchanges.map((content, s) => {
       const checks = c.steps[s]!.checks;
       if (content === undefined || (checks.length && !checks.some((k) => k.requirement === id))) return undefined;
-      const name = `${randomUUID()}-attachment${ALLURE_HTTP_EXCHANGE_FILE_EXTENSION}`;
-      files.push({ name, content });
-      return name;
+      const exchange = `${randomUUID()}-attachment${ALLURE_HTTP_EXCHANGE_FILE_EXTENSION}`;
+      files.push({ name: exchange, content });
+      const jwt = jwts[s] === undefined ? undefined : `${randomUUID()}-attachment.json`;
+      if (jwt) files.push({ name: jwt, content: jwts[s]! });
+      return { exchange, jwt };
     });
-    const tr = requirementTest(c, c.requirements[i]!, requirements.get(id), id, sources, targetUrl);
+    const tr = requirementTest(c, c.requirements[i]!, requirements.get(id), id, sources, targetUrl, runId);
     files.push({ name: `${tr.uuid}-result.json`, content: JSON.stringify(tr) });
   });
   return files;
@@ -51,7 +55,35 @@ export function allureEnvironment(env: Record<string, string>): AllureFile {
   return { name: "environment.properties", content: `${lines.join("\n")}\n` };
 }
 
-function requirementTest(c: CaseRecord, mine: CaseRecord["requirements"][number], rule: RequirementInfo | undefined, id: string, sources: (string | undefined)[], targetUrl: string): TestResult {
+/** A step's attachments in one requirement's test: its HTTP exchange, and the JWT it sent, decoded. */
+type StepSources = { exchange: string; jwt?: string } | undefined;
+
+/** A requirement's test in one run: its result file's uuid, made from the run, case and requirement. */
+function testUuid(runId: string, caseKey: string, id: string): string {
+  const h = md5(`${runId} ${caseKey} ${id}`);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+/** Where the report shows that test: Allure 3 names a test result by the MD5 of its uuid. */
+export function allureTestLink(runId: string, caseKey: string, id: string): string {
+  return `allure-report/index.html#/${md5(testUuid(runId, caseKey, id))}`;
+}
+
+/**
+ * What kind of failure a requirement's test shows, for grouping: the first check that did not hold, with ids,
+ * times, ports and numbers normalised out, so one rule failing in ten cases is one group, not ten.
+ */
+export function failureKind(c: CaseRecord, id: string): string | undefined {
+  const check = c.steps.flatMap((s) => s.checks).find((k) => k.requirement === id && k.outcome !== "pass");
+  const text = check ? check.expected : c.status === "broken" ? c.reason : undefined;
+  return text
+    ?.replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, "<uuid>")
+    .replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z?/g, "<time>")
+    .replace(/:\d{2,5}\b/g, ":<port>")
+    .replace(/\b\d{4,}\b/g, "<n>");
+}
+
+function requirementTest(c: CaseRecord, mine: CaseRecord["requirements"][number], rule: RequirementInfo | undefined, id: string, sources: StepSources[], targetUrl: string, runId: string): TestResult {
   const status = allureTestStatus(mine.status, c.status);
   const message = mine.status === "broken" || status !== Status.BROKEN ? mine.messages.join("\n") : c.reason ?? mine.messages.join("\n");
   const labels: Label[] = [
@@ -66,6 +98,7 @@ function requirementTest(c: CaseRecord, mine: CaseRecord["requirements"][number]
     { name: "case", value: c.key },
     { name: "host", value: host },
     { name: "thread", value: c.target },
+    ...(status === Status.FAILED || status === Status.BROKEN ? [{ name: "failed check", value: failureKind(c, id) ?? mine.status }] : []),
   ];
   const parameters: Parameter[] = [{ name: "case", value: c.key }, { name: "target", value: targetUrl }];
   if (c.format) parameters.push({ name: "format", value: c.format });
@@ -76,7 +109,7 @@ function requirementTest(c: CaseRecord, mine: CaseRecord["requirements"][number]
   const fullName = `${c.key} ${id}`;
   const start = c.startedAt ?? 0;
   return {
-    uuid: randomUUID(),
+    uuid: testUuid(runId, c.key, id),
     name: `${id}: ${c.title}`,
     fullName,
     testCaseId: md5(fullName),
@@ -86,7 +119,7 @@ function requirementTest(c: CaseRecord, mine: CaseRecord["requirements"][number]
     stage: Stage.FINISHED,
     description: describeCase(c, rule),
     labels,
-    links: rule?.source.url ? [{ url: rule.source.url, name: `${rule.id}: ${rule.source.file} § ${rule.source.section}` }] : [],
+    links: rule?.source.url ? [{ url: rule.source.url, name: `${rule.id}: ${sourceTitle(rule.source)}` }] : [],
     parameters,
     attachments: [],
     steps: c.steps.map((step, i) => stepResult(step, id, sources[i])),
@@ -95,7 +128,7 @@ function requirementTest(c: CaseRecord, mine: CaseRecord["requirements"][number]
   };
 }
 
-function stepResult(step: CaseStep, id: string, source: string | undefined): StepResult {
+function stepResult(step: CaseStep, id: string, source: StepSources): StepResult {
   const e = step.exchange;
   const start = e?.startedAt ?? 0;
   const stop = e ? e.startedAt + e.durationMs : 0;
@@ -107,12 +140,15 @@ function stepResult(step: CaseStep, id: string, source: string | undefined): Ste
   const mine = step.checks.filter((c) => c.requirement === id);
   for (const c of mine) {
     const variant = c.variant ? ` — documented variant ${c.variant.name} (${c.variant.source})` : "";
-    steps.push(leaf(`${c.requirement}: ${c.expected}${CHECK_SUFFIX[c.outcome]}${variant}`, ALLURE_CHECK_STATUS[c.outcome], c.outcome === "pass" && !c.variant ? undefined : `${checkMessage(c)}\n(check written at ${c.at})`));
+    steps.push(leaf(`${c.requirement}: ${c.expected}${CHECK_SUFFIX[c.outcome]}${variant}`, ALLURE_CHECK_STATUS[c.outcome], c.outcome === "pass" && !c.variant ? undefined : checkMessage(c)));
   }
   const title = `${step.phase === "teardown" ? "teardown: " : ""}${step.name}${e ? ` — ${e.request.method} ${pathOf(e.request.url)} → ${e.response?.status ?? e.error?.fault}` : ""}`;
   return {
     name: title, status: allureStepStatus(step.status, mine.some((c) => c.outcome === "fail")), statusDetails: {}, stage: Stage.FINISHED, steps, parameters: [], start, stop,
-    attachments: source ? [{ name: `HTTP exchange: ${step.name}`, source, type: ALLURE_HTTP_EXCHANGE_CONTENT_TYPE }] : [],
+    attachments: [
+      ...(source ? [{ name: `HTTP exchange: ${step.name}`, source: source.exchange, type: ALLURE_HTTP_EXCHANGE_CONTENT_TYPE }] : []),
+      ...(source?.jwt ? [{ name: `JWT sent, decoded (header and claims): ${step.name}`, source: source.jwt, type: "application/json" }] : []),
+    ],
   };
 }
 
@@ -168,8 +204,16 @@ export interface AllureResultsWriter {
   add(c: CaseRecord): void;
 }
 
+/**
+ * What a test's target parameter says: the base URL of an external target; for the embedded sandbox, which listens
+ * on a new port each run, just that — a parameter that changed every run would give every test a new history id.
+ */
+export function allureTargets(targets: Readonly<Record<string, { baseUrl: string; embedded: boolean }>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(targets).map(([name, t]) => [name, t.embedded ? "embedded sandbox" : t.baseUrl]));
+}
+
 /** Writes each judged case's Allure files into a run folder once, as the case arrives or at the end. */
-export function allureResultsWriter(folder: { put(name: string, content: string): void }, requirements: readonly RequirementInfo[], targetUrls: Readonly<Record<string, string>>): AllureResultsWriter {
+export function allureResultsWriter(folder: { put(name: string, content: string): void }, runId: string, requirements: readonly RequirementInfo[], targetUrls: Readonly<Record<string, string>>): AllureResultsWriter {
   const byId = new Map(requirements.map((r) => [r.id, r]));
   const written = new Set<string>();
   return {
@@ -177,7 +221,7 @@ export function allureResultsWriter(folder: { put(name: string, content: string)
       // A case that never started has nothing to show; one already written is not written twice.
       if (c.status === "not-run" || written.has(c.key)) return;
       written.add(c.key);
-      for (const f of allureFilesForCase(c, byId, targetUrls[c.target] ?? "")) folder.put(`allure-results/${f.name}`, f.content);
+      for (const f of allureFilesForCase(c, byId, targetUrls[c.target] ?? "", runId)) folder.put(`allure-results/${f.name}`, f.content);
     },
   };
 }

@@ -49,7 +49,7 @@ export function closingLines(run: RunResult, style: ConsoleStyle, paths?: Output
   for (const w of run.expiredWaivers) lines.push(`Waiver for ${w.requirement} expired on ${w.expires} (approved by ${w.approvedBy}): it gates again.`);
   if (run.gate.leaks?.length) lines.push(`SECRET LEAK: a configured or captured secret appears in ${run.gate.leaks.join(", ")}${paths ? ` of ${paths.runDir}` : ""}. Do not share this evidence; report the harness fault.`);
   if (paths) {
-    lines.push(`Evidence: ${paths.runDir} (manifest.json lists every file with its SHA-256)`);
+    lines.push(`Evidence: ${paths.runDir} — start at its index.html; manifest.json lists every file with its SHA-256, ${run.signedBy?.length ? `signed (manifest.jws) by ${run.signedBy.map((s) => s.subject.split(", ").find((p) => p.startsWith("CN=")) ?? s.subject).join(", ")}${run.signedBy.every((s) => s.embedded) ? " (the sandbox's test identity)" : ""}` : "unsigned (no client identity)"}`);
     lines.push(`Summary: ${paths.summary}  Coverage: ${paths.coverage}  JUnit: ${paths.junit}`);
     if (paths.report) lines.push(`Report:  ${paths.report}`);
   }

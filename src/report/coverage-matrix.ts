@@ -1,8 +1,10 @@
-// The coverage matrix: one row per requirement with its level, basis, verdict, the cases that verify it, its source
-// and any documented variant the target used, as CSV (for spreadsheets) and Markdown (for people).
+// The coverage matrix: one row per requirement — its rule text, level and basis, the verdict and, for anything but a
+// plain pass, the reason (the first failing check's message, with its suite line), the documented variant used, the
+// waiver, the cases, and the source as a readable title with its link — as CSV (for spreadsheets) and Markdown.
 import type { RunResult } from "../judge/run-result.ts";
+import { BASIS_LEGEND, sourceTitle } from "./source-title.ts";
 
-const COLUMNS = ["id", "level", "basis", "verdict", "cases", "source", "text", "variants"] as const;
+const COLUMNS = ["id", "level", "basis", "verdict", "reason", "variants", "waiver", "cases", "source", "sourceUrl", "text"] as const;
 
 function rows(run: RunResult): Record<(typeof COLUMNS)[number], string>[] {
   return run.requirements.map((r) => ({
@@ -10,11 +12,19 @@ function rows(run: RunResult): Record<(typeof COLUMNS)[number], string>[] {
     level: r.level,
     basis: r.basis,
     verdict: r.verdict,
-    cases: r.cases.map((c) => `${c.key} (${c.status})`).join("; "),
-    source: `${r.source.file} § ${r.source.section}`,
-    text: r.text,
+    reason: r.verdict === "pass" && !r.variants?.length ? "" : firstMessage(r) ?? r.reason ?? "",
     variants: (r.variants ?? []).map((v) => `${v.name} (${v.outcome}; ${v.source})`).join("; "),
+    waiver: r.waiver ? `${r.waiver.reason} — approved by ${r.waiver.approvedBy ?? "?"}, ${r.waiver.expired ? "EXPIRED" : "until"} ${r.waiver.expires}` : "",
+    cases: r.cases.map((c) => `${c.key} (${c.status})`).join("; "),
+    source: sourceTitle(r.source),
+    sourceUrl: r.source.url ?? "",
+    text: r.text,
   }));
+}
+
+/** The first message of the first case that did not plainly pass: what went wrong, and where the check was written. */
+function firstMessage(r: RunResult["requirements"][number]): string | undefined {
+  return r.cases.find((c) => c.status !== "passed" && c.messages.length)?.messages[0] ?? r.cases.find((c) => c.messages.length)?.messages[0];
 }
 
 const csvCell = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
@@ -28,12 +38,16 @@ export function coverageMarkdown(run: RunResult): string {
   const lines = [
     `# Requirement coverage — run ${run.runId}`,
     "",
+    ...(run.regenerated?.fromAltered ? [`**REGENERATED FROM ALTERED RESULTS** on ${run.regenerated.fromAltered.at}: these are not the outputs the run wrote; see original-manifest/.`, ""] : []),
     `Gate: exit ${run.gate.exitCode} (${run.gate.result}) — ${run.gate.reason}.`,
-    `Targets: ${run.targets.map((t) => `${t.name.toUpperCase()} ${t.baseUrl}${t.embedded ? " (embedded sandbox)" : ""}`).join("; ")}.`,
+    `Targets: ${(run.inputs?.targets ?? run.targets.map((t) => ({ api: t.name, kind: t.embedded ? "embedded sandbox" : "external", baseUrl: t.baseUrl }))).map((t) => `${t.api.toUpperCase()} ${t.kind}${t.baseUrl ? ` ${t.baseUrl}` : ""}`).join("; ")}.`,
     "",
-    "| Requirement | Level | Basis | Verdict | Cases | Source | Documented variant used |",
-    "|---|---|---|---|---|---|---|",
-    ...rows(run).map((r) => `| ${r.id} | ${r.level} | ${md(r.basis)} | ${r.verdict} | ${md(r.cases) || "—"} | ${md(r.source)} | ${md(r.variants) || "—"} |`),
+    `Basis: ${Object.entries(BASIS_LEGEND).map(([k, v]) => `\`${k}\` ${v}`).join("; ")}. Only \`DOC\` rules may be MUST.`,
+    "Verdict: `pass`; `warning` (a SHOULD rule failed, or a documented variant that gates only with --strict); `fail`; `unsuitable` (the test data could not show the rule either way); `waived`; `not-applicable`; `not-run`.",
+    "",
+    "| Requirement | Level | Basis | Rule | Verdict | Reason | Documented variant used | Waiver | Cases | Source |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+    ...rows(run).map((r) => `| ${r.id} | ${r.level} | ${md(r.basis)} | ${md(r.text)} | ${r.verdict} | ${md(r.reason) || "—"} | ${md(r.variants) || "—"} | ${md(r.waiver) || "—"} | ${md(r.cases) || "—"} | ${r.sourceUrl ? `[${md(r.source)}](${r.sourceUrl})` : md(r.source)} |`),
     "",
   ];
   return lines.join("\n");

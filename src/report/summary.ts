@@ -23,6 +23,8 @@ export interface Summary {
   finishedAt: string;
   durationMs: number;
   targets: RunResult["targets"];
+  inputs?: RunResult["inputs"];
+  regenerated?: RunResult["regenerated"];
   /** Set-up warnings (a client certificate ending within 30 days). */
   warnings?: string[];
   gate: { exitCode: number; result: RunResult["gate"]["result"]; reason: string };
@@ -54,6 +56,8 @@ export function renderSummary(run: RunResult): string {
     finishedAt: run.finishedAt,
     durationMs: run.durationMs,
     targets: run.targets,
+    ...(run.inputs ? { inputs: run.inputs } : {}),
+    ...(run.regenerated ? { regenerated: run.regenerated } : {}),
     ...(run.warnings?.length ? { warnings: run.warnings } : {}),
     gate: { exitCode: run.gate.exitCode, result: run.gate.result, reason: run.gate.reason },
     ...(run.interrupted ? { interrupted: true, signal: run.interrupted } : {}),

@@ -4,6 +4,7 @@
 import { createSecureContext, type SecureContext } from "node:tls";
 import { Agent, buildConnector, ProxyAgent, request as undiciRequest, type Dispatcher } from "undici";
 import { secureContextOptions, type TlsFiles } from "../config/tls-identity.ts";
+import type { DecodedJwt } from "../spine/jwt.ts";
 import { handshake } from "../connect/handshake.ts";
 
 export interface OutgoingRequest {
@@ -26,6 +27,8 @@ export interface Exchange {
   };
   /** Set when no complete response came back. */
   error?: { fault: TransportFault; message: string };
+  /** The request's bearer JWT decoded (header and claims), so a reader sees what it said; the raw token stays redacted. */
+  jwt?: DecodedJwt;
   startedAt: number;
   durationMs: number;
 }

@@ -80,6 +80,8 @@ export class Redactor {
       request: { ...e.request, url: this.text(e.request.url), headers: headers(e.request.headers), body: this.text(e.request.body) },
       response: e.response && { ...e.response, headers: headers(e.response.headers), body: this.text(e.response.body) },
       error: e.error && { ...e.error, message: this.text(e.error.message) },
+      // Only configured and learnt secrets are masked in the decoded claims; the token itself is a header, masked above.
+      ...(e.jwt ? { jwt: JSON.parse(this.text(JSON.stringify(e.jwt))!) as Exchange["jwt"] } : {}),
     };
   }
 

@@ -7,8 +7,10 @@ import type { PlannedCase } from "../plan/make-plan.ts";
 import type { CaseStatus, StepStatus } from "../judge/status.ts";
 import { describeExpectation, type Capture, type LoadedCheck, type LoadedStep } from "../suite/types.ts";
 import type { TargetName } from "../targets.ts";
-import { lookupIn, type Scope } from "../template/scope.ts";
-import { fhirPathVariables, interpolate, InterpolationError, type Lookup } from "../template/template.ts";
+import { displayLookupIn, lookupIn, type Scope } from "../template/scope.ts";
+import { fhirPathVariables, interpolate, interpolateForDisplay, InterpolationError, type Lookup } from "../template/template.ts";
+import { SECRET_VARIABLES } from "../config/variables.ts";
+import { decodedBearer } from "../spine/jwt.ts";
 import { buildRequest } from "./build-request.ts";
 import { answeredAs, evaluateCheck, statusAllowed, variantUse, type CheckResult, type VariantUse } from "./evaluate-check.ts";
 import type { Exchange, HttpTarget, OutgoingRequest } from "./http-client.ts";
@@ -74,7 +76,13 @@ export async function runCase(planned: PlannedCase, ctx: CaseContext): Promise<C
 
   // What teardown would remove (the captures its steps wait for), journalled while it is on the target.
   const cleanedBy = new Set(planned.teardown.flatMap((t) => t.when ?? []));
-  const secretCaptures = new Set(planned.steps.flatMap((st) => Object.entries(st.capture ?? {}).filter(([, c]) => c.secret).map(([name]) => name)));
+  const secretCaptures = new Set([...planned.steps, ...planned.teardown].flatMap((st) => Object.entries(st.capture ?? {}).filter(([, c]) => c.secret).map(([name]) => name)));
+  // Titles and expectations as sent: every non-secret template filled in, so a reader sees which claim was left out.
+  const shown = displayLookupIn(scope, new Set([...SECRET_VARIABLES, ...secretCaptures, "jwt"]));
+  const runShown = async (spec: LoadedStep, phase: StepResult["phase"]): Promise<StepResult> => {
+    const r = await runStep(spec, phase, planned, scope, ctx, captures, secrets);
+    return { ...r, name: interpolateForDisplay(r.name, shown), checks: r.checks.map((c) => ({ ...c, expected: interpolateForDisplay(c.expected, shown) })) };
+  };
   const journalled = new Set<string>();
   let stopped = false;
   for (const [i, spec] of planned.steps.entries()) {
@@ -83,7 +91,7 @@ export async function runCase(planned: PlannedCase, ctx: CaseContext): Promise<C
       reason = `the run was stopped before "${spec.name}": its later steps did not run; its teardown ran`;
       break;
     }
-    const step = await runStep(spec, "main", planned, scope, ctx, captures, secrets);
+    const step = await runShown(spec, "main");
     steps.push(step);
     if (ctx.leftJournal) {
       for (const name of cleanedBy) {
@@ -99,14 +107,14 @@ export async function runCase(planned: PlannedCase, ctx: CaseContext): Promise<C
     }
     if (step.status === "broken") {
       status = "broken";
-      reason = `${spec.name}: ${step.note}`;
+      reason = `${step.name}: ${step.note}`;
       break;
     }
     if (step.status === "failed" || step.status === "blocked") status = "failed";
     if (step.answeredAs) break;
   }
   // Teardown always runs, even after a failure, a broken step or a stop, so the target is left as it was found.
-  for (const spec of planned.teardown) steps.push(await runStep(spec, "teardown", planned, scope, ctx, captures, secrets));
+  for (const spec of planned.teardown) steps.push(await runShown(spec, "teardown"));
   if (ctx.leftJournal && journalled.size) appendFileSync(ctx.leftJournal, `${JSON.stringify({ case: planned.key, done: true })}\n`);
   return { ...finish(status, steps, reason), ...(stopped ? { stopped } : {}) };
 }
@@ -144,7 +152,9 @@ async function runStep(
     const blocked = step.expect.map((e): CheckResult => ({ requirement: e.req, expected: describeExpectation(e), outcome: "fail", actual: note, at: e.at }));
     return { name: step.name, phase, status: "blocked", checks: blocked, note };
   }
-  const exchange = await ctx.targets[pc.target].http.send(request);
+  const sent = await ctx.targets[pc.target].http.send(request);
+  const jwt = decodedBearer(request.headers);
+  const exchange = jwt ? { ...sent, jwt } : sent;
   if (exchange.error) return { name: step.name, phase, status: "broken", exchange, checks: [], note: exchange.error.message };
   const res = parseResponse(exchange.response!);
 

@@ -68,3 +68,28 @@ export function decodeJwt(token: string): { header: unknown; claims: Record<stri
     return { error: "a section is not base64url-encoded JSON" };
   }
 }
+
+/** A request's bearer JWT as a reader should see it: header and claims decoded, the signature section as sent. */
+export interface DecodedJwt {
+  sections: number;
+  header: unknown;
+  claims: unknown;
+  signature: string;
+}
+
+/** The decoded JWT of an Authorization: Bearer header, or undefined when the request carries none. */
+export function decodedBearer(headers: readonly [string, string][]): DecodedJwt | undefined {
+  const auth = headers.find(([n]) => n.toLowerCase() === "authorization")?.[1];
+  const token = /^Bearer\s+(\S+)$/i.exec(auth ?? "")?.[1];
+  const parts = token?.split(".") ?? [];
+  const json = (p: string | undefined): unknown => {
+    try {
+      return p === undefined ? undefined : (JSON.parse(Buffer.from(p, "base64url").toString("utf8")) as unknown);
+    } catch {
+      return undefined;
+    }
+  };
+  const header = json(parts[0]);
+  if (parts.length < 2 || !header || typeof header !== "object") return undefined;
+  return { sections: parts.length, header, claims: json(parts[1]) ?? "(not base64url-encoded JSON)", signature: parts.length < 3 ? "(no third section)" : parts[2] || "(empty)" };
+}

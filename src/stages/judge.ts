@@ -4,11 +4,12 @@
 import { createHash } from "node:crypto";
 import { TARGETS } from "../targets.ts";
 import { mask } from "../config/mask.ts";
-import { VARIABLES } from "../config/variables.ts";
+import { SECRET_VARIABLES, VARIABLES } from "../config/variables.ts";
 import { decideGate } from "../judge/gate.ts";
 import { judgeCase } from "../judge/judge-case.ts";
 import { findLeaks } from "../judge/leak-gate.ts";
-import type { CaseRecord, RunResult } from "../judge/run-result.ts";
+import type { CaseRecord, RunInputs, RunResult } from "../judge/run-result.ts";
+import { RULE_CATALOGUE } from "../cli/tool-info.ts";
 import { requirementVerdicts } from "../judge/verdicts.ts";
 import { applyWaivers } from "../judge/waivers.ts";
 import type { Execution } from "./execute.ts";
@@ -21,7 +22,7 @@ export interface JudgeInput {
   tool: RunResult["tool"];
   strict: boolean;
   prepared: Prepared;
-  open: Pick<OpenTargets, "targets">;
+  open: Pick<OpenTargets, "targets" | "sandbox">;
   execution: Execution;
   /** The cases judged as they arrived, by key. */
   judged: ReadonlyMap<string, CaseRecord>;
@@ -60,7 +61,6 @@ export function judge(input: JudgeInput): RunResult {
   const ran = cases.filter((c) => c.startedAt !== undefined && c.steps.length);
   const firstCase = ran.length ? Math.min(...ran.map((c) => c.startedAt!)) : finishedAt;
   const lastCase = ran.length ? Math.max(...ran.map((c) => c.startedAt! + c.durationMs)) : finishedAt;
-  const secretNames = VARIABLES.filter((v) => v.secret).map((v) => v.name);
   return {
     resultVersion: 1,
     runId: input.runId,
@@ -72,6 +72,7 @@ export function judge(input: JudgeInput): RunResult {
     ...(input.interrupted ? { interrupted: input.interrupted } : {}),
     ...(prepared.filter ? { filters: Object.fromEntries(Object.entries(prepared.filter).filter(([, v]) => v !== undefined)) } : {}),
     targets,
+    inputs: runInputs(input, targets),
     environment: {
       ...Object.fromEntries(targets.map((t) => [`${t.name.toUpperCase()} target`, `${t.baseUrl} (${t.embedded ? "embedded sandbox" : "external"}${t.proxy ? `, through proxy ${t.proxy}` : ""})`])),
       ...Object.fromEntries(TARGETS.filter((t) => !input.open.targets[t.name]).map((t) => [`${t.name.toUpperCase()} target`, `not run: no target configured (${t.baseUrlVariable} is not set)`])),
@@ -82,7 +83,7 @@ export function judge(input: JudgeInput): RunResult {
       Specifications: [...new Set(prepared.suites.map((s) => `${s.spec.name} ${s.spec.version}`))].join("; "),
       Run: input.runId,
     },
-    configHash: configHash(config.values, secretNames),
+    configHash: configHash(config.values, SECRET_VARIABLES),
     requirements,
     cases,
     gate,
@@ -97,6 +98,33 @@ export function judge(input: JudgeInput): RunResult {
       concurrency: config.concurrency,
       peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     },
+  };
+}
+
+/** What the run was given, as every output shows it: test data with secrets masked, never their values. */
+function runInputs(input: JudgeInput, targets: RunResult["targets"]): RunInputs {
+  const { config, suites } = input.prepared;
+  const testData = VARIABLES.filter((v) => v.testData);
+  return {
+    targets: TARGETS.map((t) => {
+      const ran = targets.find((r) => r.name === t.name);
+      if (!ran) return { api: t.name, kind: "not run" as const };
+      const cert = ran.clientCertificate;
+      return {
+        api: t.name, kind: ran.embedded ? ("embedded sandbox" as const) : ("external" as const), baseUrl: ran.baseUrl,
+        ...(ran.proxy ? { proxy: ran.proxy } : {}),
+        ...(cert ? { clientCertificate: `${cert.subject} (issuer ${cert.issuer}, valid to ${cert.validTo.slice(0, 10)})` } : {}),
+      };
+    }),
+    ...(input.open.sandbox ? { sandbox: input.open.sandbox } : {}),
+    testData: Object.fromEntries(testData.map((v) => [v.name, v.secret ? "***** (secret)" : (config.values[v.name] ?? "")])),
+    sandboxDefaults: testData.filter((v) => v.default !== undefined && config.values[v.name] === v.default).map((v) => v.name),
+    ...(input.prepared.filter ? { filters: Object.fromEntries(Object.entries(input.prepared.filter).filter(([, v]) => v !== undefined)) } : {}),
+    strict: input.strict,
+    concurrency: config.concurrency,
+    harness: `${input.tool.name} ${input.tool.version}${input.tool.commit ? ` (commit ${input.tool.commit})` : ""}`,
+    specifications: [...new Set(suites.map((s) => `${s.spec.name} ${s.spec.version}${s.spec.profile ? `, ${s.spec.profile}` : ""}`))],
+    ruleCatalogue: RULE_CATALOGUE,
   };
 }
 

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { SANDBOX_CLIENT_TLS, startSandbox, type RunningSandbox } from "../../sandbox/server.ts";
 import { ConfigError, type Config } from "../config/load-config.ts";
+import { signersFor, type Signer } from "../evidence/signing-identity.ts";
 import type { RunTarget } from "../run/run-plan.ts";
 import { TARGETS, targetsNotRun, type TargetName } from "../targets.ts";
 
@@ -14,6 +15,8 @@ export interface OpenTarget extends RunTarget {
 export interface OpenTargets {
   /** Once any API has a base URL, only those that do: the others are not run (their cases are not-applicable). */
   targets: Partial<Record<TargetName, OpenTarget>>;
+  /** The embedded sandbox's switched-on faults and documented variants, when it runs. */
+  sandbox?: { faults: string[]; variants: string[] };
   close(): Promise<void>;
 }
 
@@ -43,9 +46,15 @@ export async function openTargets(config: Config, env: NodeJS.ProcessEnv = proce
         : { baseUrl: simulated!, tls: sandboxTls!, embedded: true };
       return [[t.name, target]];
     })) as Partial<Record<TargetName, OpenTarget>>;
-    return { targets, close };
+    const names = (v: string | undefined) => (v ?? "").split(",").map((n) => n.trim()).filter(Boolean);
+    return { targets, close, ...(sandbox ? { sandbox: { faults: names(env.SANDBOX_FAULTS), variants: names(env.SANDBOX_VARIANTS) } } : {}) };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+/** Who signs the run's evidence: each client identity that made its calls (the sandbox's test identity for a sandbox run). */
+export function evidenceSigners(targets: OpenTargets["targets"]): Signer[] {
+  return signersFor(TARGETS.flatMap((t) => (targets[t.name] ? [{ name: t.name, ...targets[t.name]! }] : [])));
 }

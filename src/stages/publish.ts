@@ -6,11 +6,14 @@ import { join } from "node:path";
 import { mergeRuns } from "../judge/merge-runs.ts";
 import type { RunResult } from "../judge/run-result.ts";
 import { generateAllureReport } from "../report/allure-report.ts";
-import { allureEnvironment, allureResultsWriter, type AllureResultsWriter } from "../report/allure-results.ts";
+import { allureEnvironment, allureResultsWriter, allureTargets, type AllureResultsWriter } from "../report/allure-results.ts";
 import { coverageCsv, coverageMarkdown } from "../report/coverage-matrix.ts";
+import { firstScreen } from "../report/first-screen.ts";
 import { readHistory, recordRun, targetKey, type Changes } from "../report/history.ts";
 import { junitXml } from "../report/junit.ts";
-import { writeManifest } from "../report/manifest.ts";
+import { writeManifest } from "../evidence/manifest.ts";
+import type { Signer } from "../evidence/signing-identity.ts";
+import { certInfo } from "../config/tls-identity.ts";
 import { renderSummary } from "../report/summary.ts";
 import { pruneRuns } from "../report/prune-runs.ts";
 import { directoryWriter, writeFileAtomic, type DirectoryWriter } from "../report/write-atomic.ts";
@@ -22,6 +25,7 @@ const LATEST_FILES: Record<string, (run: RunResult) => string> = {
   "requirements.csv": coverageCsv,
   "requirements.md": coverageMarkdown,
   "junit.xml": junitXml,
+  "index.html": firstScreen,
 };
 
 export interface PublishOptions {
@@ -38,6 +42,10 @@ export interface PublishOptions {
   /** After publishing, keep only this many run folders (the newest), and never those in `protectRuns`. */
   keepRuns?: number;
   protectRuns?: string[];
+  /** The client identities that sign the manifest (none: the pack is unsigned, and verify-evidence says so). */
+  signers?: readonly Signer[];
+  /** Files carried into the new folder as they are, outside the manifest (a regenerated run's original manifest). */
+  keep?: Readonly<Record<string, string>>;
 }
 
 export interface Published {
@@ -46,6 +54,8 @@ export interface Published {
   changes?: Changes;
   /** What went wrong without stopping publication (the HTML report could not be generated). */
   warnings: string[];
+  /** Who signed the manifest (empty: unsigned). */
+  signedBy: NonNullable<RunResult["signedBy"]>;
   /** The latest copies are a merged view of these runs (oldest first), not this run alone. */
   mergedFrom?: RunResult["mergedFrom"];
 }
@@ -59,13 +69,15 @@ export function openRunFolder(outRoot: string, runId: string): DirectoryWriter {
   return directoryWriter(runFolderOf(outRoot, runId));
 }
 
-export async function publish(run: RunResult, options: PublishOptions): Promise<Published> {
+export async function publish(given: RunResult, options: PublishOptions): Promise<Published> {
+  // Who signs is part of what the outputs say (the first screen names them); an unsigned pack says so too.
+  const run: RunResult = { ...given, signedBy: (options.signers ?? []).map((s) => signerShown(s)) };
   const runDir = runFolderOf(options.outRoot, run.runId);
   const folder = options.open?.folder ?? openRunFolder(options.outRoot, run.runId);
   const warnings: string[] = [];
   try {
     // Cases whose results were not written as they arrived (all of them, for a regenerated report).
-    const allure = options.open?.allure ?? allureResultsWriter(folder, run.requirements, Object.fromEntries(run.targets.map((t) => [t.name, t.baseUrl])));
+    const allure = options.open?.allure ?? allureResultsWriter(folder, run.runId, run.requirements, allureTargets(Object.fromEntries(run.targets.map((t) => [t.name, t]))));
     for (const c of run.cases) allure.add(c);
     const env = allureEnvironment({ ...run.environment, Gate: `exit ${run.gate.exitCode}: ${run.gate.reason}` });
     folder.put(`allure-results/${env.name}`, env.content);
@@ -74,13 +86,15 @@ export async function publish(run: RunResult, options: PublishOptions): Promise<
     let reportPath: string | undefined;
     if (options.html) {
       try {
-        await generateAllureReport(join(folder.path, "allure-results"), join(folder.path, "allure-report"), join(options.outRoot, "allure-history.jsonl"));
+        const name = `Spine assurance report — gate: exit ${run.gate.exitCode} ${run.gate.result.toUpperCase()}${run.regenerated?.fromAltered ? " — REGENERATED FROM ALTERED RESULTS" : ""}`;
+        await generateAllureReport(join(folder.path, "allure-results"), join(folder.path, "allure-report"), join(options.outRoot, "allure-history.jsonl"), name);
         reportPath = join(runDir, "allure-report", "index.html");
       } catch (err) {
         warnings.push((err as Error).message);
       }
     }
-    writeManifest(folder.path, run);
+    for (const [name, content] of Object.entries(options.keep ?? {})) folder.put(name, content);
+    writeManifest(folder.path, { ...run, ...(run.regenerated?.fromAltered ? { regeneratedFromAltered: run.regenerated.fromAltered } : {}) }, options.signers);
     folder.commit();
     const view = options.latest && run.filters ? latestView(run, options.outRoot) : run;
     if (options.latest) {
@@ -98,11 +112,17 @@ export async function publish(run: RunResult, options: PublishOptions): Promise<
     // Never prune a run the merged latest view is made from.
     const cited = [run.runId, ...(options.protectRuns ?? []), ...(view.mergedFrom ?? []).map((r) => r.runId)];
     if (options.keepRuns) pruneRuns(options.outRoot, options.keepRuns, new Set(cited));
-    return { runDir, reportPath, changes, warnings, ...(view.mergedFrom ? { mergedFrom: view.mergedFrom } : {}) };
+    return { runDir, reportPath, changes, warnings, signedBy: run.signedBy ?? [], ...(view.mergedFrom ? { mergedFrom: view.mergedFrom } : {}) };
   } catch (err) {
     folder.abort();
     throw err;
   }
+}
+
+function signerShown(s: Signer): NonNullable<RunResult["signedBy"]>[number] {
+  const c = s.identity.chain[0]!;
+  const { subject, issuer, validFrom, validTo } = certInfo(c);
+  return { subject, issuer, serial: c.serialNumber, validFrom, validTo, targets: s.targets, embedded: s.embedded };
 }
 
 /** The last full run against the same target, with every partial run since and `run` over it (or `run` alone). */

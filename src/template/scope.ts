@@ -43,3 +43,17 @@ export function lookupIn(scope: Scope): Lookup {
     return generator ? generator.value(scope.generators) : undefined;
   };
 }
+
+/**
+ * The names a reader may see filled in: the case's variables, captures not marked secret, and configuration that is
+ * not secret; generators only where one value holds for the whole case. Anything else stays a template.
+ */
+export function displayLookupIn(scope: Scope, secretNames: ReadonlySet<string>): Lookup {
+  return (name) => {
+    if (secretNames.has(name)) return undefined;
+    if (scope.vars && name in scope.vars) return scope.vars[name];
+    if (scope.captures && name in scope.captures) return scope.captures[name];
+    if (name in scope.config) return scope.config[name];
+    return name === "caseUuid" || name === "target" ? GENERATORS[name]!.value(scope.generators) : undefined;
+  };
+}

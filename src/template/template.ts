@@ -47,6 +47,21 @@ function walk(value: unknown, lookup: Lookup): unknown {
   return value;
 }
 
+/**
+ * A title or expectation as a reader should see it: each template the lookup knows is filled in, any other is left as
+ * written (a secret, or a value made at each use such as {{uuid}}). Never throws: it only ever describes.
+ */
+export function interpolateForDisplay(text: string, lookup: Lookup): string {
+  return text.replace(TEMPLATE, (whole, expr: string) => {
+    try {
+      const v = resolvePath(expr, lookup);
+      return typeof v === "string" ? v : JSON.stringify(v);
+    } catch {
+      return whole;
+    }
+  });
+}
+
 /** Every top-level name used in templates anywhere inside `value`, for checking suites before a run. */
 export function templateNames(value: unknown, out = new Set<string>()): Set<string> {
   if (typeof value === "string") for (const m of value.matchAll(TEMPLATE)) out.add(m[1]!.split(".")[0]!);

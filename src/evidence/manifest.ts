@@ -1,0 +1,132 @@
+// manifest.json: every evidence file of a run with its SHA-256 and size, the run's metadata and inputs, and a hash of
+// the effective configuration (secrets left out). It is then signed (manifest.jws) by each client identity that made
+// the run's calls, so an edit with recomputed hashes no longer verifies, and the pack names who stands behind it.
+import { createHash, X509Certificate } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { filesUnder } from "../files-under.ts";
+import type { RunInputs, RunResult } from "../judge/run-result.ts";
+import { PROJECT_ROOT } from "../project-root.ts";
+import { writeFileAtomic } from "../report/write-atomic.ts";
+import { signDetached } from "./jws.ts";
+import type { Signer } from "./signing-identity.ts";
+
+export const MANIFEST = "manifest.json";
+/** Where `report --force` keeps the manifest and signatures a run wrote, when the results no longer match them. */
+export const ORIGINAL = "original-manifest";
+
+export interface Manifest {
+  manifestVersion: 1 | 2;
+  runId: string;
+  createdAt: string;
+  tool: { name: string; version: string; commit?: string };
+  gate: { exitCode: number; reason: string };
+  /** What the run was given: targets and their kind, test data (secrets masked), filters, --strict, versions. */
+  inputs?: RunInputs;
+  /** Set when `report --force` rendered these files from results that no longer matched the signed manifest. */
+  regeneratedFromAltered?: { at: string; changed: string[]; missing: string[]; added: string[] };
+  /** SHA-256 of the configuration in effect, secrets excluded: two runs with the same hash ran the same set-up. */
+  configHash: string;
+  algorithm: "sha256";
+  files: { path: string; sha256: string; bytes: number }[];
+}
+
+/** The embedded sandbox's test client certificate: a signature by it proves the files are unchanged, nothing more. */
+export const SANDBOX_TEST_CERT = join(PROJECT_ROOT, "fixtures", "tls", "client.crt");
+
+const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest("hex");
+
+/** The signature files: the first signer's are manifest.jws and signer.pem; another's carry its targets' names. */
+export function signatureFiles(signers: readonly Pick<Signer, "targets">[]): { jws: string; pem: string }[] {
+  return signers.map((s, i) => (i === 0 ? { jws: "manifest.jws", pem: "signer.pem" } : { jws: `manifest.${s.targets.join("-")}.jws`, pem: `signer.${s.targets.join("-")}.pem` }));
+}
+
+const SIGNATURE_FILE = /^(manifest(\.[a-z-]+)?\.jws|signer(\.[a-z-]+)?\.pem)$/;
+/** A manifest's signature (manifest*.jws) or the certificate beside it (signer*.pem). */
+export const isSignatureFile = (name: string) => SIGNATURE_FILE.test(name);
+
+/** The files the manifest covers: everything but itself, its signatures and a kept original manifest. */
+export function coveredFiles(dir: string): string[] {
+  return filesUnder(dir).map((f) => relative(dir, f).split(sep).join("/"))
+    .filter((f) => f !== MANIFEST && !isSignatureFile(f) && !f.startsWith(`${ORIGINAL}/`));
+}
+
+export interface ManifestRun extends Pick<RunResult, "runId" | "tool" | "gate" | "configHash"> {
+  inputs?: RunInputs;
+  regeneratedFromAltered?: Manifest["regeneratedFromAltered"];
+}
+
+/** Hashes every file of the run folder `dir` under the run's metadata, then signs the manifest with each signer. */
+export function writeManifest(dir: string, run: ManifestRun, signers: readonly Signer[] = []): Manifest {
+  const manifest: Manifest = {
+    manifestVersion: 2,
+    runId: run.runId,
+    tool: run.tool,
+    gate: { exitCode: run.gate.exitCode, reason: run.gate.reason },
+    ...(run.inputs ? { inputs: run.inputs } : {}),
+    ...(run.regeneratedFromAltered ? { regeneratedFromAltered: run.regeneratedFromAltered } : {}),
+    configHash: run.configHash,
+    createdAt: new Date().toISOString(),
+    algorithm: "sha256",
+    files: coveredFiles(dir).map((path) => {
+      const data = readFileSync(join(dir, path));
+      return { path, sha256: sha256(data), bytes: data.length };
+    }),
+  };
+  const text = `${JSON.stringify(manifest, null, 2)}\n`;
+  writeFileAtomic(join(dir, MANIFEST), text);
+  const bytes = Buffer.from(text);
+  signatureFiles(signers).forEach(({ jws, pem }, i) => {
+    const s = signers[i]!;
+    const signed = signDetached(bytes, s.identity, {
+      "urn:spine-assure:run": run.runId,
+      "urn:spine-assure:signed-at": manifest.createdAt,
+      "urn:spine-assure:targets": s.targets,
+      "urn:spine-assure:identity": s.embedded ? "embedded sandbox test identity" : "client identity of the endpoint(s)",
+    });
+    writeFileAtomic(join(dir, jws), `${signed}\n`);
+    writeFileAtomic(join(dir, pem), s.identity.chain.map((c) => c.toString()).join(""));
+  });
+  return manifest;
+}
+
+/** Reads a manifest, refusing anything that is not one of ours. */
+export function readManifest(path: string): { manifest: Manifest; bytes: Buffer } {
+  if (!existsSync(path)) throw new Error(`no ${MANIFEST} at ${path}: not an evidence folder`);
+  const bytes = readFileSync(path);
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(bytes.toString("utf8")) as Manifest;
+  } catch (err) {
+    throw new Error(`${path} is not JSON: ${(err as Error).message}`);
+  }
+  if ((manifest.manifestVersion !== 1 && manifest.manifestVersion !== 2) || !Array.isArray(manifest.files)) throw new Error(`${path} is not a spine-assure manifest`);
+  return { manifest, bytes };
+}
+
+export interface HashCheck {
+  ok: boolean;
+  checked: number;
+  changed: string[];
+  missing: string[];
+  added: string[];
+}
+
+/** Recomputes every hash under `dir` against `manifest`. */
+export function checkHashes(dir: string, manifest: Manifest): HashCheck {
+  const listed = new Map(manifest.files.map((f) => [f.path, f.sha256]));
+  const present = new Set(coveredFiles(dir));
+  const changed: string[] = [];
+  const missing: string[] = [];
+  for (const [file, hash] of listed) {
+    if (!present.has(file)) missing.push(file);
+    else if (sha256(readFileSync(join(dir, file))) !== hash) changed.push(file);
+  }
+  const added = [...present].filter((f) => !listed.has(f));
+  return { ok: !changed.length && !missing.length && !added.length, checked: listed.size, changed, missing, added };
+}
+
+/** True when `cert` is the embedded sandbox's committed test client certificate. */
+export function isSandboxTestCertificate(cert: X509Certificate): boolean {
+  return existsSync(SANDBOX_TEST_CERT) && new X509Certificate(readFileSync(SANDBOX_TEST_CERT)).fingerprint256 === cert.fingerprint256;
+}

@@ -1,0 +1,85 @@
+// index.html of a run folder: the assessor's first screen. One static page, no script, readable from the folder alone:
+// the gate decision, what was tested against what (embedded sandbox or NHS environment), with which data and by which
+// endpoint identity (who signed the pack), then every requirement with its verdict, grouped by API, each linking to
+// its tests in the Allure report. The per-test percentage is not the headline: requirements are.
+import { escapeXml as esc } from "../fhir/xml-codec.ts";
+import type { RunResult } from "../judge/run-result.ts";
+import { allureTestLink } from "./allure-results.ts";
+import { BASIS_LEGEND, sourceTitle } from "./source-title.ts";
+
+const VERDICT_SHOWN: Record<string, { label: string; colour: string }> = {
+  pass: { label: "pass", colour: "#1b7f3b" },
+  "pass-variant": { label: "pass with documented variant", colour: "#2f8f5b" },
+  warning: { label: "warning", colour: "#a06000" },
+  fail: { label: "FAIL", colour: "#b00020" },
+  unsuitable: { label: "test data unsuitable", colour: "#1f4fa0" },
+  waived: { label: "waived", colour: "#7a3fa0" },
+  "not-applicable": { label: "not applicable", colour: "#555" },
+  "not-run": { label: "not run", colour: "#777" },
+};
+
+export function firstScreen(run: RunResult): string {
+  const gateOk = run.gate.exitCode === 0;
+  const inputs = run.inputs;
+  const sandbox = inputs?.targets.some((t) => t.kind === "embedded sandbox");
+  const rows = (pairs: [string, string][]) => pairs.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join("");
+  const counts = new Map<string, number>();
+  const shownVerdict = (r: RunResult["requirements"][number]) => (r.verdict === "pass" && r.variants?.length ? "pass-variant" : r.verdict);
+  for (const r of run.requirements) counts.set(shownVerdict(r), (counts.get(shownVerdict(r)) ?? 0) + 1);
+
+  const byApi = [...new Set(run.requirements.map((r) => r.api))].map((api) => ({ api, reqs: run.requirements.filter((r) => r.api === api) }));
+  const requirementRows = (reqs: RunResult["requirements"]) => reqs.map((r) => {
+    const v = VERDICT_SHOWN[shownVerdict(r)] ?? { label: r.verdict, colour: "#333" };
+    const reason = r.verdict === "pass" && !r.variants?.length ? "" : (r.cases.find((c) => c.status !== "passed" && c.messages.length)?.messages[0] ?? r.reason ?? "");
+    const variant = (r.variants ?? []).map((x) => `${x.name} (${x.outcome}; ${x.source})`).join("; ");
+    const tests = r.cases.filter((c) => c.status !== "not-run").map((c) => `<a href="${esc(allureTestLink(r.fromRun ?? run.runId, c.key, r.id))}">${esc(c.key)}</a>`).join("<br>");
+    return `<tr><td class="id">${esc(r.id)}</td><td>${r.level}</td><td>${esc(r.basis)}</td><td><b style="color:${v.colour}">${esc(v.label)}</b></td>` +
+      `<td>${esc(r.text)}${reason ? `<div class="why">${esc(reason)}</div>` : ""}${variant ? `<div class="why">documented variant: ${esc(variant)}</div>` : ""}` +
+      `${r.waiver ? `<div class="why">waiver: ${esc(r.waiver.reason)} — ${esc(r.waiver.approvedBy)}, ${r.waiver.expired ? "EXPIRED" : "until"} ${esc(r.waiver.expires)}</div>` : ""}</td>` +
+      `<td class="tests">${tests || "—"}</td><td class="src">${r.source.url ? `<a href="${esc(r.source.url)}">${esc(sourceTitle(r.source))}</a>` : esc(sourceTitle(r.source))}</td></tr>`;
+  }).join("\n");
+
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Spine assurance — run ${esc(run.runId)}: exit ${run.gate.exitCode}</title>
+<style>
+body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}
+h1{font-size:20px;margin:0 0 8px} h2{font-size:16px;margin:24px 0 8px}
+.gate{padding:14px 18px;border-radius:6px;color:#fff;font-size:18px;background:${gateOk ? "#1b7f3b" : "#b00020"}}
+.banner{padding:10px 14px;margin:10px 0;border:2px solid #b00020;color:#b00020;font-weight:bold}
+.note{padding:8px 12px;margin:10px 0;background:#fff6d6;border-left:4px solid #a06000}
+table{border-collapse:collapse;width:100%} th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
+table.kv th{width:220px;background:#f6f6f6;font-weight:600} .id{white-space:nowrap;font-family:monospace}
+.why{color:#555;font-size:12px;margin-top:4px;white-space:pre-wrap;font-family:monospace} .tests,.src{font-size:12px}
+</style></head><body>
+<h1>Spine assurance — run ${esc(run.runId)}</h1>
+${run.regenerated?.fromAltered ? `<div class="banner">REGENERATED FROM ALTERED RESULTS on ${esc(run.regenerated.fromAltered.at)}: these are not the outputs the run wrote. The run's own signed manifest is in original-manifest/.</div>` : ""}
+<div class="gate" id="gate">Gate: exit ${run.gate.exitCode} — ${esc(run.gate.result.toUpperCase())}: ${esc(run.gate.reason)}</div>
+${sandbox ? `<div class="note">Target: the <b>embedded sandbox</b>, not an NHS environment. A sandbox run shows the harness works; it is not evidence about an NHS environment.${inputs?.sandbox && (inputs.sandbox.faults.length || inputs.sandbox.variants.length) ? ` Switched on: faults ${esc(inputs.sandbox.faults.join(", ") || "none")}; variants ${esc(inputs.sandbox.variants.join(", ") || "none")}.` : ""}</div>` : ""}
+${run.interrupted ? `<div class="banner">Interrupted by ${run.interrupted}: not a complete result.</div>` : ""}
+<p>Requirements: ${[...counts].map(([k, n]) => `${n} ${esc(VERDICT_SHOWN[k]?.label ?? k)}`).join(", ")} of ${run.requirements.length}.
+Full detail: <a href="allure-report/index.html">the Allure report</a>, <a href="requirements.md">requirements.md</a>, <a href="summary.json">summary.json</a>.
+Check this folder with <code>spine-assure verify-evidence &lt;this folder&gt; --ca &lt;roots you trust&gt;</code>.</p>
+<h2>What was tested, against what</h2>
+<table class="kv" id="inputs">${rows([
+    ...(inputs?.targets ?? []).map((t): [string, string] => [`${t.api.toUpperCase()} target`, `${t.kind}${t.baseUrl ? ` — ${t.baseUrl}` : ""}${t.proxy ? `, through proxy ${t.proxy}` : ""}`]),
+    ...(inputs?.targets ?? []).flatMap((t): [string, string][] => (t.clientCertificate ? [[`${t.api.toUpperCase()} client certificate`, t.clientCertificate]] : [])),
+    ...(run.signedBy ?? []).map((s): [string, string] => [`Evidence signed by (${s.targets.join(", ")})`, `${s.subject}; issuer ${s.issuer}; serial ${s.serial}; valid ${s.validFrom.slice(0, 10)} to ${s.validTo.slice(0, 10)}${s.embedded ? " — the embedded sandbox's committed test identity: shows integrity, not who ran it" : ""}`]),
+    ...(run.signedBy && !run.signedBy.length ? [["Evidence signed by", "nobody: unsigned (no client identity) — the manifest detects accidental change only"] as [string, string]] : []),
+    ["Started", `${run.startedAt} (${Math.round(run.durationMs / 100) / 10} s)`],
+    ["--strict", inputs?.strict ?? run.strict ? "yes: warnings gate" : "no"],
+    ["Filters", run.filters ? JSON.stringify(run.filters) : "none: every suite"],
+    ["Concurrency", String(inputs?.concurrency ?? "")],
+    ["Harness", inputs?.harness ?? `${run.tool.name} ${run.tool.version}`],
+    ["Specifications", (inputs?.specifications ?? []).join("; ")],
+    ["Rule catalogue", inputs?.ruleCatalogue ?? ""],
+    ...(run.warnings ?? []).map((w): [string, string] => ["Warning", w]),
+  ])}</table>
+<h2>Test data</h2>
+<table class="kv" id="test-data">${rows(Object.entries(inputs?.testData ?? {}).map(([k, v]): [string, string] => [k, `${v}${inputs?.sandboxDefaults.includes(k) ? " (the sandbox's default value)" : ""}`]))}</table>
+${byApi.map((g) => `<h2>${esc(g.api)}: ${g.reqs.length} requirements</h2>
+<table class="reqs"><tr><th>Requirement</th><th>Level</th><th>Basis</th><th>Verdict</th><th>Rule, and why it is not a plain pass</th><th>Tests</th><th>Source</th></tr>
+${requirementRows(g.reqs)}</table>`).join("\n")}
+<p>Basis: ${Object.entries(BASIS_LEGEND).map(([k, v]) => `<b>${k}</b> ${esc(v)}`).join("; ")}.</p>
+</body></html>
+`;
+}
