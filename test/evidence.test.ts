@@ -21,7 +21,7 @@ function opensslVerify(pack: string): { code: number; out: string } {
   const script = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8").match(/```sh\n# Verify a pack with openssl[\s\S]*?```/)?.[0];
   if (!script) throw new Error("README.md has no openssl verification block");
   const body = script.replace(/^```sh\n/, "").replace(/```$/, "");
-  const r = spawnSync("bash", ["-c", body], { cwd: mkdtempSync(join(tmpdir(), "openssl-")), env: { ...process.env, PACK: pack, CA }, encoding: "utf8" });
+  const r = spawnSync("bash", ["-e", "-c", body], { cwd: mkdtempSync(join(tmpdir(), "openssl-")), env: { ...process.env, PACK: pack, CA }, encoding: "utf8" });
   return { code: r.status ?? 1, out: `${r.stdout}${r.stderr}` };
 }
 

@@ -134,6 +134,21 @@ describe("an NHS-like environment with its own PKI and test data", () => {
     expect(run.summary!.targets.map((t) => [t.name, t.embedded, t.clientCertificate?.from])).toEqual([["ers", false, "ERS_TLS_CLIENT_CERT"], ["nrls", false, "NRLS_TLS_PFX"]]);
     expect(run.stdout + run.stderr).not.toContain("p12#secret");
     expect(readFileSync(join(run.outDir, "summary.json"), "utf8")).not.toContain(DATA.ERS_SMARTCARD_TOKEN);
+    // The evidence is signed by each endpoint's own identity (the PKCS#12 key too), and chains to that endpoint's CA.
+    const dir = join(run.outDir, "runs", readFileSync(join(run.outDir, "latest-run"), "utf8").trim());
+    const roots = file("both-roots.pem", ersPki.ca.cert + nrlsPki.ca.cert);
+    const v = await runAssureCli(["verify-evidence", dir, "--ca", roots]);
+    expect(v.code, v.stdout).toBe(0);
+    expect(v.stdout).toMatch(/signature manifest\.jws: valid, signed \S+ for ers\n +signer: +[^\n]*CN=ers client 200000000901[^\n]*\n/);
+    expect(v.stdout).toMatch(/signature manifest\.nrls\.jws: valid, signed \S+ for nrls\n +signer: +[^\n]*CN=nrls client 200000000777[^\n]*\n/);
+    expect(v.stdout).not.toContain("embedded sandbox's test identity");
+    expect(v.stdout.match(/trust: +chains to/g)).toHaveLength(2);
+    // Only e-RS's CA trusted: the NRLS signature's chain fails, and the pack is not verified.
+    const ersOnly = await runAssureCli(["verify-evidence", dir, "--ca", file("ers-root.pem", ersPki.ca.cert)]);
+    expect(ersOnly.code).toBe(1);
+    expect(ersOnly.stdout).toContain("manifest.nrls.jws: the certificate does not chain to a root in the --ca file");
+    expect(run.summary!.inputs?.targets.map((t) => t.kind)).toEqual(["external", "external"]);
+    expect(run.summary!.inputs?.sandboxDefaults).toEqual([]);
   }, 120_000);
 
   it("goes through an HTTPS_PROXY's CONNECT tunnel with mutual TLS end to end, and around it for NO_PROXY hosts", async () => {

@@ -60,6 +60,8 @@ describe.skipIf(!available)("the Allure report in headless Chromium", { timeout:
     await page.getByText("HTTP exchange: create the pointer").last().click({ timeout: UI_TIMEOUT });
     await expect.poll(() => page.content(), { timeout: UI_TIMEOUT }).toContain("Mental health crisis plan (record artifact)");
     expect(await page.content()).not.toContain(">missed<");
+    // The check's title shows its regex exactly as the suite writes it, brackets and all.
+    expect(await page.getByText("NRLS-CRT-07: Location matches /^https:\\/\\/[^/?#]+(/[^?#]*)?/DocumentReference\\?_id=[^&#]+$/", { exact: true }).count()).toBeGreaterThan(0);
   });
 
   it("renders the HTTP exchange with secrets redacted", async () => {

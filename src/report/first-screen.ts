@@ -32,7 +32,9 @@ export function firstScreen(run: RunResult): string {
     const v = VERDICT_SHOWN[shownVerdict(r)] ?? { label: r.verdict, colour: "#333" };
     const reason = r.verdict === "pass" && !r.variants?.length ? "" : (r.cases.find((c) => c.status !== "passed" && c.messages.length)?.messages[0] ?? r.reason ?? "");
     const variant = (r.variants ?? []).map((x) => `${x.name} (${x.outcome}; ${x.source})`).join("; ");
-    const tests = r.cases.filter((c) => c.status !== "not-run").map((c) => `<a href="${esc(allureTestLink(r.fromRun ?? run.runId, c.key, r.id))}">${esc(c.key)}</a>`).join("<br>");
+    // In a merged latest view, a verdict from an older run links to that run's own report.
+    const from = r.fromRun && r.fromRun !== run.runId ? `runs/${r.fromRun}/` : "";
+    const tests = r.cases.filter((c) => c.status !== "not-run").map((c) => `<a href="${esc(from + allureTestLink(r.fromRun ?? run.runId, c.key, r.id))}">${esc(c.key)}</a>`).join("<br>");
     return `<tr><td class="id">${esc(r.id)}</td><td>${r.level}</td><td>${esc(r.basis)}</td><td><b style="color:${v.colour}">${esc(v.label)}</b></td>` +
       `<td>${esc(r.text)}${reason ? `<div class="why">${esc(reason)}</div>` : ""}${variant ? `<div class="why">documented variant: ${esc(variant)}</div>` : ""}` +
       `${r.waiver ? `<div class="why">waiver: ${esc(r.waiver.reason)} — ${esc(r.waiver.approvedBy)}, ${r.waiver.expired ? "EXPIRED" : "until"} ${esc(r.waiver.expires)}</div>` : ""}</td>` +
