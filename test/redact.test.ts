@@ -60,8 +60,19 @@ describe("redaction", () => {
     expect(result.secrets).toEqual([]);
   });
 
-  it("does not hunt for values too short to be credentials", () => {
-    const r = new Redactor(["abc"]);
-    expect(r.text("abc abc")).toBe("abc abc");
+  it("redacts a secret too short to hunt for inside other text only where it stands alone", () => {
+    const r = new Redactor(["a1b2c"]);
+    expect(r.text("token=a1b2c; xa1b2cx, A1B2C")).toBe("token=__ALLURE_REDACTED__; xa1b2cx, __ALLURE_REDACTED__");
+    expect(r.leaks("id a1b2c")).toBe(true);
+    expect(r.leaks("xa1b2cx")).toBe(false);
+  });
+
+  it("redacts a secret echoed base64, base64url, hex or in another case", () => {
+    const secret = "pro-xapi-session_3f1e?x>y";
+    const r = new Redactor([secret]);
+    for (const form of [Buffer.from(secret).toString("base64"), Buffer.from(secret).toString("base64url"), Buffer.from(secret).toString("hex"), secret.toUpperCase(), encodeURIComponent(secret)]) {
+      expect(r.text(`echo: ${form}.`), form).toBe("echo: __ALLURE_REDACTED__.");
+      expect(r.leaks(`echo: ${form}.`)).toBe(true);
+    }
   });
 });

@@ -28,6 +28,11 @@ const positive = (v: string) => {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("needs a whole number of at least 1");
   return n;
 };
+const port = (v: string) => {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError("needs a port number from 0 to 65535 (0: any free one)");
+  return n;
+};
 const defaultOut = join(PROJECT_ROOT, "reports");
 // commander's choices() is lost once an option has its own parser; this one checks and accumulates.
 const formatChoice = (v: string, prev: string[] = []) => {
@@ -134,7 +139,15 @@ withRunOptions(program.command("rerun").description("run again only the cases th
       process.exitCode = EXIT.configOrSuite;
       return;
     }
-    const summary = JSON.parse(readFileSync(last, "utf8")) as Summary;
+    let summary: Summary;
+    try {
+      summary = JSON.parse(readFileSync(last, "utf8")) as Summary;
+      if (!Array.isArray(summary.cases)) throw new Error("it has no cases");
+    } catch (err) {
+      console.error(`rerun: ${last} cannot be read (${(err as Error).message}); run the full suites again`);
+      process.exitCode = EXIT.configOrSuite;
+      return;
+    }
     const keys = summary.cases.filter((c) => c.status === "failed" || c.status === "broken").map((c) => c.key);
     if (keys.length === 0) {
       console.log(`rerun: nothing failed or broke in run ${summary.runId}; nothing to run`);
@@ -152,7 +165,7 @@ program.command("doctor").description("before a run: check the configuration and
   });
 
 program.command("sandbox").description("the embedded sandbox on its own")
-  .option("--port <n>", "port (0: any free one)", (v) => Number(v), Number(process.env.SANDBOX_PORT ?? 9443))
+  .option("--port <n>", "port (0: any free one)", port, Number(process.env.SANDBOX_PORT ?? 9443))
   .option("--http", "plain HTTP instead of HTTPS with mutual TLS")
   .option("--list-faults", "list the named faults and the rules each breaks")
   .option("--list-variants", "list the documented variants (SANDBOX_VARIANTS) and the rules each answers differently")
@@ -160,7 +173,15 @@ program.command("sandbox").description("the embedded sandbox on its own")
     const { listFaults, listVariants, serveSandbox } = await import("../../sandbox/serve.ts");
     if (flags.listFaults) console.log(listFaults());
     else if (flags.listVariants) console.log(listVariants());
-    else await serveSandbox({ port: flags.port, http: !!flags.http });
+    else {
+      try {
+        await serveSandbox({ port: flags.port, http: !!flags.http });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        console.error(`sandbox: cannot listen on port ${flags.port}: ${code === "EADDRINUSE" ? "it is in use; choose another with --port N (0: any free one)" : (err as Error).message}`);
+        process.exit(EXIT.configOrSuite);
+      }
+    }
   });
 
 program.command("report").description("regenerate a run's report, coverage matrix, JUnit and manifest from its results")

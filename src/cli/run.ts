@@ -1,6 +1,7 @@
 // `spine-assure run` (and `rerun`): the five stages composed — prepare → open targets → execute → judge → publish —
 // with what the console shows between them. Returns the gate's exit code; a bad target never throws.
 import { randomBytes } from "node:crypto";
+import { accessSync, constants, mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ConfigError } from "../config/load-config.ts";
 import { diagnoseTargets, diagnosisLines } from "../connect/diagnose.ts";
@@ -10,7 +11,7 @@ import { EXIT } from "../judge/status.ts";
 import { WaiverError } from "../judge/waivers.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { allureResultsWriter, allureTargets } from "../report/allure-results.ts";
-import { closingLines, consoleStyle, exchangeLines, runHeader } from "../report/console.ts";
+import { closingLines, consoleStyle, exchangeLines, runHeader, terminalSafe } from "../report/console.ts";
 import { Redactor } from "../run/redact.ts";
 import { SuiteError } from "../suite/suite-problems.ts";
 import { execute } from "../stages/execute.ts";
@@ -50,7 +51,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   // Everything printed is redacted, and kept for the leak gate to search.
   const printed: string[] = [];
   const log = (line: string) => {
-    const safe = redactor.text(line);
+    const safe = terminalSafe(redactor.text(line));
     printed.push(safe);
     (options.log ?? console.log)(safe);
   };
@@ -67,6 +68,14 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   const { plan } = prepared;
 
   const outRoot = options.outDir ?? join(PROJECT_ROOT, "reports");
+  // Where the evidence goes must be writable before anything is sent: a run whose outputs cannot land proves nothing.
+  try {
+    mkdirSync(join(outRoot, "runs"), { recursive: true });
+    accessSync(join(outRoot, "runs"), constants.W_OK);
+  } catch (err) {
+    log(`--out ${outRoot}: the output folder cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Nothing was sent.`);
+    return { exitCode: EXIT.configOrSuite };
+  }
   const runId = `${new Date(startedAt).toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
   const open = await openTargets(prepared.config, options.env);
   const targets = Object.entries(open.targets).map(([name, t]) => ({ ...t, name: name as TargetName }));

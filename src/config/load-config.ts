@@ -7,6 +7,7 @@ import { TARGETS, type TargetName } from "../targets.ts";
 import { closest } from "../nearest-names.ts";
 import { proxyFor, type ProxyChoice } from "./proxy.ts";
 import { resolveTargetTls, type TargetTls } from "./tls-identity.ts";
+import { MIN_SECRET_LENGTH } from "../run/redact.ts";
 import { OWN_PREFIXES, SANDBOX_VARIABLE_NAMES, VARIABLES } from "./variables.ts";
 
 export class ConfigError extends Error {
@@ -54,12 +55,18 @@ export interface LoadOptions {
   testDataIsFatal?: boolean;
 }
 
+/** A URL as it may be shown: any user:password@ replaced, so a value refused for carrying credentials does not print them. */
+function withoutCredentials(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1<credentials>@");
+}
+
 /** Hosts of live Spine: *.national.ncrs.nhs.uk (e.g. psis-sync.national.ncrs.nhs.uk) and the production API gateway. */
 const PRODUCTION_HOSTS = [/\.national\.ncrs\.nhs\.uk$/i, /^api\.service\.nhs\.uk$/i];
 
 export function productionHost(url: string): string | undefined {
   try {
-    const host = new URL(url).hostname;
+    // As a resolver reads it: case folded, IDNA to ASCII (URL does both), and the root's trailing dot dropped.
+    const host = new URL(url).hostname.replace(/\.+$/, "");
     return PRODUCTION_HOSTS.some((p) => p.test(host)) ? host : undefined;
   } catch {
     return undefined;
@@ -96,7 +103,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     values[spec.name] = value;
     if (raw !== "" && spec.check) {
       const problem = spec.check(raw);
-      if (problem) problems.push(`${spec.name} ${problem} (got "${spec.secret ? "<secret>" : raw}")`);
+      if (problem) problems.push(`${spec.name} ${problem} (got "${spec.secret ? "<secret>" : withoutCredentials(raw)}")`);
     }
   }
 
@@ -138,9 +145,16 @@ export function loadConfig(options: LoadOptions = {}): Config {
     if (proxy) proxies[t.name] = proxy;
     const hostsVar = `${t.name.toUpperCase()}_LOCATION_HOSTS`;
     if (values[hostsVar]) extraHosts[t.name] = values[hostsVar]!.split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+    // A plain-HTTP target never sees the client certificate: TLS variables set for it mean the URL is wrong.
+    const tlsVars = Object.keys(values).filter((k) => values[k] && (k.startsWith("TLS_") || k.startsWith(`${t.name.toUpperCase()}_TLS_`)) && !k.endsWith("_CA"));
+    if (base.startsWith("http:") && tlsVars.length) {
+      once(problems, `${t.baseUrlVariable} is http:// but ${tlsVars.join(", ")} ${tlsVars.length > 1 ? "are" : "is"} set: the request would go in clear, without the client certificate. Use https://, or unset ${tlsVars.length > 1 ? "them" : "it"} for a plain-HTTP test target`);
+    }
   }
-  for (const name of TARGETS.map((t) => t.baseUrlVariable)) {
-    const host = productionHost(values[name] ?? "");
+  // Every URL a run may request: the base URLs and the hosts a Location may name.
+  const urls = [...TARGETS.map((t) => [t.baseUrlVariable, values[t.baseUrlVariable] ?? ""]), ...Object.entries(extraHosts).flatMap(([t, hosts]) => hosts.map((h) => [`${t.toUpperCase()}_LOCATION_HOSTS`, `https://${h}/`]))];
+  for (const [name, url] of urls) {
+    const host = productionHost(url!);
     if (host && values.ALLOW_PRODUCTION !== "true") {
       problems.push(`${name} points at ${host}, an NHS production host: the harness creates and deletes real records, so it is refused. Use a test environment, or set ALLOW_PRODUCTION=true if you really mean to.`);
     }
@@ -149,6 +163,9 @@ export function loadConfig(options: LoadOptions = {}): Config {
   if (problems.length) throw new ConfigError(problems);
 
   const secrets = VARIABLES.filter((v) => v.secret && values[v.name]).map((v) => ({ name: v.name, value: values[v.name]! }));
+  for (const s of secrets) {
+    if (s.value.trim().length < MIN_SECRET_LENGTH) warnings.push(`${s.name} is shorter than ${MIN_SECRET_LENGTH} characters: it is redacted where it stands alone, but too short to hunt for inside other text`);
+  }
   // A proxy's password is a secret too (http://user:password@proxy:3128).
   for (const p of Object.values(proxies)) {
     const password = decodeURIComponent(new URL(p.url).password);

@@ -2,7 +2,7 @@
 // for mutual TLS, from `<API>_TLS_*` or else `TLS_*`, as PEM files or a PKCS#12 bundle. Every file is read and checked
 // here, before anything is sent: a problem names the variable to fix; a client certificate near its end is a warning.
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { createSecureContext } from "node:tls";
 import type { TARGETS } from "../targets.ts";
@@ -70,6 +70,11 @@ export function resolveTargetTls(target: (typeof TARGETS)[number], values: Reado
       problems.push(`${name} names a file that does not exist: ${full}`);
       return undefined;
     }
+    // A directory, a FIFO or a device would fail oddly or block the run for ever: only a regular file is read.
+    if (!statSync(full).isFile()) {
+      problems.push(`${name} (${full}) is not a regular file`);
+      return undefined;
+    }
     try {
       return readFileSync(full);
     } catch (err) {
@@ -89,6 +94,12 @@ export function resolveTargetTls(target: (typeof TARGETS)[number], values: Reado
   };
 
   files.ca = pem(caVar, /-----BEGIN CERTIFICATE-----/);
+  // Every block must be a certificate: a garbage body between the markers would otherwise only fail at the handshake.
+  const blocks = files.ca?.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (files.ca && pemCertificates(files.ca).length !== blocks.length) {
+    problems.push(`${caVar} (${resolve(cwd, values[caVar]!)}) holds a block marked CERTIFICATE that is not a readable certificate`);
+    files.ca = undefined;
+  }
   if (files.ca) {
     from.ca = caVar;
     for (const cert of pemCertificates(files.ca)) {

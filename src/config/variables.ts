@@ -25,6 +25,8 @@ const ods = pattern(/^[A-Z0-9]{3,10}$/, "an ODS code (3 to 10 capital letters or
 const url = (v: string) => {
   try {
     const u = new URL(v);
+    // Credentials in the URL would be written wherever the URL is shown: the console, the summary, the report.
+    if (u.username || u.password) return "must not carry credentials (user:password@): the URL is shown in every output";
     return u.protocol === "https:" || u.protocol === "http:" ? undefined : "must be an http(s) URL";
   } catch {
     return "must be an absolute URL such as https://host/path";

@@ -10,7 +10,7 @@ export interface Leak {
 }
 
 export function findLeaks(sources: Iterable<{ where: string; text: string }>, secrets: Iterable<string>): Leak[] {
-  const hunter = new Redactor(secrets);
+  const hunter = Redactor.ofForms(secrets);
   if (hunter.secrets().length === 0) return [];
   return [...sources].filter((s) => hunter.leaks(s.text)).map((s) => ({ where: s.where }));
 }

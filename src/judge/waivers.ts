@@ -36,6 +36,9 @@ export function loadWaivers(path: string, required: boolean, known?: readonly st
   const validate = validatorFor("waivers.schema.json");
   if (!validate(data)) throw new WaiverError(`${path}: ${formatSchemaErrors(validate.errors).join("; ")}`);
   const waivers = (data as { waivers: Waiver[] }).waivers;
+  // Two waivers for one requirement: which holds (and until when) would depend on their order.
+  const twice = waivers.map((w) => w.requirement).filter((id, i, all) => all.indexOf(id) !== i);
+  if (twice.length) throw new WaiverError(`${path}: more than one waiver for ${[...new Set(twice)].join(", ")}: keep one per requirement`);
   for (const w of waivers) {
     // A calendar date, not just its shape: 2026-02-30 is not a day.
     const day = new Date(`${w.expires}T00:00:00Z`);

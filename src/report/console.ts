@@ -116,3 +116,13 @@ export function exchangeLines(caseKey: string, steps: readonly { name: string; e
 }
 
 const indent = (text: string) => text.split("\n").map((l) => `      ${l}`).join("\n");
+
+/**
+ * A line as a terminal should receive it: text from a target or a suite may hold control characters (ESC]0;… retitles
+ * the window, ESC[2J clears it, a carriage return overwrites the line), so every control character but the harness's own
+ * colour codes, newline and tab is shown escaped (\x1b) instead of acting.
+ */
+export function terminalSafe(line: string): string {
+  // eslint-disable-next-line no-control-regex
+  return line.replace(/\x1b\[[0-9;]*m|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (m) => (m.length > 1 ? m : `\\x${m.charCodeAt(0).toString(16).padStart(2, "0")}`));
+}

@@ -1,6 +1,6 @@
 // A request body from a suite: a fixture with edits, serialised as JSON or FHIR XML, or raw text for malformed bodies.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import { fhirJsonToXml, parseFhirJson, stringifyFhirJson } from "../fhir/xml-codec.ts";
 import type { BodySpec } from "../suite/types.ts";
 import { removeAtPath, setAtPath } from "./json-path.ts";
@@ -9,7 +9,10 @@ import { removeAtPath, setAtPath } from "./json-path.ts";
 export function buildBody(spec: BodySpec, fixturesDir: string): string {
   if (spec.raw !== undefined) return spec.raw;
   // Numbers are kept as their text, so a fixture's decimal goes out with its precision (1.50 stays 1.50).
-  const doc = parseFhirJson(readFileSync(join(fixturesDir, spec.fixture!), "utf8"));
+  // The loader refuses a fixture outside fixtures/; this holds for a body built any other way too.
+  const path = resolve(fixturesDir, spec.fixture!);
+  if (relative(resolve(fixturesDir), path).startsWith("..") || isAbsolute(relative(resolve(fixturesDir), path))) throw new Error(`fixture "${spec.fixture}" is outside the fixtures folder`);
+  const doc = parseFhirJson(readFileSync(path, "utf8"));
   for (const [path, value] of Object.entries(spec.set ?? {})) setAtPath(doc, path, value);
   for (const path of spec.remove ?? []) removeAtPath(doc, path);
   const as = spec.as ?? "json";

@@ -9,24 +9,39 @@ export const REDACTED = ALLURE_HTTP_REDACTED_VALUE;
 /** Headers whose values are credentials, compared case-insensitively. */
 export const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "http_x_session_key", "cookie", "set-cookie"]);
 
-/** Shorter values are not hunted for in free text: too likely to match innocent text. */
-const MIN_SECRET_LENGTH = 6;
+/** Shorter values are not hunted for inside other text (too likely to match innocent text): only where they stand alone. */
+export const MIN_SECRET_LENGTH = 6;
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export class Redactor {
   private readonly values = new Set<string>();
+  /** Secrets too short to hunt for inside other text: redacted where they stand alone as a token. */
+  private readonly short = new Set<string>();
+  private pattern?: RegExp;
 
   constructor(secrets: Iterable<string> = [], private readonly secretFields: readonly string[] = []) {
     for (const s of secrets) this.add(s);
   }
 
+  /** A redactor for forms already derived (another redactor's secrets()): each is hunted as it is. */
+  static ofForms(forms: Iterable<string>): Redactor {
+    const r = new Redactor();
+    for (const f of forms) if (f) (f.length < MIN_SECRET_LENGTH ? r.short : r.values).add(f);
+    return r;
+  }
+
   add(value: string | undefined): void {
     const v = value?.trim();
-    if (!v || v.length < MIN_SECRET_LENGTH) return;
-    this.values.add(v);
-    const encoded = encodeURIComponent(v);
-    if (encoded !== v) this.values.add(encoded);
-    const escaped = JSON.stringify(v).slice(1, -1);
-    if (escaped !== v) this.values.add(escaped);
+    if (!v) return;
+    this.pattern = undefined;
+    if (v.length < MIN_SECRET_LENGTH) {
+      for (const f of [v, encodeURIComponent(v), JSON.stringify(v).slice(1, -1)]) this.short.add(f);
+      return;
+    }
+    // The forms a target (or a template) may echo a secret in: plain, URL-encoded, JSON-escaped, base64, base64url, hex.
+    const forms = [v, encodeURIComponent(v), JSON.stringify(v).slice(1, -1), Buffer.from(v).toString("base64"), Buffer.from(v).toString("base64url"), Buffer.from(v).toString("hex")];
+    for (const f of forms) if (f.length >= MIN_SECRET_LENGTH) this.values.add(f);
     // A bearer token: the token itself is the secret.
     const bearer = /^Bearer\s+(.+)$/i.exec(v);
     if (bearer) this.add(bearer[1]);
@@ -65,10 +80,20 @@ export class Redactor {
   text(s: string | undefined): string | undefined;
   text(s: string | undefined): string | undefined {
     if (!s) return s;
-    let out = s;
-    // Longest first, so a value that contains another is replaced whole.
-    for (const v of [...this.values].sort((a, b) => b.length - a.length)) out = out.split(v).join(REDACTED);
-    return out;
+    const pattern = this.matcher();
+    return pattern ? s.replace(pattern, REDACTED) : s;
+  }
+
+  /**
+   * One expression for every secret, case-insensitive: the longest first, so a value that contains another is replaced
+   * whole; a short secret only as a whole token.
+   */
+  private matcher(): RegExp | undefined {
+    if (this.pattern || (!this.values.size && !this.short.size)) return this.pattern;
+    const long = [...this.values].sort((a, b) => b.length - a.length).map(escapeRegExp);
+    const short = [...this.short].sort((a, b) => b.length - a.length).map((v) => `(?<![A-Za-z0-9])${escapeRegExp(v)}(?![A-Za-z0-9])`);
+    this.pattern = new RegExp([...long, ...short].join("|"), "gi");
+    return this.pattern;
   }
 
   /** The exchange with credential headers masked and every known secret replaced. */
@@ -87,12 +112,15 @@ export class Redactor {
 
   /** True when `s` still holds a known secret (used to prove redaction). */
   leaks(s: string): boolean {
-    return [...this.values].some((v) => s.includes(v));
+    const pattern = this.matcher();
+    if (!pattern) return false;
+    pattern.lastIndex = 0;
+    return pattern.test(s);
   }
 
   /** Every secret value it redacts (with its encodings): what the leak gate hunts for. In memory only, never written. */
   secrets(): string[] {
-    return [...this.values];
+    return [...this.values, ...this.short];
   }
 }
 

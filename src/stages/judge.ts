@@ -8,6 +8,7 @@ import { SECRET_VARIABLES, VARIABLES } from "../config/variables.ts";
 import { decideGate } from "../judge/gate.ts";
 import { judgeCase } from "../judge/judge-case.ts";
 import { findLeaks } from "../judge/leak-gate.ts";
+import { Redactor } from "../run/redact.ts";
 import type { CaseRecord, RunInputs, RunResult } from "../judge/run-result.ts";
 import { RULE_CATALOGUE } from "../cli/tool-info.ts";
 import { requirementVerdicts } from "../judge/verdicts.ts";
@@ -52,7 +53,7 @@ export function judge(input: JudgeInput): RunResult {
     ...cases.map((c) => ({ where: `case ${c.key}`, text: JSON.stringify(c) })),
     { where: "requirement verdicts", text: JSON.stringify(requirements) },
     { where: "console output", text: input.printed.join("\n") },
-  ], [...config.secrets.map((s) => s.value), ...execution.secrets]);
+  ], [...new Redactor(config.secrets.map((s) => s.value)).secrets(), ...execution.secrets]);
   const gate = decideGate(requirements, targets, input.strict, leaks, input.interrupted);
 
   const finishedAt = Date.now();

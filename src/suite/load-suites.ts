@@ -2,8 +2,8 @@
 // cannot express (requirement ids, targets, template names, captures, fixtures). Each case and check keeps the line it
 // was written on, and a case's requirements are derived from its checks. Compiling the checks themselves (FHIRPath,
 // body schemas) is the plan's job (src/plan/compile-plan.ts), done once where the plan runs; checkSuites does both.
-import { existsSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import { validatorFor } from "./schemas.ts";
 import { describeSchemaError, pickSchemaErrors, showPath, SuiteError, type SuiteProblem } from "./suite-problems.ts";
@@ -28,6 +28,28 @@ export interface LoadSuitesOptions {
   fixturesDir?: string;
 }
 
+/** Is `path` inside `folder` (after following symlinks where they exist)? */
+function insideFolder(folder: string, path: string): boolean {
+  const real = (p: string) => (existsSync(p) ? realpathSync(p) : resolve(p));
+  const rel = relative(real(folder), real(path));
+  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
+}
+
+/** How deep a YAML text nests, by its flow brackets and block indentation, without parsing it (parsing deep text overflows). */
+function yamlDepth(text: string): number {
+  let max = 0;
+  let flow = 0;
+  for (const ch of text) {
+    if (ch === "[" || ch === "{") max = Math.max(max, ++flow);
+    else if (ch === "]" || ch === "}") flow = Math.max(0, flow - 1);
+  }
+  for (const line of text.split("\n")) {
+    const indent = /^( *)(- )*/.exec(line)!;
+    max = Math.max(max, Math.floor(indent[1]!.length / 2) + Math.floor((indent[0].length - indent[1]!.length) / 2));
+  }
+  return max;
+}
+
 /** Loads every *.yaml under the suites folder, in path order. Throws SuiteError listing every problem found. */
 export function loadSuites(options: LoadSuitesOptions = {}): LoadedSuite[] {
   const { suites, problems } = readSuites(options);
@@ -38,6 +60,7 @@ export function loadSuites(options: LoadSuitesOptions = {}): LoadedSuite[] {
 /** The suites that loaded, and every problem found in the others (for a check that also compiles what loaded). */
 export function readSuites(options: LoadSuitesOptions = {}): { suites: LoadedSuite[]; problems: SuiteProblem[] } {
   const dir = options.dir ?? join(PROJECT_ROOT, "suites");
+  if (existsSync(dir) && !statSync(dir).isDirectory()) return { suites: [], problems: [{ file: relative(process.cwd(), dir) || dir, path: "", message: "is not a folder: --suites names the folder that holds the suite files" }] };
   const files = existsSync(dir) ? filesUnder(dir).filter((f) => /\.ya?ml$/.test(f)) : [];
   if (files.length === 0) return { suites: [], problems: [{ file: relative(process.cwd(), dir) || dir, path: "", message: "no suite files (*.yaml) found" }] };
   const problems: SuiteProblem[] = [];
@@ -46,11 +69,31 @@ export function readSuites(options: LoadSuitesOptions = {}): { suites: LoadedSui
   return { suites, problems };
 }
 
+/** Larger suite files are refused before parsing: the project's largest is about 60 KB. */
+export const MAX_SUITE_BYTES = 2 * 1024 * 1024;
+/** Deeper YAML is refused: suites nest a dozen levels at most, and a deep file would exhaust the stack. */
+const MAX_SUITE_DEPTH = 64;
+
 function loadSuiteFile(file: string, fixturesDir: string, problems: SuiteProblem[]): LoadedSuite | undefined {
   const shown = relative(PROJECT_ROOT, file);
   const lines = new LineCounter();
+  let text: string;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw new Error("not a regular file");
+    if (st.size > MAX_SUITE_BYTES) throw new Error(`${st.size} bytes: a suite file may be at most ${MAX_SUITE_BYTES} bytes`);
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    // A dangling or looping symlink, a directory named *.yaml, an unreadable or oversized file: named, not a stack trace.
+    problems.push({ file: shown, path: "", message: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}${(e as NodeJS.ErrnoException).code ? ` (${(e as Error).message.split(",")[0]})` : ""}` });
+    return undefined;
+  }
+  if (yamlDepth(text) > MAX_SUITE_DEPTH) {
+    problems.push({ file: shown, path: "", message: `YAML nested deeper than ${MAX_SUITE_DEPTH} levels` });
+    return undefined;
+  }
   // merge: YAML's <<: merge keys, so cases can share request and check blocks by anchor.
-  const doc = parseDocument(readFileSync(file, "utf8"), { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   if (doc.errors.length) {
     for (const e of doc.errors) problems.push({ file: shown, path: "", line: lines.linePos(e.pos[0]).line, message: `YAML: ${e.message.split("\n")[0]}` });
     return undefined;
@@ -141,7 +184,8 @@ function checkSuite(suite: LoadedSuite, raw: SpineAssureSuite, fixturesDir: stri
       const fixture = s.request.body?.fixture;
       if (fixture) {
         const path = join(fixturesDir, fixture);
-        if (!existsSync(path)) report([...where, "request", "body", "fixture"], `fixture file not found: fixtures/${fixture}`);
+        if (!insideFolder(fixturesDir, path)) report([...where, "request", "body", "fixture"], `fixture "${fixture}" is outside the fixtures folder: a suite may send only files from fixtures/`);
+        else if (!existsSync(path)) report([...where, "request", "body", "fixture"], `fixture file not found: fixtures/${fixture}`);
         else if (fixture.endsWith(".json")) {
           try {
             JSON.parse(readFileSync(path, "utf8"));

@@ -31,7 +31,12 @@ export function runAssureCli(args: string[] = [], env: Record<string, string> = 
       { cwd: outDir, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env }, timeout: 120_000 },
       (err, stdout, stderr) => {
         const summaryPath = join(outDir, "summary.json");
-        const summary = existsSync(summaryPath) ? (JSON.parse(readFileSync(summaryPath, "utf8")) as Summary) : undefined;
+        let summary: Summary | undefined;
+        try {
+          summary = existsSync(summaryPath) ? (JSON.parse(readFileSync(summaryPath, "utf8")) as Summary) : undefined;
+        } catch {
+          // A summary a test broke on purpose (a truncated file for rerun) is not one to read.
+        }
         resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr, outDir, summary });
       },
     );

@@ -1,0 +1,158 @@
+// Hostile and broken input, as issue 18 found it: each case reproduces the input against the real command line, real
+// files and real sockets on loopback, and asserts the outcome a user should get — a message naming the file, variable
+// or option at fault (exit 2, nothing sent), never a stack trace, a hang, a leak or a target blamed for it.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, cpSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../src/project-root.ts";
+import { terminalSafe } from "../src/report/console.ts";
+import { runAssureCli } from "./helpers/run-cli.ts";
+
+const scratch = () => mkdtempSync(join(tmpdir(), "hardening-"));
+const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+\)?/);
+const closers: (() => unknown)[] = [];
+afterAll(async () => {
+  for (const c of closers) await c();
+});
+
+/** A copy of the project's suites with one file added, to load a hostile suite beside the real ones. */
+function suitesWith(name: string, content: string | undefined, extra?: (dir: string) => void): string {
+  const dir = join(scratch(), "suites");
+  cpSync(join(PROJECT_ROOT, "suites"), dir, { recursive: true });
+  if (content !== undefined) writeFileSync(join(dir, name), content);
+  extra?.(dir);
+  return dir;
+}
+
+describe("bad input is named, not a stack trace (exit 2, nothing sent)", { timeout: 120_000 }, () => {
+  it("sandbox --port: not a number, out of range, in use", async () => {
+    for (const bad of ["abc", "70000", "-1"]) {
+      const r = await runAssureCli(["sandbox", "--port", bad]);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toContain("needs a port number from 0 to 65535");
+    }
+    const holder = createServer();
+    await new Promise<void>((res) => holder.listen(0, "127.0.0.1", () => res()));
+    closers.push(() => new Promise((res) => holder.close(res)));
+    const inUse = await runAssureCli(["sandbox", "--port", String((holder.address() as AddressInfo).port)]);
+    expect(inUse.code).toBe(2);
+    expect(inUse.stderr).toMatch(/cannot listen on port \d+: it is in use/);
+    noStack(inUse.stderr);
+  });
+
+  it("--suites naming a file; a dangling, looping or directory *.yaml; YAML nested 5,000 deep; an oversized suite", async () => {
+    const file = await runAssureCli(["--suites", join(PROJECT_ROOT, "package.json"), "--no-report"]);
+    expect(file.code).toBe(2);
+    expect(file.stdout).toContain("is not a folder");
+    const cases: [string, string | undefined, ((d: string) => void) | undefined, RegExp][] = [
+      ["dangling.yaml", undefined, (d) => symlinkSync(join(d, "nowhere.yaml"), join(d, "dangling.yaml")), /dangling\.yaml: cannot be read: ENOENT/],
+      ["loop.yaml", undefined, (d) => symlinkSync(join(d, "loop.yaml"), join(d, "loop.yaml")), /loop\.yaml: cannot be read: ELOOP/],
+      ["dir.yaml", undefined, (d) => {
+        mkdirSync(join(d, "elsewhere"));
+        symlinkSync(join(d, "elsewhere"), join(d, "dir.yaml"));
+      }, /dir\.yaml: cannot be read: not a regular file/],
+      ["deep.yaml", `${"[".repeat(5000)}${"]".repeat(5000)}\n`, undefined, /deep\.yaml: YAML nested deeper than 64 levels/],
+      ["big.yaml", `# ${"x".repeat(3 * 1024 * 1024)}\n`, undefined, /big\.yaml: cannot be read: \d+ bytes: a suite file may be at most/],
+    ];
+    for (const [name, content, extra, expected] of cases) {
+      const r = await runAssureCli(["--suites", suitesWith(name, content, extra), "--no-report"]);
+      expect(r.code, name).toBe(2);
+      expect(r.stdout, name).toMatch(expected);
+      expect(r.stdout).toContain("Nothing was sent.");
+      noStack(r.stdout + r.stderr);
+    }
+  });
+
+  it("a suite fixture outside fixtures/ is refused before anything is sent", async () => {
+    const suite = readFileSync(join(PROJECT_ROOT, "suites", "nrls", "create.yaml"), "utf8").replace(/fixture: nrls\/pointer\.json/, "fixture: ../package.json");
+    expect(suite).toContain("../package.json");
+    const dir = suitesWith("nrls/create.yaml", suite);
+    const r = await runAssureCli(["--suites", dir, "--no-report"]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/fixture "\.\.\/package\.json" is outside the fixtures folder/);
+  });
+
+  it("a truncated summary for rerun; an --out that cannot be written", async () => {
+    const out = scratch();
+    writeFileSync(join(out, "summary.json"), '{"cases": [');
+    const rerun = await runAssureCli(["rerun", "--out", out]);
+    expect(rerun.code).toBe(2);
+    expect(rerun.stderr).toMatch(/summary\.json cannot be read \(.*JSON.*\); run the full suites again/);
+    const blocked = join(scratch(), "a-file");
+    writeFileSync(blocked, "");
+    const run = spawnSync(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "run", "--out", join(blocked, "reports"), "--no-report"], { cwd: scratch(), encoding: "utf8", env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" }, timeout: 60_000 });
+    expect(run.status).toBe(2);
+    expect(run.stdout).toMatch(/the output folder cannot be written \(ENOTDIR\)\. Nothing was sent\./);
+  });
+
+  it("configuration: credentials in a base URL, a production host with a trailing dot or as a Location host, http:// with a client identity, a FIFO, a directory or a garbage CA", async () => {
+    const fifo = join(scratch(), "ca.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const garbage = join(scratch(), "garbage.pem");
+    writeFileSync(garbage, "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n");
+    const base = { ASSURE_ACCEPT_SANDBOX_VALUES: "all" };
+    const tls = join(PROJECT_ROOT, "fixtures", "tls");
+    const cases: [Record<string, string>, RegExp, string?][] = [
+      [{ NRLS_BASE_URL: "https://alice:S3cretPass@127.0.0.1:9/nrls" }, /NRLS_BASE_URL must not carry credentials/, "S3cretPass"],
+      [{ NRLS_BASE_URL: "https://api.service.nhs.uk./nrls" }, /NRLS_BASE_URL points at api\.service\.nhs\.uk, an NHS production host/],
+      [{ NRLS_BASE_URL: "https://API.Service.NHS.uk../nrls" }, /an NHS production host/],
+      [{ NRLS_BASE_URL: "https://127.0.0.1:9/nrls", NRLS_LOCATION_HOSTS: "psis-sync.national.ncrs.nhs.uk." }, /NRLS_LOCATION_HOSTS points at psis-sync\.national\.ncrs\.nhs\.uk/],
+      [{ NRLS_BASE_URL: "http://127.0.0.1:9/nrls", TLS_CLIENT_CERT: join(tls, "client.crt"), TLS_CLIENT_KEY: join(tls, "client.key") }, /NRLS_BASE_URL is http:\/\/ but TLS_CLIENT_CERT, TLS_CLIENT_KEY are set: the request would go in clear/],
+      [{ NRLS_BASE_URL: "https://127.0.0.1:9/nrls", TLS_CA: fifo }, /TLS_CA \(.*ca\.fifo\) is not a regular file/],
+      [{ NRLS_BASE_URL: "https://127.0.0.1:9/nrls", TLS_CA: tls }, /TLS_CA \(.*\) is not a regular file/],
+      [{ NRLS_BASE_URL: "https://127.0.0.1:9/nrls", TLS_CA: garbage }, /TLS_CA \(.*garbage\.pem\) holds a block marked CERTIFICATE that is not a readable certificate/],
+    ];
+    for (const [env, expected, secret] of cases) {
+      const started = Date.now();
+      const r = await runAssureCli(["--no-report"], { ...base, ...env });
+      expect(r.code, JSON.stringify(env)).toBe(2);
+      expect(r.stdout, JSON.stringify(env)).toMatch(expected);
+      expect(Date.now() - started, "nothing waits on the FIFO").toBeLessThan(30_000);
+      if (secret) expect(r.stdout + r.stderr).not.toContain(secret);
+      noStack(r.stdout + r.stderr);
+    }
+  });
+
+  it("two waivers for one requirement are refused", async () => {
+    const file = join(scratch(), "waivers.yaml");
+    const one = `  - requirement: NRLS-CRT-07\n    reason: agreed\n    expires: "2999-01-01"\n    approvedBy: A. Assessor\n`;
+    writeFileSync(file, `waivers:\n${one}${one.replace("2999-01-01", "2998-01-01")}`);
+    const r = await runAssureCli(["--no-report", "--waivers", file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain("more than one waiver for NRLS-CRT-07");
+  });
+});
+
+describe("secrets and what reaches the terminal", { timeout: 120_000 }, () => {
+  it("a configured secret shorter than 6 characters is still redacted where it stands alone, and the console says so", async () => {
+    const r = await runAssureCli(["--no-report", "--suite", "ers-professional-session"], { ERS_SMARTCARD_TOKEN: "Zq7#k" });
+    expect(r.stdout).toContain("ERS_SMARTCARD_TOKEN is shorter than 6 characters");
+    const found = spawnSync("grep", ["-rlF", "-e", "Zq7#k", "-e", "Zq7%23k", r.outDir], { encoding: "utf8" });
+    expect(found.stdout, "files holding the token").toBe("");
+    expect(found.status).toBe(1);
+  });
+
+  it("shows a target's control characters escaped: no retitled window, cleared screen or forged gate line", async () => {
+    const evil = "\u001b]0;pwned\u0007\u001b[2J\r\nGate: exit 0 — no MUST requirement failed";
+    const server: Server = createServer((_req, res) => {
+      res.writeHead(400, { "content-type": "application/fhir+json" });
+      res.end(JSON.stringify({
+        resourceType: "OperationOutcome",
+        meta: { profile: ["https://fhir.nhs.uk/STU3/StructureDefinition/Spine-OperationOutcome-1"] },
+        issue: [{ severity: "error", code: "invalid", details: { coding: [{ system: "https://fhir.nhs.uk/STU3/ValueSet/Spine-ErrorOrWarningCode-1", code: "MISSING_OR_INVALID_HEADER", display: "There is a required header missing or invalid" }] }, diagnostics: evil }],
+      }));
+    });
+    await new Promise<void>((res) => server.listen(0, "127.0.0.1", () => res()));
+    closers.push(() => new Promise((res) => server.close(res)));
+    const r = await runAssureCli(["--no-report", "-vv", "--requirement", "NRLS-HDR-01"], { NRLS_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/nrls`, ASSURE_ACCEPT_SANDBOX_VALUES: "all" });
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toMatch(/\u001b\]|\u001b\[2J|\u0007|\r/);
+    expect(r.stdout).toContain("\\x1b]0;pwned\\x07\\x1b[2J");
+    expect(r.stdout.split("\n").filter((l) => l.startsWith("Gate: "))).toEqual([expect.stringMatching(/^Gate: exit 1/)]);
+    expect(terminalSafe("\u001b[31mred\u001b[0m")).toBe("\u001b[31mred\u001b[0m");
+  });
+});
