@@ -104,7 +104,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     if (shaper) replyShapers.set(res, shaper);
     if (latencyMs) await new Promise((r) => setTimeout(r, latencyMs));
-    const url = new URL(req.url ?? "/", "http://sandbox");
+    let url: URL;
+    try {
+      url = new URL(req.url ?? "/", "http://sandbox");
+    } catch {
+      // A request target no URL parser accepts (//x:99999/): the client's mistake, never a 5xx.
+      reply(res, 400, "Bad request target", { "Content-Type": "text/plain" });
+      return;
+    }
     // Mutual TLS: a client without a certificate from the test CA is refused, as the reference implementation does.
     if (useTls && !(req.socket as TLSSocket).authorized) {
       const { body } = errorOutcome(spineError("ACCESS_DENIED", "A valid client certificate is required"));

@@ -196,4 +196,61 @@ describe("sandbox robustness", () => {
     });
     expect(Date.now() - started).toBeLessThan(5_000);
   });
+
+  it("answers the five inputs that once got a 500 with a 4xx, and stores nothing that would poison later searches", async () => {
+    const write = (claims: Record<string, unknown> | undefined = undefined) => ({
+      Authorization: `Bearer ${claims ? rawJwt(claims) : spineJwt({ scope: "write" }, { fromAsid: "200000000118", ods: "RR8", audience: sb.nrlsBaseUrl })}`,
+      fromASID: "200000000118", toASID: "999999999999", "Content-Type": "application/fhir+json", Accept: "application/fhir+json",
+    });
+    const rawJwt = (claims: Record<string, unknown>) => `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.`;
+    const unique = (extra: Record<string, unknown>) => ({ ...POINTER, masterIdentifier: { system: "urn:ietf:rfc:3986", value: `urn:uuid:${crypto.randomUUID()}` }, ...extra });
+    const create = (body: string, headers = write()) => call(`${sb.nrlsBaseUrl}/DocumentReference`, { method: "POST", headers, body });
+
+    // 1. A request target no URL parser accepts, on a raw socket.
+    const reply = await new Promise<string>((resolve) => {
+      const s = tlsSocket();
+      let got = "";
+      s.on("secureConnect", () => s.write("GET //x:99999/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+      s.on("data", (d) => (got += d.toString()));
+      s.on("close", () => resolve(got));
+      s.on("error", () => resolve(got));
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400/);
+    // 2. JWT claims that cannot be turned into text with String(), or that name Object's own properties.
+    const good = JSON.parse(Buffer.from(write().Authorization.split(".")[1]!, "base64url").toString()) as Record<string, unknown>;
+    for (const claims of [{ toString: 1 }, { ...good, exp: { toString: 1 } }, { ...good, requesting_organization: "https://fhir.nhs.uk/Id/ods-organization-code|constructor" }, { ...good, requesting_system: "https://fhir.nhs.uk/Id/accredited-system|__proto__", sub: "https://fhir.nhs.uk/Id/accredited-system|__proto__" }]) {
+      const res = await create(JSON.stringify(unique({})), write(claims));
+      expect(res.status, JSON.stringify(claims)).toBe(400);
+    }
+    // 3-5. A pointer with an unknown element, a meta that is not an object, an extension 20,000 deep: refused, not stored.
+    const deep = `${'{"extension":['.repeat(20_000)}{"url":"x"}${"]}".repeat(20_000)}`;
+    const bodies = [JSON.stringify(unique({ madeUpElement: "x" })), JSON.stringify(unique({ meta: "x" })), JSON.stringify(unique({})).replace(/^\{/, `{"extension":[${deep}],`)];
+    for (const body of bodies) {
+      const res = await create(body);
+      expect(res.status, body.slice(0, 80)).toBe(400);
+      expect(res.text).toContain("INVALID_RESOURCE");
+    }
+    // Every later search for the patient still answers, in both formats.
+    const read = { ...write(), Authorization: `Bearer ${spineJwt({ scope: "read" }, { fromAsid: "200000000118", ods: "RR8", audience: sb.nrlsBaseUrl })}` };
+    for (const accept of ["application/fhir+json", "application/fhir+xml"]) {
+      const found = await call(`${sb.nrlsBaseUrl}/DocumentReference?subject=${encodeURIComponent("https://demographics.spineservices.nhs.uk/STU3/Patient/9876543210")}`, { headers: { ...read, Accept: accept } });
+      expect(found.status, accept).toBe(200);
+    }
+  });
+
+  it("finds duplicates through an index kept with the store: still refused when present, forgotten once evicted", async () => {
+    const small = await startSandbox({ faults: "", maxPointers: 50 });
+    try {
+      const h = { Authorization: `Bearer ${spineJwt({ scope: "write" }, { fromAsid: "200000000118", ods: "RR8", audience: small.nrlsBaseUrl })}`, fromASID: "200000000118", toASID: "999999999999", "Content-Type": "application/fhir+json", Accept: "application/fhir+json" };
+      const same = JSON.stringify({ ...POINTER, masterIdentifier: { system: "urn:ietf:rfc:3986", value: "urn:uuid:0f0e0d0c-0b0a-4908-8706-050403020100" } });
+      expect((await call(`${small.nrlsBaseUrl}/DocumentReference`, { method: "POST", headers: h, body: same })).status).toBe(201);
+      // A duplicate is still refused through the index…
+      expect((await call(`${small.nrlsBaseUrl}/DocumentReference`, { method: "POST", headers: h, body: same })).status).toBe(400);
+      // …and once evicted from the full store, its identity is forgotten with it.
+      for (let i = 0; i < 60; i++) await call(`${small.nrlsBaseUrl}/DocumentReference`, { method: "POST", headers: h, body: JSON.stringify({ ...POINTER, masterIdentifier: { system: "urn:ietf:rfc:3986", value: `urn:uuid:${crypto.randomUUID()}` } }) });
+      expect((await call(`${small.nrlsBaseUrl}/DocumentReference`, { method: "POST", headers: h, body: same })).status).toBe(201);
+    } finally {
+      await small.close();
+    }
+  });
 });

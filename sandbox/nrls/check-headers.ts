@@ -47,39 +47,39 @@ function checkJwt(auth: string | undefined, need: "read" | "write", directory: D
     for (const claim of MANDATORY_CLAIMS) {
       if (!present(claim)) return `The mandatory claim ${claim} from the JWT associated with the Authorisation header is missing`;
     }
-    if (!/^\d+$/.test(String(c.exp)) || !/^\d+$/.test(String(c.iat))) return "The exp and iat claims must be whole numbers of seconds";
+    if (!/^\d+$/.test(text(c.exp)) || !/^\d+$/.test(text(c.iat))) return "The exp and iat claims must be whole numbers of seconds";
   }
   // With claims optional (a fault), a claim that is absent is not checked further either.
   const check = (claim: string) => present(claim) || !has("nrls-jwt-claims-optional");
   if (!has("nrls-jwt-values-unchecked")) {
-    if (check("reason_for_request") && c.reason_for_request !== "directcare") return `reason_for_request (${String(c.reason_for_request)}) must be 'directcare'`;
+    if (check("reason_for_request") && c.reason_for_request !== "directcare") return `reason_for_request (${text(c.reason_for_request)}) must be 'directcare'`;
     // The reference implementation wants .write for anything but GET, with the "either" message (SOURCE-NOTES §1.4.3).
     if (check("scope") && c.scope !== `patient/DocumentReference.${need}`) {
-      return `scope (${String(c.scope)}) must match either 'patient/DocumentReference.read' or 'patient/DocumentReference.write'`;
+      return `scope (${text(c.scope)}) must match either 'patient/DocumentReference.read' or 'patient/DocumentReference.write'`;
     }
     if (check("sub") && check("requesting_system")) {
       if (present("requesting_user") ? c.sub !== c.requesting_user : c.sub !== c.requesting_system) {
         const against = present("requesting_user") ? "requesting_user" : "requesting_system";
-        return `${against} (${String(c[against])}) and sub (${String(c.sub)}) claim's values must match`;
+        return `${against} (${text(c[against])}) and sub (${text(c.sub)}) claim's values must match`;
       }
     }
   }
-  const system = String(c.requesting_system ?? "");
+  const system = text(c.requesting_system ?? "");
   let asid: string | undefined;
   if (check("requesting_system")) {
     if (!system.startsWith(SYSTEM_PREFIX)) {
       if (!has("nrls-jwt-values-unchecked")) return `requesting_system (${system}) must be of the form [${SYSTEM_PREFIX}[ASID]]`;
     } else {
       asid = system.slice(SYSTEM_PREFIX.length);
-      if (!directory.nrls.asids[asid] && !has("nrls-jwt-values-unchecked")) return `The ASID defined in the requesting_system (${asid}) is unknown`;
+      if (!Object.hasOwn(directory.nrls.asids, asid) && !has("nrls-jwt-values-unchecked")) return `The ASID defined in the requesting_system (${asid}) is unknown`;
     }
   }
-  const org = String(c.requesting_organization ?? "");
+  const org = text(c.requesting_organization ?? "");
   if (check("requesting_organization")) {
     if (!org.startsWith(ORG_PREFIX)) return `requesting_organization (${org}) must be of the form [${ORG_PREFIX}[ODSCode]]`;
     const ods = org.slice(ORG_PREFIX.length);
-    if (!(ods in directory.nrls.organisations)) return `The ODS code defined in the requesting_organization (${ods}) is unknown`;
-    const known = asid ? directory.nrls.asids[asid] : undefined;
+    if (!Object.hasOwn(directory.nrls.organisations, ods)) return `The ODS code defined in the requesting_organization (${ods}) is unknown`;
+    const known = asid && Object.hasOwn(directory.nrls.asids, asid) ? directory.nrls.asids[asid] : undefined;
     if (known && known.ods !== ods && !has("nrls-jwt-org-unchecked")) {
       return has("nrls-jwt-org-wrong-reason")
         ? `The ODS code defined in the requesting_organization (${ods}) is unknown`
@@ -87,4 +87,9 @@ function checkJwt(auth: string | undefined, need: "read" | "write", directory: D
     }
   }
   return undefined;
+}
+
+/** A claim as text for a message or a pattern: a claim may be any JSON ({"toString": 1} cannot go through String()). */
+function text(value: unknown): string {
+  return typeof value === "string" ? value : value === undefined ? "undefined" : JSON.stringify(value);
 }

@@ -23,6 +23,26 @@ type Json = Record<string, unknown>;
 
 export function nrlsHandler(opts: NrlsOptions) {
   const pointers = new Map<string, Json>();
+  // Patient and masterIdentifier → pointer id: the duplicate check stays O(1) however full the store is.
+  const byIdentity = new Map<string, string>();
+  const keyOf = new Map<string, string>();
+  const store = (id: string, pointer: Json, nhsNumber: string) => {
+    const mi = pointer.masterIdentifier as { system?: string; value?: string } | undefined;
+    if (mi?.value !== undefined) {
+      const key = identityKey(nhsNumber, mi);
+      byIdentity.set(key, id);
+      keyOf.set(id, key);
+    }
+    pointers.set(id, pointer);
+    // The oldest goes first once the store is full (a Map keeps insertion order).
+    if (pointers.size > opts.maxPointers) forget(pointers.keys().next().value!);
+  };
+  const forget = (id: string) => {
+    pointers.delete(id);
+    const key = keyOf.get(id);
+    if (key !== undefined && byIdentity.get(key) === id) byIdentity.delete(key);
+    keyOf.delete(id);
+  };
   const has = (f: string) => opts.switches.has(f);
 
   const send = (res: ServerResponse, format: FhirFormat, status: number, body: Json, headers: Record<string, string> = {}) =>
@@ -114,7 +134,7 @@ export function nrlsHandler(opts: NrlsOptions) {
     }
     const mi = pointer.masterIdentifier as { system: string; value: string } | undefined;
     let business: SpineError | undefined;
-    if (mi && !has("nrls-duplicate-accepted") && [...pointers.values()].some((p) => samePatient(p, facts.nhsNumber) && sameIdentifier(p.masterIdentifier, mi))) {
+    if (mi && !has("nrls-duplicate-accepted") && byIdentity.has(identityKey(facts.nhsNumber, mi))) {
       business = spineError("DUPLICATE_REJECTED", `Duplicate masterIdentifier value: ${mi.value} system: ${mi.system}`);
       if (!has("nrls-duplicate-stored")) {
         fail(res, format, business);
@@ -150,8 +170,14 @@ export function nrlsHandler(opts: NrlsOptions) {
       indexed: new Date().toISOString(),
     };
     if (has("nrls-stores-less")) delete stored.author;
-    pointers.set(id, stored);
-    if (pointers.size > opts.maxPointers) pointers.delete(pointers.keys().next().value!);
+    // Stored only if it can be answered again in either format: a pointer that cannot be read back (an unknown element
+    // or a meta that is not an object, read as XML; JSON nested too deep to serialise) would poison every later search.
+    const unreadable = unrenderable(stored);
+    if (unreadable) {
+      fail(res, format, spineError("INVALID_RESOURCE", `Resource is invalid: ${unreadable}`));
+      return;
+    }
+    store(id, stored, facts.nhsNumber);
     if (business) {
       fail(res, format, business);
       return;
@@ -224,7 +250,7 @@ export function nrlsHandler(opts: NrlsOptions) {
       fail(res, format, spineError("INVALID_RESOURCE", "The Custodian ODS code is not affiliated with the sender ASID."));
       return;
     }
-    pointers.delete(id);
+    forget(id);
     send(res, format, 200, {
       resourceType: "OperationOutcome",
       id: outcomeId(),
@@ -242,7 +268,22 @@ function samePatient(p: Json, nhs: string): boolean {
   return (p.subject as Json | undefined)?.reference === `${PATIENT_BASE}${nhs}`;
 }
 
-function sameIdentifier(a: unknown, b: { system: string; value: string }): boolean {
-  const x = a as { system?: string; value?: string } | undefined;
-  return !!x && x.system === b.system && x.value === b.value;
+/** What makes two pointers duplicates: the same patient and masterIdentifier (system and value). */
+function identityKey(nhsNumber: string, mi: { system?: string; value?: string }): string {
+  return JSON.stringify([nhsNumber, mi.system ?? null, mi.value ?? null]);
+}
+
+/** Why a stored pointer could not be answered again (as JSON and as FHIR XML), or undefined when it can. */
+function unrenderable(pointer: Json): string | undefined {
+  try {
+    JSON.stringify(pointer);
+  } catch {
+    return "nested too deep to be stored";
+  }
+  try {
+    fhirJsonToXml(pointer);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return undefined;
 }
