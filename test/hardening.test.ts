@@ -156,3 +156,46 @@ describe("secrets and what reaches the terminal", { timeout: 120_000 }, () => {
     expect(terminalSafe("\u001b[31mred\u001b[0m")).toBe("\u001b[31mred\u001b[0m");
   });
 });
+
+describe("a bounded run: no pattern or target keeps it going for ever", { timeout: 180_000 }, () => {
+  const withCrt07Pattern = (pattern: string) => {
+    const suite = readFileSync(join(PROJECT_ROOT, "suites", "nrls", "create.yaml"), "utf8");
+    const changed = suite.replace(/matches: "\^https:[^\n]*"/, `matches: ${JSON.stringify(pattern)}`);
+    expect(changed).not.toBe(suite);
+    return suitesWith("nrls/create.yaml", changed);
+  };
+
+  it("a pattern with catastrophic backtracking is stopped within its budget: the case is broken for the suite's reason, its teardown runs", async () => {
+    const started = Date.now();
+    const r = await runAssureCli(["--no-report", "--requirement", "NRLS-CRT-07", "--suites", withCrt07Pattern("^([^!]|[^!])*!$")]);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(r.code).toBe(1);
+    const c = r.summary!.cases.find((x) => x.key === "nrls-create/create-pointer[json]")!;
+    expect(c.status).toBe("broken");
+    const result = JSON.parse(readFileSync(join(r.outDir, "runs", readFileSync(join(r.outDir, "latest-run"), "utf8").trim(), "run-result.json"), "utf8")) as { cases: { key: string; reason?: string; steps: { name: string; phase: string }[] }[] };
+    const record = result.cases.find((x) => x.key === c.key)!;
+    expect(record.reason).toMatch(/the suite's pattern \/\^\(\[\^!\]\|\[\^!\]\)\*!\$\/ did not finish within 250 ms .*catastrophic backtracking/);
+    expect(record.steps.some((st) => st.phase === "teardown")).toBe(true);
+  });
+
+  it("a pattern made invalid by interpolation breaks its case, naming the pattern; the teardown still runs", async () => {
+    const r = await runAssureCli(["--no-report", "--requirement", "NRLS-CRT-07", "--suites", withCrt07Pattern("[Z-{{NRLS_CUSTODIAN_ODS}}]")]);
+    expect(r.code).toBe(1);
+    const result = JSON.parse(readFileSync(join(r.outDir, "runs", readFileSync(join(r.outDir, "latest-run"), "utf8").trim(), "run-result.json"), "utf8")) as { cases: { key: string; status: string; reason?: string; steps: { phase: string }[] }[] };
+    const record = result.cases.find((x) => x.key === "nrls-create/create-pointer[json]")!;
+    expect(record.status).toBe("broken");
+    // Valid as written (a range Z to {), invalid once filled in (Z to R is out of order).
+    expect(record.reason).toContain("the suite's pattern /[Z-RR8]/ is not a valid regular expression");
+    expect(record.steps.some((st) => st.phase === "teardown")).toBe(true);
+  });
+
+  it("a run past ASSURE_RUN_TIMEOUT stops itself: teardown runs, the outputs are written, exit 4", async () => {
+    const r = await runAssureCli(["--no-report"], { ASSURE_RUN_TIMEOUT: "1", SANDBOX_LATENCY_MS: "300" });
+    expect(r.code, r.stdout).toBe(4);
+    expect(r.stdout).toContain("the run passed its deadline (ASSURE_RUN_TIMEOUT, 1 s): stopping");
+    expect(r.summary!.gate).toMatchObject({ exitCode: 4, result: "interrupted" });
+    expect(r.summary!.gate.reason).toMatch(/^stopped at its deadline \(ASSURE_RUN_TIMEOUT\): \d+ requirement\(s\) not run/);
+    expect(r.summary!.signal).toBe("deadline");
+  });
+});
+

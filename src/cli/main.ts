@@ -112,7 +112,7 @@ const program = new Command()
   .addHelpText("after", `
 Exit codes (run, rerun): 0 no MUST rule failed; 1 a MUST rule failed (any rule with --strict);
   2 configuration, suite or waiver error (nothing sent), or test data unsuitable for a MUST rule;
-  3 a target could not be reached at all.`);
+  3 a target could not be reached at all; 4 the run passed ASSURE_RUN_TIMEOUT and stopped itself (not a result).`);
 
 withRunOptions(
   program.command("run").description("run the suites and gate on the result")

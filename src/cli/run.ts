@@ -112,7 +112,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   const byKey = new Map(plan.cases.map((c) => [c.key, c]));
   const showProgress = options.progress ?? !!process.stdout.isTTY;
   // A signal stops the run safely (teardown runs, outputs are written); a second one at once, leaving no scratch folder.
-  const stop = watchStopSignals(runId, log, () => folder.abort());
+  const stop = watchStopSignals(runId, log, () => folder.abort(), prepared.config.runTimeoutMs);
   try {
     let execution;
     try {

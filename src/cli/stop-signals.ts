@@ -5,9 +5,9 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EXIT } from "../judge/status.ts";
+import { EXIT, type StopReason } from "../judge/status.ts";
 
-export type StopSignal = "SIGINT" | "SIGTERM";
+export type StopSignal = StopReason;
 
 export interface StopWatch {
   /** The file whose existence tells the worker to stop (RunOptions.stopFile). */
@@ -39,7 +39,11 @@ function leftOnTarget(journal: string): string[] {
   return entries.filter((e) => !e.done && !done.has(e.case)).map((e) => `  ${e.case}: ${e.name} ${e.value ?? "(a secret: not shown)"}`);
 }
 
-export function watchStopSignals(runId: string, log: (line: string) => void, onSecond: () => void): StopWatch {
+/**
+ * `deadlineMs`: the run's own deadline (ASSURE_RUN_TIMEOUT). Reaching it stops the run as a first signal does — no new
+ * case, teardown for those in flight, outputs written — since every request and pattern is bounded, that ends it.
+ */
+export function watchStopSignals(runId: string, log: (line: string) => void, onSecond: () => void, deadlineMs?: number): StopWatch {
   const stopFile = join(tmpdir(), `spine-assure-stop-${runId}`);
   const journal = `${stopFile}.left`;
   let first: StopSignal | undefined;
@@ -48,6 +52,13 @@ export function watchStopSignals(runId: string, log: (line: string) => void, onS
     rmSync(journal, { force: true });
   };
   const handler = (signal: StopSignal) => {
+    if (!first && signal === "deadline") {
+      first = signal;
+      writeFileSync(stopFile, signal);
+      log(`\nthe run passed its deadline (ASSURE_RUN_TIMEOUT, ${Math.round(deadlineMs! / 1000)} s): stopping. No new case starts; cases in flight finish their current request and run their teardown; then the outputs are written (exit ${EXIT.deadline}).`);
+      return;
+    }
+    if (signal === "deadline") return;
     if (!first) {
       first = signal;
       writeFileSync(stopFile, signal);
@@ -64,10 +75,13 @@ export function watchStopSignals(runId: string, log: (line: string) => void, onS
   };
   process.on("SIGINT", handler);
   process.on("SIGTERM", handler);
+  const timer = deadlineMs ? setTimeout(() => handler("deadline"), deadlineMs) : undefined;
+  timer?.unref();
   return {
     stopFile,
     signal: () => first,
     release: () => {
+      if (timer) clearTimeout(timer);
       process.off("SIGINT", handler);
       process.off("SIGTERM", handler);
       remove();

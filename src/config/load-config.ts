@@ -39,6 +39,8 @@ export interface Config {
   keepRuns: number;
   /** Values that must never appear in evidence, logs or console output, with the variable each came from. */
   secrets: { name: string; value: string }[];
+  /** ASSURE_RUN_TIMEOUT: the run stops itself after this long. */
+  runTimeoutMs: number;
 }
 
 export interface LoadOptions {
@@ -183,6 +185,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     maxResponseBytes: Number(values.HTTP_MAX_RESPONSE_BYTES),
     concurrency: Number(values.ASSURE_CONCURRENCY),
     keepRuns: Number(values.ASSURE_KEEP_RUNS),
+    runTimeoutMs: Number(values.ASSURE_RUN_TIMEOUT) * 1000,
     secrets,
   };
 }

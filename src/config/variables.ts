@@ -74,6 +74,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: "HTTP_MAX_RESPONSE_BYTES", description: "responses larger than this are cut off and the case is broken", default: "5242880", check: positiveInt(1 << 30) },
   { name: "ALLOW_PRODUCTION", description: "true: allow base URLs on NHS production hosts (pointers would be created in live Spine)", default: "false", check: (v) => (v === "true" || v === "false" ? undefined : "must be true or false") },
   { name: "ASSURE_CONCURRENCY", description: "how many cases run at once (requests in flight at most)", default: "8", check: positiveInt(256) },
+  { name: "ASSURE_RUN_TIMEOUT", description: "seconds a run may take before it stops itself as on Ctrl-C (teardown runs, outputs written, exit 4)", default: "3600", check: positiveInt(864000) },
   { name: "ASSURE_KEEP_RUNS", description: "run folders kept under the output root's runs/ (older ones are removed after each run)", default: "20", check: positiveInt(100000) },
 ];
 

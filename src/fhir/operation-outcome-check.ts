@@ -1,6 +1,7 @@
 // Checks of an OperationOutcome against what a rule says of it (suites' `outcome:` shorthand): one result per aspect
 // named, so a report shows exactly which part of the issue was wrong.
 import type { OutcomeExpectation } from "../suite/types.ts";
+import { boundedTest } from "../run/bounded-regex.ts";
 
 /** Records one aspect: what was expected, whether it held, and what was there instead. */
 export type AspectResult<R> = (expected: string, ok: boolean, actual?: unknown) => R;
@@ -59,11 +60,11 @@ export function operationOutcomeChecks<R extends { outcome: string }>(o: Outcome
   if (o.diagnostics !== undefined) out.push(result(`${where}.diagnostics = ${show(o.diagnostics)}`, issue.diagnostics === o.diagnostics, issue.diagnostics));
   if (o.diagnosticsMatches !== undefined) {
     const d = issue.diagnostics;
-    out.push(result(`${where}.diagnostics matches /${o.diagnosticsMatches}/`, typeof d === "string" && new RegExp(o.diagnosticsMatches).test(d), d));
+    out.push(result(`${where}.diagnostics matches /${o.diagnosticsMatches}/`, typeof d === "string" && boundedTest(o.diagnosticsMatches, d), d));
   }
   if (o.textMatches !== undefined) {
     const t = details.text;
-    out.push(result(`${where}.details.text matches /${o.textMatches}/`, typeof t === "string" && new RegExp(o.textMatches).test(t), t));
+    out.push(result(`${where}.details.text matches /${o.textMatches}/`, typeof t === "string" && boundedTest(o.textMatches, t), t));
   }
   if (o.noText) out.push(result(`${where}.details.text is absent`, details.text === undefined, details.text));
   return out;

@@ -3,18 +3,20 @@
 //   1  a secret leaked into the evidence; or a MUST requirement failed (any requirement, with --strict)
 //   2  nothing failed, but test data unfit for a MUST requirement (any, with --strict) left it unproven
 //   0  otherwise
+import type { StopReason } from "./status.ts";
 import type { Leak } from "./leak-gate.ts";
 import type { Gate, RequirementVerdict, TargetRecord } from "./run-result.ts";
 import { EXIT, gateResultOf } from "./status.ts";
 import { unsuitableVariables } from "./verdicts.ts";
 
-export function decideGate(verdicts: RequirementVerdict[], targets: TargetRecord[], strict: boolean, leaks: Leak[], interrupted?: "SIGINT" | "SIGTERM"): Gate {
+export function decideGate(verdicts: RequirementVerdict[], targets: TargetRecord[], strict: boolean, leaks: Leak[], interrupted?: StopReason): Gate {
   const gate = (exitCode: number, reason: string, extra: Partial<Gate> = {}): Gate => ({ exitCode, result: gateResultOf(exitCode), reason, ...extra });
   if (interrupted) {
     // Stopped part-way: not a conformance result, whatever the verdicts so far (a leak is still named).
     const notRun = verdicts.filter((v) => v.verdict === "not-run").length;
     const leak = leaks.length ? `; secret leak in ${leaks.map((l) => l.where).join(", ")}` : "";
-    return gate(EXIT[interrupted], `interrupted by ${interrupted}: ${notRun} requirement(s) not run; every case that started ran its teardown${leak}`, leaks.length ? { leaks: leaks.map((l) => l.where) } : {});
+    const why = interrupted === "deadline" ? "stopped at its deadline (ASSURE_RUN_TIMEOUT)" : `interrupted by ${interrupted}`;
+    return gate(EXIT[interrupted], `${why}: ${notRun} requirement(s) not run; every case that started ran its teardown${leak}`, leaks.length ? { leaks: leaks.map((l) => l.where) } : {});
   }
   if (leaks.length) {
     // A leak outranks every verdict: this evidence must not be shared as it is.

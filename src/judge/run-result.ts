@@ -2,6 +2,7 @@
 // and the gate at the end) and stored whole as run-result.json in the run folder. Every output — summary, coverage
 // matrix, JUnit, console, Allure results, manifest — is rendered from it, so `spine-assure report RUN` renders the same
 // outputs from the stored file as the run did.
+import type { StopReason } from "./status.ts";
 import type { Basis, Level, SourceLocation } from "../suite/types.ts";
 import type { VariantUse } from "../run/evaluate-check.ts";
 import type { StepResult } from "../run/run-case.ts";
@@ -124,7 +125,7 @@ export interface RunResult {
   durationMs: number;
   strict: boolean;
   /** Set when the run was stopped by a signal: cases that had not started are not-run, and the run is not compared. */
-  interrupted?: "SIGINT" | "SIGTERM";
+  interrupted?: StopReason;
   /** The filters a partial run was made with (a filtered run or a rerun); absent for a full run. */
   filters?: RunFilters;
   /** A merged latest view: the runs it was made from, oldest first (see merge-runs.ts). */

@@ -21,11 +21,14 @@ export type GateResult = "pass" | "fail" | "test-data" | "unreachable" | "interr
 /** The order verdicts are counted and listed in. */
 export const VERDICTS: readonly Verdict[] = ["pass", "fail", "warning", "unsuitable", "waived", "not-applicable", "not-run"];
 
-/** Exit codes: what a CI gate reads. */
-export const EXIT = { ok: 0, mustFailed: 1, configOrSuite: 2, unreachable: 3, SIGINT: 130, SIGTERM: 143 } as const;
+/** Exit codes: what a CI gate reads. `deadline`: the run passed ASSURE_RUN_TIMEOUT and was stopped, not a result. */
+export const EXIT = { ok: 0, mustFailed: 1, configOrSuite: 2, unreachable: 3, deadline: 4, SIGINT: 130, SIGTERM: 143 } as const;
+
+/** Why a run stopped before its end: a signal, or its own deadline (ASSURE_RUN_TIMEOUT). */
+export type StopReason = "SIGINT" | "SIGTERM" | "deadline";
 
 export function gateResultOf(exitCode: number): GateResult {
-  if (exitCode === EXIT.SIGINT || exitCode === EXIT.SIGTERM) return "interrupted";
+  if (exitCode === EXIT.SIGINT || exitCode === EXIT.SIGTERM || exitCode === EXIT.deadline) return "interrupted";
   return exitCode === EXIT.ok ? "pass" : exitCode === EXIT.unreachable ? "unreachable" : exitCode === EXIT.configOrSuite ? "test-data" : "fail";
 }
 

@@ -2,7 +2,7 @@
 // schemas/summary.schema.json. It is checked against that schema before it is written, so consumers can trust its shape.
 import { caseMessages } from "../judge/judge-case.ts";
 import type { RunResult } from "../judge/run-result.ts";
-import type { CaseRunStatus } from "../judge/status.ts";
+import type { CaseRunStatus, StopReason } from "../judge/status.ts";
 import { formatSchemaErrors, validatorFor } from "../suite/schemas.ts";
 
 export interface CaseSummary {
@@ -30,7 +30,7 @@ export interface Summary {
   gate: { exitCode: number; result: RunResult["gate"]["result"]; reason: string };
   /** The run was stopped by a signal part-way: not a complete result. */
   interrupted?: boolean;
-  signal?: "SIGINT" | "SIGTERM";
+  signal?: StopReason;
   strict: boolean;
   /** A filtered run or a rerun, with its filters. */
   partial: boolean;

@@ -8,6 +8,7 @@ import type { CheckOutcome } from "../judge/status.ts";
 import { formatSchemaErrors } from "../suite/schemas.ts";
 import type { Expectation, SourceLocation } from "../suite/types.ts";
 import type { ParsedResponse } from "./parse-response.ts";
+import { boundedTest } from "./bounded-regex.ts";
 
 export interface CheckResult {
   /** The requirement this check gives evidence for. */
@@ -94,7 +95,7 @@ function evaluate(e: Expectation, at: SourceLocation, res: ParsedResponse, compi
     const out = [result(`a ${name} header`, values !== undefined, "no such header")];
     if (values === undefined) return out;
     if (e.equals !== undefined) out.push(result(`${name} equals ${show(e.equals)}`, v === e.equals, v));
-    if (e.matches !== undefined) out.push(result(`${name} matches /${e.matches}/`, new RegExp(e.matches).test(v!), v));
+    if (e.matches !== undefined) out.push(result(`${name} matches /${e.matches}/`, boundedTest(e.matches, v!), v));
     // Media types compare as HTTP defines them: case-insensitive, parameters (charset) allowed.
     if (e.mediaType !== undefined) out.push(result(`${name} is ${e.mediaType}`, bareMediaType(v!) === e.mediaType.toLowerCase(), v));
     return out;

@@ -12,6 +12,7 @@ import { fhirPathVariables, interpolate, interpolateForDisplay, InterpolationErr
 import { SECRET_VARIABLES } from "../config/variables.ts";
 import { decodedBearer } from "../spine/jwt.ts";
 import { buildRequest } from "./build-request.ts";
+import { boundedExec, boundedTest, SuitePatternError } from "./bounded-regex.ts";
 import { answeredAs, evaluateCheck, statusAllowed, variantUse, type CheckResult, type VariantUse } from "./evaluate-check.ts";
 import type { Exchange, HttpTarget, OutgoingRequest } from "./http-client.ts";
 import { parseResponse, type ParsedResponse } from "./parse-response.ts";
@@ -80,7 +81,13 @@ export async function runCase(planned: PlannedCase, ctx: CaseContext): Promise<C
   // Titles and expectations as sent: every non-secret template filled in, so a reader sees which claim was left out.
   const shown = displayLookupIn(scope, new Set([...SECRET_VARIABLES, ...secretCaptures, "jwt"]));
   const runShown = async (spec: LoadedStep, phase: StepResult["phase"]): Promise<StepResult> => {
-    const r = await runStep(spec, phase, planned, scope, ctx, captures, secrets);
+    let r: StepResult;
+    try {
+      r = await runStep(spec, phase, planned, scope, ctx, captures, secrets);
+    } catch (err) {
+      if (!(err instanceof SuitePatternError)) throw err;
+      r = { name: spec.name, phase, status: "broken", checks: [], note: `${err.message} (step at ${spec.at})` };
+    }
     return { ...r, name: interpolateForDisplay(r.name, shown), checks: r.checks.map((c) => ({ ...c, expected: interpolateForDisplay(c.expected, shown) })) };
   };
   const journalled = new Set<string>();
@@ -162,17 +169,25 @@ async function runStep(
     const why = `${step.notApplicableIf.reason} (HTTP ${res.status})`;
     return { name: step.name, phase, status: "skipped", exchange, checks: [], note: `not applicable: ${why}`, notApplicable: why };
   }
-  const results = checks.flatMap(({ e, vars }) => evaluateCheck(e, e.at, res, ctx.compiled, vars));
-  for (const [name, cap] of Object.entries(step.capture ?? {})) {
-    const value = capture(cap, res, lookup, ctx.compiled, exchange.request.url);
-    if (value !== undefined) {
-      captures[name] = value;
-      if (cap.secret) secrets.push(value);
+  let results: CheckResult[];
+  try {
+    results = checks.flatMap(({ e, vars }) => evaluateCheck(e, e.at, res, ctx.compiled, vars));
+    for (const [name, cap] of Object.entries(step.capture ?? {})) {
+      const value = capture(cap, res, lookup, ctx.compiled, exchange.request.url);
+      if (value !== undefined) {
+        captures[name] = value;
+        if (cap.secret) secrets.push(value);
+      }
     }
+  } catch (err) {
+    // The suite's own check could not be evaluated (a pattern invalid after interpolation, or one that never ends):
+    // the step is broken for the harness's reason, never a failure of the target, and the teardown still runs.
+    if (!(err instanceof SuitePatternError)) throw err;
+    return { name: step.name, phase, status: "broken", exchange, checks: [], note: `${err.message} (step at ${step.at})` };
   }
   // The whole step answered the documented other way (a JWT signature not validated: the pointer was created).
   const told = (v: { status: (number | string)[]; diagnosticsMatches?: string }) => statusAllowed(v.status, res.status) &&
-    (!v.diagnosticsMatches || diagnosticsOf(res).some((d) => new RegExp(String(interpolate(v.diagnosticsMatches!, lookup))).test(d)));
+    (!v.diagnosticsMatches || diagnosticsOf(res).some((d) => boundedTest(String(interpolate(v.diagnosticsMatches!, lookup)), d)));
   // The step's own variants first; then the suite's, which answer every requirement the step checks.
   const shared = pc.defaultVariants?.find(told);
   const other = step.variants?.find(told) ?? (shared && { ...shared, rules: [...new Set(step.expect.map((e) => e.req))] });
@@ -231,7 +246,7 @@ function captured(cap: Capture, res: ParsedResponse, lookup: Lookup, compiled: C
     }
   }
   if (value === undefined || !cap.pattern) return value || undefined;
-  const m = new RegExp(cap.pattern).exec(value);
+  const m = boundedExec(cap.pattern, value);
   return m ? (m[1] ?? m[0]) : undefined;
 }
 

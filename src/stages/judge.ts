@@ -1,6 +1,7 @@
 // Stage 4, judge: the RunResult. Cases were judged as they arrived (judgeCase); here the cases that never started are
 // added, each requirement gets its verdict, waivers apply, every secret is hunted for in what the outputs will be
 // rendered from (the leak gate), and the gate is decided — all before anything is written.
+import type { StopReason } from "../judge/status.ts";
 import { createHash } from "node:crypto";
 import { TARGETS } from "../targets.ts";
 import { mask } from "../config/mask.ts";
@@ -30,7 +31,7 @@ export interface JudgeInput {
   /** Everything printed so far: the leak gate searches it too. */
   printed: readonly string[];
   /** The signal that stopped the run, if one did. */
-  interrupted?: "SIGINT" | "SIGTERM";
+  interrupted?: StopReason;
 }
 
 export function judge(input: JudgeInput): RunResult {
