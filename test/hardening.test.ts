@@ -157,6 +157,25 @@ describe("secrets and what reaches the terminal", { timeout: 120_000 }, () => {
   });
 });
 
+describe("the leak gate reads what was written", { timeout: 240_000 }, () => {
+  it("finds a secret carried in through Allure's history, in the history file and in the report's embedded data", async () => {
+    const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
+    const first = await runAssureCli(["--suite", "ers-professional-session"]);
+    expect(first.code).toBe(0);
+    // An earlier run's history line that holds the token (as a harness fault once let through).
+    const history = join(first.outDir, "allure-history.jsonl");
+    const line = JSON.parse(readFileSync(history, "utf8").trim().split("\n")[0]!) as { testResults: Record<string, { name?: string }> };
+    const [id] = Object.keys(line.testResults);
+    line.testResults[id!]!.name = `leaked ${TOKEN}`;
+    writeFileSync(history, `${JSON.stringify(line)}\n`);
+    const second = await runAssureCli(["--suite", "ers-professional-session", "--out", first.outDir]);
+    expect(second.code).toBe(1);
+    expect(second.summary!.gate.reason).toMatch(/^secret leak: a secret value appears in .*allure-history\.jsonl/);
+    expect(second.summary!.gate.reason).toContain("allure-report/index.html");
+    expect(second.stdout).toMatch(/SECRET LEAK/);
+  });
+});
+
 describe("a bounded run: no pattern or target keeps it going for ever", { timeout: 180_000 }, () => {
   const withCrt07Pattern = (pattern: string) => {
     const suite = readFileSync(join(PROJECT_ROOT, "suites", "nrls", "create.yaml"), "utf8");

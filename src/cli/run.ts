@@ -141,7 +141,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     const run = judge({ runId, startedAt, tool: await tool, strict: !!options.strict, prepared, open, execution, judged, printed, interrupted: stop.signal() });
     // A waiver may cite the run that is its evidence: that run folder is kept whatever its age.
     const cited = prepared.waivers.flatMap((w) => [...`${w.reason}`.matchAll(/\b\d{8}-\d{6}-[0-9a-f]{6}\b/g)].map((m) => m[0]));
-    const published = await publish(run, { outRoot, open: { folder, allure }, html: !options.noReport, recordHistory: true, latest: true, keepRuns: prepared.config.keepRuns, protectRuns: cited, signers });
+    const published = await publish(run, { outRoot, open: { folder, allure }, html: !options.noReport, recordHistory: true, latest: true, keepRuns: prepared.config.keepRuns, protectRuns: cited, signers, secrets: [...new Redactor(prepared.config.secrets.map((s) => s.value)).secrets(), ...execution.secrets] });
     return finish(run, published);
   } finally {
     stop.release();
@@ -157,11 +157,11 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
       junit: shown(join(outRoot, "junit.xml")),
       report: published.reportPath && shown(join(outRoot, "allure-report", "index.html")),
     };
-    for (const line of closingLines({ ...run, signedBy: published.signedBy }, consoleStyle(!!options.quiet), paths, published.changes)) log(line);
+    for (const line of closingLines({ ...run, gate: published.gate, signedBy: published.signedBy }, consoleStyle(!!options.quiet), paths, published.changes)) log(line);
     if (published.mergedFrom) {
       const [full, ...partials] = published.mergedFrom;
       log(`A partial run: ${paths.summary}, the matrix and JUnit are the latest view — full run ${full!.runId} with ${partials.length} partial run(s) over it, each verdict from the newest run that executed it (this run's own files are in ${paths.runDir}).`);
     }
-    return { exitCode: run.gate.exitCode };
+    return { exitCode: published.gate.exitCode };
   }
 }

@@ -2,6 +2,7 @@
 // keys, JWTs and tokens its cases met) is hunted for in everything the outputs are rendered from — each case's
 // record, the requirement verdicts — and in the console output. A hit fails the run; the message names where, never
 // what.
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { Redactor } from "../run/redact.ts";
 
 export interface Leak {
@@ -13,4 +14,50 @@ export function findLeaks(sources: Iterable<{ where: string; text: string }>, se
   const hunter = Redactor.ofForms(secrets);
   if (hunter.secrets().length === 0) return [];
   return [...sources].filter((s) => hunter.leaks(s.text)).map((s) => ({ where: s.where }));
+}
+
+/** Files are read this much at a time, with an overlap, so no file is ever held whole however large it is. */
+const CHUNK = 8 * 1024 * 1024;
+
+/**
+ * The written outputs, file by file: every file of the run folder (and the history files beside it), as written —
+ * and the single-file report's embedded data, which is base64, decoded. `where` names each file relative to `root`.
+ */
+export function findLeaksInFiles(files: readonly { path: string; where: string }[], secrets: Iterable<string>): Leak[] {
+  const hunter = Redactor.ofForms(secrets);
+  const longest = Math.max(0, ...hunter.secrets().map((s) => s.length)) * 2;
+  if (!longest) return [];
+  const leaks: Leak[] = [];
+  for (const f of files) {
+    let size: number;
+    try {
+      size = statSync(f.path).size;
+    } catch {
+      continue;
+    }
+    // The single-file report is read whole: its embedded data must be decoded block by block, not cut.
+    const chunk = /\.html?$/.test(f.path) ? size : CHUNK;
+    const fd = openSync(f.path, "r");
+    try {
+      const buf = Buffer.alloc(Math.min(size, chunk + longest));
+      for (let at = 0; at < size; at += chunk) {
+        const text = buf.subarray(0, readSync(fd, buf, 0, buf.length, at)).toString("utf8");
+        if (hunter.leaks(text) || (chunk === size && embeddedLeak(text, hunter))) {
+          leaks.push({ where: f.where });
+          break;
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return leaks;
+}
+
+/** The base64 blocks an HTML report embeds its data in, decoded and searched. */
+function embeddedLeak(html: string, hunter: Redactor): boolean {
+  for (const m of html.matchAll(/[A-Za-z0-9+/]{64,}={0,2}/g)) {
+    if (hunter.leaks(Buffer.from(m[0], "base64").toString("utf8"))) return true;
+  }
+  return false;
 }

@@ -2,8 +2,11 @@
 // coverage matrix, JUnit, Allure results and the HTML report, then the manifest over them — which appears whole
 // only when complete; then the latest copies at fixed paths and the history. `run` and `report RUN` both end here.
 import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { mergeRuns } from "../judge/merge-runs.ts";
+import { findLeaksInFiles } from "../judge/leak-gate.ts";
+import { EXIT } from "../judge/status.ts";
+import { filesUnder } from "../files-under.ts";
 import type { RunResult } from "../judge/run-result.ts";
 import { generateAllureReport } from "../report/allure-report.ts";
 import { allureEnvironment, allureResultsWriter, allureTargets, type AllureResultsWriter } from "../report/allure-results.ts";
@@ -44,6 +47,8 @@ export interface PublishOptions {
   protectRuns?: string[];
   /** The client identities that sign the manifest (none: the pack is unsigned, and verify-evidence says so). */
   signers?: readonly Signer[];
+  /** Every secret form the run met (in memory only): the written files are searched for them before the manifest. */
+  secrets?: readonly string[];
   /** Files carried into the new folder as they are, outside the manifest (a regenerated run's original manifest). */
   keep?: Readonly<Record<string, string>>;
 }
@@ -54,6 +59,8 @@ export interface Published {
   changes?: Changes;
   /** What went wrong without stopping publication (the HTML report could not be generated). */
   warnings: string[];
+  /** The gate as published: a secret found in a written file (the report's embedded data, the history) fails it. */
+  gate: RunResult["gate"];
   /** Who signed the manifest (empty: unsigned). */
   signedBy: NonNullable<RunResult["signedBy"]>;
   /** The latest copies are a merged view of these runs (oldest first), not this run alone. */
@@ -71,7 +78,7 @@ export function openRunFolder(outRoot: string, runId: string): DirectoryWriter {
 
 export async function publish(given: RunResult, options: PublishOptions): Promise<Published> {
   // Who signs is part of what the outputs say (the first screen names them); an unsigned pack says so too.
-  const run: RunResult = { ...given, signedBy: (options.signers ?? []).map((s) => signerShown(s)) };
+  let run: RunResult = { ...given, signedBy: (options.signers ?? []).map((s) => signerShown(s)) };
   const runDir = runFolderOf(options.outRoot, run.runId);
   const folder = options.open?.folder ?? openRunFolder(options.outRoot, run.runId);
   const warnings: string[] = [];
@@ -93,6 +100,19 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
         warnings.push((err as Error).message);
       }
     }
+    // The leak gate again, on what was written: the report's embedded data and Allure's history (which carries earlier
+    // runs' results into this report) are only searchable now. A hit fails the gate, and the outputs say so.
+    if (options.secrets?.length) {
+      const history = join(options.outRoot, "allure-history.jsonl");
+      const files = [...filesUnder(folder.path).map((path) => ({ path, where: relative(folder.path, path) })), ...(existsSync(history) ? [{ path: history, where: "allure-history.jsonl" }] : [])];
+      const leaks = findLeaksInFiles(files, options.secrets).map((l) => l.where);
+      if (leaks.length) {
+        const where = [...new Set([...(run.gate.leaks ?? []), ...leaks])];
+        run = { ...run, gate: { exitCode: EXIT.mustFailed, result: "fail", reason: `secret leak: a secret value appears in ${where.join(", ")}`, leaks: where } };
+        folder.put(RUN_RESULT, `${JSON.stringify(run)}\n`);
+        for (const [name, render] of Object.entries(LATEST_FILES)) folder.put(name, render(run));
+      }
+    }
     for (const [name, content] of Object.entries(options.keep ?? {})) folder.put(name, content);
     writeManifest(folder.path, { ...run, ...(run.regenerated?.fromAltered ? { regeneratedFromAltered: run.regenerated.fromAltered } : {}) }, options.signers);
     folder.commit();
@@ -112,7 +132,7 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
     // Never prune a run the merged latest view is made from.
     const cited = [run.runId, ...(options.protectRuns ?? []), ...(view.mergedFrom ?? []).map((r) => r.runId)];
     if (options.keepRuns) pruneRuns(options.outRoot, options.keepRuns, new Set(cited));
-    return { runDir, reportPath, changes, warnings, signedBy: run.signedBy ?? [], ...(view.mergedFrom ? { mergedFrom: view.mergedFrom } : {}) };
+    return { runDir, reportPath, changes, warnings, gate: run.gate, signedBy: run.signedBy ?? [], ...(view.mergedFrom ? { mergedFrom: view.mergedFrom } : {}) };
   } catch (err) {
     folder.abort();
     throw err;
