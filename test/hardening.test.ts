@@ -157,6 +157,40 @@ describe("secrets and what reaches the terminal", { timeout: 120_000 }, () => {
   });
 });
 
+describe("a hostile target's answer is judged, never crashes the run", { timeout: 240_000 }, () => {
+  const serve = async (answer: (res: import("node:http").ServerResponse) => void) => {
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => answer(res));
+    });
+    await new Promise<void>((res) => server.listen(0, "127.0.0.1", () => res()));
+    closers.push(() => new Promise((res) => server.close(res)));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/ers-api`;
+  };
+
+  it("a body nested 20,000 levels deep, and 5,000 response headers: the run finishes, writes its evidence, blames the target", async () => {
+    const deep = await serve((res) => {
+      res.writeHead(201, { "content-type": "application/json" });
+      res.end(`${'{"id":'.repeat(20_000)}"x"${"}".repeat(20_000)}`);
+    });
+    const headers = await serve((res) => {
+      for (let i = 0; i < 5_000; i++) res.setHeader(`x-h${i}`, "v");
+      res.writeHead(201, { "content-type": "application/json" });
+      res.end("{}");
+    });
+    for (const url of [deep, headers]) {
+      const r = await runAssureCli(["--no-report", "--suite", "ers-professional-session"], { ERS_BASE_URL: url, ASSURE_ACCEPT_SANDBOX_VALUES: "all" });
+      expect(r.code, r.stdout.slice(-2000)).toBe(1);
+      expect(r.summary, "a summary is always written").toBeDefined();
+      const dir = join(r.outDir, "runs", readFileSync(join(r.outDir, "latest-run"), "utf8").trim());
+      expect(readFileSync(join(dir, "manifest.json"), "utf8")).toContain('"files"');
+      const reasons = r.summary!.cases.flatMap((c) => c.messages).join("\n");
+      expect(reasons).not.toContain("the harness failed");
+      noStack(r.stdout + r.stderr);
+    }
+  });
+});
+
 describe("the leak gate reads what was written", { timeout: 240_000 }, () => {
   it("finds a secret carried in through Allure's history, in the history file and in the report's embedded data", async () => {
     const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";

@@ -64,16 +64,18 @@ export class Redactor {
     } catch {
       return;
     }
-    const walk = (node: unknown): void => {
-      if (Array.isArray(node)) node.forEach(walk);
+    // A stack, not recursion: a target's body may nest thousands of levels deep.
+    const pending: unknown[] = [doc];
+    while (pending.length) {
+      const node = pending.pop();
+      if (Array.isArray(node)) pending.push(...node);
       else if (node && typeof node === "object") {
         for (const [k, v] of Object.entries(node)) {
           if (this.secretFields.includes(k) && typeof v === "string") this.add(v);
-          else walk(v);
+          else pending.push(v);
         }
       }
-    };
-    walk(doc);
+    }
   }
 
   text(s: string): string;

@@ -180,10 +180,11 @@ async function runStep(
       }
     }
   } catch (err) {
-    // The suite's own check could not be evaluated (a pattern invalid after interpolation, or one that never ends):
-    // the step is broken for the harness's reason, never a failure of the target, and the teardown still runs.
-    if (!(err instanceof SuitePatternError)) throw err;
-    return { name: step.name, phase, status: "broken", exchange, checks: [], note: `${err.message} (step at ${step.at})` };
+    // The suite's own check could not be evaluated (a pattern invalid after interpolation, or one that never ends), or
+    // the response could not be (nested beyond what a checker can walk): the step is broken, saying which, and the
+    // teardown still runs.
+    const note = err instanceof SuitePatternError ? err.message : `the response could not be checked: ${(err as Error).message}`;
+    return { name: step.name, phase, status: "broken", exchange, checks: [], note: `${note} (step at ${step.at})` };
   }
   // The whole step answered the documented other way (a JWT signature not validated: the pointer was created).
   const told = (v: { status: (number | string)[]; diagnosticsMatches?: string }) => statusAllowed(v.status, res.status) &&

@@ -45,7 +45,7 @@ export function judge(input: JudgeInput): RunResult {
     const proxy = t.embedded ? undefined : config.proxies[name as CaseRecord["target"]];
     const client = t.embedded ? undefined : config.tls[name as CaseRecord["target"]];
     return {
-      name: name as CaseRecord["target"], baseUrl: t.baseUrl, embedded: t.embedded, requests: exchanges.length, responses: exchanges.filter((s) => s.exchange!.response).length,
+      name: name as CaseRecord["target"], baseUrl: t.baseUrl, embedded: t.embedded, requests: exchanges.length, responses: exchanges.filter((s) => s.exchange!.response || answeredBadly(s.exchange!.error?.fault)).length,
       ...(proxy ? { proxy: proxy.shown } : {}),
       ...(client?.client ? { clientCertificate: { ...client.client, ...(client.from.identity ? { from: client.from.identity } : {}) } } : {}),
     };
@@ -128,6 +128,11 @@ function runInputs(input: JudgeInput, targets: RunResult["targets"]): RunInputs 
     specifications: [...new Set(suites.map((s) => `${s.spec.name} ${s.spec.version}${s.spec.profile ? `, ${s.spec.profile}` : ""}`))],
     ruleCatalogue: RULE_CATALOGUE,
   };
+}
+
+/** A fault that means the target did answer, in a way HTTP cannot take (too many headers, an endless body): reached. */
+function answeredBadly(fault: string | undefined): boolean {
+  return fault === "protocol" || fault === "too-large";
 }
 
 /** SHA-256 of the configuration in effect, secrets left out: two runs with the same hash ran the same set-up. */
