@@ -2,7 +2,7 @@
 // files and real sockets on loopback, and asserts the outcome a user should get — a message naming the file, variable
 // or option at fault (exit 2, nothing sent), never a stack trace, a hang, a leak or a target blamed for it.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync, cpSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -188,6 +188,43 @@ describe("a hostile target's answer is judged, never crashes the run", { timeout
       expect(reasons).not.toContain("the harness failed");
       noStack(r.stdout + r.stderr);
     }
+  });
+});
+
+describe("where the evidence goes", { timeout: 240_000 }, () => {
+  it("three runs into one --out at once all finish whole, each with its own verified folder", async () => {
+    const out = scratch();
+    const runs = await Promise.all([0, 1, 2].map(() => runAssureCli(["--suite", "ers-professional-session", "--out", out])));
+    for (const r of runs) {
+      expect(r.code, r.stdout.slice(-1500) + r.stderr).toBe(0);
+      noStack(r.stdout + r.stderr);
+      expect(r.stdout + r.stderr).not.toContain("internal error");
+    }
+    const folders = readdirSync(join(out, "runs"));
+    expect(folders.filter((f) => /^\d{8}-\d{6}-[0-9a-f]+$/.test(f))).toHaveLength(3);
+    expect(folders.filter((f) => f.includes(".tmp"))).toEqual([]);
+    for (const f of folders) expect((await runAssureCli(["verify-evidence", join(out, "runs", f)])).code).toBe(0);
+    expect(readdirSync(out).filter((f) => /\.(new|old|tmp)$/.test(f))).toEqual([]);
+  });
+
+  // A real full disk: a 3 MB tmpfs, mounted when this machine allows it (CI runs as root).
+  const small = join(tmpdir(), `hardening-full-${process.pid}`);
+  const mounted = (() => {
+    mkdirSync(small, { recursive: true });
+    return spawnSync("mount", ["-t", "tmpfs", "-o", "size=3m", "tmpfs", small]).status === 0;
+  })();
+  if (!mounted) console.warn("hardening: SKIPPED the full-disk test — this machine does not allow mounting a small tmpfs");
+  afterAll(() => {
+    if (mounted) spawnSync("umount", [small]);
+  });
+  it.skipIf(!mounted)("a full disk: one message naming the cause, exit 2, and nothing half-written left behind", async () => {
+    const r = await runAssureCli(["--out", small]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/The evidence could not be written to .*: ENOSPC: no space left on device/);
+    expect(r.stdout).not.toContain("harness error");
+    expect(r.stdout.split("\n").filter((l) => l.startsWith("Gate:"))).toEqual([]);
+    noStack(r.stdout + r.stderr);
+    expect(execFileSync("find", [small, "-type", "f"], { encoding: "utf8" })).toBe("");
   });
 });
 

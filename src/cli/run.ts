@@ -109,6 +109,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   const folder = openRunFolder(outRoot, runId);
   const allure = allureResultsWriter(folder, runId, plan.requirements, allureTargets(open.targets));
   const judged = new Map<string, CaseRecord>();
+  let writeFailure: Error | undefined;
   const byKey = new Map(plan.cases.map((c) => [c.key, c]));
   const showProgress = options.progress ?? !!process.stdout.isTTY;
   // A signal stops the run safely (teardown runs, outputs are written); a second one at once, leaving no scratch folder.
@@ -119,7 +120,14 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
       execution = await execute(prepared, open, (result) => {
         const record = judgeCase(byKey.get(result.key)!, result);
         judged.set(record.key, record);
-        allure.add(record);
+        // A write that fails (a full disk) is said once, at the end; the run goes on to judge what it has.
+        if (!writeFailure) {
+          try {
+            allure.add(record);
+          } catch (err) {
+            writeFailure = err as Error;
+          }
+        }
         if (options.verbose) for (const line of exchangeLines(record.key, record.steps, options.verbose)) log(line);
         if (showProgress) process.stdout.write(`\r  ${judged.size}/${plan.cases.length} cases`);
       }, stop.stopFile);
@@ -141,7 +149,18 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     const run = judge({ runId, startedAt, tool: await tool, strict: !!options.strict, prepared, open, execution, judged, printed, interrupted: stop.signal() });
     // A waiver may cite the run that is its evidence: that run folder is kept whatever its age.
     const cited = prepared.waivers.flatMap((w) => [...`${w.reason}`.matchAll(/\b\d{8}-\d{6}-[0-9a-f]{6}\b/g)].map((m) => m[0]));
-    const published = await publish(run, { outRoot, open: { folder, allure }, html: !options.noReport, recordHistory: true, latest: true, keepRuns: prepared.config.keepRuns, protectRuns: cited, signers, secrets: [...new Redactor(prepared.config.secrets.map((s) => s.value)).secrets(), ...execution.secrets] });
+let published: Published;
+    try {
+      if (writeFailure) throw writeFailure;
+      published = await publish(run, { outRoot, open: { folder, allure }, html: !options.noReport, recordHistory: true, latest: true, keepRuns: prepared.config.keepRuns, protectRuns: cited, signers, secrets: [...new Redactor(prepared.config.secrets.map((s) => s.value)).secrets(), ...execution.secrets] });
+    } catch (err) {
+      // The evidence cannot be written (a full disk, a folder removed under the run): the verdicts are still said, but
+      // a result without its evidence is not one a gate may pass.
+      folder.abort();
+      for (const l of closingLines(run, consoleStyle(!!options.quiet)).filter((l) => !l.startsWith("Gate:"))) log(l);
+      log(`The evidence could not be written to ${outRoot}: ${(err as Error).message}. Nothing of this run was kept; free the space (or fix --out) and run again (exit ${EXIT.configOrSuite}).`);
+      return { exitCode: EXIT.configOrSuite };
+    }
     return finish(run, published);
   } finally {
     stop.release();

@@ -5,8 +5,14 @@ import { dirname, join } from "node:path";
 export function writeFileAtomic(path: string, content: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, content);
+    renameSync(tmp, path);
+  } catch (err) {
+    // A full disk must not leave a half-written file behind.
+    rmSync(tmp, { force: true });
+    throw err;
+  }
 }
 
 /** A folder written whole or not at all (see directoryWriter). */

@@ -1,7 +1,7 @@
 // Stage 5, publish: every output rendered from the RunResult into the run's folder — run-result.json, summary,
 // coverage matrix, JUnit, Allure results and the HTML report, then the manifest over them — which appears whole
 // only when complete; then the latest copies at fixed paths and the history. `run` and `report RUN` both end here.
-import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { mergeRuns } from "../judge/merge-runs.ts";
 import { findLeaksInFiles } from "../judge/leak-gate.ts";
@@ -118,15 +118,19 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
     folder.commit();
     const view = options.latest && run.filters ? latestView(run, options.outRoot) : run;
     if (options.latest) {
-      // The latest run's files at fixed paths, for CI steps and people who just want "the report". After a partial run
-      // they are the merged view: the last full run with the newer partial runs over it.
-      for (const [name, render] of Object.entries(LATEST_FILES)) {
-        if (view === run) cpSync(join(runDir, name), join(options.outRoot, name));
-        else writeFileAtomic(join(options.outRoot, name), render(view));
+      try {
+        // The latest run's files at fixed paths, for CI steps and people who just want "the report". After a partial
+        // run they are the merged view: the last full run with the newer partial runs over it.
+        for (const [name, render] of Object.entries(LATEST_FILES)) {
+          if (view === run) cpSync(join(runDir, name), join(options.outRoot, name));
+          else writeFileAtomic(join(options.outRoot, name), render(view));
+        }
+        replaceFolder(reportPath && existsSync(reportPath) ? join(runDir, "allure-report") : undefined, join(options.outRoot, "allure-report"));
+        writeFileAtomic(join(options.outRoot, "latest-run"), `${run.runId}\n`);
+      } catch (err) {
+        // Another run writing the same --out at the same moment: this run's own folder is whole all the same.
+        warnings.push(`the latest copies in ${options.outRoot} could not be updated (${(err as Error).message}); this run's evidence is complete in ${runDir}`);
       }
-      rmSync(join(options.outRoot, "allure-report"), { recursive: true, force: true });
-      if (reportPath && existsSync(reportPath)) cpSync(join(runDir, "allure-report"), join(options.outRoot, "allure-report"), { recursive: true });
-      writeFileAtomic(join(options.outRoot, "latest-run"), `${run.runId}\n`);
     }
     const changes = options.recordHistory ? recordRun(join(options.outRoot, "history.jsonl"), run) : undefined;
     // Never prune a run the merged latest view is made from.
@@ -136,6 +140,20 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
   } catch (err) {
     folder.abort();
     throw err;
+  }
+}
+
+/** Puts a copy of `from` at `to` (or removes `to`), never leaving a half-copied folder: copy beside, then swap. */
+function replaceFolder(from: string | undefined, to: string): void {
+  const fresh = `${to}.${process.pid}.new`;
+  const old = `${to}.${process.pid}.old`;
+  if (from) cpSync(from, fresh, { recursive: true });
+  try {
+    if (existsSync(to)) renameSync(to, old);
+    if (from) renameSync(fresh, to);
+  } finally {
+    rmSync(old, { recursive: true, force: true });
+    rmSync(fresh, { recursive: true, force: true });
   }
 }
 
