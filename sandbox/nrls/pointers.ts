@@ -172,7 +172,8 @@ export function nrlsHandler(opts: NrlsOptions) {
     if (has("nrls-stores-less")) delete stored.author;
     // Stored only if it can be answered again in either format: a pointer that cannot be read back (an unknown element
     // or a meta that is not an object, read as XML; JSON nested too deep to serialise) would poison every later search.
-    const unreadable = unrenderable(stored);
+    // (The fault that stores an empty contentType keeps doing so: FHIR XML has no empty value, which is its point.)
+    const unreadable = unrenderable(stored, has("nrls-empty-content-type"));
     if (unreadable) {
       fail(res, format, spineError("INVALID_RESOURCE", `Resource is invalid: ${unreadable}`));
       return;
@@ -274,12 +275,13 @@ function identityKey(nhsNumber: string, mi: { system?: string; value?: string })
 }
 
 /** Why a stored pointer could not be answered again (as JSON and as FHIR XML), or undefined when it can. */
-function unrenderable(pointer: Json): string | undefined {
+function unrenderable(pointer: Json, jsonOnly = false): string | undefined {
   try {
     JSON.stringify(pointer);
   } catch {
     return "nested too deep to be stored";
   }
+  if (jsonOnly) return undefined;
   try {
     fhirJsonToXml(pointer);
   } catch (err) {

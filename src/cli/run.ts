@@ -70,8 +70,8 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   const outRoot = options.outDir ?? join(PROJECT_ROOT, "reports");
   // Where the evidence goes must be writable before anything is sent: a run whose outputs cannot land proves nothing.
   try {
-    mkdirSync(join(outRoot, "runs"), { recursive: true });
-    accessSync(join(outRoot, "runs"), constants.W_OK);
+    mkdirSync(outRoot, { recursive: true });
+    accessSync(outRoot, constants.W_OK);
   } catch (err) {
     log(`--out ${outRoot}: the output folder cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Nothing was sent.`);
     return { exitCode: EXIT.configOrSuite };

@@ -54,10 +54,23 @@ export function findLeaksInFiles(files: readonly { path: string; where: string }
   return leaks;
 }
 
-/** The base64 blocks an HTML report embeds its data in, decoded and searched. */
+/** The base64 blocks an HTML report embeds its data in, decoded and searched (a scan, not a regex: a block can be MBs long). */
 function embeddedLeak(html: string, hunter: Redactor): boolean {
-  for (const m of html.matchAll(/[A-Za-z0-9+/]{64,}={0,2}/g)) {
-    if (hunter.leaks(Buffer.from(m[0], "base64").toString("utf8"))) return true;
+  const base64 = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 61;
+  const SLICE = 4 * 1024 * 1024; // a multiple of 4: each slice decodes on its own
+  for (let i = 0; i < html.length; ) {
+    if (!base64(html.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end < html.length && base64(html.charCodeAt(end))) end++;
+    if (end - i >= 64) {
+      for (let at = i; at < end; at += SLICE) {
+        if (hunter.leaks(Buffer.from(html.slice(at, Math.min(end, at + SLICE + 4 * 64)), "base64").toString("utf8"))) return true;
+      }
+    }
+    i = end;
   }
   return false;
 }

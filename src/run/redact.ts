@@ -68,7 +68,7 @@ export class Redactor {
     const pending: unknown[] = [doc];
     while (pending.length) {
       const node = pending.pop();
-      if (Array.isArray(node)) pending.push(...node);
+      if (Array.isArray(node)) for (const item of node) pending.push(item);
       else if (node && typeof node === "object") {
         for (const [k, v] of Object.entries(node)) {
           if (this.secretFields.includes(k) && typeof v === "string") this.add(v);
