@@ -57,6 +57,8 @@ describe("bad input is named, not a stack trace (exit 2, nothing sent)", { timeo
       }, /dir\.yaml: cannot be read: not a regular file/],
       ["deep.yaml", `${"[".repeat(5000)}${"]".repeat(5000)}\n`, undefined, /deep\.yaml: YAML nested deeper than 64 levels/],
       ["big.yaml", `# ${"x".repeat(3 * 1024 * 1024)}\n`, undefined, /big\.yaml: cannot be read: \d+ bytes: a suite file may be at most/],
+      // 740 KB of aliases: refused on sight, not after a minute of expanding them.
+      ["aliases.yaml", `a: &a {k: 1}\n${Array.from({ length: 3700 }, (_, i) => `b${i}: [${Array(50).fill("*a").join(",")}]`).join("\n")}\n`, undefined, /aliases\.yaml: \d+ YAML aliases: a suite file may use at most 2000/],
     ];
     for (const [name, content, extra, expected] of cases) {
       const r = await runAssureCli(["--suites", suitesWith(name, content, extra), "--no-report"]);
@@ -188,6 +190,18 @@ describe("a hostile target's answer is judged, never crashes the run", { timeout
       expect(reasons).not.toContain("the harness failed");
       noStack(r.stdout + r.stderr);
     }
+  });
+});
+
+describe("the party at fault", { timeout: 240_000 }, () => {
+  it("a case waiting for a slot is never cut by the harness and blamed on a slow target that answers in time", async () => {
+    // Each answer takes 1.5 s of a 2 s budget, two cases at a time: most cases wait for a slot far longer than 2 s.
+    const r = await runAssureCli(["--no-report", "--suite", "ers-professional-session"], { SANDBOX_LATENCY_MS: "1500", HTTP_TIMEOUT_MS: "2000", ASSURE_CONCURRENCY: "2" });
+    const text = JSON.stringify(r.summary);
+    expect(text).not.toContain("The client is closed");
+    expect(text).not.toContain("the harness failed");
+    expect(r.summary!.cases.filter((c) => c.status !== "passed" && c.status !== "not-applicable").map((c) => c.key)).toEqual([]);
+    expect(r.code).toBe(0);
   });
 });
 

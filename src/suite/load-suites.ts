@@ -71,6 +71,8 @@ export function readSuites(options: LoadSuitesOptions = {}): { suites: LoadedSui
 
 /** Larger suite files are refused before parsing: the project's largest is about 60 KB. */
 export const MAX_SUITE_BYTES = 2 * 1024 * 1024;
+/** More aliases are refused before parsing (the project's suites use about 200): expanding many costs seconds each. */
+const MAX_SUITE_ALIASES = 2_000;
 /** Deeper YAML is refused: suites nest a dozen levels at most, and a deep file would exhaust the stack. */
 const MAX_SUITE_DEPTH = 64;
 
@@ -88,6 +90,11 @@ function loadSuiteFile(file: string, fixturesDir: string, problems: SuiteProblem
     problems.push({ file: shown, path: "", message: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}${(e as NodeJS.ErrnoException).code ? ` (${(e as Error).message.split(",")[0]})` : ""}` });
     return undefined;
   }
+  const aliases = text.match(/(?:^|[\s,[{:-])\*[A-Za-z0-9_-]+/g)?.length ?? 0;
+  if (aliases > MAX_SUITE_ALIASES) {
+    problems.push({ file: shown, path: "", message: `${aliases} YAML aliases: a suite file may use at most ${MAX_SUITE_ALIASES}` });
+    return undefined;
+  }
   if (yamlDepth(text) > MAX_SUITE_DEPTH) {
     problems.push({ file: shown, path: "", message: `YAML nested deeper than ${MAX_SUITE_DEPTH} levels` });
     return undefined;
@@ -101,7 +108,7 @@ function loadSuiteFile(file: string, fixturesDir: string, problems: SuiteProblem
   let data: unknown;
   try {
     // Suites share blocks by alias a lot; the cap still stops a billion-laughs file.
-    data = doc.toJS({ maxAliasCount: 10_000 });
+    data = doc.toJS({ maxAliasCount: MAX_SUITE_ALIASES });
   } catch (e) {
     problems.push({ file: shown, path: "", message: `YAML: ${(e as Error).message}` });
     return undefined;
