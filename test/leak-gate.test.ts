@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { findLeaks } from "../src/judge/leak-gate.ts";
+import { Redactor } from "../src/run/redact.ts";
 import { runAssureCli } from "./helpers/run-cli.ts";
 
 const CANARY = "CANARY-token-7f3a9c1e-do-not-leak";
@@ -23,6 +24,20 @@ describe("the leak gate", () => {
     expect(leaks.map((l) => l.where).sort()).toEqual(["case a", "case b", "console output"]);
     expect(JSON.stringify(leaks)).not.toContain(CANARY);
     expect(findLeaks(sources, [])).toEqual([]);
+  });
+
+  it("finds a secret echoed base64, hex, in another case, as HTML character references or split across lines", () => {
+    const forms: [string, string][] = [
+      ["base64", Buffer.from(SESSION).toString("base64")],
+      ["hex", Buffer.from(SESSION).toString("hex")],
+      ["upper", SESSION.toUpperCase()],
+      ["entities", [...SESSION].map((c, i) => (i % 2 ? `&#${c.charCodeAt(0)};` : `&#x${c.charCodeAt(0).toString(16)};`)).join("")],
+      ["wrapped", `${SESSION.slice(0, 20)}\r\n  ${SESSION.slice(20, 40)}\n${SESSION.slice(40)}`],
+    ];
+    const hunted = new Redactor([SESSION]).secrets();
+    const leaks = findLeaks(forms.map(([where, text]) => ({ where, text: `answer: ${text}.` })), hunted);
+    expect(leaks.map((l) => l.where)).toEqual(forms.map(([where]) => where));
+    expect(findLeaks([{ where: "clean", text: "pro-xapi-session_ and nothing else" }], hunted)).toEqual([]);
   });
 });
 

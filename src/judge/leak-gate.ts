@@ -13,7 +13,21 @@ export interface Leak {
 export function findLeaks(sources: Iterable<{ where: string; text: string }>, secrets: Iterable<string>): Leak[] {
   const hunter = Redactor.ofForms(secrets);
   if (hunter.secrets().length === 0) return [];
-  return [...sources].filter((s) => hunter.leaks(s.text)).map((s) => ({ where: s.where }));
+  return [...sources].filter((s) => found(hunter, s.text)).map((s) => ({ where: s.where }));
+}
+
+/**
+ * A secret as written, or disguised the ways a target may echo it that redaction cannot undo in place: spelt with
+ * HTML character references (&#65; &#x41;), or split across lines (a wrapped base64 block).
+ */
+function found(hunter: Redactor, text: string): boolean {
+  if (hunter.leaks(text)) return true;
+  const plain = text
+    .replace(/&#(\d{1,7});/g, (_m, d: string) => String.fromCodePoint(Math.min(Number(d), 0x10ffff)))
+    .replace(/&#x([0-9a-f]{1,6});/gi, (_m, h: string) => String.fromCodePoint(Math.min(parseInt(h, 16), 0x10ffff)))
+    .replace(/&(amp|lt|gt|quot|apos);/g, (_m, n: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" })[n]!)
+    .replace(/\s+/g, "");
+  return plain !== text && hunter.leaks(plain);
 }
 
 /** Files are read this much at a time, with an overlap, so no file is ever held whole however large it is. */
@@ -42,7 +56,7 @@ export function findLeaksInFiles(files: readonly { path: string; where: string }
       const buf = Buffer.alloc(Math.min(size, chunk + longest));
       for (let at = 0; at < size; at += chunk) {
         const text = buf.subarray(0, readSync(fd, buf, 0, buf.length, at)).toString("utf8");
-        if (hunter.leaks(text) || (chunk === size && embeddedLeak(text, hunter))) {
+        if (found(hunter, text) || (chunk === size && embeddedLeak(text, hunter))) {
           leaks.push({ where: f.where });
           break;
         }
