@@ -2,6 +2,7 @@
 // files and real sockets on loopback, and asserts the outcome a user should get — a message naming the file, variable
 // or option at fault (exit 2, nothing sent), never a stack trace, a hang, a leak or a target blamed for it.
 import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -239,6 +240,32 @@ describe("where the evidence goes", { timeout: 240_000 }, () => {
     expect(r.stdout.split("\n").filter((l) => l.startsWith("Gate:"))).toEqual([]);
     noStack(r.stdout + r.stderr);
     expect(execFileSync("find", [small, "-type", "f"], { encoding: "utf8" })).toBe("");
+  });
+});
+
+describe("a large body in the evidence", { timeout: 120_000 }, () => {
+  it("is kept up to EVIDENCE_MAX_BODY_BYTES, then cut with its size and the SHA-256 of the whole body; the checks saw it whole", async () => {
+    const body = JSON.stringify({ resourceType: "OperationOutcome", padding: "p".repeat(3 * 1024 * 1024) });
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(400, { "content-type": "application/fhir+json" });
+        res.end(body);
+      });
+    });
+    await new Promise<void>((res) => server.listen(0, "127.0.0.1", () => res()));
+    closers.push(() => new Promise((res) => server.close(res)));
+    const r = await runAssureCli(["--no-report", "--requirement", "NRLS-HDR-01", "--format", "json"], { NRLS_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/nrls`, ASSURE_ACCEPT_SANDBOX_VALUES: "all", EVIDENCE_MAX_BODY_BYTES: "100000" });
+    expect(r.code).toBe(1);
+    const dir = join(r.outDir, "runs", readFileSync(join(r.outDir, "latest-run"), "utf8").trim());
+    const result = JSON.parse(readFileSync(join(dir, "run-result.json"), "utf8")) as { cases: { steps: { exchange?: { response?: { body: string } } }[] }[] };
+    const kept = result.cases.flatMap((c) => c.steps).map((st) => st.exchange?.response?.body).find((b) => b?.includes("not kept as evidence"))!;
+    const hash = createHash("sha256").update(body).digest("hex");
+    expect(kept).toContain(`[spine-assure: ${Buffer.byteLength(body)} bytes in all; `);
+    expect(kept).toContain(`SHA-256 of the whole body: ${hash}]`);
+    expect(Buffer.byteLength(kept)).toBeLessThan(100_000 + 300);
+    // The check read the whole body: its padding member came after the cut.
+    expect(r.summary!.requirements.find((q) => q.id === "NRLS-HDR-01")!.verdict).toBe("fail");
   });
 });
 

@@ -39,6 +39,8 @@ export interface Config {
   keepRuns: number;
   /** Values that must never appear in evidence, logs or console output, with the variable each came from. */
   secrets: { name: string; value: string }[];
+  /** EVIDENCE_MAX_BODY_BYTES: how much of a body the evidence keeps. */
+  evidenceBodyBytes: number;
   /** ASSURE_RUN_TIMEOUT: the run stops itself after this long. */
   runTimeoutMs: number;
 }
@@ -183,6 +185,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     testDataProblems,
     timeoutMs: Number(values.HTTP_TIMEOUT_MS),
     maxResponseBytes: Number(values.HTTP_MAX_RESPONSE_BYTES),
+    evidenceBodyBytes: Number(values.EVIDENCE_MAX_BODY_BYTES),
     concurrency: Number(values.ASSURE_CONCURRENCY),
     keepRuns: Number(values.ASSURE_KEEP_RUNS),
     runTimeoutMs: Number(values.ASSURE_RUN_TIMEOUT) * 1000,

@@ -11,6 +11,7 @@ import type { TlsFiles } from "../config/tls-identity.ts";
 import { HttpTarget } from "./http-client.ts";
 import { createLimiter } from "./limiter.ts";
 import { Redactor, redactCaseResult } from "./redact.ts";
+import { evidenceBodies } from "./evidence-bodies.ts";
 import { runCase, type CaseResult } from "./run-case.ts";
 
 export interface RunTarget {
@@ -31,6 +32,8 @@ export interface RunOptions {
   secrets: string[];
   timeoutMs: number;
   maxResponseBytes: number;
+  /** Bodies are kept as evidence up to this many bytes, then cut with the whole body's SHA-256. */
+  evidenceBodyBytes?: number;
   concurrency: number;
   fixturesDir: string;
   /** The plan compiled in this process; compiled here when absent. */
@@ -81,7 +84,7 @@ export async function runPlan(plan: Plan, targets: Record<TargetName, RunTarget>
       if (!raw) return;
       const redactor = new Redactor([...options.secrets, ...raw.secrets], pc.secretFields);
       for (const s of raw.steps) if (s.exchange) redactor.learn(s.exchange);
-      onCase(redactCaseResult(raw, redactor), redactor.secrets());
+      onCase(evidenceBodies(raw, redactCaseResult(raw, redactor), options.evidenceBodyBytes ?? Number.MAX_SAFE_INTEGER), redactor.secrets());
     }));
   } finally {
     await Promise.all(Object.values(open).map((t) => t.http.close()));

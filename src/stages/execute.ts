@@ -28,6 +28,7 @@ export function runOptions({ config, fixturesDir }: Prepared, stopFile?: string)
     secrets: config.secrets.map((s) => s.value),
     timeoutMs: config.timeoutMs,
     maxResponseBytes: config.maxResponseBytes,
+    evidenceBodyBytes: config.evidenceBodyBytes,
     concurrency: config.concurrency,
     fixturesDir,
   };
