@@ -71,7 +71,7 @@ export const VARIABLES: readonly VariableSpec[] = [
     check: (v) => { const bad = v.split(",").map((n) => n.trim()).filter((n) => n !== "all" && !TEST_DATA_NAMES.includes(n)); return bad.length ? `names ${bad.join(", ")}, which ${bad.length > 1 ? "are not test-data variables" : "is not a test-data variable"} (${TEST_DATA_NAMES.join(", ")})` : undefined; },
   },
   { name: "HTTP_TIMEOUT_MS", description: "per-request timeout in milliseconds", default: "10000", check: positiveInt(600_000) },
-  { name: "EVIDENCE_MAX_BODY_BYTES", description: "bodies are kept as evidence up to this size, then cut with the SHA-256 of the whole body (checks always see it whole)", default: "1048576", check: positiveInt(1 << 30) },
+  { name: "EVIDENCE_MAX_BODY_BYTES", description: "bodies are kept as evidence up to this size, then cut with the SHA-256 of the whole body (checks always see it whole)", default: "262144", check: positiveInt(1 << 30) },
   { name: "HTTP_MAX_RESPONSE_BYTES", description: "responses larger than this are cut off and the case is broken", default: "5242880", check: positiveInt(1 << 30) },
   { name: "ALLOW_PRODUCTION", description: "true: allow base URLs on NHS production hosts (pointers would be created in live Spine)", default: "false", check: (v) => (v === "true" || v === "false" ? undefined : "must be true or false") },
   { name: "ASSURE_CONCURRENCY", description: "how many cases run at once (requests in flight at most)", default: "8", check: positiveInt(256) },
