@@ -172,15 +172,18 @@ describe("sandbox robustness", () => {
     ca: readFileSync(SANDBOX_CLIENT_TLS.ca), cert: readFileSync(SANDBOX_CLIENT_TLS.cert), key: readFileSync(SANDBOX_CLIENT_TLS.key),
   });
 
+  /** Sends `text` as it is over mutual TLS and collects what comes back until the sandbox closes the connection. */
+  const rawReply = (text: string) => new Promise<string>((resolve) => {
+    const s = tlsSocket();
+    let got = "";
+    s.on("secureConnect", () => s.write(text));
+    s.on("data", (d) => (got += d.toString()));
+    s.on("close", () => resolve(got));
+    s.on("error", () => resolve(got));
+  });
+
   it("answers a malformed request line with 400 and keeps running", async () => {
-    const reply = await new Promise<string>((resolve) => {
-      const s = tlsSocket();
-      let got = "";
-      s.on("secureConnect", () => s.write("GARBAGE / NOT-HTTP\r\nBad Header Line\r\n\r\n"));
-      s.on("data", (d) => (got += d.toString()));
-      s.on("close", () => resolve(got));
-      s.on("error", () => resolve(got));
-    });
+    const reply = await rawReply("GARBAGE / NOT-HTTP\r\nBad Header Line\r\n\r\n");
     expect(reply).toMatch(/^HTTP\/1\.1 400/);
     expect((await call(`${sb.ersBaseUrl}/v1/ValueSet/SPECIALTY`)).status).toBe(403);
   });
@@ -207,14 +210,7 @@ describe("sandbox robustness", () => {
     const create = (body: string, headers = write()) => call(`${sb.nrlsBaseUrl}/DocumentReference`, { method: "POST", headers, body });
 
     // 1. A request target no URL parser accepts, on a raw socket.
-    const reply = await new Promise<string>((resolve) => {
-      const s = tlsSocket();
-      let got = "";
-      s.on("secureConnect", () => s.write("GET //x:99999/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
-      s.on("data", (d) => (got += d.toString()));
-      s.on("close", () => resolve(got));
-      s.on("error", () => resolve(got));
-    });
+    const reply = await rawReply("GET //x:99999/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     expect(reply).toMatch(/^HTTP\/1\.1 400/);
     // 2. JWT claims that cannot be turned into text with String(), or that name Object's own properties.
     const good = JSON.parse(Buffer.from(write().Authorization.split(".")[1]!, "base64url").toString()) as Record<string, unknown>;

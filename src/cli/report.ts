@@ -11,7 +11,7 @@ import { verifyEvidence } from "../evidence/verify-evidence.ts";
 import type { RunResult } from "../judge/run-result.ts";
 import { EXIT } from "../judge/status.ts";
 import { publish, RUN_RESULT } from "../stages/publish.ts";
-import { SANDBOX_CLIENT_TLS } from "../../sandbox/server.ts";
+import { sandboxClientTls } from "../stages/open-targets.ts";
 
 export async function regenerateReport(runDir: string | undefined, outRoot: string, force = false): Promise<number> {
   const latestOf = (root: string) => (existsSync(join(root, "latest-run")) ? readFileSync(join(root, "latest-run"), "utf8").trim() : undefined);
@@ -46,7 +46,7 @@ export async function regenerateReport(runDir: string | undefined, outRoot: stri
   const published = await publish(run, { outRoot: root, html: true, recordHistory: false, latest: basename(dir) === latestOf(root), signers, keep: originalManifest(dir) });
   for (const w of published.warnings) console.error(`report: ${w}`);
   if (!published.reportPath) return EXIT.configOrSuite;
-  const how = run.regenerated?.fromAltered ? "REGENERATED FROM ALTERED RESULTS, unsigned" : signers.length ? `signed again by ${signers.map((s) => s.identity.chain[0]!.subject.split("\n").find((l) => l.startsWith("CN="))).join(", ")}` : "unsigned (the client identity that ran it is not configured here)";
+  const how = run.regenerated?.fromAltered ? "REGENERATED FROM ALTERED RESULTS, unsigned" : published.signedBy.length ? `signed again by ${published.signedBy.map((s) => s.subject).join("; ")}` : "unsigned (the client identity that ran it is not configured here)";
   console.log(`report: regenerated run ${run.runId} in ${dir} (report ${published.reportPath}); manifest rewritten, ${how}; the run's own manifest is kept in ${ORIGINAL}/`);
   return 0;
 }
@@ -82,7 +82,7 @@ function reSigners(run: RunResult): Signer[] {
   } catch {
     // Without a usable configuration only sandbox runs can be signed again.
   }
-  const sandbox = { cert: readFileSync(SANDBOX_CLIENT_TLS.cert, "utf8"), key: readFileSync(SANDBOX_CLIENT_TLS.key, "utf8") };
+  const sandbox = sandboxClientTls();
   try {
     return signersFor(run.targets.flatMap((t) => {
       const tls = t.embedded ? sandbox : config?.tls[t.name]?.files;

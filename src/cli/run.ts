@@ -152,7 +152,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
 let published: Published;
     try {
       if (writeFailure) throw writeFailure;
-      published = await publish(run, { outRoot, open: { folder, allure }, html: !options.noReport, recordHistory: true, latest: true, keepRuns: prepared.config.keepRuns, protectRuns: cited, signers, secrets: [...new Redactor(prepared.config.secrets.map((s) => s.value)).secrets(), ...execution.secrets] });
+      published = await publish(run, { outRoot, open: { folder, allure }, html: !options.noReport, recordHistory: true, latest: true, keepRuns: prepared.config.keepRuns, protectRuns: cited, signers, secrets: [...redactor.secrets(), ...execution.secrets] });
     } catch (err) {
       // The evidence cannot be written (a full disk, a folder removed under the run): the verdicts are still said, but
       // a result without its evidence is not one a gate may pass.

@@ -95,8 +95,7 @@ export function resolveTargetTls(target: (typeof TARGETS)[number], values: Reado
 
   files.ca = pem(caVar, /-----BEGIN CERTIFICATE-----/);
   // Every block must be a certificate: a garbage body between the markers would otherwise only fail at the handshake.
-  const blocks = files.ca?.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  if (files.ca && pemCertificates(files.ca).length !== blocks.length) {
+  if (files.ca && pemCertificates(files.ca).length !== pemCertificateBlocks(files.ca).length) {
     problems.push(`${caVar} (${resolve(cwd, values[caVar]!)}) holds a block marked CERTIFICATE that is not a readable certificate`);
     files.ca = undefined;
   }
@@ -177,9 +176,14 @@ export function secureContextOptions(files: TlsFiles) {
   return { ca: files.ca, cert: files.cert, key: files.key, pfx: files.pfx ? Buffer.from(files.pfx, "base64") : undefined, passphrase: files.passphrase };
 }
 
+/** The PEM CERTIFICATE blocks of a text, as written. */
+export function pemCertificateBlocks(text: string): string[] {
+  return text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+}
+
+/** The certificates a text's PEM blocks hold; a block that is not a readable certificate is left out. */
 function pemCertificates(text: string): X509Certificate[] {
-  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  return blocks.flatMap((b) => {
+  return pemCertificateBlocks(text).flatMap((b) => {
     try {
       return [new X509Certificate(b)];
     } catch {

@@ -38,12 +38,15 @@ const sha256 = (data: Buffer | string) => createHash("sha256").update(data).dige
 
 /** The signature files: the first signer's are manifest.jws and signer.pem; another's carry its targets' names. */
 export function signatureFiles(signers: readonly Pick<Signer, "targets">[]): { jws: string; pem: string }[] {
-  return signers.map((s, i) => (i === 0 ? { jws: "manifest.jws", pem: "signer.pem" } : { jws: `manifest.${s.targets.join("-")}.jws`, pem: `signer.${s.targets.join("-")}.pem` }));
+  return signers.map((s, i) => (i === 0 ? "manifest.jws" : `manifest.${s.targets.join("-")}.jws`)).map((jws) => ({ jws, pem: pemBeside(jws) }));
 }
 
-const SIGNATURE_FILE = /^(manifest(\.[a-z-]+)?\.jws|signer(\.[a-z-]+)?\.pem)$/;
-/** A manifest's signature (manifest*.jws) or the certificate beside it (signer*.pem). */
-export const isSignatureFile = (name: string) => SIGNATURE_FILE.test(name);
+/** A manifest's signature: manifest.jws, or manifest.<targets>.jws. */
+export const isJwsFile = (name: string) => /^manifest(\.[a-z-]+)?\.jws$/.test(name);
+/** The certificate written beside a signature (signatureFiles): manifest.nrls.jws → signer.nrls.pem. */
+export const pemBeside = (jws: string) => jws.replace(/^manifest/, "signer").replace(/\.jws$/, ".pem");
+/** A manifest's signature or the certificate beside it. */
+export const isSignatureFile = (name: string) => isJwsFile(name) || /^signer(\.[a-z-]+)?\.pem$/.test(name);
 
 /** The files the manifest covers: everything but itself, its signatures and a kept original manifest. */
 export function coveredFiles(dir: string): string[] {
@@ -51,10 +54,7 @@ export function coveredFiles(dir: string): string[] {
     .filter((f) => f !== MANIFEST && !isSignatureFile(f) && !f.startsWith(`${ORIGINAL}/`));
 }
 
-export interface ManifestRun extends Pick<RunResult, "runId" | "tool" | "gate" | "configHash"> {
-  inputs?: RunInputs;
-  regeneratedFromAltered?: Manifest["regeneratedFromAltered"];
-}
+export type ManifestRun = Pick<RunResult, "runId" | "tool" | "gate" | "configHash" | "inputs" | "regenerated">;
 
 /** Hashes every file of the run folder `dir` under the run's metadata, then signs the manifest with each signer. */
 export function writeManifest(dir: string, run: ManifestRun, signers: readonly Signer[] = []): Manifest {
@@ -64,7 +64,7 @@ export function writeManifest(dir: string, run: ManifestRun, signers: readonly S
     tool: run.tool,
     gate: { exitCode: run.gate.exitCode, reason: run.gate.reason },
     ...(run.inputs ? { inputs: run.inputs } : {}),
-    ...(run.regeneratedFromAltered ? { regeneratedFromAltered: run.regeneratedFromAltered } : {}),
+    ...(run.regenerated?.fromAltered ? { regeneratedFromAltered: run.regenerated.fromAltered } : {}),
     configHash: run.configHash,
     createdAt: new Date().toISOString(),
     algorithm: "sha256",

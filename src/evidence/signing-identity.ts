@@ -3,7 +3,7 @@
 // bundle, so node-forge does that part.
 import { createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
 import forge from "node-forge";
-import type { TlsFiles } from "../config/tls-identity.ts";
+import { pemCertificateBlocks, type TlsFiles } from "../config/tls-identity.ts";
 import type { TargetName } from "../targets.ts";
 
 export interface SigningIdentity {
@@ -36,14 +36,12 @@ export function signersFor(targets: readonly { name: TargetName; tls: TlsFiles; 
   return signers;
 }
 
-const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-
 /** The identity in `files`, or undefined when they hold no client identity (a CA alone, or plain HTTP). */
 export function signingIdentity(files: TlsFiles): SigningIdentity | undefined {
   if (files.pfx) return fromPkcs12(files.pfx, files.passphrase ?? "");
   if (!files.cert || !files.key) return undefined;
   const key = createPrivateKey({ key: files.key, ...(files.passphrase ? { passphrase: files.passphrase } : {}) });
-  const certs = (files.cert.match(PEM_CERT) ?? []).map((pem) => new X509Certificate(pem));
+  const certs = pemCertificateBlocks(files.cert).map((pem) => new X509Certificate(pem));
   return { key, chain: orderChain(certs, key) };
 }
 

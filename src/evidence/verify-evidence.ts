@@ -4,9 +4,9 @@
 import { X509Certificate } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { dnLine } from "../config/tls-identity.ts";
+import { dnLine, pemCertificateBlocks } from "../config/tls-identity.ts";
 import { verifyDetached } from "./jws.ts";
-import { checkHashes, isSandboxTestCertificate, MANIFEST, ORIGINAL, readManifest, type HashCheck, type Manifest } from "./manifest.ts";
+import { checkHashes, isJwsFile, isSandboxTestCertificate, MANIFEST, ORIGINAL, pemBeside, readManifest, type HashCheck, type Manifest } from "./manifest.ts";
 
 export interface SignerReport {
   file: string;
@@ -36,12 +36,10 @@ export interface EvidenceReport {
   problems: string[];
 }
 
-const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
-
 /** Reads the assessor's trusted roots; a file with none is an error that names it. */
 export function readTrustedRoots(path: string): X509Certificate[] {
   if (!existsSync(path)) throw new Error(`--ca ${path}: no such file`);
-  const roots = (readFileSync(path, "utf8").match(PEM_CERT) ?? []).map((pem) => new X509Certificate(pem));
+  const roots = pemCertificateBlocks(readFileSync(path, "utf8")).map((pem) => new X509Certificate(pem));
   if (!roots.length) throw new Error(`--ca ${path}: no PEM certificate in it`);
   return roots;
 }
@@ -67,7 +65,7 @@ export function verifyEvidence(dir: string, trusted?: X509Certificate[]): Eviden
 }
 
 function checkSignatures(dir: string, shownPrefix: string, manifest: Manifest, bytes: Buffer, trusted: X509Certificate[] | undefined): SignerReport[] {
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => /^manifest(\.[a-z-]+)?\.jws$/.test(f)).sort((a, b) => a.length - b.length || a.localeCompare(b)) : [];
+  const files = existsSync(dir) ? readdirSync(dir).filter(isJwsFile).sort((a, b) => a.length - b.length || a.localeCompare(b)) : [];
   return files.map((file) => {
     const report: SignerReport = { file: shownPrefix + file, problems: [] };
     const check = verifyDetached(readFileSync(join(dir, file), "utf8"), bytes);
@@ -85,9 +83,9 @@ function checkSignatures(dir: string, shownPrefix: string, manifest: Manifest, b
     if (header["urn:spine-assure:run"] !== manifest.runId) report.problems.push(`signed for run ${String(header["urn:spine-assure:run"])}, but the manifest is run ${manifest.runId}`);
     const at = signedAt ? new Date(signedAt) : undefined;
     if (at && (at < new Date(leaf.validFrom) || at > new Date(leaf.validTo))) report.problems.push(`the certificate was not valid when it signed (${signedAt})`);
-    const pem = file.replace(/^manifest/, "signer").replace(/\.jws$/, ".pem");
+    const pem = pemBeside(file);
     if (existsSync(join(dir, pem))) {
-      const first = readFileSync(join(dir, pem), "utf8").match(PEM_CERT)?.[0];
+      const first = pemCertificateBlocks(readFileSync(join(dir, pem), "utf8"))[0];
       if (!first || new X509Certificate(first).fingerprint256 !== leaf.fingerprint256) report.problems.push(`${pem} is not the certificate that signed ${file}`);
     }
     if (trusted) {

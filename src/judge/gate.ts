@@ -3,10 +3,9 @@
 //   1  a secret leaked into the evidence; or a MUST requirement failed (any requirement, with --strict)
 //   2  nothing failed, but test data unfit for a MUST requirement (any, with --strict) left it unproven
 //   0  otherwise
-import type { StopReason } from "./status.ts";
 import type { Leak } from "./leak-gate.ts";
 import type { Gate, RequirementVerdict, TargetRecord } from "./run-result.ts";
-import { EXIT, gateResultOf } from "./status.ts";
+import { EXIT, gateResultOf, type StopReason } from "./status.ts";
 import { unsuitableVariables } from "./verdicts.ts";
 
 export function decideGate(verdicts: RequirementVerdict[], targets: TargetRecord[], strict: boolean, leaks: Leak[], interrupted?: StopReason): Gate {

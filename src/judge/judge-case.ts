@@ -17,6 +17,9 @@ export function checkMessage(c: CheckResult): string {
   return `${c.requirement}${CHECK_SUFFIX[c.outcome]}: expected ${c.expected}; got ${c.actual ?? "it"}${variant} (check at ${c.at})`;
 }
 
+/** A documented variant as every output names it: "name (outcome; source)". */
+export const variantShown = (v: VariantUse) => `${v.name} (${v.outcome}; ${v.source})`;
+
 /** Each variant once, in the order first used. */
 export function uniqueVariants(list: (VariantUse | undefined)[]): VariantUse[] {
   const seen = new Map<string, VariantUse>();

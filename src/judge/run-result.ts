@@ -2,12 +2,11 @@
 // and the gate at the end) and stored whole as run-result.json in the run folder. Every output — summary, coverage
 // matrix, JUnit, console, Allure results, manifest — is rendered from it, so `spine-assure report RUN` renders the same
 // outputs from the stored file as the run did.
-import type { StopReason } from "./status.ts";
 import type { Basis, Level, SourceLocation } from "../suite/types.ts";
 import type { VariantUse } from "../run/evaluate-check.ts";
 import type { StepResult } from "../run/run-case.ts";
 import type { TargetName } from "../targets.ts";
-import type { CaseRunStatus, GateResult, RequirementCaseStatus, Verdict } from "./status.ts";
+import type { CaseRunStatus, GateResult, RequirementCaseStatus, StopReason, Verdict } from "./status.ts";
 import type { Waiver } from "./waivers.ts";
 
 /** How one case went for one requirement: only that requirement's checks count. */

@@ -1,6 +1,7 @@
 // The coverage matrix: one row per requirement — its rule text, level and basis, the verdict and, for anything but a
 // plain pass, the reason (the first failing check's message, with its suite line), the documented variant used, the
 // waiver, the cases, and the source as a readable title with its link — as CSV (for spreadsheets) and Markdown.
+import { variantShown } from "../judge/judge-case.ts";
 import type { RunResult } from "../judge/run-result.ts";
 import { BASIS_LEGEND, sourceTitle } from "./source-title.ts";
 
@@ -12,8 +13,8 @@ function rows(run: RunResult): Record<(typeof COLUMNS)[number], string>[] {
     level: r.level,
     basis: r.basis,
     verdict: r.verdict,
-    reason: r.verdict === "pass" && !r.variants?.length ? "" : firstMessage(r) ?? r.reason ?? "",
-    variants: (r.variants ?? []).map((v) => `${v.name} (${v.outcome}; ${v.source})`).join("; "),
+    reason: verdictReason(r),
+    variants: (r.variants ?? []).map(variantShown).join("; "),
     waiver: r.waiver ? `${r.waiver.reason} — approved by ${r.waiver.approvedBy ?? "?"}, ${r.waiver.expired ? "EXPIRED" : "until"} ${r.waiver.expires}` : "",
     cases: r.cases.map((c) => `${c.key} (${c.status})`).join("; "),
     source: sourceTitle(r.source),
@@ -22,9 +23,13 @@ function rows(run: RunResult): Record<(typeof COLUMNS)[number], string>[] {
   }));
 }
 
-/** The first message of the first case that did not plainly pass: what went wrong, and where the check was written. */
-function firstMessage(r: RunResult["requirements"][number]): string | undefined {
-  return r.cases.find((c) => c.status !== "passed" && c.messages.length)?.messages[0] ?? r.cases.find((c) => c.messages.length)?.messages[0];
+/**
+ * Why a verdict is not a plain pass ("" when it is): the first message of the first case that did not plainly pass —
+ * what went wrong, and where the check was written — else the verdict's own reason.
+ */
+export function verdictReason(r: RunResult["requirements"][number]): string {
+  if (r.verdict === "pass" && !r.variants?.length) return "";
+  return r.cases.find((c) => c.status !== "passed" && c.messages.length)?.messages[0] ?? r.cases.find((c) => c.messages.length)?.messages[0] ?? r.reason ?? "";
 }
 
 const csvCell = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);

@@ -4,7 +4,9 @@
 // its tests in the Allure report. The per-test percentage is not the headline: requirements are.
 import { escapeXml as esc } from "../fhir/xml-codec.ts";
 import type { RunResult } from "../judge/run-result.ts";
+import { variantShown } from "../judge/judge-case.ts";
 import { allureTestLink } from "./allure-results.ts";
+import { verdictReason } from "./coverage-matrix.ts";
 import { BASIS_LEGEND, sourceTitle } from "./source-title.ts";
 
 const VERDICT_SHOWN: Record<string, { label: string; colour: string }> = {
@@ -30,8 +32,8 @@ export function firstScreen(run: RunResult): string {
   const byApi = [...new Set(run.requirements.map((r) => r.api))].map((api) => ({ api, reqs: run.requirements.filter((r) => r.api === api) }));
   const requirementRows = (reqs: RunResult["requirements"]) => reqs.map((r) => {
     const v = VERDICT_SHOWN[shownVerdict(r)] ?? { label: r.verdict, colour: "#333" };
-    const reason = r.verdict === "pass" && !r.variants?.length ? "" : (r.cases.find((c) => c.status !== "passed" && c.messages.length)?.messages[0] ?? r.reason ?? "");
-    const variant = (r.variants ?? []).map((x) => `${x.name} (${x.outcome}; ${x.source})`).join("; ");
+    const reason = verdictReason(r);
+    const variant = (r.variants ?? []).map(variantShown).join("; ");
     // In a merged latest view, a verdict from an older run links to that run's own report.
     const from = r.fromRun && r.fromRun !== run.runId ? `runs/${r.fromRun}/` : "";
     const tests = r.cases.filter((c) => c.status !== "not-run").map((c) => `<a href="${esc(from + allureTestLink(r.fromRun ?? run.runId, c.key, r.id))}">${esc(c.key)}</a>`).join("<br>");

@@ -4,7 +4,7 @@
 // rule is a failure only under --strict, and otherwise passes with the finding in <system-out> and a property.
 // Not-applicable and not-run cases are skipped with the reason. Every message names the suite line of its check.
 import { escapeXml } from "../fhir/xml-codec.ts";
-import { caseMessages, uniqueVariants } from "../judge/judge-case.ts";
+import { caseMessages, uniqueVariants, variantShown } from "../judge/judge-case.ts";
 import type { CaseRecord, RunResult } from "../judge/run-result.ts";
 
 type Element = "failure" | "error" | "skipped" | undefined;
@@ -58,7 +58,7 @@ export function junitXml(run: RunResult): string {
       const { element, notes } = outcomes.get(c.key)!;
       const messages = caseMessages(c);
       const head = `    <testcase classname="${escapeXml(name)}" name="${escapeXml(c.key)}" time="${(c.durationMs / 1000).toFixed(3)}">`;
-      const variants = uniqueVariants(c.requirements.flatMap((r) => r.variants ?? [])).map((v) => `${v.name} (${v.outcome}; ${v.source})`);
+      const variants = uniqueVariants(c.requirements.flatMap((r) => r.variants ?? [])).map(variantShown);
       const props = [
         ["title", c.title], ["requirements", c.verifies.join(" ")], ["written at", c.at],
         ...(variants.length ? [["documented variants", variants.join("; ")]] : []),

@@ -81,13 +81,7 @@ export async function runCase(planned: PlannedCase, ctx: CaseContext): Promise<C
   // Titles and expectations as sent: every non-secret template filled in, so a reader sees which claim was left out.
   const shown = displayLookupIn(scope, new Set([...SECRET_VARIABLES, ...secretCaptures, "jwt"]));
   const runShown = async (spec: LoadedStep, phase: StepResult["phase"]): Promise<StepResult> => {
-    let r: StepResult;
-    try {
-      r = await runStep(spec, phase, planned, scope, ctx, captures, secrets);
-    } catch (err) {
-      if (!(err instanceof SuitePatternError)) throw err;
-      r = { name: spec.name, phase, status: "broken", checks: [], note: `${err.message} (step at ${spec.at})` };
-    }
+    const r = await runStep(spec, phase, planned, scope, ctx, captures, secrets);
     return { ...r, name: interpolateForDisplay(r.name, shown), checks: r.checks.map((c) => ({ ...c, expected: interpolateForDisplay(c.expected, shown) })) };
   };
   const journalled = new Set<string>();
@@ -170,6 +164,7 @@ async function runStep(
     return { name: step.name, phase, status: "skipped", exchange, checks: [], note: `not applicable: ${why}`, notApplicable: why };
   }
   let results: CheckResult[];
+  let other: ReturnType<typeof answeredOtherWay>;
   try {
     results = checks.flatMap(({ e, vars }) => evaluateCheck(e, e.at, res, ctx.compiled, vars));
     for (const [name, cap] of Object.entries(step.capture ?? {})) {
@@ -179,6 +174,7 @@ async function runStep(
         if (cap.secret) secrets.push(value);
       }
     }
+    other = answeredOtherWay(step, pc, res, lookup);
   } catch (err) {
     // The suite's own check could not be evaluated (a pattern invalid after interpolation, or one that never ends), or
     // the response could not be (nested beyond what a checker can walk): the step is broken, saying which, and the
@@ -186,12 +182,6 @@ async function runStep(
     const note = err instanceof SuitePatternError ? err.message : `the response could not be checked: ${(err as Error).message}`;
     return { name: step.name, phase, status: "broken", exchange, checks: [], note: `${note} (step at ${step.at})` };
   }
-  // The whole step answered the documented other way (a JWT signature not validated: the pointer was created).
-  const told = (v: { status: (number | string)[]; diagnosticsMatches?: string }) => statusAllowed(v.status, res.status) &&
-    (!v.diagnosticsMatches || diagnosticsOf(res).some((d) => boundedTest(String(interpolate(v.diagnosticsMatches!, lookup)), d)));
-  // The step's own variants first; then the suite's, which answer every requirement the step checks.
-  const shared = pc.defaultVariants?.find(told);
-  const other = step.variants?.find(told) ?? (shared && { ...shared, rules: [...new Set(step.expect.map((e) => e.req))] });
   if (other) {
     const answered = { variant: variantUse(other), reason: other.reason };
     // What a check saw means little without the status that told the variant ("false, in an HTTP 403 answer").
@@ -201,6 +191,17 @@ async function runStep(
     return { name: step.name, phase, status: "passed", exchange, checks: kept, note: `answered as documented variant ${other.name}: ${other.reason}`, answeredAs: answered };
   }
   return { name: step.name, phase, status: results.some((c) => c.outcome === "fail") ? "failed" : "passed", exchange, checks: results };
+}
+
+/**
+ * The documented variant the whole step was answered by, if any (a JWT signature not validated: the pointer was
+ * created): the step's own variants first, then the suite's, which answer every requirement the step checks.
+ */
+function answeredOtherWay(step: LoadedStep, pc: PlannedCase, res: ParsedResponse, lookup: Lookup) {
+  const told = (v: { status: (number | string)[]; diagnosticsMatches?: string }) => statusAllowed(v.status, res.status) &&
+    (!v.diagnosticsMatches || diagnosticsOf(res).some((d) => boundedTest(String(interpolate(v.diagnosticsMatches!, lookup)), d)));
+  const shared = pc.defaultVariants?.find(told);
+  return step.variants?.find(told) ?? (shared && { ...shared, rules: [...new Set(step.expect.map((e) => e.req))] });
 }
 
 /**

@@ -1,7 +1,6 @@
 // Stage 4, judge: the RunResult. Cases were judged as they arrived (judgeCase); here the cases that never started are
 // added, each requirement gets its verdict, waivers apply, every secret is hunted for in what the outputs will be
 // rendered from (the leak gate), and the gate is decided — all before anything is written.
-import type { StopReason } from "../judge/status.ts";
 import { createHash } from "node:crypto";
 import { TARGETS } from "../targets.ts";
 import { mask } from "../config/mask.ts";
@@ -12,6 +11,7 @@ import { findLeaks } from "../judge/leak-gate.ts";
 import { Redactor } from "../run/redact.ts";
 import type { CaseRecord, RunInputs, RunResult } from "../judge/run-result.ts";
 import { RULE_CATALOGUE } from "../cli/tool-info.ts";
+import type { StopReason } from "../judge/status.ts";
 import { requirementVerdicts } from "../judge/verdicts.ts";
 import { applyWaivers } from "../judge/waivers.ts";
 import type { Execution } from "./execute.ts";

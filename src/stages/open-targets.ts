@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { SANDBOX_CLIENT_TLS, startSandbox, type RunningSandbox } from "../../sandbox/server.ts";
 import { ConfigError, type Config } from "../config/load-config.ts";
+import type { TlsFiles } from "../config/tls-identity.ts";
 import { signersFor, type Signer } from "../evidence/signing-identity.ts";
 import type { RunTarget } from "../run/run-plan.ts";
 import { TARGETS, targetsNotRun, type TargetName } from "../targets.ts";
@@ -28,11 +29,7 @@ export async function openTargets(config: Config, env: NodeJS.ProcessEnv = proce
   const notRun = targetsNotRun(config.baseUrls);
   const external = TARGETS.some((t) => config.baseUrls[t.name]);
   if (!external) sandbox = await startSandbox({ faults: env.SANDBOX_FAULTS ?? "", variants: env.SANDBOX_VARIANTS ?? "" });
-  const sandboxTls = sandbox && {
-    ca: readFileSync(SANDBOX_CLIENT_TLS.ca, "utf8"),
-    cert: readFileSync(SANDBOX_CLIENT_TLS.cert, "utf8"),
-    key: readFileSync(SANDBOX_CLIENT_TLS.key, "utf8"),
-  };
+  const sandboxTls = sandbox && sandboxClientTls();
   const close = async () => sandbox?.close();
   try {
     const targets = Object.fromEntries(TARGETS.flatMap((t) => {
@@ -52,6 +49,11 @@ export async function openTargets(config: Config, env: NodeJS.ProcessEnv = proce
     await close();
     throw err;
   }
+}
+
+/** The harness's identity toward the embedded sandbox: its test CA and committed client certificate. */
+export function sandboxClientTls(): TlsFiles {
+  return { ca: readFileSync(SANDBOX_CLIENT_TLS.ca, "utf8"), cert: readFileSync(SANDBOX_CLIENT_TLS.cert, "utf8"), key: readFileSync(SANDBOX_CLIENT_TLS.key, "utf8") };
 }
 
 /** Who signs the run's evidence: each client identity that made its calls (the sandbox's test identity for a sandbox run). */

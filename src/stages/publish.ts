@@ -5,7 +5,7 @@ import { cpSync, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { mergeRuns } from "../judge/merge-runs.ts";
 import { findLeaksInFiles } from "../judge/leak-gate.ts";
-import { EXIT } from "../judge/status.ts";
+import { decideGate } from "../judge/gate.ts";
 import { filesUnder } from "../files-under.ts";
 import type { RunResult } from "../judge/run-result.ts";
 import { generateAllureReport } from "../report/allure-report.ts";
@@ -88,8 +88,11 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
     for (const c of run.cases) allure.add(c);
     const env = allureEnvironment({ ...run.environment, Gate: `exit ${run.gate.exitCode}: ${run.gate.reason}` });
     folder.put(`allure-results/${env.name}`, env.content);
-    folder.put(RUN_RESULT, `${JSON.stringify(run)}\n`);
-    for (const [name, render] of Object.entries(LATEST_FILES)) folder.put(name, render(run));
+    const writeRendered = (r: RunResult) => {
+      folder.put(RUN_RESULT, `${JSON.stringify(r)}\n`);
+      for (const [name, render] of Object.entries(LATEST_FILES)) folder.put(name, render(r));
+    };
+    writeRendered(run);
     let reportPath: string | undefined;
     if (options.html) {
       try {
@@ -105,16 +108,16 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
     if (options.secrets?.length) {
       const history = join(options.outRoot, "allure-history.jsonl");
       const files = [...filesUnder(folder.path).map((path) => ({ path, where: relative(folder.path, path) })), ...(existsSync(history) ? [{ path: history, where: "allure-history.jsonl" }] : [])];
-      const leaks = findLeaksInFiles(files, options.secrets).map((l) => l.where);
+      const leaks = findLeaksInFiles(files, options.secrets);
       if (leaks.length) {
-        const where = [...new Set([...(run.gate.leaks ?? []), ...leaks])];
-        run = { ...run, gate: { exitCode: EXIT.mustFailed, result: "fail", reason: `secret leak: a secret value appears in ${where.join(", ")}`, leaks: where } };
-        folder.put(RUN_RESULT, `${JSON.stringify(run)}\n`);
-        for (const [name, render] of Object.entries(LATEST_FILES)) folder.put(name, render(run));
+        // The same rule as the gate's own (an interrupted run stays interrupted, and says where the leak is).
+        const where = [...new Set([...(run.gate.leaks ?? []), ...leaks.map((l) => l.where)])];
+        run = { ...run, gate: decideGate(run.requirements, run.targets, run.strict, where.map((w) => ({ where: w })), run.interrupted) };
+        writeRendered(run);
       }
     }
     for (const [name, content] of Object.entries(options.keep ?? {})) folder.put(name, content);
-    writeManifest(folder.path, { ...run, ...(run.regenerated?.fromAltered ? { regeneratedFromAltered: run.regenerated.fromAltered } : {}) }, options.signers);
+    writeManifest(folder.path, run, options.signers);
     folder.commit();
     const view = options.latest && run.filters ? latestView(run, options.outRoot) : run;
     if (options.latest) {
