@@ -5,9 +5,14 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 export class BodyTooLarge extends Error {}
 
-/** Reads the whole body, refusing more than `limit` bytes. */
+/** Bodies read before the handler ran (a sandbox that records what it receives reads each body first). */
+const bodiesRead = new WeakMap<IncomingMessage, Promise<string>>();
+
+/** Reads the whole body, refusing more than `limit` bytes; a body already read is given again. */
 export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<string> {
-  return new Promise((resolve, reject) => {
+  const earlier = bodiesRead.get(req);
+  if (earlier) return earlier;
+  const reading = new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (c: Buffer) => {
@@ -22,6 +27,8 @@ export function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<
     req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
     req.on("error", reject);
   });
+  bodiesRead.set(req, reading);
+  return reading;
 }
 
 /**
@@ -36,10 +43,13 @@ export function exactHeader(req: IncomingMessage, name: string): string | undefi
 /** Reshapes every reply of one response (a documented variant of the transport: header case, charset, a BOM…). */
 export type ReplyShaper = (headers: Record<string, string>, body: string | undefined) => { headers: Record<string, string>; body: string | undefined };
 export const replyShapers = new WeakMap<ServerResponse, ReplyShaper>();
+/** Told what each reply said (status, headers and body as sent): how a recording sandbox keeps its answers. */
+export const replyWatchers = new WeakMap<ServerResponse, (status: number, headers: Record<string, string>, body: string | undefined) => void>();
 
 export function reply(res: ServerResponse, status: number, bodyIn: string | undefined, headersIn: Record<string, string> = {}): void {
   const { headers, body } = replyShapers.get(res)?.(headersIn, bodyIn) ?? { headers: headersIn, body: bodyIn };
   if (res.headersSent) return;
+  replyWatchers.get(res)?.(status, headers, body);
   res.writeHead(status, body !== undefined && body !== "" ? { ...headers, "Content-Length": String(Buffer.byteLength(body)) } : headers);
   res.end(body);
 }

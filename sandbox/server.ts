@@ -12,7 +12,8 @@ import { loadDirectory, type Directory } from "./directory.ts";
 import { ersHandler } from "./ers/sessions.ts";
 import { parseFaults } from "./faults.ts";
 import { parseVariants } from "./variants.ts";
-import { BodyTooLarge, reply, replyJson, replyShapers } from "./http.ts";
+import { BodyTooLarge, readBody, reply, replyJson, replyShapers, replyWatchers } from "./http.ts";
+import type { ReceivedRequest } from "../src/client/received-request.ts";
 import { transportVariants } from "./transport-variants.ts";
 import { nrlsHandler } from "./nrls/pointers.ts";
 import { errorOutcome, spineError } from "./nrls/outcome.ts";
@@ -51,6 +52,8 @@ export interface SandboxOptions {
   refuseUntrustedClients?: boolean;
   /** The origin written into absolute URLs (Location), as behind a proxy that fronts the sandbox (default: its own). */
   publicOrigin?: string;
+  /** Told of every request received, with the answer given (assess-client): the sandbox answers exactly as without it. */
+  observe?: (received: ReceivedRequest) => void;
 }
 
 export interface RunningSandbox {
@@ -126,9 +129,34 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   };
 
   const listener = (req: IncomingMessage, res: ServerResponse) => {
+    if (options.observe) record(req, res, options.observe);
     handle(req, res).catch((err: unknown) => {
       if (err instanceof BodyTooLarge) reply(res, 413, "Request body too large", { "Content-Type": "text/plain", Connection: "close" });
       else reply(res, 500, "Internal sandbox error", { "Content-Type": "text/plain" });
+    });
+  };
+
+  // Recording: the body is read first (the handlers are given the same text), and the answer as the reply sends it.
+  const record = (req: IncomingMessage, res: ServerResponse, observe: (r: ReceivedRequest) => void) => {
+    const receivedAt = Date.now();
+    const started = performance.now();
+    const body = readBody(req).catch(() => "(more than 1 MiB: not kept)");
+    let answer: ReceivedRequest["response"] = { status: 0, headers: [], body: "" };
+    replyWatchers.set(res, (status, headers, text) => {
+      answer = { status, headers: Object.entries(headers), body: text ?? "" };
+    });
+    res.once("finish", () => {
+      void body.then((text) => {
+        const socket = req.socket as TLSSocket;
+        const cn = useTls && socket.authorized ? socket.getPeerCertificate().subject?.CN : undefined;
+        const headers: [string, string][] = [];
+        for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+        observe({
+          method: req.method ?? "", url: req.url ?? "/", headers, body: text, receivedAt, origin: publicOrigin(req),
+          ...(cn ? { clientCertificate: String(cn) } : {}),
+          response: answer, durationMs: performance.now() - started,
+        });
+      });
     });
   };
 

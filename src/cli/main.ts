@@ -7,6 +7,8 @@
 //   requirements      the requirement catalogue with the cases that verify each; exit 1 if a MUST rule has none
 //   verify-evidence   check a run folder's hashes and signature; exit 1 if anything was edited, added or removed, or unsigned
 //   selftest          the mutation self-test: each sandbox fault caught, nothing else changed
+//   assess-client     the sandbox judges the supplier's own system: every request it sends, against the client rules
+//   validate          pointer files judged offline against the client rules' payload rules
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
@@ -182,6 +184,29 @@ program.command("sandbox").description("the embedded sandbox on its own")
         process.exit(EXIT.configOrSuite);
       }
     }
+  });
+
+program.command("assess-client").description("the sandbox judges your own system: point it at the printed base URLs, use it as you would INT, then stop (Ctrl-C) for the evidence")
+  .option("--port <n>", "port (0: any free one)", port, Number(process.env.SANDBOX_PORT ?? 9443))
+  .option("--http", "plain HTTP instead of HTTPS with mutual TLS")
+  .option("--out <dir>", "output root: runs/<id>/ per assessment, the latest files at the root", join(PROJECT_ROOT, "reports", "client"))
+  .option("--until-idle <seconds>", "end after this many seconds without a request", positive)
+  .option("--requests <n>", "end after this many requests", positive)
+  .option("--no-report", "skip the HTML report (everything else is still written)")
+  .addHelpText("after", "\nExit codes: 0 no client MUST rule failed; 1 a client MUST rule failed (or a secret leaked); 2 a usage or set-up error;\n  3 no request was received (nothing was assessed).")
+  .action(async (flags: { port: number; http?: boolean; out: string; untilIdle?: number; requests?: number; report: boolean }) => {
+    const { assessClient } = await import("./assess-client.ts");
+    process.exitCode = await assessClient({ port: flags.port, http: !!flags.http, out: resolve(flags.out), untilIdle: flags.untilIdle, requests: flags.requests, report: flags.report });
+  });
+
+program.command("validate").description("judge pointer files (JSON or XML, told apart by content; a folder: its *.json and *.xml) against the client rules' payload rules, offline")
+  .argument("<files...>", "pointer files or folders")
+  .option("--from-asid <asid>", "the sending system's ASID: the custodian's affiliation is judged against the sandbox directory (SANDBOX_DIRECTORY)")
+  .option("--json", "machine-readable output")
+  .addHelpText("after", "\nExit codes: 0 every file valid; 1 any file invalid; 2 a file that cannot be read, or an unknown --from-asid.")
+  .action(async (files: string[], flags: { fromAsid?: string; json?: boolean }) => {
+    const { validateCommand } = await import("./validate.ts");
+    process.exitCode = validateCommand(files, flags);
   });
 
 program.command("report").description("regenerate a run's report, coverage matrix, JUnit and manifest from its results")

@@ -1,6 +1,5 @@
 // `spine-assure run` (and `rerun`): the five stages composed — prepare → open targets → execute → judge → publish —
 // with what the console shows between them. Returns the gate's exit code; a bad target never throws.
-import { randomBytes } from "node:crypto";
 import { accessSync, constants, mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ConfigError } from "../config/load-config.ts";
@@ -11,6 +10,7 @@ import { EXIT } from "../judge/status.ts";
 import { WaiverError } from "../judge/waivers.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { allureResultsWriter, allureTargets } from "../report/allure-results.ts";
+import { newRunId } from "../judge/run-id.ts";
 import { closingLines, consoleStyle, exchangeLines, runHeader, terminalSafe } from "../report/console.ts";
 import { Redactor } from "../run/redact.ts";
 import { SuiteError } from "../suite/suite-problems.ts";
@@ -76,7 +76,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     log(`--out ${outRoot}: the output folder cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Nothing was sent.`);
     return { exitCode: EXIT.configOrSuite };
   }
-  const runId = `${new Date(startedAt).toISOString().replace(/[-:]/g, "").replace("T", "-").slice(0, 15)}-${randomBytes(3).toString("hex")}`;
+  const runId = newRunId(startedAt);
   const open = await openTargets(prepared.config, options.env);
   const targets = Object.entries(open.targets).map(([name, t]) => ({ ...t, name: name as TargetName }));
   // The identities that will sign the evidence, read now: one that cannot sign is said before anything is sent.

@@ -47,6 +47,8 @@ export interface CaseRecord {
   requirements: RequirementCase[];
   /** In a merged latest view: the run this case's result comes from. */
   fromRun?: string;
+  /** A client assessment's case: a request the supplier's system sent (`at` names the rule catalogue it was judged by). */
+  receivedRequest?: boolean;
 }
 
 export interface RequirementVerdict {
@@ -123,6 +125,9 @@ export interface RunResult {
   finishedAt: string;
   durationMs: number;
   strict: boolean;
+  /** Set for a client assessment (`assess-client`): the cases are the requests the supplier's system sent, judged
+   * against the client rule catalogue, not the suites' cases against a target. */
+  assessment?: { kind: "client"; ended: string; requests: number; tls: boolean };
   /** Set when the run was stopped by a signal: cases that had not started are not-run, and the run is not compared. */
   interrupted?: StopReason;
   /** The filters a partial run was made with (a filtered run or a rerun); absent for a full run. */

@@ -166,7 +166,9 @@ function pathOf(url: string): string {
 function describeCase(c: CaseRecord, r: RequirementInfo | undefined): string {
   const others = c.verifies.filter((id) => id !== r?.id);
   const lines = [
-    `**Case** \`${c.key}\` written at \`${c.at}\`${others.length ? `; the same run of it also checks ${others.join(", ")}` : ""}.`,
+    c.receivedRequest
+      ? `**Request** \`${c.key}\`, sent by the supplier's system and received ${c.startedAt ? new Date(c.startedAt).toISOString() : ""}, judged against \`${c.at}\`${others.length ? `; it was also judged for ${others.join(", ")}` : ""}.`
+      : `**Case** \`${c.key}\` written at \`${c.at}\`${others.length ? `; the same run of it also checks ${others.join(", ")}` : ""}.`,
     "", "| Requirement | Level | Basis | Rule | Source |", "|---|---|---|---|---|",
   ];
   if (r) lines.push(`| ${r.id} | ${r.level} | ${r.basis} | ${r.text.replace(/\|/g, "\\|")} | ${r.source.file} § ${r.source.section} |`);

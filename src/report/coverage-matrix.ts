@@ -41,8 +41,9 @@ export function coverageCsv(run: RunResult): string {
 export function coverageMarkdown(run: RunResult): string {
   const md = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
   const lines = [
-    `# Requirement coverage — run ${run.runId}`,
+    `# ${run.assessment ? "Client rule coverage — client assessment" : "Requirement coverage — run"} ${run.runId}`,
     "",
+    ...(run.assessment ? [`A client assessment: the embedded sandbox judged the ${run.assessment.requests} request(s) the supplier's system sent against the client rule catalogue (ended: ${run.assessment.ended}).`, ""] : []),
     ...(run.regenerated?.fromAltered ? [`**REGENERATED FROM ALTERED RESULTS** on ${run.regenerated.fromAltered.at}: these are not the outputs the run wrote; see original-manifest/.`, ""] : []),
     `Gate: exit ${run.gate.exitCode} (${run.gate.result}) — ${run.gate.reason}.`,
     `Targets: ${(run.inputs?.targets ?? run.targets.map((t) => ({ api: t.name, kind: t.embedded ? "embedded sandbox" : "external", baseUrl: t.baseUrl }))).map((t) => `${t.api.toUpperCase()} ${t.kind}${t.baseUrl ? ` ${t.baseUrl}` : ""}`).join("; ")}.`,

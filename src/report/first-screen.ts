@@ -44,7 +44,7 @@ export function firstScreen(run: RunResult): string {
   }).join("\n");
 
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Spine assurance — run ${esc(run.runId)}: exit ${run.gate.exitCode}</title>
+<html lang="en"><head><meta charset="utf-8"><title>Spine assurance — ${run.assessment ? "client assessment" : "run"} ${esc(run.runId)}: exit ${run.gate.exitCode}</title>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222;max-width:1400px}
 h1{font-size:20px;margin:0 0 8px} h2{font-size:16px;margin:24px 0 8px}
@@ -55,31 +55,33 @@ table{border-collapse:collapse;width:100%} th,td{border:1px solid #ddd;padding:4
 table.kv th{width:220px;background:#f6f6f6;font-weight:600} .id{white-space:nowrap;font-family:monospace}
 .why{color:#555;font-size:12px;margin-top:4px;white-space:pre-wrap;font-family:monospace} .tests,.src{font-size:12px}
 </style></head><body>
-<h1>Spine assurance — run ${esc(run.runId)}</h1>
+<h1>Spine assurance — ${run.assessment ? "client assessment" : "run"} ${esc(run.runId)}</h1>
 ${run.regenerated?.fromAltered ? `<div class="banner">REGENERATED FROM ALTERED RESULTS on ${esc(run.regenerated.fromAltered.at)}: these are not the outputs the run wrote. The run's own signed manifest is in original-manifest/.</div>` : ""}
 <div class="gate" id="gate">Gate: exit ${run.gate.exitCode} — ${esc(run.gate.result.toUpperCase())}: ${esc(run.gate.reason)}</div>
-${sandbox ? `<div class="note">Target: the <b>embedded sandbox</b>, not an NHS environment. A sandbox run shows the harness works; it is not evidence about an NHS environment.${inputs?.sandbox && (inputs.sandbox.faults.length || inputs.sandbox.variants.length) ? ` Switched on: faults ${esc(inputs.sandbox.faults.join(", ") || "none")}; variants ${esc(inputs.sandbox.variants.join(", ") || "none")}.` : ""}</div>` : ""}
+${run.assessment ? `<div class="note" id="client-assessment"><b>Client assessment</b>: the embedded sandbox judged the ${run.assessment.requests} request(s) the supplier's own system sent it (${run.assessment.tls ? "over mutual TLS" : "over plain HTTP"}) against the client rule catalogue; the assessment ended: ${esc(run.assessment.ended)}. This is evidence about the supplier's system, not about an NHS environment; a rule no request exercised is "not run".</div>` : sandbox ? `<div class="note">Target: the <b>embedded sandbox</b>, not an NHS environment. A sandbox run shows the harness works; it is not evidence about an NHS environment.${inputs?.sandbox && (inputs.sandbox.faults.length || inputs.sandbox.variants.length) ? ` Switched on: faults ${esc(inputs.sandbox.faults.join(", ") || "none")}; variants ${esc(inputs.sandbox.variants.join(", ") || "none")}.` : ""}</div>` : ""}
 ${run.interrupted ? `<div class="banner">Interrupted by ${run.interrupted}: not a complete result.</div>` : ""}
 <p>Requirements: ${[...counts].map(([k, n]) => `${n} ${esc(VERDICT_SHOWN[k]?.label ?? k)}`).join(", ")} of ${run.requirements.length}.
 Full detail: <a href="allure-report/index.html">the Allure report</a>, <a href="requirements.md">requirements.md</a>, <a href="summary.json">summary.json</a>.
 Check this folder with <code>spine-assure verify-evidence &lt;this folder&gt; --ca &lt;roots you trust&gt;</code>.</p>
 <h2>What was tested, against what</h2>
 <table class="kv" id="inputs">${rows([
-    ...(inputs?.targets ?? []).map((t): [string, string] => [`${t.api.toUpperCase()} target`, `${t.kind}${t.baseUrl ? ` — ${t.baseUrl}` : ""}${t.proxy ? `, through proxy ${t.proxy}` : ""}`]),
+    ...(inputs?.targets ?? []).map((t): [string, string] => (run.assessment
+      ? [`${t.api.toUpperCase()} base URL given to the supplier's system`, `${t.baseUrl ?? ""} (the embedded sandbox, ${run.targets.find((x) => x.name === t.api)?.requests ?? 0} request(s) received)`]
+      : [`${t.api.toUpperCase()} target`, `${t.kind}${t.baseUrl ? ` — ${t.baseUrl}` : ""}${t.proxy ? `, through proxy ${t.proxy}` : ""}`])),
     ...(inputs?.targets ?? []).flatMap((t): [string, string][] => (t.clientCertificate ? [[`${t.api.toUpperCase()} client certificate`, t.clientCertificate]] : [])),
     ...(run.signedBy ?? []).map((s): [string, string] => [`Evidence signed by (${s.targets.join(", ")})`, `${s.subject}; issuer ${s.issuer}; serial ${s.serial}; valid ${s.validFrom.slice(0, 10)} to ${s.validTo.slice(0, 10)}${s.embedded ? " — the embedded sandbox's committed test identity: shows integrity, not who ran it" : ""}`]),
     ...(run.signedBy && !run.signedBy.length ? [["Evidence signed by", "nobody: unsigned (no client identity) — the manifest detects accidental change only"] as [string, string]] : []),
     ["Started", `${run.startedAt} (${Math.round(run.durationMs / 100) / 10} s)`],
-    ["--strict", inputs?.strict ?? run.strict ? "yes: warnings gate" : "no"],
-    ["Filters", run.filters ? JSON.stringify(run.filters) : "none: every suite"],
-    ["Concurrency", String(inputs?.concurrency ?? "")],
+    ...(run.assessment
+      ? [["Mutual TLS", run.assessment.tls ? "yes: clients presented a certificate from the sandbox's test CA" : "no: plain HTTP (--http)"], ["Assessment ended", run.assessment.ended]] as [string, string][]
+      : [["--strict", inputs?.strict ?? run.strict ? "yes: warnings gate" : "no"], ["Filters", run.filters ? JSON.stringify(run.filters) : "none: every suite"], ["Concurrency", String(inputs?.concurrency ?? "")]] as [string, string][]),
     ["Harness", inputs?.harness ?? `${run.tool.name} ${run.tool.version}`],
     ["Specifications", (inputs?.specifications ?? []).join("; ")],
     ["Rule catalogue", inputs?.ruleCatalogue ?? ""],
     ...(run.warnings ?? []).map((w): [string, string] => ["Warning", w]),
   ])}</table>
-<h2>Test data</h2>
-<table class="kv" id="test-data">${rows(Object.entries(inputs?.testData ?? {}).map(([k, v]): [string, string] => [k, `${v}${inputs?.sandboxDefaults.includes(k) ? " (the sandbox's default value)" : ""}`]))}</table>
+${Object.keys(inputs?.testData ?? {}).length ? `<h2>Test data</h2>
+<table class="kv" id="test-data">${rows(Object.entries(inputs?.testData ?? {}).map(([k, v]): [string, string] => [k, `${v}${inputs?.sandboxDefaults.includes(k) ? " (the sandbox's default value)" : ""}`]))}</table>` : ""}
 ${byApi.map((g) => `<h2>${esc(g.api)}: ${g.reqs.length} requirements</h2>
 <table class="reqs"><tr><th>Requirement</th><th>Level</th><th>Basis</th><th>Verdict</th><th>Rule, and why it is not a plain pass</th><th>Tests</th><th>Source</th></tr>
 ${requirementRows(g.reqs)}</table>`).join("\n")}

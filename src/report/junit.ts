@@ -48,6 +48,7 @@ export function junitXml(run: RunResult): string {
   const runProps = [
     ["gate", `exit ${run.gate.exitCode}: ${run.gate.reason}`],
     ["strict", String(run.strict)],
+    ...(run.assessment ? [["assessment", `client: ${run.assessment.requests} request(s) from the supplier's system, judged against the client rules`]] : []),
     ...(run.regenerated?.fromAltered ? [["regenerated", "REGENERATED FROM ALTERED RESULTS: not what the run wrote"]] : []),
   ];
   for (const [name, cases] of suites) {

@@ -24,6 +24,7 @@ export interface Summary {
   durationMs: number;
   targets: RunResult["targets"];
   inputs?: RunResult["inputs"];
+  assessment?: RunResult["assessment"];
   regenerated?: RunResult["regenerated"];
   /** Set-up warnings (a client certificate ending within 30 days). */
   warnings?: string[];
@@ -57,6 +58,7 @@ export function renderSummary(run: RunResult): string {
     durationMs: run.durationMs,
     targets: run.targets,
     ...(run.inputs ? { inputs: run.inputs } : {}),
+    ...(run.assessment ? { assessment: run.assessment } : {}),
     ...(run.regenerated ? { regenerated: run.regenerated } : {}),
     ...(run.warnings?.length ? { warnings: run.warnings } : {}),
     gate: { exitCode: run.gate.exitCode, result: run.gate.result, reason: run.gate.reason },

@@ -96,7 +96,7 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
     let reportPath: string | undefined;
     if (options.html) {
       try {
-        const name = `Spine assurance report — gate: exit ${run.gate.exitCode} ${run.gate.result.toUpperCase()}${run.regenerated?.fromAltered ? " — REGENERATED FROM ALTERED RESULTS" : ""}`;
+        const name = `Spine ${run.assessment ? "client assessment" : "assurance report"} — gate: exit ${run.gate.exitCode} ${run.gate.result.toUpperCase()}${run.regenerated?.fromAltered ? " — REGENERATED FROM ALTERED RESULTS" : ""}`;
         await generateAllureReport(join(folder.path, "allure-results"), join(folder.path, "allure-report"), join(options.outRoot, "allure-history.jsonl"), name);
         reportPath = join(runDir, "allure-report", "index.html");
       } catch (err) {

@@ -1,0 +1,172 @@
+// spine-assure assess-client: the sandbox as an assessor of the supplier's own system. It prints the settings to give
+// that system, answers every request exactly as the sandbox always does (a bad request still gets its documented
+// error), judges each against the client rule catalogue as it arrives, and when the assessment ends (--requests,
+// --until-idle, Ctrl-C or SIGTERM) writes the same evidence pack as `run`, marked as a client assessment.
+import { accessSync, constants, mkdirSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { clientCatalogue, INTERACTIONS } from "../client/catalogue.ts";
+import { ClientAssessment, clientRunResult, type JudgedRequest } from "../client/assessment.ts";
+import type { ReceivedRequest } from "../client/received-request.ts";
+import { signersFor, type Signer } from "../evidence/signing-identity.ts";
+import { newRunId } from "../judge/run-id.ts";
+import { EXIT } from "../judge/status.ts";
+import { closingLines, consoleStyle, terminalSafe } from "../report/console.ts";
+import { publish } from "../stages/publish.ts";
+import { sandboxClientTls } from "../stages/open-targets.ts";
+import { DEFAULT_DIRECTORY, loadDirectory } from "../../sandbox/directory.ts";
+import { SANDBOX_CLIENT_TLS, startSandbox } from "../../sandbox/server.ts";
+import { toolInfo } from "./tool-info.ts";
+
+export interface AssessClientOptions {
+  port: number;
+  http: boolean;
+  out: string;
+  /** End after this many seconds without a request. */
+  untilIdle?: number;
+  /** End after this many requests. */
+  requests?: number;
+  report: boolean;
+  /** Where lines go (the console by default); tests collect them. */
+  log?: (line: string) => void;
+  /** Told the base URLs once the sandbox listens (tests point their client at them). */
+  onListening?: (urls: { ers: string; nrls: string }) => void;
+  /** Ends the assessment when it resolves (tests; the command line uses signals). */
+  stop?: Promise<unknown>;
+}
+
+const EVIDENCE_MAX_BODY_BYTES = Number(process.env.EVIDENCE_MAX_BODY_BYTES ?? 262_144);
+
+export async function assessClient(options: AssessClientOptions): Promise<number> {
+  const printed: string[] = [];
+  const log = (line: string) => {
+    printed.push(line);
+    (options.log ?? console.log)(terminalSafe(line));
+  };
+  const startedAt = Date.now();
+  try {
+    mkdirSync(options.out, { recursive: true });
+    accessSync(options.out, constants.W_OK);
+  } catch (err) {
+    log(`--out ${options.out}: the output folder cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). The sandbox was not started.`);
+    return EXIT.configOrSuite;
+  }
+  let catalogue;
+  let directory;
+  try {
+    catalogue = clientCatalogue();
+    directory = loadDirectory();
+  } catch (err) {
+    log((err as Error).message);
+    return EXIT.configOrSuite;
+  }
+  const runId = newRunId(startedAt);
+  const tool = toolInfo();
+
+  // Made once the sandbox listens (the base URLs name its port); requests before that cannot arrive.
+  const state: { assessment?: ClientAssessment } = {};
+  let end: (why: string) => void = () => {};
+  const ended = new Promise<string>((resolve) => (end = resolve));
+  let idle: NodeJS.Timeout | undefined;
+  const armIdle = () => {
+    if (options.untilIdle === undefined) return;
+    clearTimeout(idle);
+    idle = setTimeout(() => end(`no request for ${options.untilIdle} s (--until-idle)`), options.untilIdle * 1000);
+  };
+  const received = (req: ReceivedRequest) => {
+    const assessment = state.assessment;
+    if (!assessment) return;
+    armIdle();
+    const judged = assessment.add(req);
+    for (const line of requestLines(judged, req, catalogue.rules)) log(assessment.redact(line));
+    if (options.requests !== undefined && assessment.requests >= options.requests) end(`${options.requests} request(s) received (--requests)`);
+  };
+
+  let sandbox;
+  try {
+    sandbox = await startSandbox({ port: options.port, tls: !options.http, observe: received });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    log(`assess-client: cannot listen on port ${options.port}: ${code === "EADDRINUSE" ? "it is in use; choose another with --port N (0: any free one)" : (err as Error).message}`);
+    return EXIT.configOrSuite;
+  }
+  const baseUrls = { ers: sandbox.ersBaseUrl, nrls: sandbox.nrlsBaseUrl };
+  const assessment = new ClientAssessment({ catalogue, directory, baseUrls, evidenceMaxBodyBytes: EVIDENCE_MAX_BODY_BYTES });
+  state.assessment = assessment;
+
+  // Paths as the user can use them from where they are: relative below the current folder, absolute elsewhere.
+  const shown = (p: string) => {
+    const rel = relative(process.cwd(), p);
+    return rel && !rel.startsWith("..") ? rel : p;
+  };
+  log(`spine-assure assess-client: the sandbox judges every request your system sends (client rules: ${catalogue.file}, ${catalogue.rules.length} rules).`);
+  log("Configure your system with:");
+  log(`  ERS_BASE_URL=${baseUrls.ers}`);
+  log(`  NRLS_BASE_URL=${baseUrls.nrls}`);
+  if (!options.http) {
+    log(`  client certificate ${shown(SANDBOX_CLIENT_TLS.cert)}, its key ${shown(SANDBOX_CLIENT_TLS.key)}; trust the CA ${shown(SANDBOX_CLIENT_TLS.ca)} (mutual TLS)`);
+  } else log("  plain HTTP (--http): no certificates");
+  const [asid, entry] = Object.entries(directory.nrls.asids)[0] ?? [];
+  log(`Test data the sandbox knows (${shown(process.env.SANDBOX_DIRECTORY ? resolve(process.env.SANDBOX_DIRECTORY) : DEFAULT_DIRECTORY)}): NRLS fromASID ${asid ?? "?"} (custodian ODS ${entry?.ods ?? "?"}), toASID ${directory.spineAsid}; e-RS XAPI_ASID ${directory.ers.asids[0] ?? "?"}; smartcard tokens under ers.users[].token.`);
+  log(`Ends ${[options.requests !== undefined ? `after ${options.requests} request(s)` : "", options.untilIdle !== undefined ? `after ${options.untilIdle} s without a request` : "", "on Ctrl-C"].filter(Boolean).join(", ")}; then the evidence is written under ${shown(options.out)}.`);
+  options.onListening?.(baseUrls);
+  armIdle();
+
+  const onSignal = (signal: NodeJS.Signals) => end(`stopped by ${signal}`);
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  void options.stop?.then(() => end("stopped by the caller"));
+  const why = await ended;
+  clearTimeout(idle);
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
+  // A second signal while the evidence is written stops at once.
+  const hard = () => process.exit(EXIT.SIGINT);
+  process.once("SIGINT", hard);
+  try {
+    // Requests being answered as the end came are let finish (a short grace), then the sandbox stops.
+    await new Promise((r) => setTimeout(r, 100));
+    await sandbox.close();
+    log(`Assessment ended: ${why}. ${assessment.requests} request(s) judged.`);
+
+    const { run, secrets } = clientRunResult({ runId, startedAt, tool: await tool, assessment, catalogue, baseUrls, tls: !options.http, ended: why, printed });
+    let signers: Signer[] = [];
+    try {
+      // The sandbox's committed test identity signs: the pack shows integrity, not who the supplier is.
+      signers = signersFor([{ name: "ers", tls: sandboxClientTls(), embedded: true }]).map((s) => ({ ...s, targets: ["ers", "nrls"] }));
+    } catch (err) {
+      log(`warning: the evidence will be unsigned: ${(err as Error).message}`);
+    }
+    let published;
+    try {
+      published = await publish(run, { outRoot: options.out, html: options.report, recordHistory: true, latest: true, keepRuns: Number(process.env.ASSURE_KEEP_RUNS ?? 20) || 20, signers, secrets });
+    } catch (err) {
+      log(`The evidence could not be written to ${options.out}: ${(err as Error).message}. Nothing of this assessment was kept (exit ${EXIT.configOrSuite}).`);
+      return EXIT.configOrSuite;
+    }
+    for (const w of published.warnings) log(`warning: ${w}`);
+    const paths = {
+      runDir: shown(published.runDir),
+      summary: shown(join(options.out, "summary.json")),
+      coverage: shown(join(options.out, "requirements.md")),
+      junit: shown(join(options.out, "junit.xml")),
+      report: published.reportPath && shown(join(options.out, "allure-report", "index.html")),
+    };
+    for (const line of closingLines({ ...run, gate: published.gate, signedBy: published.signedBy }, consoleStyle(), paths)) log(line);
+    return published.gate.exitCode;
+  } finally {
+    process.off("SIGINT", hard);
+  }
+}
+
+/** A request as the console shows it when it arrives: one line, then each rule it broke with what was sent. */
+function requestLines(judged: JudgedRequest, req: ReceivedRequest, rules: readonly { id: string; level: string }[]): string[] {
+  const broke = judged.findings.filter((f) => f.outcome === "fail");
+  const what = judged.interaction ? INTERACTIONS[judged.interaction].name : "not an interaction the client rules cover";
+  const verdict = broke.length ? `broke ${[...new Set(broke.map((f) => f.rule))].join(", ")}` : judged.findings.length ? `${new Set(judged.findings.map((f) => f.rule)).size} rule(s), all held` : "no rule judged";
+  const lines = [`#${judged.n} ${req.method} ${judged.shownPath} → ${req.response.status} (${what}): ${verdict}`];
+  for (const f of broke) {
+    const level = rules.find((r) => r.id === f.rule)?.level ?? "";
+    lines.push(`    ${f.rule} ${level}: expected ${f.expected}; got ${f.actual ?? "it"}${f.path ? ` (at ${f.path})` : ""}`);
+  }
+  return lines;
+}

@@ -1,0 +1,138 @@
+// The payload rules of the client catalogue (NRLS-CLI-19 to 29): a pointer as a provider system must send it, judged
+// element by element so each failure names the rule and the path of the offending element. Shared by assess-client
+// (a create's body) and validate (a file). Written from the profile and pages (client-rules/catalogue.yaml), not from
+// the sandbox's server-side checks: the sandbox stops at the first problem, a supplier wants every one.
+import { isValidNhsNumber } from "../fhir/nhs-number.ts";
+import { FhirXmlError, fhirXmlToJson } from "../fhir/xml-codec.ts";
+import type { Directory } from "../../sandbox/directory.ts";
+import { ORG_BASE, PATIENT_BASE, RECORD_TYPE } from "../../sandbox/nrls/check-pointer.ts";
+import { ruleOf, shown, type Finding } from "./finding.ts";
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
+const filled = (v: unknown): v is string => typeof v === "string" && v.trim() !== "";
+// FHIR instant: to the second, with a time zone; dateTime: partial dates allowed, a zone when there is a time.
+const INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?(Z|[+-]((0\d|1[0-3]):[0-5]\d|14:00))$/;
+const DATETIME = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?(Z|[+-]((0\d|1[0-3]):[0-5]\d|14:00)))?)?)?$/;
+
+export type PointerFormat = "json" | "xml";
+
+/** A body read as a pointer: the resource, or why it is not one (NRLS-CLI-19). */
+export function readPointer(text: string, format: PointerFormat): { resource: Json } | { problem: string } {
+  let parsed: unknown;
+  try {
+    parsed = format === "json" ? JSON.parse(text.replace(/^\uFEFF/, "")) : fhirXmlToJson(text);
+  } catch (err) {
+    const why = err instanceof FhirXmlError ? err.message : `not well-formed JSON (${(err as Error).message})`;
+    return { problem: why };
+  }
+  const resource = obj(parsed);
+  if (!resource) return { problem: `not a JSON object but ${Array.isArray(parsed) ? "an array" : typeof parsed}` };
+  if (resource.resourceType !== "DocumentReference") return { problem: `resourceType is ${shown(resource.resourceType)}, not "DocumentReference"` };
+  return { resource };
+}
+
+/** JSON or XML, from the first character that is not white space (or a byte order mark). */
+export function sniffFormat(text: string): PointerFormat | undefined {
+  const first = /^[\uFEFF\s]*(.)/.exec(text)?.[1];
+  return first === "{" || first === "[" ? "json" : first === "<" ? "xml" : undefined;
+}
+
+export interface PointerContext {
+  /** The sender's ASID (the fromASID header, or validate's --from-asid): NRLS-CLI-28 is judged only with one. */
+  fromAsid?: string;
+  directory?: Directory;
+}
+
+/** Every payload rule the pointer exercises, NRLS-CLI-20 to 29 (19 is the reading itself: readPointer). */
+export function pointerFindings(p: Json, ctx: PointerContext = {}): Finding[] {
+  const out: Finding[] = [];
+  const at = (path: string) => `DocumentReference.${path}`;
+
+  // NRLS-CLI-20: type from NRLS-RecordType-1, exactly one coding.
+  const type = ruleOf("NRLS-CLI-20", `type with exactly one coding ${RECORD_TYPE.system}|${RECORD_TYPE.code} with a display, and no version`);
+  const codings = Array.isArray(obj(p.type)?.coding) ? (obj(p.type)!.coding as unknown[]) : undefined;
+  if (!obj(p.type)) out.push(type.fail(p.type === undefined ? "no type" : shown(p.type), at("type")));
+  else if (!codings || codings.length !== 1) out.push(type.fail(`${codings?.length ?? 0} codings`, at("type.coding")));
+  else {
+    const c = obj(codings[0]);
+    if (!c) out.push(type.fail(shown(codings[0]), at("type.coding[0]")));
+    else if (c.system !== RECORD_TYPE.system) out.push(type.fail(shown(c.system), at("type.coding[0].system")));
+    else if (c.code !== RECORD_TYPE.code) out.push(type.fail(`${shown(c.code)} (not in NRLS-RecordType-1)`, at("type.coding[0].code")));
+    else if (!filled(c.display)) out.push(type.fail(shown(c.display), at("type.coding[0].display")));
+    else if (c.version !== undefined) out.push(type.fail(shown(c.version), at("type.coding[0].version")));
+    else out.push(type.pass());
+  }
+
+  // NRLS-CLI-21: status current.
+  out.push(ruleOf("NRLS-CLI-21", 'status "current"').check(p.status === "current", shown(p.status), at("status")));
+
+  // NRLS-CLI-22: subject a Patient URL with a valid NHS number, a literal reference only.
+  const subjectRule = ruleOf("NRLS-CLI-22", `subject.reference ${PATIENT_BASE}<NHS number>, a valid NHS number, and no subject.identifier or display`);
+  const subject = obj(p.subject);
+  const ref = subject?.reference;
+  if (!subject) out.push(subjectRule.fail(p.subject === undefined ? "no subject" : shown(p.subject), at("subject")));
+  else if (subject.identifier !== undefined || subject.display !== undefined) out.push(subjectRule.fail(shown(subject.identifier ?? subject.display), at(subject.identifier !== undefined ? "subject.identifier" : "subject.display")));
+  else if (!filled(ref) || !ref.startsWith(PATIENT_BASE)) out.push(subjectRule.fail(shown(ref), at("subject.reference")));
+  else {
+    const nhs = ref.slice(PATIENT_BASE.length);
+    out.push(subjectRule.check(isValidNhsNumber(nhs), `${shown(ref)} (${/^\d{10}$/.test(nhs) ? "the Modulus 11 check digit is wrong" : "not 10 digits"})`, at("subject.reference")));
+  }
+
+  // NRLS-CLI-23 and 24: author (exactly one) and custodian, Organization URLs.
+  const orgFinding = (rule: string, what: string, value: unknown, path: string): Finding => {
+    const r = ruleOf(rule, `${what} a reference ${ORG_BASE}<ODS code>, not an identifier, no display`);
+    const o = obj(value);
+    if (!o) return r.fail(value === undefined ? `no ${what}` : shown(value), at(path));
+    if (o.identifier !== undefined) return r.fail(`an identifier ${shown(o.identifier)}`, at(`${path}.identifier`));
+    if (o.display !== undefined) return r.fail(shown(o.display), at(`${path}.display`));
+    const text = o.reference;
+    return r.check(filled(text) && text.startsWith(ORG_BASE) && /^[A-Za-z0-9]+$/.test(text.slice(ORG_BASE.length)), shown(text), at(`${path}.reference`));
+  };
+  const authors = Array.isArray(p.author) ? p.author : undefined;
+  if (!authors || authors.length !== 1) out.push(ruleOf("NRLS-CLI-23", "exactly one author").fail(authors ? `${authors.length} authors` : shown(p.author), at("author")));
+  else out.push(orgFinding("NRLS-CLI-23", "author", authors[0], "author[0]"));
+  out.push(orgFinding("NRLS-CLI-24", "custodian", p.custodian, "custodian"));
+
+  // NRLS-CLI-25: indexed an instant.
+  out.push(ruleOf("NRLS-CLI-25", "indexed, an instant (YYYY-MM-DDThh:mm:ss with a time zone)").check(typeof p.indexed === "string" && INSTANT.test(p.indexed), shown(p.indexed), at("indexed")));
+
+  // NRLS-CLI-26: content with attachments that have a contentType and an absolute url.
+  const contentRule = ruleOf("NRLS-CLI-26", "at least one content item, each attachment with a contentType and an absolute url (creation a dateTime)");
+  const content = Array.isArray(p.content) ? p.content : undefined;
+  if (!content || content.length === 0) out.push(contentRule.fail(shown(p.content), at("content")));
+  else {
+    let bad: Finding | undefined;
+    content.forEach((item, i) => {
+      if (bad) return;
+      const a = obj(obj(item)?.attachment);
+      const here = `content[${i}].attachment`;
+      if (!a) bad = contentRule.fail(shown(obj(item)?.attachment), at(here));
+      else if (!filled(a.contentType)) bad = contentRule.fail(shown(a.contentType), at(`${here}.contentType`));
+      else if (!filled(a.url) || !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(a.url) || !URL.canParse(a.url)) bad = contentRule.fail(shown(a.url), at(`${here}.url`));
+      else if (a.creation !== undefined && !(typeof a.creation === "string" && DATETIME.test(a.creation))) bad = contentRule.fail(shown(a.creation), at(`${here}.creation`));
+    });
+    out.push(bad ?? contentRule.pass());
+  }
+
+  // NRLS-CLI-27: masterIdentifier, when sent, with system and value.
+  if (p.masterIdentifier !== undefined) {
+    const mi = obj(p.masterIdentifier);
+    const r = ruleOf("NRLS-CLI-27", "masterIdentifier with both system and value");
+    out.push(!mi ? r.fail(shown(p.masterIdentifier), at("masterIdentifier")) : !filled(mi.system) ? r.fail(shown(mi.system), at("masterIdentifier.system")) : r.check(filled(mi.value), shown(mi.value), at("masterIdentifier.value")));
+  }
+
+  // NRLS-CLI-28: the custodian affiliated with the sender. Judged only with a sender and a directory to ask, and a
+  // custodian in the right form (a wrong form is NRLS-CLI-24's failure, not this rule's).
+  const custodianRef = obj(p.custodian)?.reference;
+  if (ctx.fromAsid !== undefined && ctx.directory && filled(custodianRef) && custodianRef.startsWith(ORG_BASE)) {
+    const ods = custodianRef.slice(ORG_BASE.length);
+    const owner = Object.hasOwn(ctx.directory.nrls.asids, ctx.fromAsid) ? ctx.directory.nrls.asids[ctx.fromAsid]!.ods : undefined;
+    const r = ruleOf("NRLS-CLI-28", `the custodian is the organisation of ASID ${ctx.fromAsid}${owner ? ` (${owner})` : ""}`);
+    if (owner) out.push(r.check(owner === ods, `custodian ${ods}, which ASID ${ctx.fromAsid} is not affiliated with`, at("custodian.reference")));
+  }
+
+  // NRLS-CLI-29: no client-assigned id.
+  out.push(ruleOf("NRLS-CLI-29", "no id (the server assigns it)").check(p.id === undefined, shown(p.id), at("id")));
+  return out;
+}

@@ -1,0 +1,55 @@
+// Client-side assurance proves itself as the server side does: a conformant reference client passes every client
+// rule it exercises (and it exercises them all), and for every client MUST rule — and most SHOULD rules — a variant of
+// that client breaking it is blamed on exactly that rule (fail for MUST, warning for SHOULD), printed as a table with
+// a kill rate, like `selftest`.
+import { describe, expect, it } from "vitest";
+import { clientCatalogue } from "../src/client/catalogue.ts";
+import { createLimiter } from "../src/run/limiter.ts";
+import { assessReferenceClient, type Assessed } from "./helpers/assess.ts";
+import { CLIENT_FAULTS } from "./helpers/reference-client.ts";
+
+const catalogue = clientCatalogue();
+const mustRules = catalogue.rules.filter((r) => r.level === "MUST").map((r) => r.id);
+const levelOf = new Map(catalogue.rules.map((r) => [r.id, r.level]));
+const slot = createLimiter(4);
+const rows: { fault: string; rule: string; blamed: string; caught: boolean }[] = [];
+
+describe.concurrent("client assessment of the reference client", () => {
+  it("passes every client rule with the conformant client, each exercised, over mutual TLS", async () => {
+    const { run, blamed, statuses } = await slot(() => assessReferenceClient(undefined, true));
+    expect(statuses).toEqual([201, 201, 200, 200, 200, 201, 200, 200, 204]);
+    expect(blamed, JSON.stringify(run.requirements.filter((r) => r.verdict !== "pass").map((r) => [r.id, r.cases.flatMap((c) => c.messages)]))).toEqual([]);
+    expect(run.requirements.filter((r) => r.verdict !== "pass").map((r) => `${r.id} ${r.verdict}`)).toEqual([]);
+    expect(run.gate.exitCode).toBe(0);
+    expect(run.cases).toHaveLength(9);
+  });
+
+  it("has a fault for every client MUST rule", () => {
+    expect(mustRules.filter((id) => !CLIENT_FAULTS.some((f) => f.breaks === id))).toEqual([]);
+  });
+
+  for (const fault of CLIENT_FAULTS) {
+    it(`blames ${fault.breaks} alone for the client fault ${fault.name}`, async () => {
+      const { run, blamed }: Assessed = await slot(() => assessReferenceClient(fault));
+      rows.push({ fault: fault.name, rule: fault.breaks, blamed: blamed.join(", ") || "nothing", caught: blamed.length === 1 && blamed[0] === fault.breaks });
+      expect(blamed, JSON.stringify(run.requirements.filter((r) => r.verdict !== "pass" && r.verdict !== "not-run").map((r) => [r.id, r.verdict, r.cases.flatMap((c) => c.messages)]))).toEqual([fault.breaks]);
+      const rule = run.requirements.find((r) => r.id === fault.breaks)!;
+      expect(rule.verdict).toBe(levelOf.get(fault.breaks) === "MUST" ? "fail" : "warning");
+      // The message names the rule, the value sent and where, and the catalogue line of the rule.
+      const message = rule.cases.flatMap((c) => c.messages)[0]!;
+      expect(message).toMatch(new RegExp(`^${fault.breaks}: expected .+; got .+ \\(check at client-rules/catalogue\\.yaml:\\d+\\)$`));
+      expect(run.gate.exitCode).toBe(levelOf.get(fault.breaks) === "MUST" ? 1 : 0);
+    });
+  }
+});
+
+describe("client fault table", () => {
+  it("prints the kill rate: every client fault is caught", () => {
+    const width = Math.max(...rows.map((r) => r.fault.length));
+    const lines = [...rows].sort((a, b) => a.rule.localeCompare(b.rule)).map((r) => `${r.caught ? "caught" : "MISSED"}  ${r.rule.padEnd(12)} ${r.fault.padEnd(width)}  blamed: ${r.blamed}`);
+    const caught = rows.filter((r) => r.caught).length;
+    console.log(`Client faults (the reference client, each bent to break one client rule)\n${lines.join("\n")}\nclient faults caught ${caught}/${rows.length} (kill rate ${rows.length ? Math.round((caught / rows.length) * 100) : 0}%)`);
+    expect(rows).toHaveLength(CLIENT_FAULTS.length);
+    expect(caught).toBe(rows.length);
+  });
+});

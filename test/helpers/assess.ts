@@ -1,0 +1,33 @@
+// Runs the reference client (or one of its faults) against a sandbox that records what it receives, and judges the
+// requests as assess-client does: the assessment's own code, without writing a pack (the CLI test does that).
+import { ClientAssessment, clientRunResult } from "../../src/client/assessment.ts";
+import { clientCatalogue } from "../../src/client/catalogue.ts";
+import type { RunResult } from "../../src/judge/run-result.ts";
+import { loadDirectory } from "../../sandbox/directory.ts";
+import { startSandbox } from "../../sandbox/server.ts";
+import { runReferenceClient, type ClientFault } from "./reference-client.ts";
+
+export interface Assessed {
+  run: RunResult;
+  /** Rules that failed or warned. */
+  blamed: string[];
+  statuses: number[];
+}
+
+export async function assessReferenceClient(fault?: ClientFault, tls = false): Promise<Assessed> {
+  const catalogue = clientCatalogue();
+  let assessment: ClientAssessment | undefined;
+  const pending: Promise<void>[] = [];
+  const sandbox = await startSandbox({ tls, observe: (r) => pending.push(Promise.resolve().then(() => void assessment!.add(r))) });
+  try {
+    assessment = new ClientAssessment({ catalogue, directory: loadDirectory(), baseUrls: { ers: sandbox.ersBaseUrl, nrls: sandbox.nrlsBaseUrl }, evidenceMaxBodyBytes: 262_144 });
+    const statuses = await runReferenceClient({ ers: sandbox.ersBaseUrl, nrls: sandbox.nrlsBaseUrl, tls }, fault);
+    // The sandbox reports a request once its answer has gone: let the last ones arrive.
+    for (let i = 0; i < 50 && assessment.requests < statuses.length; i++) await new Promise((r) => setTimeout(r, 10));
+    await Promise.all(pending);
+    const { run } = clientRunResult({ runId: "test", startedAt: Date.now(), tool: { name: "spine-assure", version: "test" }, assessment, catalogue, baseUrls: { ers: sandbox.ersBaseUrl, nrls: sandbox.nrlsBaseUrl }, tls, ended: "test", printed: [] });
+    return { run, statuses, blamed: run.requirements.filter((r) => r.verdict === "fail" || r.verdict === "warning").map((r) => r.id) };
+  } finally {
+    await sandbox.close();
+  }
+}
