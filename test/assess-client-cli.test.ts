@@ -128,5 +128,9 @@ describe.concurrent("assess-client", () => {
       const r = await runNode([BIN, "assess-client", ...args], {});
       expect(r.code, args.join(" ")).toBe(2);
     }
+    // Its settings are checked as a run checks them, naming the variable.
+    const bad = await runNode([BIN, "assess-client", "--http", "--port", "0", "--until-idle", "1"], { EVIDENCE_MAX_BODY_BYTES: "lots" });
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toMatch(/EVIDENCE_MAX_BODY_BYTES .*"lots"/);
   }, 60_000);
 });

@@ -2,9 +2,9 @@
 // that system, answers every request exactly as the sandbox always does (a bad request still gets its documented
 // error), judges each against the client rule catalogue as it arrives, and when the assessment ends (--requests,
 // --until-idle, Ctrl-C or SIGTERM) writes the same evidence pack as `run`, marked as a client assessment.
-import { accessSync, constants, mkdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { clientCatalogue, INTERACTIONS } from "../client/catalogue.ts";
+import { clientCatalogue, INTERACTIONS, type ClientCatalogue } from "../client/catalogue.ts";
+import { loadConfig, type Config } from "../config/load-config.ts";
 import { ClientAssessment, clientRunResult, type JudgedRequest } from "../client/assessment.ts";
 import type { ReceivedRequest } from "../client/received-request.ts";
 import { signersFor, type Signer } from "../evidence/signing-identity.ts";
@@ -12,8 +12,10 @@ import { newRunId } from "../judge/run-id.ts";
 import { EXIT } from "../judge/status.ts";
 import { closingLines, consoleStyle, terminalSafe } from "../report/console.ts";
 import { publish } from "../stages/publish.ts";
+import { outputFolderProblem } from "../report/write-atomic.ts";
 import { sandboxClientTls } from "../stages/open-targets.ts";
-import { DEFAULT_DIRECTORY, loadDirectory } from "../../sandbox/directory.ts";
+import { DEFAULT_DIRECTORY, loadDirectory, type Directory } from "../../sandbox/directory.ts";
+import { TARGETS } from "../targets.ts";
 import { SANDBOX_CLIENT_TLS, startSandbox } from "../../sandbox/server.ts";
 import { toolInfo } from "./tool-info.ts";
 
@@ -34,8 +36,6 @@ export interface AssessClientOptions {
   stop?: Promise<unknown>;
 }
 
-const EVIDENCE_MAX_BODY_BYTES = Number(process.env.EVIDENCE_MAX_BODY_BYTES ?? 262_144);
-
 export async function assessClient(options: AssessClientOptions): Promise<number> {
   const printed: string[] = [];
   const log = (line: string) => {
@@ -43,18 +43,20 @@ export async function assessClient(options: AssessClientOptions): Promise<number
     (options.log ?? console.log)(terminalSafe(line));
   };
   const startedAt = Date.now();
-  try {
-    mkdirSync(options.out, { recursive: true });
-    accessSync(options.out, constants.W_OK);
-  } catch (err) {
-    log(`--out ${options.out}: the output folder cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). The sandbox was not started.`);
+  const unwritable = outputFolderProblem(options.out);
+  if (unwritable) {
+    log(`${unwritable} The sandbox was not started.`);
     return EXIT.configOrSuite;
   }
-  let catalogue;
-  let directory;
+  let catalogue: ClientCatalogue;
+  let directory: Directory;
+  let config: Config;
   try {
     catalogue = clientCatalogue();
     directory = loadDirectory();
+    // The settings it uses (EVIDENCE_MAX_BODY_BYTES, ASSURE_KEEP_RUNS), checked as a run checks them, from the
+    // environment and .env. An assessment reaches no target, so base URLs are set aside: no TLS files are read for it.
+    config = loadConfig({ testDataIsFatal: false, env: { ...process.env, ...Object.fromEntries(TARGETS.map((t) => [t.baseUrlVariable, ""])) } });
   } catch (err) {
     log((err as Error).message);
     return EXIT.configOrSuite;
@@ -90,7 +92,7 @@ export async function assessClient(options: AssessClientOptions): Promise<number
     return EXIT.configOrSuite;
   }
   const baseUrls = { ers: sandbox.ersBaseUrl, nrls: sandbox.nrlsBaseUrl };
-  const assessment = new ClientAssessment({ catalogue, directory, baseUrls, evidenceMaxBodyBytes: EVIDENCE_MAX_BODY_BYTES });
+  const assessment = new ClientAssessment({ catalogue, directory, baseUrls, evidenceMaxBodyBytes: config.evidenceBodyBytes });
   state.assessment = assessment;
 
   // Paths as the user can use them from where they are: relative below the current folder, absolute elsewhere.
@@ -138,7 +140,7 @@ export async function assessClient(options: AssessClientOptions): Promise<number
     }
     let published;
     try {
-      published = await publish(run, { outRoot: options.out, html: options.report, recordHistory: true, latest: true, keepRuns: Number(process.env.ASSURE_KEEP_RUNS ?? 20) || 20, signers, secrets });
+      published = await publish(run, { outRoot: options.out, html: options.report, recordHistory: true, latest: true, keepRuns: config.keepRuns, signers, secrets });
     } catch (err) {
       log(`The evidence could not be written to ${options.out}: ${(err as Error).message}. Nothing of this assessment was kept (exit ${EXIT.configOrSuite}).`);
       return EXIT.configOrSuite;

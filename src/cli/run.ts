@@ -1,6 +1,5 @@
 // `spine-assure run` (and `rerun`): the five stages composed — prepare → open targets → execute → judge → publish —
 // with what the console shows between them. Returns the gate's exit code; a bad target never throws.
-import { accessSync, constants, mkdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ConfigError } from "../config/load-config.ts";
 import { diagnoseTargets, diagnosisLines } from "../connect/diagnose.ts";
@@ -11,6 +10,7 @@ import { WaiverError } from "../judge/waivers.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { allureResultsWriter, allureTargets } from "../report/allure-results.ts";
 import { newRunId } from "../judge/run-id.ts";
+import { outputFolderProblem } from "../report/write-atomic.ts";
 import { closingLines, consoleStyle, exchangeLines, runHeader, terminalSafe } from "../report/console.ts";
 import { Redactor } from "../run/redact.ts";
 import { SuiteError } from "../suite/suite-problems.ts";
@@ -69,11 +69,9 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
 
   const outRoot = options.outDir ?? join(PROJECT_ROOT, "reports");
   // Where the evidence goes must be writable before anything is sent: a run whose outputs cannot land proves nothing.
-  try {
-    mkdirSync(outRoot, { recursive: true });
-    accessSync(outRoot, constants.W_OK);
-  } catch (err) {
-    log(`--out ${outRoot}: the output folder cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}). Nothing was sent.`);
+  const unwritable = outputFolderProblem(outRoot);
+  if (unwritable) {
+    log(`${unwritable} Nothing was sent.`);
     return { exitCode: EXIT.configOrSuite };
   }
   const runId = newRunId(startedAt);

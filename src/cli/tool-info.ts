@@ -14,6 +14,11 @@ export function packageInfo(): { name: string; version: string } {
   return { name: pkg.name, version: pkg.version };
 }
 
+/** The harness as the outputs name it: "spine-assure 0.1.0 (commit abc1234)" — or "(abc1234)", `short`, in the report's environment. */
+export function harnessLabel(tool: RunResult["tool"], short = false): string {
+  return `${tool.name} ${tool.version}${tool.commit ? ` (${short ? "" : "commit "}${tool.commit})` : ""}`;
+}
+
 /** Asks git without waiting on it, so the lookup overlaps other start-up work. */
 export async function toolInfo(): Promise<RunResult["tool"]> {
   const commit = await new Promise<string | undefined>((resolve) => {

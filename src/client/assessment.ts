@@ -4,7 +4,7 @@
 // server-side run has — summary, matrix, JUnit, Allure report, signed manifest — renders a client assessment too.
 import { decideGate } from "../judge/gate.ts";
 import { checkMessage } from "../judge/judge-case.ts";
-import { findLeaks } from "../judge/leak-gate.ts";
+import { findLeaksInRun } from "../judge/leak-gate.ts";
 import type { CaseRecord, RunResult, TargetRecord } from "../judge/run-result.ts";
 import { EXIT } from "../judge/status.ts";
 import { requirementVerdicts } from "../judge/verdicts.ts";
@@ -15,6 +15,7 @@ import { Redactor } from "../run/redact.ts";
 import type { StepResult } from "../run/run-case.ts";
 import { decodedBearer } from "../spine/jwt.ts";
 import type { TargetName } from "../targets.ts";
+import { harnessLabel } from "../cli/tool-info.ts";
 import type { Directory } from "../../sandbox/directory.ts";
 import { clientRequirements, INTERACTIONS, type ClientCatalogue, type Interaction } from "./catalogue.ts";
 import { ErsSessions } from "./ers-session-rules.ts";
@@ -22,7 +23,7 @@ import type { Finding } from "./finding.ts";
 import { nrlsRequestFindings } from "./nrls-request-rules.ts";
 import { pointerFindings, readPointer, sniffFormat } from "./pointer-rules.ts";
 import { formatOfContentType } from "../fhir/media-types.ts";
-import { interactionOf, type ReceivedRequest } from "./received-request.ts";
+import { headerIn, interactionOf, type ReceivedRequest } from "./received-request.ts";
 
 export interface AssessmentOptions {
   catalogue: ClientCatalogue;
@@ -44,6 +45,8 @@ export interface JudgedRequest {
 
 interface Held {
   req: ReceivedRequest;
+  /** The request and answer as the exchange every output renders (unredacted: redacted when the assessment ends). */
+  exchange: Exchange;
   judged: JudgedRequest;
 }
 
@@ -72,8 +75,9 @@ export class ClientAssessment {
     // Keep only findings of rules the catalogue has for this interaction (a test holds the code and catalogue equal).
     const applicable = findings.filter((f) => interaction && this.rules.get(f.rule)?.appliesTo.includes(interaction));
     const judged = { n, interaction, shownPath: shownPath(req.url), findings: applicable };
-    this.held.push({ req, judged });
-    this.redactor.learn(exchangeOf(req));
+    const exchange = exchangeOf(req);
+    this.held.push({ req, exchange, judged });
+    this.redactor.learn(exchange);
     for (const id of this.ers.ids()) this.redactor.add(id);
     return judged;
   }
@@ -89,7 +93,7 @@ export class ClientAssessment {
     if (interaction === "nrls-create") {
       // The body in the format its Content-Type names; from its first character when that names none (NRLS-CLI-18
       // has said so), so the pointer is still judged.
-      const ct = req.headers.find(([k]) => k.toLowerCase() === "content-type")?.[1];
+      const ct = headerIn(req, "Content-Type");
       const format = formatOfContentType(ct) ?? sniffFormat(req.body) ?? "json";
       const read = readPointer(req.body, format);
       const r19 = { rule: "NRLS-CLI-19", expected: `one well-formed FHIR STU3 DocumentReference in ${format.toUpperCase()}` };
@@ -107,9 +111,9 @@ export class ClientAssessment {
   finish(): { cases: CaseRecord[]; secrets: string[] } {
     const unended = this.ers.unended();
     const redactor = this.redactor;
-    const cases = this.held.map(({ req, judged }) => {
+    const cases = this.held.map(({ req, exchange, judged }) => {
       const findings = [...judged.findings, ...(unended.has(judged.n) ? [unended.get(judged.n)!] : [])];
-      const raw = this.caseRecord(req, judged, findings);
+      const raw = this.caseRecord(req, exchange, judged, findings);
       const checks = raw.steps[0]!.checks.map((c) => ({ ...c, expected: redactor.text(c.expected), actual: redactor.text(c.actual) }));
       const redacted = { ...raw, steps: [{ ...raw.steps[0]!, exchange: redactor.exchange(raw.steps[0]!.exchange!), checks }] };
       const safe = evidenceBodies(raw, redacted, this.options.evidenceMaxBodyBytes);
@@ -118,7 +122,7 @@ export class ClientAssessment {
     return { cases, secrets: redactor.secrets() };
   }
 
-  private caseRecord(req: ReceivedRequest, judged: JudgedRequest, findings: Finding[]): CaseRecord {
+  private caseRecord(req: ReceivedRequest, exchange: Exchange, judged: JudgedRequest, findings: Finding[]): CaseRecord {
     const info = judged.interaction ? INTERACTIONS[judged.interaction] : undefined;
     const target: TargetName = req.url.startsWith("/ers-api") ? "ers" : "nrls";
     const checks: CheckResult[] = findings.map((f) => ({
@@ -129,7 +133,7 @@ export class ClientAssessment {
     // Each rule once, in catalogue order.
     const verifies = this.options.catalogue.rules.map((r) => r.id).filter((id) => checks.some((c) => c.requirement === id));
     const failed = checks.some((c) => c.outcome === "fail");
-    const step: StepResult = { name: "the request as the sandbox received it, and its answer", phase: "main", status: failed ? "failed" : "passed", exchange: exchangeOf(req), checks };
+    const step: StepResult = { name: "the request as the sandbox received it, and its answer", phase: "main", status: failed ? "failed" : "passed", exchange, checks };
     const title = `request ${judged.n}: ${info?.name ?? "not an interaction the client rules cover"} — ${req.method} ${judged.shownPath} → ${req.response.status}`;
     const key = `request-${String(judged.n).padStart(4, "0")}`;
     return {
@@ -186,11 +190,7 @@ export function clientRunResult(input: ClientRunInput): { run: RunResult; secret
     const n = cases.filter((c) => c.target === name).length;
     return { name, baseUrl: input.baseUrls[name], embedded: true, requests: n, responses: n };
   });
-  const leaks = findLeaks([
-    ...cases.map((c) => ({ where: `case ${c.key}`, text: JSON.stringify(c) })),
-    { where: "requirement verdicts", text: JSON.stringify(requirements) },
-    { where: "console output", text: input.printed.join("\n") },
-  ], secrets);
+  const leaks = findLeaksInRun({ cases, requirements, printed: input.printed }, secrets);
   let gate = decideGate(requirements, targets, false, leaks);
   // Nothing received is nothing assessed: never a pass a CI gate could mistake for one.
   if (cases.length === 0 && !leaks.length) gate = { exitCode: EXIT.unreachable, result: "unreachable", reason: "no request was received from the supplier's system: nothing was assessed" };
@@ -212,7 +212,7 @@ export function clientRunResult(input: ClientRunInput): { run: RunResult; secret
       sandboxDefaults: [],
       strict: false,
       concurrency: 1,
-      harness: `${input.tool.name} ${input.tool.version}${input.tool.commit ? ` (commit ${input.tool.commit})` : ""}`,
+      harness: harnessLabel(input.tool),
       specifications: ["e-RS XAPI v1 (A001–A004)", "NRLS API 1.1 / 1.2-beta, NRLS-DocumentReference-1"],
       ruleCatalogue: catalogueName,
     },
@@ -221,7 +221,7 @@ export function clientRunResult(input: ClientRunInput): { run: RunResult; secret
       ...Object.fromEntries(targets.map((t) => [`${t.name.toUpperCase()} base URL given to the supplier`, `${t.baseUrl} (${t.requests} request(s))`])),
       "Mutual TLS": input.tls ? "yes: the sandbox's test PKI" : "no: plain HTTP (--http)",
       Ended: input.ended,
-      Harness: `${input.tool.name} ${input.tool.version}${input.tool.commit ? ` (${input.tool.commit})` : ""}`,
+      Harness: harnessLabel(input.tool, true),
       "Rule catalogue": catalogueName,
       Run: input.runId,
     },

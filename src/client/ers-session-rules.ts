@@ -6,7 +6,7 @@ import { bareMediaType } from "../fhir/media-types.ts";
 import type { Directory, ErsPermission } from "../../sandbox/directory.ts";
 import { SESSION_TYPE } from "../../sandbox/ers/sessions.ts";
 import { ruleOf, shown, type Finding } from "./finding.ts";
-import type { ReceivedRequest } from "./received-request.ts";
+import { headerIn as headerOf, type ReceivedRequest } from "./received-request.ts";
 
 type Json = Record<string, unknown>;
 
@@ -19,7 +19,6 @@ interface Session {
   ended: boolean;
 }
 
-const headerOf = (req: ReceivedRequest, name: string) => req.headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
 const jsonOf = (text: string): unknown => {
   try {
     return JSON.parse(text) as unknown;

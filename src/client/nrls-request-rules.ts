@@ -6,7 +6,7 @@ import { bareMediaType, FHIR_MEDIA_TYPES } from "../fhir/media-types.ts";
 import type { Directory } from "../../sandbox/directory.ts";
 import { MANDATORY_CLAIMS } from "../../sandbox/nrls/check-headers.ts";
 import { ruleOf, shown, type Finding } from "./finding.ts";
-import type { ReceivedRequest } from "./received-request.ts";
+import { headerIn, type ReceivedRequest } from "./received-request.ts";
 
 const SYSTEM_PREFIX = "https://fhir.nhs.uk/Id/accredited-system|";
 const ORG_PREFIX = "https://fhir.nhs.uk/Id/ods-organization-code|";
@@ -89,10 +89,10 @@ export function nrlsRequestFindings(req: ReceivedRequest, interaction: "nrls-cre
   // Media types.
   const known = (v: string) => Object.hasOwn(FHIR_MEDIA_TYPES, bareMediaType(v));
   if (interaction === "nrls-create") {
-    const ct = req.headers.find(([n]) => n.toLowerCase() === "content-type")?.[1];
+    const ct = headerIn(req, "Content-Type");
     out.push(ruleOf("NRLS-CLI-18", "Content-Type a FHIR, DSTU2 or generic JSON or XML type").check(ct !== undefined && known(ct), ct === undefined ? "no Content-Type" : shown(ct), "header Content-Type"));
   }
-  const accept = req.headers.find(([n]) => n.toLowerCase() === "accept")?.[1];
+  const accept = headerIn(req, "Accept");
   const format = new URL(req.url, "http://x").searchParams.get("_format");
   if (accept !== undefined || format !== null) {
     const r = ruleOf("NRLS-CLI-17", "Accept and _format, when sent, name a supported FHIR, DSTU2 or generic JSON or XML type");

@@ -18,6 +18,12 @@ export interface ReceivedRequest {
   durationMs: number;
 }
 
+/** A header by name in any letter case (HTTP's reading; NRLS's case-sensitive names are judged by their own rules). */
+export function headerIn(req: Pick<ReceivedRequest, "headers">, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  return req.headers.find(([n]) => n.toLowerCase() === wanted)?.[1];
+}
+
 /** Which documented interaction a request is, from its method and path under the sandbox's base paths. */
 export function interactionOf(req: Pick<ReceivedRequest, "method" | "url">): Interaction | undefined {
   const path = new URL(req.url, "http://x").pathname.replace(/\/+$/, "");

@@ -16,6 +16,15 @@ export function findLeaks(sources: Iterable<{ where: string; text: string }>, se
   return [...sources].filter((s) => found(hunter, s.text)).map((s) => ({ where: s.where }));
 }
 
+/** The leak gate over what a judged run's outputs are rendered from: each case, the verdicts, the console output. */
+export function findLeaksInRun(run: { cases: readonly { key: string }[]; requirements: unknown; printed: readonly string[] }, secrets: Iterable<string>): Leak[] {
+  return findLeaks([
+    ...run.cases.map((c) => ({ where: `case ${c.key}`, text: JSON.stringify(c) })),
+    { where: "requirement verdicts", text: JSON.stringify(run.requirements) },
+    { where: "console output", text: run.printed.join("\n") },
+  ], secrets);
+}
+
 /**
  * A secret as written, or disguised the ways a target may echo it that redaction cannot undo in place: spelt with
  * HTML character references (&#65; &#x41;), or split across lines (a wrapped base64 block).

@@ -1,6 +1,17 @@
 // Writes a file whole or not at all: a reader never sees half a summary.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+
+/** Why the output root cannot take a run's evidence (checked before anything is sent), or undefined when it can. */
+export function outputFolderProblem(outRoot: string): string | undefined {
+  try {
+    mkdirSync(outRoot, { recursive: true });
+    accessSync(outRoot, constants.W_OK);
+    return undefined;
+  } catch (err) {
+    return `--out ${outRoot}: the output folder cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`;
+  }
+}
 
 export function writeFileAtomic(path: string, content: string): void {
   mkdirSync(dirname(path), { recursive: true });

@@ -7,10 +7,10 @@ import { mask } from "../config/mask.ts";
 import { SECRET_VARIABLES, VARIABLES } from "../config/variables.ts";
 import { decideGate } from "../judge/gate.ts";
 import { judgeCase } from "../judge/judge-case.ts";
-import { findLeaks } from "../judge/leak-gate.ts";
+import { findLeaksInRun } from "../judge/leak-gate.ts";
 import { Redactor } from "../run/redact.ts";
 import type { CaseRecord, RunInputs, RunResult } from "../judge/run-result.ts";
-import { RULE_CATALOGUE } from "../cli/tool-info.ts";
+import { harnessLabel, RULE_CATALOGUE } from "../cli/tool-info.ts";
 import type { StopReason } from "../judge/status.ts";
 import { requirementVerdicts } from "../judge/verdicts.ts";
 import { applyWaivers } from "../judge/waivers.ts";
@@ -50,11 +50,7 @@ export function judge(input: JudgeInput): RunResult {
       ...(client?.client ? { clientCertificate: { ...client.client, ...(client.from.identity ? { from: client.from.identity } : {}) } } : {}),
     };
   });
-  const leaks = findLeaks([
-    ...cases.map((c) => ({ where: `case ${c.key}`, text: JSON.stringify(c) })),
-    { where: "requirement verdicts", text: JSON.stringify(requirements) },
-    { where: "console output", text: input.printed.join("\n") },
-  ], [...new Redactor(config.secrets.map((s) => s.value)).secrets(), ...execution.secrets]);
+  const leaks = findLeaksInRun({ cases, requirements, printed: input.printed }, [...new Redactor(config.secrets.map((s) => s.value)).secrets(), ...execution.secrets]);
   const gate = decideGate(requirements, targets, input.strict, leaks, input.interrupted);
 
   const finishedAt = Date.now();
@@ -81,7 +77,7 @@ export function judge(input: JudgeInput): RunResult {
       ...Object.fromEntries(targets.flatMap((t) => (t.clientCertificate ? [[`${t.name.toUpperCase()} client certificate`, `${t.clientCertificate.subject}, valid to ${t.clientCertificate.validTo.slice(0, 10)}`]] : []))),
       ...(config.warnings.length ? { Warnings: config.warnings.join(" | ") } : {}),
       ...Object.fromEntries(VARIABLES.filter((v) => v.shownMasked).map((v) => [v.name, mask(config.values[v.name] ?? "")])),
-      Harness: `${input.tool.name} ${input.tool.version}${input.tool.commit ? ` (${input.tool.commit})` : ""}`,
+      Harness: harnessLabel(input.tool, true),
       Specifications: [...new Set(prepared.suites.map((s) => `${s.spec.name} ${s.spec.version}`))].join("; "),
       Run: input.runId,
     },
@@ -124,7 +120,7 @@ function runInputs(input: JudgeInput, targets: RunResult["targets"]): RunInputs 
     ...(input.prepared.filter ? { filters: Object.fromEntries(Object.entries(input.prepared.filter).filter(([, v]) => v !== undefined)) } : {}),
     strict: input.strict,
     concurrency: config.concurrency,
-    harness: `${input.tool.name} ${input.tool.version}${input.tool.commit ? ` (commit ${input.tool.commit})` : ""}`,
+    harness: harnessLabel(input.tool),
     specifications: [...new Set(suites.map((s) => `${s.spec.name} ${s.spec.version}${s.spec.profile ? `, ${s.spec.profile}` : ""}`))],
     ruleCatalogue: RULE_CATALOGUE,
   };
