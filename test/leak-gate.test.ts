@@ -1,16 +1,34 @@
 // The leak gate finds planted secrets without repeating them, before anything is written; and end to end, a target that echoes the smartcard
 // token in a body and puts it in a URL leaves no trace of it (or of the session key) in anything the run writes.
 import { createServer, type Server } from "node:http";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { findLeaks } from "../src/judge/leak-gate.ts";
+import { findLeaks, findLeaksInFiles } from "../src/judge/leak-gate.ts";
 import { Redactor } from "../src/run/redact.ts";
 import { runAssureCli } from "./helpers/run-cli.ts";
 
 const CANARY = "CANARY-token-7f3a9c1e-do-not-leak";
 const SESSION = "pro-xapi-session_0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+
+/**
+ * Any spelling a reader turns back into text — JSON escapes (twice over), XML references, percent-encoding — read by the
+ * test's own decoder, which decodes more than a reader would (a doubled backslash is undone first), never less.
+ */
+const reveal = (text: string): string => {
+  let t = text;
+  for (let i = 0; i < 3; i++) {
+    t = t
+      .replace(/\\\\/g, "\\")
+      .replace(/\\u([0-9a-fA-F]{4})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))
+      .replace(/&#x([0-9a-fA-F]+);/g, (_m, h: string) => String.fromCodePoint(parseInt(h, 16)))
+      .replace(/&#([0-9]+);/g, (_m, d: string) => String.fromCodePoint(Number(d)))
+      .replace(/%([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+  }
+  return t;
+};
 
 describe("the leak gate", () => {
   it("names every source and the console output holding a secret, in any of its encodings", () => {
@@ -39,15 +57,46 @@ describe("the leak gate", () => {
     expect(leaks.map((l) => l.where)).toEqual(forms.map(([where]) => where));
     expect(findLeaks([{ where: "clean", text: "pro-xapi-session_ and nothing else" }], hunted)).toEqual([]);
   });
+
+  it("finds a secret spelt with JSON escapes, wholly or in part, once or twice over, or partly percent-encoded", () => {
+    const u = (s: string, every: (i: number) => boolean) => [...s].map((c, i) => (every(i) ? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}` : c)).join("");
+    const forms: [string, string][] = [
+      ["escaped", `{"id":"${u(SESSION, () => true)}"}`],
+      ["first escaped", `{"id":"${u(SESSION, (i) => i === 0)}"}`],
+      ["escaped twice", JSON.stringify({ body: `{"id":"${u(SESSION, (i) => i % 2 === 0)}"}` })],
+      ["percent", [...SESSION].map((c, i) => (i % 5 ? c : `%${c.charCodeAt(0).toString(16)}`)).join("")],
+    ];
+    const hunted = new Redactor([SESSION]).secrets();
+    expect(findLeaks(forms.map(([where, text]) => ({ where, text })), hunted).map((l) => l.where)).toEqual(forms.map(([where]) => where));
+    expect(findLeaks([{ where: "clean", text: `{"id":"${u("pro-xapi-session_", () => true)}"}` }], hunted)).toEqual([]);
+  });
+
+  it("fails the gate on an escaped secret planted in a written file, large or small, and not on a clean one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "leak-"));
+    const escaped = [...SESSION].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+    // The planted secret straddles the 8 MiB boundary at which large files are read in parts.
+    const big = join(dir, "big.json");
+    writeFileSync(big, `${" ".repeat(8 * 1024 * 1024 - 40)}"${escaped}"`);
+    const small = join(dir, "attachment.txt");
+    writeFileSync(small, `{"token":"${escaped.slice(0, 60)}${SESSION.slice(10)}"}`);
+    const clean = join(dir, "clean.txt");
+    writeFileSync(clean, `{"note":"nothing secret \\u0070ro-xapi"}`);
+    const hunted = new Redactor([SESSION]).secrets();
+    const leaks = findLeaksInFiles([big, small, clean].map((path) => ({ path, where: path.slice(dir.length + 1) })), hunted);
+    expect(leaks.map((l) => l.where).sort()).toEqual(["attachment.txt", "big.json"]);
+  });
 });
 
-describe("secrets a hostile target echoes back", () => {
-  let server: Server;
-  afterAll(() => server?.close());
+describe.concurrent("secrets a hostile target echoes back", () => {
+  const servers: Server[] = [];
+  afterAll(() => servers.forEach((s) => s.close()));
+  // Its answer's strings plain, every character escaped, or about one in three (a conformant spelling: RFC 8259 §7).
+  const spellings: [string, (i: number) => boolean][] = [["plain", () => false], ["escaped", () => true], ["escaped at random", () => Math.random() < 1 / 3]];
 
-  it("are redacted everywhere and the run passes the gate", async () => {
+  it.each(spellings)("are redacted everywhere and the run passes the gate (answers %s)", async (_name, escaped) => {
+    const spell = (json: string) => json.replace(/"(?:[^"\\]|\\.)*"/g, (lit) => `"${[...(JSON.parse(lit) as string)].map((c, i) => (escaped(i) || c === '"' || c === "\\" ? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}` : c)).join("")}"`);
     // An e-RS that echoes the token in its body and in a Location URL, and hands out a session key.
-    server = createServer((req, res) => {
+    const server = createServer((req, res) => {
       let body = "";
       req.on("data", (c) => (body += c));
       req.on("end", () => {
@@ -59,9 +108,10 @@ describe("secrets a hostile target echoes back", () => {
           }
         })();
         res.writeHead(201, { "Content-Type": "application/json", Location: `http://127.0.0.1/ers-api/v1/ProfessionalSession/${SESSION}?token=${encodeURIComponent(token)}` });
-        res.end(JSON.stringify({ typeInfo: "uk.nhs.ers.xapi.dto.v1.session.ProfessionalSession", id: SESSION, token, debug: `received token ${token} for ${SESSION}`, user: {}, permission: null }));
+        res.end(spell(JSON.stringify({ typeInfo: "uk.nhs.ers.xapi.dto.v1.session.ProfessionalSession", id: SESSION, token, debug: `received token ${token} for ${SESSION}`, user: {}, permission: null })));
       });
     });
+    servers.push(server);
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     const port = (server.address() as AddressInfo).port;
     const run = await runAssureCli(["--suite", "ers-professional-session", "--requirement", "ERS-A001-01,ERS-A001-03"], {
@@ -77,7 +127,33 @@ describe("secrets a hostile target echoes back", () => {
     for (const text of [run.stdout, run.stderr, ...files.map((f) => readFileSync(f, "utf8"))]) {
       expect(text).not.toContain(CANARY);
       expect(text).not.toContain(encodeURIComponent(CANARY));
-      expect(text).not.toContain(SESSION);
+      expect(reveal(text)).not.toContain(CANARY);
+      expect(reveal(text)).not.toContain(SESSION);
+    }
+  });
+});
+
+// Issue 33: a conformant target may escape any character of a JSON string. With every string of every answer escaped
+// (the sandbox's documented variant), the verdicts are those of a plain run and no secret survives in any output once
+// decoded — read here with a decoder of the test's own, not the harness's.
+describe("secrets in answers whose strings are escaped", () => {
+  const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#"; // the sandbox's default, configured as secret
+  const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
+
+  it("every e-RS rule passes and neither the token nor any session key appears in any written file or console line", async () => {
+    const run = await runAssureCli(["--suite", "ers-professional-session"], { SANDBOX_VARIANTS: "strings-escaped-every-character" });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.summary!.requirements.filter((r) => r.id.startsWith("ERS-") && r.verdict !== "pass").map((r) => r.id)).toEqual([]);
+    const files = walk(run.outDir);
+    expect(files.filter((f) => f.endsWith(".httpexchange")).length).toBeGreaterThan(10);
+    // The escaped spelling really reached the evidence: a member name of the target's answer, escaped (and escaped
+    // again as the attachment's JSON string).
+    const spelt = JSON.stringify("\\u0074\\u0079\\u0070\\u0065\\u0049\\u006e\\u0066\\u006f").slice(1, -1);
+    expect(files.some((f) => f.endsWith(".httpexchange") && readFileSync(f, "utf8").includes(spelt))).toBe(true);
+    for (const [where, text] of [["stdout", run.stdout], ["stderr", run.stderr], ...files.filter((f) => !f.endsWith(".png")).map((f) => [f, readFileSync(f, "utf8")])] as [string, string][]) {
+      const plain = reveal(text);
+      expect(plain.includes(TOKEN), where).toBe(false);
+      expect(/pro-xapi-session_[0-9a-f]{8}-/i.test(plain), where).toBe(false);
     }
   });
 });

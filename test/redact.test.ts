@@ -76,3 +76,46 @@ describe("redaction", () => {
     }
   });
 });
+
+// A conformant target may spell any character of a JSON string as an escape (RFC 8259 §7) or of an XML value as a
+// character reference: the secret is the same, so redaction must find it by meaning (issue 33).
+describe("redaction on meaning, not spelling", () => {
+  // Independent of the code under test: each character as \uXXXX, by hand.
+  const u = (s: string, every = (_i: number) => true) => [...s].map((c, i) => (every(i) ? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}` : c)).join("");
+  const spellings: [string, string][] = [
+    ["every character escaped", `{"token":"${u(TOKEN)}","n":1}`],
+    ["the first character escaped", `{"token":"${u(TOKEN, (i) => i === 0)}"}`],
+    ["every other character escaped", `{"token":"${u(TOKEN, (i) => i % 2 === 0)}"}`],
+    ["upper-case hex", `{"id":"${u(SESSION).replace(/\\u00([0-9a-f]{2})/g, (_m, h: string) => `\\u00${h.toUpperCase()}`)}"}`],
+    ["escaped twice (a JSON body kept as a JSON string)", JSON.stringify({ body: `{"id":"${u(SESSION, (i) => i % 3 === 0)}"}` })],
+    ["XML character references", `<id value="${[...SESSION].map((c, i) => (i % 2 ? `&#${c.charCodeAt(0)};` : `&#x${c.charCodeAt(0).toString(16)};`)).join("")}"/>`],
+    ["partly percent-encoded", `/x?key=${[...SESSION].map((c, i) => (i % 4 ? c : `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("")}&y=1`],
+  ];
+
+  for (const [name, body] of spellings) {
+    it(`finds and redacts a secret spelt with ${name}, leaving the rest as written`, () => {
+      const r = new Redactor([TOKEN, SESSION]);
+      expect(r.leaks(body)).toBe(true);
+      const out = r.text(body);
+      expect(out).toContain(REDACTED);
+      expect(r.leaks(out)).toBe(false);
+      // What surrounds the secret is untouched: the text before and after the redacted span is the original's.
+      const at = out.indexOf(REDACTED);
+      expect(body.startsWith(out.slice(0, at))).toBe(true);
+      expect(body.endsWith(out.slice(at + REDACTED.length))).toBe(true);
+    });
+  }
+
+  it("leaves text with escapes but no secret exactly as written", () => {
+    const r = new Redactor([TOKEN, SESSION]);
+    const body = `{"a":"\\u0070ro-xapi-session_","b":"caf\\u00e9 &amp; &#x41; 100%25"}`;
+    expect(r.leaks(body)).toBe(false);
+    expect(r.text(body)).toBe(body);
+  });
+
+  it("keeps a redacted JSON body parseable, its other members unchanged", () => {
+    const r = new Redactor([TOKEN]);
+    const body = `{"typeInfo":"\\u0075k.nhs","token":"${u(TOKEN)}","user":{"identifier":"\\u0035\\u0035\\u0035"}}`;
+    expect(JSON.parse(r.text(body))).toEqual({ typeInfo: "uk.nhs", token: REDACTED, user: { identifier: "555" } });
+  });
+});

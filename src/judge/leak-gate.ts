@@ -26,17 +26,13 @@ export function findLeaksInRun(run: { cases: readonly { key: string }[]; require
 }
 
 /**
- * A secret as written, or disguised the ways a target may echo it that redaction cannot undo in place: spelt with
- * HTML character references (&#65; &#x41;), or split across lines (a wrapped base64 block).
+ * A secret as written, or spelt so that a reader turns it back into the secret: with JSON escapes, XML references or
+ * percent-encoding (the hunter decodes those, src/secrets/escapes.ts), or split across lines (a wrapped base64 block).
  */
 function found(hunter: Redactor, text: string): boolean {
   if (hunter.leaks(text)) return true;
-  const plain = text
-    .replace(/&#(\d{1,7});/g, (_m, d: string) => String.fromCodePoint(Math.min(Number(d), 0x10ffff)))
-    .replace(/&#x([0-9a-f]{1,6});/gi, (_m, h: string) => String.fromCodePoint(Math.min(parseInt(h, 16), 0x10ffff)))
-    .replace(/&(amp|lt|gt|quot|apos);/g, (_m, n: string) => ({ amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" })[n]!)
-    .replace(/\s+/g, "");
-  return plain !== text && hunter.leaks(plain);
+  const joined = text.replace(/\s+/g, "");
+  return joined !== text && hunter.leaks(joined);
 }
 
 /** Files are read this much at a time, with an overlap, so no file is ever held whole however large it is. */
@@ -48,7 +44,8 @@ const CHUNK = 8 * 1024 * 1024;
  */
 export function findLeaksInFiles(files: readonly { path: string; where: string }[], secrets: Iterable<string>): Leak[] {
   const hunter = Redactor.ofForms(secrets);
-  const longest = Math.max(0, ...hunter.secrets().map((s) => s.length)) * 2;
+  // The overlap holds the longest form however it is spelt: a character written as \\u0043 (escaped twice) is 7.
+  const longest = Math.max(0, ...hunter.secrets().map((s) => s.length)) * 8;
   if (!longest) return [];
   const leaks: Leak[] = [];
   for (const f of files) {

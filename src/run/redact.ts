@@ -1,7 +1,10 @@
 // Redaction of everything that leaves a case: evidence, check messages, console lines. It learns the secrets of a
 // case first (credential headers, the suite's secret JSON fields, captured secrets), then replaces every occurrence
-// of each, in plain, URL-encoded and JSON-escaped form, wherever it appears.
+// of each, in plain, URL-encoded, base64 and hex form, wherever it appears — and, on meaning rather than spelling,
+// wherever the text decodes to a secret once its JSON escapes, XML references and percent-encoding are read
+// (a target may write any character of a JSON string as \uXXXX: RFC 8259 §7).
 import { ALLURE_HTTP_REDACTED_VALUE } from "allure-js-commons/http";
+import { decodedLevels, replaceSpans, spansDecodingTo } from "../secrets/escapes.ts";
 import type { Exchange } from "./http-client.ts";
 
 export const REDACTED = ALLURE_HTTP_REDACTED_VALUE;
@@ -83,7 +86,10 @@ export class Redactor {
   text(s: string | undefined): string | undefined {
     if (!s) return s;
     const pattern = this.matcher();
-    return pattern ? s.replace(pattern, REDACTED) : s;
+    if (!pattern) return s;
+    const plain = s.replace(pattern, REDACTED);
+    // A secret spelt with escapes, wholly or in part: replaced where it is written, the rest left byte for byte.
+    return replaceSpans(plain, spansDecodingTo(plain, pattern), REDACTED);
   }
 
   /**
@@ -112,12 +118,14 @@ export class Redactor {
     };
   }
 
-  /** True when `s` still holds a known secret (used to prove redaction). */
+  /** True when `s` still holds a known secret, as written or once its escapes are decoded (used to prove redaction). */
   leaks(s: string): boolean {
     const pattern = this.matcher();
     if (!pattern) return false;
-    pattern.lastIndex = 0;
-    return pattern.test(s);
+    return [s, ...decodedLevels(s)].some((text) => {
+      pattern.lastIndex = 0;
+      return pattern.test(text);
+    });
   }
 
   /** Every secret value it redacts (with its encodings): what the leak gate hunts for. In memory only, never written. */

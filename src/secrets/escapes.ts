@@ -1,0 +1,188 @@
+// Text read for its meaning: every way a target or a serialiser may spell one character — JSON string escapes
+// (\uXXXX, \", \/ …, RFC 8259 §7), XML character and entity references (&#67; &#x43; &amp;), percent-encoding (%43) —
+// decoded, with where each decoded character came from in the text as written. Redaction replaces a secret found in
+// the decoded text at its written place (so a secret spelt half escaped, half plain is still one secret); the leak
+// gate searches the decoded text of every output. One decoder for both, so they agree on what counts as a spelling.
+
+/** The decoded text and, per decoded character, the span of the written text it came from. */
+export interface DecodedText {
+  text: string;
+  /** Start (inclusive) and end (exclusive) in the written text, per UTF-16 unit of `text`; absent when not asked for. */
+  from?: Int32Array;
+  to?: Int32Array;
+}
+
+const JSON_SIMPLE: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+const XML_NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+const HEX = /^[0-9A-Fa-f]+$/;
+
+/** True when the text holds a character that could start an escape: the only texts worth decoding. */
+export function mayHoldEscapes(text: string): boolean {
+  return /[\\&%]/.test(text);
+}
+
+/**
+ * One level of decoding. A sequence that is not a well-formed escape is kept as written. With `positions`, the
+ * result maps every decoded unit back to the written span it came from (a surrogate pair from one reference maps both
+ * units to that reference).
+ */
+export function decodeEscapes(raw: string, positions = false): DecodedText {
+  const out: string[] = [];
+  const from = positions ? new Int32Array(raw.length) : undefined;
+  const to = positions ? new Int32Array(raw.length) : undefined;
+  let n = 0;
+  const emit = (s: string, start: number, end: number) => {
+    out.push(s);
+    for (let k = 0; k < s.length; k++, n++) {
+      if (from && to) {
+        from[n] = start;
+        to[n] = end;
+      }
+    }
+  };
+  let i = 0;
+  while (i < raw.length) {
+    const c = raw.charCodeAt(i);
+    if (c === 92 /* \ */ && i + 1 < raw.length) {
+      const e = raw[i + 1]!;
+      if (e === "u" && HEX.test(raw.slice(i + 2, i + 6)) && i + 6 <= raw.length) {
+        emit(String.fromCharCode(parseInt(raw.slice(i + 2, i + 6), 16)), i, i + 6);
+        i += 6;
+        continue;
+      }
+      const simple = JSON_SIMPLE[e];
+      if (simple !== undefined) {
+        emit(simple, i, i + 2);
+        i += 2;
+        continue;
+      }
+    } else if (c === 38 /* & */) {
+      const semi = raw.indexOf(";", i + 2);
+      if (semi > 0 && semi - i <= 10) {
+        const name = raw.slice(i + 1, semi);
+        let decoded: string | undefined;
+        if (name[0] === "#") {
+          const hex = name[1] === "x" || name[1] === "X";
+          const digits = name.slice(hex ? 2 : 1);
+          const code = digits && (hex ? HEX.test(digits) : /^[0-9]+$/.test(digits)) ? parseInt(digits, hex ? 16 : 10) : NaN;
+          if (code >= 0 && code <= 0x10ffff) decoded = String.fromCodePoint(code);
+        } else decoded = XML_NAMED[name];
+        if (decoded !== undefined) {
+          emit(decoded, i, semi + 1);
+          i = semi + 1;
+          continue;
+        }
+      }
+    } else if (c === 37 /* % */) {
+      const seq = percentSequence(raw, i);
+      if (seq) {
+        emit(seq.text, i, seq.end);
+        i = seq.end;
+        continue;
+      }
+    }
+    // A run of ordinary characters, copied at once.
+    let j = i + 1;
+    while (j < raw.length) {
+      const d = raw.charCodeAt(j);
+      if (d === 92 || d === 38 || d === 37) break;
+      j++;
+    }
+    if (from && to) {
+      for (let k = i; k < j; k++, n++) {
+        from[n] = k;
+        to[n] = k + 1;
+      }
+    } else n += j - i;
+    out.push(raw.slice(i, j));
+    i = j;
+  }
+  const text = out.join("");
+  return from && to ? { text, from: from.subarray(0, n), to: to.subarray(0, n) } : { text };
+}
+
+/** One percent-encoded character: %HH for ASCII, or a whole UTF-8 sequence (%E2%82%AC); undefined if malformed. */
+function percentSequence(raw: string, at: number): { text: string; end: number } | undefined {
+  const byte = (k: number) => (raw[k] === "%" && HEX.test(raw.slice(k + 1, k + 3)) && k + 3 <= raw.length ? parseInt(raw.slice(k + 1, k + 3), 16) : -1);
+  const lead = byte(at);
+  if (lead < 0) return undefined;
+  const length = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 0;
+  if (!length) return undefined;
+  const bytes = [lead];
+  for (let k = 1; k < length; k++) {
+    const b = byte(at + 3 * k);
+    if (b < 0x80 || b > 0xbf) return undefined;
+    bytes.push(b);
+  }
+  const text = Buffer.from(bytes).toString("utf8");
+  return text.includes("\uFFFD") ? undefined : { text, end: at + 3 * length };
+}
+
+/**
+ * The text and its decodings, level after level (a JSON body kept as a JSON string inside another JSON document is
+ * escaped twice), as long as a level still changes something — at most `levels` of them.
+ */
+export function decodedLevels(raw: string, levels = 3): string[] {
+  const texts: string[] = [];
+  let text = raw;
+  for (let level = 0; level < levels && mayHoldEscapes(text); level++) {
+    const next = decodeEscapes(text).text;
+    if (next === text) break;
+    texts.push((text = next));
+  }
+  return texts;
+}
+
+/**
+ * The written spans whose decoded text matches `pattern` (global), at any level up to `levels`: each span covers
+ * whole escapes, so replacing it leaves the rest of the text as written.
+ */
+export function spansDecodingTo(raw: string, pattern: RegExp, levels = 3): [number, number][] {
+  const spans: [number, number][] = [];
+  let text = raw;
+  // Where each unit of the current level's text starts and ends in `raw` (identity at level 0, so not stored).
+  let rawFrom: Int32Array | undefined;
+  let rawTo: Int32Array | undefined;
+  for (let level = 0; level < levels && mayHoldEscapes(text); level++) {
+    const d = decodeEscapes(text, true);
+    if (d.text === text) break;
+    const from = rawFrom ? d.from!.map((k) => rawFrom![k]!) : d.from!;
+    const to = rawTo ? d.to!.map((k) => rawTo![k - 1]!) : d.to!;
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(d.text); m; m = pattern.exec(d.text)) {
+      if (!m[0]) {
+        pattern.lastIndex++;
+        continue;
+      }
+      spans.push([from[m.index]!, to[m.index + m[0].length - 1]!]);
+    }
+    text = d.text;
+    rawFrom = from;
+    rawTo = to;
+  }
+  return mergeSpans(spans);
+}
+
+function mergeSpans(spans: [number, number][]): [number, number][] {
+  spans.sort((a, b) => a[0] - b[0]);
+  const merged: [number, number][] = [];
+  for (const s of spans) {
+    const last = merged[merged.length - 1];
+    if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+    else merged.push([s[0], s[1]]);
+  }
+  return merged;
+}
+
+/** `raw` with each span replaced by `by`. */
+export function replaceSpans(raw: string, spans: readonly [number, number][], by: string): string {
+  if (!spans.length) return raw;
+  const parts: string[] = [];
+  let at = 0;
+  for (const [start, end] of spans) {
+    parts.push(raw.slice(at, start), by);
+    at = end;
+  }
+  parts.push(raw.slice(at));
+  return parts.join("");
+}
