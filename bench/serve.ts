@@ -8,7 +8,7 @@ import { startSandbox, TLS_DIR } from "../sandbox/server.ts";
 
 const kind = process.argv[2];
 if (kind === "sandbox") {
-  const sb = await startSandbox({ faults: "", maxPointers: 100_000 });
+  const sb = await startSandbox({ faults: "", settings: { SANDBOX_MAX_POINTERS: "100000" } });
   console.log(JSON.stringify({ port: sb.port }));
 } else if (kind === "bare") {
   const body = JSON.stringify({ resourceType: "OperationOutcome", issue: [{ severity: "information", code: "informational" }] });

@@ -2,6 +2,7 @@
 // client needs for mutual TLS, and stops cleanly on Ctrl-C.
 import { FAULTS } from "./faults.ts";
 import { VARIANTS } from "./variants.ts";
+import { TARGETS } from "../src/targets.ts";
 import { SANDBOX_CLIENT_TLS, startSandbox } from "./server.ts";
 
 export function listFaults(): string {
@@ -17,9 +18,10 @@ export function listVariants(): string {
 
 export async function serveSandbox(options: { port: number; http: boolean }): Promise<void> {
   const sb = await startSandbox({ port: options.port, tls: !options.http });
+  const width = Math.max(...TARGETS.map((t) => t.label.length));
+  const urls = TARGETS.filter((t) => sb.baseUrls[t.name]).map((t) => `  ${t.label.padEnd(width)}  base URL: ${sb.baseUrls[t.name]}`);
   console.log(`spine-assure sandbox listening
-  e-RS  base URL: ${sb.ersBaseUrl}
-  NRLS  base URL: ${sb.nrlsBaseUrl}
+${urls.join("\n")}
   faults: ${[...sb.faults].join(", ") || "none"}
   documented variants: ${[...sb.variants].join(", ") || "none"}`);
   if (!options.http) {

@@ -1,5 +1,5 @@
-// The embedded sandbox: e-RS and NRLS behind one HTTPS server with mutual TLS (plain HTTP on request), on loopback.
-// Base URLs: https://127.0.0.1:<port>/ers-api and https://127.0.0.1:<port>/nrls.
+// The embedded sandbox: every API module's simulator (src/apis.ts) behind one HTTPS server with mutual TLS (plain HTTP
+// on request), on loopback, each under its sandbox path: https://127.0.0.1:<port>/ers-api, …/nrls and so on.
 import { readFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -7,16 +7,15 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { TLSSocket } from "node:tls";
 import { PROJECT_ROOT } from "../src/project-root.ts";
+import type { SandboxHandler } from "../src/api-module.ts";
 import { TARGETS, type TargetName } from "../src/targets.ts";
 import { loadDirectory, type Directory } from "./directory.ts";
-import { ersHandler } from "./ers/sessions.ts";
 import { parseFaults } from "./faults.ts";
 import { parseVariants } from "./variants.ts";
 import { BodyTooLarge, readBody, reply, replyJson, replyShapers, replyWatchers } from "./http.ts";
 import type { ReceivedRequest } from "../src/client/received-request.ts";
 import { transportVariants } from "./transport-variants.ts";
-import { nrlsHandler } from "./nrls/pointers.ts";
-import { errorOutcome, spineError } from "./nrls/outcome.ts";
+import { errorOutcome, spineError } from "./spine-outcome.ts";
 
 export const TLS_DIR = join(PROJECT_ROOT, "fixtures", "tls");
 /** What a client needs to talk to the sandbox over mutual TLS. */
@@ -39,11 +38,8 @@ export interface SandboxOptions {
   /** Delay before every response (default: SANDBOX_LATENCY_MS). */
   latencyMs?: number;
   directory?: Directory;
-  /** Stores are capped so memory stays bounded on a long run (default SANDBOX_MAX_POINTERS / _SESSIONS or 10,000). */
-  maxPointers?: number;
-  maxSessions?: number;
-  /** Serve no A004 reference data, like a target without that optional endpoint (default: SANDBOX_WITHOUT_A004=true). */
-  withoutA004?: boolean;
+  /** The API modules' sandbox settings (SANDBOX_MAX_POINTERS, SANDBOX_WITHOUT_A004, …), over the environment's. */
+  settings?: Readonly<Record<string, string>>;
   /** How long a client may take to send its headers before the connection is dropped (default 10 s). */
   headersTimeoutMs?: number;
   /** Another PKI (PEM text): the server's certificate and key, and the CA its clients' certificates must chain to. */
@@ -58,9 +54,7 @@ export interface SandboxOptions {
 
 export interface RunningSandbox {
   port: number;
-  ersBaseUrl: string;
-  nrlsBaseUrl: string;
-  /** Base URL of each target the sandbox simulates. */
+  /** Base URL of each API the sandbox simulates. */
   baseUrls: Partial<Record<TargetName, string>>;
   faults: ReadonlySet<string>;
   variants: ReadonlySet<string>;
@@ -79,26 +73,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const directory = options.directory ?? loadDirectory();
   const useTls = options.tls ?? true;
   const host = options.host ?? "127.0.0.1";
-  const cap = (given: number | undefined, env: string | undefined, name: string) => {
-    const n = given ?? Number(env ?? 10_000);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of at least 1, got "${env}"`);
-    return n;
-  };
-  const ers = ersHandler({
-    directory, switches,
-    maxSessions: cap(options.maxSessions, process.env.SANDBOX_MAX_SESSIONS, "SANDBOX_MAX_SESSIONS"),
-    withoutA004: options.withoutA004 ?? process.env.SANDBOX_WITHOUT_A004 === "true",
-  });
-  const nrls = nrlsHandler({ directory, switches, maxPointers: cap(options.maxPointers, process.env.SANDBOX_MAX_POINTERS, "SANDBOX_MAX_POINTERS") });
+  // Each API module's simulator, under its sandbox path.
+  const setting = (name: string) => options.settings?.[name] ?? process.env[name];
+  const handlers: Partial<Record<TargetName, SandboxHandler>> = Object.fromEntries(await Promise.all(
+    TARGETS.flatMap((t) => (t.sandbox ? [t.sandbox.handler({ directory, switches, setting }).then((h) => [t.name, h] as const)] : [])),
+  ));
   let origin = "";
   const clientCertificates = new Set<string>();
-  // The API each target of src/targets.ts is simulated by, under that target's sandbox path.
-  type Handler = (req: IncomingMessage, res: ServerResponse, path: string, url: URL, base: string) => Promise<boolean>;
-  const handlers: Partial<Record<TargetName, Handler>> = {
-    ers: (req, res, path) => ers(req, res, path),
-    nrls: (req, res, path, url, base) => nrls(req, res, path, url.searchParams, base),
-  };
-
   // Absolute URLs (Location) name the sandbox as the client reached it (localhost or 127.0.0.1), as a server with
   // a configured public name does; a test may name another origin.
   const publicOrigin = (req: IncomingMessage) =>
@@ -188,8 +169,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   origin = `${useTls ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
   return {
     port,
-    ersBaseUrl: `${origin}/ers-api`,
-    nrlsBaseUrl: `${origin}/nrls`,
     baseUrls: Object.fromEntries(TARGETS.filter((t) => handlers[t.name]).map((t) => [t.name, `${origin}${t.sandboxPath}`])),
     faults,
     variants,

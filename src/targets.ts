@@ -1,17 +1,21 @@
-// The APIs a run can be pointed at. A suite names one as its `target:`; configuration reads its base URL from the
-// variable named here (the command line's --<name>-url overrides it); the embedded sandbox serves it under its path.
-// Adding an API adds a row here, with its suite, schemas and fixtures (README: "Adding an API").
-export const TARGETS = [
-  { name: "ers", label: "e-RS", baseUrlVariable: "ERS_BASE_URL", sandboxPath: "/ers-api", example: "https://api.int.ers.ncrs.nhs.uk/ers-api" },
-  { name: "nrls", label: "NRLS", baseUrlVariable: "NRLS_BASE_URL", sandboxPath: "/nrls", example: "https://<host>/<path> (the part before /DocumentReference)" },
-] as const;
+// The APIs a run can be pointed at, as the engine sees them: the API modules of src/apis.ts. A suite names one as its
+// `target:`; configuration reads its base URL from the module's variable (the command line's --<name>-url overrides
+// it); the embedded sandbox serves it under its sandbox path.
+import { APIS, type ApiName } from "./apis.ts";
 
-export type TargetName = (typeof TARGETS)[number]["name"];
+export const TARGETS = APIS;
+
+export type TargetName = ApiName;
 
 export const TARGET_NAMES: readonly TargetName[] = TARGETS.map((t) => t.name);
 
 export function isTargetName(name: string): name is TargetName {
   return (TARGET_NAMES as readonly string[]).includes(name);
+}
+
+/** The module of a target. */
+export function apiOf(name: TargetName): (typeof TARGETS)[number] {
+  return TARGETS.find((t) => t.name === name)!;
 }
 
 /**

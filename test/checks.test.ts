@@ -104,3 +104,28 @@ describe("expectations", () => {
     expect(() => fhirPathVariables("a = '{{gone}}'", () => undefined)).toThrow(/unknown variable \{\{gone\}\}/);
   });
 });
+
+// Each API module names its FHIR release (apis/<name>/index.ts): a case's FHIR bodies are read with that release's
+// model. MedicationRequest.reported[x] is an R4 choice element STU3 does not have: only the R4 model resolves it.
+describe("the FHIR release of a case's API", () => {
+  const body = { resourceType: "MedicationRequest", status: "active", reportedBoolean: true };
+  const expression = "MedicationRequest.reported";
+  const compiled = compilePlan({ checks: { fhirpath: [{ expression, at: "test:1", release: "R4" }], schemas: [] } });
+
+  it("reads a body with the model of the release it is given", () => {
+    expect(compiled.forRelease("R4").fhirpath(expression, body)).toEqual([true]);
+    expect(compiled.forRelease("STU3").fhirpath(expression, body)).toEqual([]);
+    // A plan's default view is STU3, the release of the suites written before releases were a module's choice.
+    expect(compiled.fhirpath(expression, body)).toEqual([]);
+  });
+
+  it("gives the PDS cases R4 and the NRLS cases STU3, as their modules say", async () => {
+    const { loadSuites } = await import("../src/suite/load-suites.ts");
+    const { makePlan } = await import("../src/plan/make-plan.ts");
+    const { loadConfig } = await import("../src/config/load-config.ts");
+    const plan = makePlan(loadSuites(), loadConfig({ env: {} }));
+    expect(new Set(plan.cases.filter((c) => c.target === "pds").map((c) => c.fhirRelease))).toEqual(new Set(["R4"]));
+    expect(new Set(plan.cases.filter((c) => c.target === "nrls").map((c) => c.fhirRelease))).toEqual(new Set(["STU3"]));
+    expect(plan.cases.filter((c) => c.target === "ers").every((c) => c.fhirRelease === undefined)).toBe(true);
+  });
+});

@@ -2,6 +2,7 @@ import { createPrivateKey } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TARGETS } from "../src/targets.ts";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config/load-config.ts";
 import { VARIABLES } from "../src/config/variables.ts";
@@ -26,7 +27,9 @@ describe("configuration", () => {
     expect(c.baseUrls).toEqual({ ers: undefined, nrls: undefined });
     expect(c.values.NRLS_PATIENT_NHS_NUMBER).toBe("9876543210");
     expect(c.timeoutMs).toBe(10_000);
-    expect(c.secrets.map((s) => s.name)).toEqual(["ERS_SMARTCARD_TOKEN"]);
+    // The secrets that have a value by default: each API module's credentials with a sandbox default.
+    expect(c.secrets.map((s) => s.name)).toEqual(TARGETS.flatMap((t) => t.variables.filter((v) => v.secret && v.default).map((v) => v.name)));
+    expect(c.secrets.map((s) => s.name)).toContain("ERS_SMARTCARD_TOKEN");
   });
 
   it("names each malformed variable, all at once", () => {

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
+import { TARGETS } from "../src/targets.ts";
 import type { RunResult } from "../src/judge/run-result.ts";
 import type { Summary } from "../src/report/summary.ts";
 import { runAssureCli, type CliRun } from "./helpers/run-cli.ts";
@@ -135,7 +136,7 @@ describe("a signed evidence pack", { timeout: 240_000 }, () => {
 
   it("carries the run's inputs in the summary and the manifest, test data secrets masked", () => {
     const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as Summary;
-    expect(summary.inputs?.targets.map((t) => t.kind)).toEqual(["embedded sandbox", "embedded sandbox"]);
+    expect(summary.inputs?.targets.map((t) => t.kind)).toEqual(TARGETS.map(() => "embedded sandbox"));
     expect(summary.inputs?.sandbox?.faults).toEqual(["nrls-location-path-id"]);
     expect(summary.inputs?.testData.ERS_SMARTCARD_TOKEN).toBe("***** (secret)");
     expect(summary.inputs?.testData.NRLS_CUSTODIAN_ODS).toBe("RR8");

@@ -31,7 +31,7 @@ describe("runPlan, called directly", () => {
     const plan = makePlan(loadSuites(), config, { requirements: ["ERS-A001-01", "NRLS-CRT-06"] });
     const got: CaseResult[] = [];
     const secrets = new Set<string>();
-    await runPlan(plan, { ers: { baseUrl: sandbox.ersBaseUrl, tls }, nrls: { baseUrl: sandbox.nrlsBaseUrl, tls } }, options(), (r, s) => {
+    await runPlan(plan, { ers: { baseUrl: sandbox.baseUrls.ers!, tls }, nrls: { baseUrl: sandbox.baseUrls.nrls!, tls } }, options(), (r, s) => {
       got.push(r);
       for (const x of s) secrets.add(x);
     });

@@ -58,7 +58,7 @@ const ROWS: Row[] = [
 ];
 
 async function stored(): Promise<number> {
-  const found = await call(`${sb.nrlsBaseUrl}/DocumentReference?subject=${encodeURIComponent(`${PATIENT}9876543210`)}`, { headers: readHeaders(sb) });
+  const found = await call(`${sb.baseUrls.nrls!}/DocumentReference?subject=${encodeURIComponent(`${PATIENT}9876543210`)}`, { headers: readHeaders(sb) });
   return found.json().total as number;
 }
 
@@ -103,11 +103,11 @@ describe("NRLS errors, one trigger each", () => {
 describe("NRLS delete and latency", () => {
   it("deletes by _id with RESOURCE_DELETED, after which the id is not found", async () => {
     const id = String((await nrlsCreate(sb)).headers.location).split("_id=")[1]!;
-    const headers = { ...nrlsHeaders(sb.nrlsBaseUrl, "write"), Accept: "application/fhir+json" };
-    const del = await call(`${sb.nrlsBaseUrl}/DocumentReference?_id=${id}`, { method: "DELETE", headers });
+    const headers = { ...nrlsHeaders(sb.baseUrls.nrls!, "write"), Accept: "application/fhir+json" };
+    const del = await call(`${sb.baseUrls.nrls!}/DocumentReference?_id=${id}`, { method: "DELETE", headers });
     expect(del.status).toBe(200);
     expect(JSON.stringify(del.json())).toContain("RESOURCE_DELETED");
-    const read = await call(`${sb.nrlsBaseUrl}/DocumentReference?_id=${id}`, { headers: readHeaders(sb) });
+    const read = await call(`${sb.baseUrls.nrls!}/DocumentReference?_id=${id}`, { headers: readHeaders(sb) });
     expect(read.status).toBe(404);
     expect(JSON.stringify(read.json())).toContain("NO_RECORD_FOUND");
   });

@@ -78,14 +78,14 @@ function mutatedJwt(r: R, base: string): string {
 
 let sb: RunningSandbox;
 beforeAll(async () => {
-  sb = await startSandbox({ faults: "", maxPointers: 200, maxSessions: 200, headersTimeoutMs: 600 });
+  sb = await startSandbox({ faults: "", settings: { SANDBOX_MAX_POINTERS: "200", SANDBOX_MAX_SESSIONS: "200" }, headersTimeoutMs: 600 });
 });
 afterAll(async () => {
   await sb.close();
 });
 
 function generate(r: R, i: number): { url: string; method: string; headers: Record<string, string>; body?: string; label: string } {
-  const jwt = spineJwt({ scope: r.next() < 0.8 ? "write" : "read" }, { fromAsid: "200000000118", ods: "RR8", audience: sb.nrlsBaseUrl });
+  const jwt = spineJwt({ scope: r.next() < 0.8 ? "write" : "read" }, { fromAsid: "200000000118", ods: "RR8", audience: sb.baseUrls.nrls! });
   const kind = i % 6;
   if (kind <= 2) {
     // NRLS create with a mutated body, headers or token.
@@ -107,13 +107,13 @@ function generate(r: R, i: number): { url: string; method: string; headers: Reco
     };
     for (const h of Object.keys(headers)) if (r.next() < 0.07) delete headers[h];
     const query = r.next() < 0.2 ? `?_format=${encodeURIComponent(r.pick(["json", "xml", "text/plain", "application/fhir+json", printable(r, 5)]))}` : "";
-    return { url: `${sb.nrlsBaseUrl}/DocumentReference${query}`, method: "POST", headers, body, label: "nrls create" };
+    return { url: `${sb.baseUrls.nrls!}/DocumentReference${query}`, method: "POST", headers, body, label: "nrls create" };
   }
   if (kind === 3) {
     // NRLS read, search and delete with mutated parameters.
     const method = r.pick(["GET", "DELETE", "PUT", "PATCH", "OPTIONS"]);
     const q = r.pick(["?_id=", "?subject=", "?", "?_id=x&_id=y", "?subject=https%3A%2F%2Fdemographics.spineservices.nhs.uk%2FSTU3%2FPatient%2F9876543210"]) + encodeURIComponent(printable(r, r.int(30)));
-    return { url: `${sb.nrlsBaseUrl}/DocumentReference${q}`, method, headers: { Authorization: `Bearer ${r.next() < 0.5 ? jwt : mutatedJwt(r, jwt)}`, fromASID: "200000000118", toASID: "999999999999" }, label: `nrls ${method}` };
+    return { url: `${sb.baseUrls.nrls!}/DocumentReference${q}`, method, headers: { Authorization: `Bearer ${r.next() < 0.5 ? jwt : mutatedJwt(r, jwt)}`, fromASID: "200000000118", toASID: "999999999999" }, label: `nrls ${method}` };
   }
   if (kind === 4) {
     // e-RS with mutated bodies, keys and methods.
@@ -121,10 +121,10 @@ function generate(r: R, i: number): { url: string; method: string; headers: Reco
     const body = r.pick([JSON.stringify(mutateObject(r, { typeInfo: "uk.nhs.ers.xapi.dto.v1.session.ProfessionalSession", token: TOKEN })), mutateText(r, JSON.stringify({ token: TOKEN })), "", "null", "[]", printable(r, 50)]);
     const headers: Record<string, string> = { XAPI_ASID: r.pick(["200000000220", "", printable(r, 8)]), "Content-Type": r.pick(["application/json", "text/plain", "application/xml"]) };
     if (r.next() < 0.5) headers.HTTP_X_SESSION_KEY = printable(r, 20);
-    return { url: `${sb.ersBaseUrl}${path}`, method: r.pick(["POST", "PUT", "DELETE", "GET", "PATCH"]), headers, body, label: "ers" };
+    return { url: `${sb.baseUrls.ers!}${path}`, method: r.pick(["POST", "PUT", "DELETE", "GET", "PATCH"]), headers, body, label: "ers" };
   }
   // Unknown paths and methods.
-  return { url: `${sb.ersBaseUrl.replace("/ers-api", "")}/${encodeURIComponent(printable(r, 10))}`, method: r.pick(["GET", "POST", "HEAD"]), headers: {}, label: "unknown path" };
+  return { url: `${sb.baseUrls.ers!.replace("/ers-api", "")}/${encodeURIComponent(printable(r, 10))}`, method: r.pick(["GET", "POST", "HEAD"]), headers: {}, label: "unknown path" };
 }
 
 describe("sandbox robustness", () => {
@@ -150,17 +150,17 @@ describe("sandbox robustness", () => {
     console.log(`robustness: statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
     expect([...statuses.keys()].length).toBeGreaterThanOrEqual(6);
     // And the sandbox still works.
-    const h = { Authorization: `Bearer ${spineJwt({ scope: "write" }, { fromAsid: "200000000118", ods: "RR8", audience: sb.nrlsBaseUrl })}`, fromASID: "200000000118", toASID: "999999999999", "Content-Type": "application/fhir+json" };
-    expect((await call(`${sb.nrlsBaseUrl}/DocumentReference`, { method: "POST", headers: h, body: JSON.stringify(POINTER) })).status).toBe(201);
+    const h = { Authorization: `Bearer ${spineJwt({ scope: "write" }, { fromAsid: "200000000118", ods: "RR8", audience: sb.baseUrls.nrls! })}`, fromASID: "200000000118", toASID: "999999999999", "Content-Type": "application/fhir+json" };
+    expect((await call(`${sb.baseUrls.nrls!}/DocumentReference`, { method: "POST", headers: h, body: JSON.stringify(POINTER) })).status).toBe(201);
   });
 
   it("keeps the pointer store capped, so memory stays bounded on a long run", async () => {
-    const small = await startSandbox({ faults: "", maxPointers: 20 });
+    const small = await startSandbox({ faults: "", settings: { SANDBOX_MAX_POINTERS: "20" } });
     try {
-      const h = { Authorization: `Bearer ${spineJwt({ scope: "write" }, { fromAsid: "200000000118", ods: "RR8", audience: small.nrlsBaseUrl })}`, fromASID: "200000000118", toASID: "999999999999", "Content-Type": "application/fhir+json", Accept: "application/fhir+json" };
-      for (let i = 0; i < 60; i++) expect((await call(`${small.nrlsBaseUrl}/DocumentReference`, { method: "POST", headers: h, body: JSON.stringify(POINTER) })).status).toBe(201);
-      const read = { ...h, Authorization: `Bearer ${spineJwt({ scope: "read" }, { fromAsid: "200000000118", ods: "RR8", audience: small.nrlsBaseUrl })}` };
-      const found = await call(`${small.nrlsBaseUrl}/DocumentReference?subject=${encodeURIComponent("https://demographics.spineservices.nhs.uk/STU3/Patient/9876543210")}`, { headers: read });
+      const h = { Authorization: `Bearer ${spineJwt({ scope: "write" }, { fromAsid: "200000000118", ods: "RR8", audience: small.baseUrls.nrls! })}`, fromASID: "200000000118", toASID: "999999999999", "Content-Type": "application/fhir+json", Accept: "application/fhir+json" };
+      for (let i = 0; i < 60; i++) expect((await call(`${small.baseUrls.nrls!}/DocumentReference`, { method: "POST", headers: h, body: JSON.stringify(POINTER) })).status).toBe(201);
+      const read = { ...h, Authorization: `Bearer ${spineJwt({ scope: "read" }, { fromAsid: "200000000118", ods: "RR8", audience: small.baseUrls.nrls! })}` };
+      const found = await call(`${small.baseUrls.nrls!}/DocumentReference?subject=${encodeURIComponent("https://demographics.spineservices.nhs.uk/STU3/Patient/9876543210")}`, { headers: read });
       expect(found.json().total).toBe(20);
     } finally {
       await small.close();
@@ -185,7 +185,7 @@ describe("sandbox robustness", () => {
   it("answers a malformed request line with 400 and keeps running", async () => {
     const reply = await rawReply("GARBAGE / NOT-HTTP\r\nBad Header Line\r\n\r\n");
     expect(reply).toMatch(/^HTTP\/1\.1 400/);
-    expect((await call(`${sb.ersBaseUrl}/v1/ValueSet/SPECIALTY`)).status).toBe(403);
+    expect((await call(`${sb.baseUrls.ers!}/v1/ValueSet/SPECIALTY`)).status).toBe(403);
   });
 
   it("drops a client that never finishes its headers", async () => {
@@ -202,12 +202,12 @@ describe("sandbox robustness", () => {
 
   it("answers the five inputs that once got a 500 with a 4xx, and stores nothing that would poison later searches", async () => {
     const write = (claims: Record<string, unknown> | undefined = undefined) => ({
-      Authorization: `Bearer ${claims ? rawJwt(claims) : spineJwt({ scope: "write" }, { fromAsid: "200000000118", ods: "RR8", audience: sb.nrlsBaseUrl })}`,
+      Authorization: `Bearer ${claims ? rawJwt(claims) : spineJwt({ scope: "write" }, { fromAsid: "200000000118", ods: "RR8", audience: sb.baseUrls.nrls! })}`,
       fromASID: "200000000118", toASID: "999999999999", "Content-Type": "application/fhir+json", Accept: "application/fhir+json",
     });
     const rawJwt = (claims: Record<string, unknown>) => `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.`;
     const unique = (extra: Record<string, unknown>) => ({ ...POINTER, masterIdentifier: { system: "urn:ietf:rfc:3986", value: `urn:uuid:${crypto.randomUUID()}` }, ...extra });
-    const create = (body: string, headers = write()) => call(`${sb.nrlsBaseUrl}/DocumentReference`, { method: "POST", headers, body });
+    const create = (body: string, headers = write()) => call(`${sb.baseUrls.nrls!}/DocumentReference`, { method: "POST", headers, body });
 
     // 1. A request target no URL parser accepts, on a raw socket.
     const reply = await rawReply("GET //x:99999/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
@@ -227,24 +227,24 @@ describe("sandbox robustness", () => {
       expect(res.text).toContain("INVALID_RESOURCE");
     }
     // Every later search for the patient still answers, in both formats.
-    const read = { ...write(), Authorization: `Bearer ${spineJwt({ scope: "read" }, { fromAsid: "200000000118", ods: "RR8", audience: sb.nrlsBaseUrl })}` };
+    const read = { ...write(), Authorization: `Bearer ${spineJwt({ scope: "read" }, { fromAsid: "200000000118", ods: "RR8", audience: sb.baseUrls.nrls! })}` };
     for (const accept of ["application/fhir+json", "application/fhir+xml"]) {
-      const found = await call(`${sb.nrlsBaseUrl}/DocumentReference?subject=${encodeURIComponent("https://demographics.spineservices.nhs.uk/STU3/Patient/9876543210")}`, { headers: { ...read, Accept: accept } });
+      const found = await call(`${sb.baseUrls.nrls!}/DocumentReference?subject=${encodeURIComponent("https://demographics.spineservices.nhs.uk/STU3/Patient/9876543210")}`, { headers: { ...read, Accept: accept } });
       expect(found.status, accept).toBe(200);
     }
   });
 
   it("finds duplicates through an index kept with the store: still refused when present, forgotten once evicted", async () => {
-    const small = await startSandbox({ faults: "", maxPointers: 50 });
+    const small = await startSandbox({ faults: "", settings: { SANDBOX_MAX_POINTERS: "50" } });
     try {
-      const h = { Authorization: `Bearer ${spineJwt({ scope: "write" }, { fromAsid: "200000000118", ods: "RR8", audience: small.nrlsBaseUrl })}`, fromASID: "200000000118", toASID: "999999999999", "Content-Type": "application/fhir+json", Accept: "application/fhir+json" };
+      const h = { Authorization: `Bearer ${spineJwt({ scope: "write" }, { fromAsid: "200000000118", ods: "RR8", audience: small.baseUrls.nrls! })}`, fromASID: "200000000118", toASID: "999999999999", "Content-Type": "application/fhir+json", Accept: "application/fhir+json" };
       const same = JSON.stringify({ ...POINTER, masterIdentifier: { system: "urn:ietf:rfc:3986", value: "urn:uuid:0f0e0d0c-0b0a-4908-8706-050403020100" } });
-      expect((await call(`${small.nrlsBaseUrl}/DocumentReference`, { method: "POST", headers: h, body: same })).status).toBe(201);
+      expect((await call(`${small.baseUrls.nrls!}/DocumentReference`, { method: "POST", headers: h, body: same })).status).toBe(201);
       // A duplicate is still refused through the index…
-      expect((await call(`${small.nrlsBaseUrl}/DocumentReference`, { method: "POST", headers: h, body: same })).status).toBe(400);
+      expect((await call(`${small.baseUrls.nrls!}/DocumentReference`, { method: "POST", headers: h, body: same })).status).toBe(400);
       // …and once evicted from the full store, its identity is forgotten with it.
-      for (let i = 0; i < 60; i++) await call(`${small.nrlsBaseUrl}/DocumentReference`, { method: "POST", headers: h, body: JSON.stringify({ ...POINTER, masterIdentifier: { system: "urn:ietf:rfc:3986", value: `urn:uuid:${crypto.randomUUID()}` } }) });
-      expect((await call(`${small.nrlsBaseUrl}/DocumentReference`, { method: "POST", headers: h, body: same })).status).toBe(201);
+      for (let i = 0; i < 60; i++) await call(`${small.baseUrls.nrls!}/DocumentReference`, { method: "POST", headers: h, body: JSON.stringify({ ...POINTER, masterIdentifier: { system: "urn:ietf:rfc:3986", value: `urn:uuid:${crypto.randomUUID()}` } }) });
+      expect((await call(`${small.baseUrls.nrls!}/DocumentReference`, { method: "POST", headers: h, body: same })).status).toBe(201);
     } finally {
       await small.close();
     }

@@ -20,19 +20,19 @@ afterAll(async () => {
 
 describe("sandbox transport", () => {
   it("refuses a client without a certificate with 401 ACCESS_DENIED", async () => {
-    const r = await call(`${sb.nrlsBaseUrl}/DocumentReference?_id=x`, { agent: withoutCert });
+    const r = await call(`${sb.baseUrls.nrls!}/DocumentReference?_id=x`, { agent: withoutCert });
     expect(r.status).toBe(401);
     expect(JSON.stringify(r.json())).toContain("ACCESS_DENIED");
   });
   it("refuses bodies over 1 MiB cleanly", async () => {
-    const r = await call(`${sb.nrlsBaseUrl}/DocumentReference`, { method: "POST", headers: { "Content-Type": "application/fhir+json" }, body: "x".repeat(1024 * 1024 + 10) });
+    const r = await call(`${sb.baseUrls.nrls!}/DocumentReference`, { method: "POST", headers: { "Content-Type": "application/fhir+json" }, body: "x".repeat(1024 * 1024 + 10) });
     expect(r.status).toBe(413);
   });
 });
 
 describe("sandbox e-RS", () => {
   const create = (body: unknown, headers: Record<string, string> = { XAPI_ASID: "200000000220" }) =>
-    call(`${sb.ersBaseUrl}/v1/ProfessionalSession`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+    call(`${sb.baseUrls.ers!}/v1/ProfessionalSession`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
 
   it("creates a session (201) with the user's permissions and no role, trimming the token", async () => {
     const r = await create({ typeInfo: "uk.nhs.ers.xapi.dto.v1.session.ProfessionalSession", token: ` ${TOKEN}` });
@@ -58,14 +58,14 @@ describe("sandbox e-RS", () => {
   it("selects a held role (200), refuses one not held, serves A004 only after a role, and kills the id on delete", async () => {
     const s = (await create({ token: TOKEN })).json();
     const key = { XAPI_ASID: "200000000220", HTTP_X_SESSION_KEY: String(s.id), "Content-Type": "application/json" };
-    const url = `${sb.ersBaseUrl}/v1/ProfessionalSession/${String(s.id)}`;
-    expect((await call(`${sb.ersBaseUrl}/v1/ValueSet/SPECIALTY`, { headers: key })).status).toBe(403);
+    const url = `${sb.baseUrls.ers!}/v1/ProfessionalSession/${String(s.id)}`;
+    expect((await call(`${sb.baseUrls.ers!}/v1/ValueSet/SPECIALTY`, { headers: key })).status).toBe(403);
     const bad = await call(url, { method: "PUT", headers: key, body: JSON.stringify({ ...s, permission: { businessFunction: "ERS_ADMIN", orgIdentifier: "R01" } }) });
     expect(bad.status).toBe(403);
     const put = await call(url, { method: "PUT", headers: key, body: JSON.stringify({ ...s, permission: { businessFunction: "SERVICE_PROVIDER_CLINICIAN", orgIdentifier: "R01" } }) });
     expect(put.status).toBe(200);
     expect(put.json().permission).toMatchObject({ businessFunction: "SERVICE_PROVIDER_CLINICIAN", orgIdentifier: "R01" });
-    expect((await call(`${sb.ersBaseUrl}/v1/ValueSet/SPECIALTY`, { headers: key })).status).toBe(200);
+    expect((await call(`${sb.baseUrls.ers!}/v1/ValueSet/SPECIALTY`, { headers: key })).status).toBe(200);
     const del = await call(url, { method: "DELETE", headers: key });
     expect(del.status).toBe(204);
     expect(del.text).toBe("");
@@ -75,17 +75,17 @@ describe("sandbox e-RS", () => {
 
 describe("sandbox NRLS", () => {
   const post = (body: string, headers: Record<string, string>, query = "") =>
-    call(`${sb.nrlsBaseUrl}/DocumentReference${query}`, { method: "POST", headers, body });
+    call(`${sb.baseUrls.nrls!}/DocumentReference${query}`, { method: "POST", headers, body });
 
   it("creates a pointer from JSON: 201, RESOURCE_CREATED, Location with ?_id= that reads back version 1 with a server id", async () => {
     const sent = { ...JSON.parse(POINTER), id: "client-id", meta: { versionId: "7" } };
-    const r = await post(JSON.stringify(sent), nrlsHeaders(sb.nrlsBaseUrl, "write", { "Content-Type": "application/fhir+json", Accept: "application/fhir+json" }));
+    const r = await post(JSON.stringify(sent), nrlsHeaders(sb.baseUrls.nrls!, "write", { "Content-Type": "application/fhir+json", Accept: "application/fhir+json" }));
     expect(r.status).toBe(201);
     const issue = (r.json().issue as Record<string, unknown>[])[0]!;
     expect(issue).toMatchObject({ severity: "information", code: "informational", diagnostics: "Successfully created resource DocumentReference" });
     const location = String(r.headers.location);
-    expect(location).toMatch(new RegExp(`^${sb.nrlsBaseUrl.replace(/[.]/g, "\\.")}/DocumentReference\\?_id=[0-9a-f-]{36}-\\d{20}$`));
-    const read = await call(location, { headers: nrlsHeaders(sb.nrlsBaseUrl, "read", { Accept: "application/fhir+json" }) });
+    expect(location).toMatch(new RegExp(`^${sb.baseUrls.nrls!.replace(/[.]/g, "\\.")}/DocumentReference\\?_id=[0-9a-f-]{36}-\\d{20}$`));
+    const read = await call(location, { headers: nrlsHeaders(sb.baseUrls.nrls!, "read", { Accept: "application/fhir+json" }) });
     expect(read.status).toBe(200);
     const bundle = read.json() as { type: string; entry: { resource: Record<string, unknown> }[] };
     expect(bundle.type).toBe("searchset");
@@ -96,18 +96,18 @@ describe("sandbox NRLS", () => {
 
   it("takes an XML pointer, answers XML by default, JSON when asked, and honours _format over Accept", async () => {
     const xml = fhirJsonToXml(JSON.parse(POINTER));
-    const byDefault = await post(xml, nrlsHeaders(sb.nrlsBaseUrl, "write", { "Content-Type": "application/fhir+xml" }));
+    const byDefault = await post(xml, nrlsHeaders(sb.baseUrls.nrls!, "write", { "Content-Type": "application/fhir+xml" }));
     expect(byDefault.status).toBe(201);
     expect(String(byDefault.headers["content-type"])).toMatch(/^application\/fhir\+xml/);
     expect(fhirXmlToJson(byDefault.text).resourceType).toBe("OperationOutcome");
-    const formatWins = await post(xml, nrlsHeaders(sb.nrlsBaseUrl, "write", { "Content-Type": "application/fhir+xml", Accept: "application/fhir+xml" }), "?_format=application/fhir+json");
+    const formatWins = await post(xml, nrlsHeaders(sb.baseUrls.nrls!, "write", { "Content-Type": "application/fhir+xml", Accept: "application/fhir+xml" }), "?_format=application/fhir+json");
     expect(String(formatWins.headers["content-type"])).toMatch(/^application\/fhir\+json/);
-    const dstu2 = await post(POINTER, nrlsHeaders(sb.nrlsBaseUrl, "write", { "Content-Type": "application/json+fhir", Accept: "application/json+fhir" }));
+    const dstu2 = await post(POINTER, nrlsHeaders(sb.baseUrls.nrls!, "write", { "Content-Type": "application/json+fhir", Accept: "application/json+fhir" }));
     expect(dstu2.status).toBe(201);
   });
 
   it("answers 415 for an unsupported _format, INVALID_REQUEST_MESSAGE for malformed XML or JSON", async () => {
-    const h = nrlsHeaders(sb.nrlsBaseUrl, "write", { "Content-Type": "application/fhir+json", Accept: "application/fhir+json" });
+    const h = nrlsHeaders(sb.baseUrls.nrls!, "write", { "Content-Type": "application/fhir+json", Accept: "application/fhir+json" });
     expect((await post(POINTER, h, "?_format=text/plain")).status).toBe(415);
     const badJson = await post(POINTER.slice(0, 40), h);
     expect(badJson.status).toBe(400);
@@ -117,7 +117,7 @@ describe("sandbox NRLS", () => {
   });
 
   it("checks headers with the documented diagnostics", async () => {
-    const h = nrlsHeaders(sb.nrlsBaseUrl, "write", { "Content-Type": "application/fhir+json", Accept: "application/fhir+json" });
+    const h = nrlsHeaders(sb.baseUrls.nrls!, "write", { "Content-Type": "application/fhir+json", Accept: "application/fhir+json" });
     const { fromASID: _f, ...noFrom } = h;
     const r1 = (await post(POINTER, noFrom)).json();
     expect(JSON.stringify(r1)).toContain("fromASID HTTP Header is missing");
@@ -127,7 +127,7 @@ describe("sandbox NRLS", () => {
   });
 
   it("rejects an unaffiliated custodian and an invalid NHS number, storing nothing", async () => {
-    const h = nrlsHeaders(sb.nrlsBaseUrl, "write", { "Content-Type": "application/fhir+json", Accept: "application/fhir+json" });
+    const h = nrlsHeaders(sb.baseUrls.nrls!, "write", { "Content-Type": "application/fhir+json", Accept: "application/fhir+json" });
     const unaffiliated = POINTER.replace("Organization/RR8", "Organization/AMS01");
     const r = await post(unaffiliated, h);
     expect(r.status).toBe(400);
@@ -140,7 +140,7 @@ describe("sandbox NRLS", () => {
   it("puts Location in /id style only when the nrls-location-path-id fault is on", async () => {
     const faulty = await startSandbox({ faults: "nrls-location-path-id" });
     try {
-      const r = await call(`${faulty.nrlsBaseUrl}/DocumentReference`, { method: "POST", body: POINTER, headers: nrlsHeaders(faulty.nrlsBaseUrl, "write", { "Content-Type": "application/fhir+json", Accept: "application/fhir+json" }) });
+      const r = await call(`${faulty.baseUrls.nrls!}/DocumentReference`, { method: "POST", body: POINTER, headers: nrlsHeaders(faulty.baseUrls.nrls!, "write", { "Content-Type": "application/fhir+json", Accept: "application/fhir+json" }) });
       expect(r.status).toBe(201);
       expect(String(r.headers.location)).toMatch(/\/DocumentReference\/[0-9a-f-]+$/);
     } finally {

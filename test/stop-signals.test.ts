@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => Promise.all([sb?.close(), slow?.close()]));
 
-const livePointers = async (target = sb) => Number((await call(`${target.nrlsBaseUrl}/DocumentReference?subject=${encodeURIComponent(PATIENT)}`, { headers: readHeaders(target) })).json().total);
+const livePointers = async (target = sb) => Number((await call(`${target.baseUrls.nrls!}/DocumentReference?subject=${encodeURIComponent(PATIENT)}`, { headers: readHeaders(target) })).json().total);
 
 interface Stopped {
   code: number | null;
@@ -38,7 +38,7 @@ function runAndStop(signals: NodeJS.Signals[], target = sb): Promise<Stopped> {
     cwd: outDir,
     env: {
       PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1",
-      ASSURE_ACCEPT_SANDBOX_VALUES: "all", ERS_BASE_URL: target.ersBaseUrl, NRLS_BASE_URL: target.nrlsBaseUrl,
+      ASSURE_ACCEPT_SANDBOX_VALUES: "all", ERS_BASE_URL: target.baseUrls.ers!, NRLS_BASE_URL: target.baseUrls.nrls!,
       TLS_CA: SANDBOX_CLIENT_TLS.ca, TLS_CLIENT_CERT: SANDBOX_CLIENT_TLS.cert, TLS_CLIENT_KEY: SANDBOX_CLIENT_TLS.key,
     },
   });

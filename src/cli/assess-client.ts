@@ -2,6 +2,7 @@
 // that system, answers every request exactly as the sandbox always does (a bad request still gets its documented
 // error), judges each against the client rule catalogue as it arrives, and when the assessment ends (--requests,
 // --until-idle, Ctrl-C or SIGTERM) writes the same evidence pack as `run`, marked as a client assessment.
+import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { clientCatalogue, INTERACTIONS, type ClientCatalogue } from "../client/catalogue.ts";
 import { loadConfig, type Config } from "../config/load-config.ts";
@@ -11,7 +12,7 @@ import { signersFor, type Signer } from "../evidence/signing-identity.ts";
 import { newRunId } from "../judge/run-id.ts";
 import { EXIT } from "../judge/status.ts";
 import { closingLines, consoleStyle, terminalSafe } from "../report/console.ts";
-import { publish } from "../stages/publish.ts";
+import { OutputLeakError, publish } from "../stages/publish.ts";
 import { outputFolderProblem } from "../report/write-atomic.ts";
 import { sandboxClientTls } from "../stages/open-targets.ts";
 import { DEFAULT_DIRECTORY, loadDirectory, type Directory } from "../../sandbox/directory.ts";
@@ -91,7 +92,7 @@ export async function assessClient(options: AssessClientOptions): Promise<number
     log(`assess-client: cannot listen on port ${options.port}: ${code === "EADDRINUSE" ? "it is in use; choose another with --port N (0: any free one)" : (err as Error).message}`);
     return EXIT.configOrSuite;
   }
-  const baseUrls = { ers: sandbox.ersBaseUrl, nrls: sandbox.nrlsBaseUrl };
+  const baseUrls = { ers: sandbox.baseUrls.ers!, nrls: sandbox.baseUrls.nrls! };
   const assessment = new ClientAssessment({ catalogue, directory, baseUrls, evidenceMaxBodyBytes: config.evidenceBodyBytes });
   state.assessment = assessment;
 
@@ -130,7 +131,7 @@ export async function assessClient(options: AssessClientOptions): Promise<number
     await sandbox.close();
     log(`Assessment ended: ${why}. ${assessment.requests} request(s) judged.`);
 
-    const { run, secrets } = clientRunResult({ runId, startedAt, tool: await tool, assessment, catalogue, baseUrls, tls: !options.http, ended: why, printed });
+    const { run, secrets } = clientRunResult({ runId, startedAt, tool: await tool, assessment, catalogue, baseUrls, tls: !options.http, ended: why, printed, carriedFiles: carried(options.out) });
     let signers: Signer[] = [];
     try {
       // The sandbox's committed test identity signs: the pack shows integrity, not who the supplier is.
@@ -142,6 +143,10 @@ export async function assessClient(options: AssessClientOptions): Promise<number
     try {
       published = await publish(run, { outRoot: options.out, html: options.report, recordHistory: true, latest: true, keepRuns: config.keepRuns, signers, secrets });
     } catch (err) {
+      if (err instanceof OutputLeakError) {
+        log(`${err.message} (exit ${EXIT.mustFailed}).`);
+        return EXIT.mustFailed;
+      }
       log(`The evidence could not be written to ${options.out}: ${(err as Error).message}. Nothing of this assessment was kept (exit ${EXIT.configOrSuite}).`);
       return EXIT.configOrSuite;
     }
@@ -171,4 +176,10 @@ function requestLines(judged: JudgedRequest, req: ReceivedRequest, rules: readon
     lines.push(`    ${f.rule} ${level}: expected ${f.expected}; got ${f.actual ?? "it"}${f.path ? ` (at ${f.path})` : ""}`);
   }
   return lines;
+}
+
+/** The history an assessment's report carries forward: judged with it, so a secret in it gates this assessment too. */
+function carried(outRoot: string): { path: string; where: string }[] {
+  const history = join(outRoot, "allure-history.jsonl");
+  return existsSync(history) ? [{ path: history, where: "allure-history.jsonl" }] : [];
 }

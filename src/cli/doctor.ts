@@ -23,7 +23,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<number> {
   let config;
   try {
     const { suites } = readSuites({});
-    config = loadConfig({ env: options.env, cwd: options.cwd, testDataIsFatal: false, testDataUsage: testDataUsage(suites, TEST_DATA_NAMES) });
+    config = loadConfig({ env: options.env, cwd: options.cwd, testDataIsFatal: false, testDataUsage: () => testDataUsage(suites, TEST_DATA_NAMES) });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     out(err.message);

@@ -1,5 +1,6 @@
 // `spine-assure run` (and `rerun`): the five stages composed — prepare → open targets → execute → judge → publish —
 // with what the console shows between them. Returns the gate's exit code; a bad target never throws.
+import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ConfigError } from "../config/load-config.ts";
 import { diagnoseTargets, diagnosisLines } from "../connect/diagnose.ts";
@@ -19,7 +20,7 @@ import { judge } from "../stages/judge.ts";
 import { evidenceSigners, openTargets } from "../stages/open-targets.ts";
 import type { Signer } from "../evidence/signing-identity.ts";
 import { prepare, type PrepareOptions } from "../stages/prepare.ts";
-import { openRunFolder, publish, type Published } from "../stages/publish.ts";
+import { openRunFolder, OutputLeakError, publish, type Published } from "../stages/publish.ts";
 import { TARGETS, type TargetName } from "../targets.ts";
 import { watchStopSignals } from "./stop-signals.ts";
 import { toolInfo } from "./tool-info.ts";
@@ -144,7 +145,10 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     }
     for (const e of execution.runErrors) log(`harness error: ${e}`);
 
-    const run = judge({ runId, startedAt, tool: await tool, strict: !!options.strict, prepared, open, execution, judged, printed, interrupted: stop.signal() });
+    // The history the report will carry forward is judged with the run: a secret in it gates this run too.
+    const history = join(outRoot, "allure-history.jsonl");
+    const carriedFiles = existsSync(history) ? [{ path: history, where: "allure-history.jsonl" }] : [];
+    const run = judge({ runId, startedAt, tool: await tool, strict: !!options.strict, prepared, open, execution, judged, printed, interrupted: stop.signal(), carriedFiles });
     // A waiver may cite the run that is its evidence: that run folder is kept whatever its age.
     const cited = prepared.waivers.flatMap((w) => [...`${w.reason}`.matchAll(/\b\d{8}-\d{6}-[0-9a-f]{6}\b/g)].map((m) => m[0]));
 let published: Published;
@@ -152,9 +156,13 @@ let published: Published;
       if (writeFailure) throw writeFailure;
       published = await publish(run, { outRoot, open: { folder, allure }, html: !options.noReport, recordHistory: true, latest: true, keepRuns: prepared.config.keepRuns, protectRuns: cited, signers, secrets: [...redactor.secrets(), ...execution.secrets] });
     } catch (err) {
+      folder.abort();
+      if (err instanceof OutputLeakError) {
+        log(`${err.message} (exit ${EXIT.mustFailed}).`);
+        return { exitCode: EXIT.mustFailed };
+      }
       // The evidence cannot be written (a full disk, a folder removed under the run): the verdicts are still said, but
       // a result without its evidence is not one a gate may pass.
-      folder.abort();
       for (const l of closingLines(run, consoleStyle(!!options.quiet)).filter((l) => !l.startsWith("Gate:"))) log(l);
       log(`The evidence could not be written to ${outRoot}: ${(err as Error).message}. Nothing of this run was kept; free the space (or fix --out) and run again (exit ${EXIT.configOrSuite}).`);
       return { exitCode: EXIT.configOrSuite };

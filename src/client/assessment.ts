@@ -2,19 +2,17 @@
 // the client rules that apply to its interaction; at the end each rule's verdict is decided across every request
 // that exercised it (the run's own requirementVerdicts), and the whole becomes a RunResult, so every output the
 // server-side run has — summary, matrix, JUnit, Allure report, signed manifest — renders a client assessment too.
-import { decideGate } from "../judge/gate.ts";
-import { checkMessage } from "../judge/judge-case.ts";
-import { findLeaksInRun } from "../judge/leak-gate.ts";
+import { judgeCase } from "../judge/judge-case.ts";
+import { judgeRun } from "../judge/judge-run.ts";
 import type { CaseRecord, RunResult, TargetRecord } from "../judge/run-result.ts";
-import { EXIT } from "../judge/status.ts";
-import { requirementVerdicts } from "../judge/verdicts.ts";
+import type { PlannedCase } from "../plan/make-plan.ts";
 import type { CheckResult } from "../run/evaluate-check.ts";
 import { evidenceBodies } from "../run/evidence-bodies.ts";
 import type { Exchange } from "../run/http-client.ts";
 import { Redactor } from "../run/redact.ts";
-import type { StepResult } from "../run/run-case.ts";
+import type { CaseResult, StepResult } from "../run/run-case.ts";
 import { decodedBearer } from "../spine/jwt.ts";
-import type { TargetName } from "../targets.ts";
+import { TARGETS, type TargetName } from "../targets.ts";
 import { harnessLabel } from "../cli/tool-info.ts";
 import type { Directory } from "../../sandbox/directory.ts";
 import { clientRequirements, INTERACTIONS, type ClientCatalogue, type Interaction } from "./catalogue.ts";
@@ -29,7 +27,7 @@ export interface AssessmentOptions {
   catalogue: ClientCatalogue;
   directory: Directory;
   /** The base URLs the supplier was given, by API. */
-  baseUrls: Record<TargetName, string>;
+  baseUrls: Partial<Record<TargetName, string>>;
   /** Bodies kept as evidence up to this many bytes (EVIDENCE_MAX_BODY_BYTES). */
   evidenceMaxBodyBytes: number;
 }
@@ -89,7 +87,7 @@ export class ClientAssessment {
 
   private findings(req: ReceivedRequest, interaction: Interaction, n: number): Finding[] {
     if (interaction.startsWith("ers-")) return this.ers.judge(req, interaction as Parameters<ErsSessions["judge"]>[1], n);
-    const out = nrlsRequestFindings(req, interaction as "nrls-create", { directory: this.options.directory, baseUrl: this.options.baseUrls.nrls });
+    const out = nrlsRequestFindings(req, interaction as "nrls-create", { directory: this.options.directory, baseUrl: this.options.baseUrls.nrls ?? "" });
     if (interaction === "nrls-create") {
       // The body in the format its Content-Type names; from its first character when that names none (NRLS-CLI-18
       // has said so), so the pointer is still judged.
@@ -122,6 +120,7 @@ export class ClientAssessment {
     return { cases, secrets: redactor.secrets() };
   }
 
+  /** The request as a case, judged as every run's case is (judgeCase): one step, the request and its answer. */
   private caseRecord(req: ReceivedRequest, exchange: Exchange, judged: JudgedRequest, findings: Finding[]): CaseRecord {
     const info = judged.interaction ? INTERACTIONS[judged.interaction] : undefined;
     const target: TargetName = req.url.startsWith("/ers-api") ? "ers" : "nrls";
@@ -132,21 +131,19 @@ export class ClientAssessment {
     }));
     // Each rule once, in catalogue order.
     const verifies = this.options.catalogue.rules.map((r) => r.id).filter((id) => checks.some((c) => c.requirement === id));
-    const failed = checks.some((c) => c.outcome === "fail");
-    const step: StepResult = { name: "the request as the sandbox received it, and its answer", phase: "main", status: failed ? "failed" : "passed", exchange, checks };
+    const status = checks.some((c) => c.outcome === "fail") ? "failed" : "passed";
+    const step: StepResult = { name: "the request as the sandbox received it, and its answer", phase: "main", status, exchange, checks };
     const title = `request ${judged.n}: ${info?.name ?? "not an interaction the client rules cover"} — ${req.method} ${judged.shownPath} → ${req.response.status}`;
     const key = `request-${String(judged.n).padStart(4, "0")}`;
-    return {
-      key, title, suite: this.options.catalogue.file,
+    const at = this.options.catalogue.file;
+    const planned: PlannedCase = {
+      key, caseId: key, title, suite: at, file: at, at, target, verifies, tags: judged.interaction ? [judged.interaction] : [], vars: {},
       api: info?.api ?? (target === "ers" ? INTERACTIONS["ers-a001"].api : INTERACTIONS["nrls-create"].api),
-      interaction: info?.name ?? "Other requests", target, at: this.options.catalogue.file, tags: judged.interaction ? [judged.interaction] : [], vars: {},
-      receivedRequest: true, verifies, status: failed ? "failed" : "passed", startedAt: req.receivedAt, durationMs: Math.round(req.durationMs), steps: [step],
-      requirements: verifies.map((id) => {
-        const mine = checks.filter((c) => c.requirement === id);
-        const bad = mine.filter((c) => c.outcome === "fail");
-        return { key, title, status: bad.length ? "failed" : "passed", caseStatus: failed ? "failed" : "passed", messages: bad.map(checkMessage) };
-      }),
+      interaction: info?.name ?? "Other requests",
+      steps: [], teardown: [], defaultHeaders: {}, defaultVariants: [], secretFields: [],
     };
+    const result: CaseResult = { key, status, steps: [step], startedAt: req.receivedAt, durationMs: Math.round(req.durationMs), secrets: [] };
+    return { ...judgeCase(planned, result), receivedRequest: true };
   }
 }
 
@@ -173,27 +170,30 @@ export interface ClientRunInput {
   tool: RunResult["tool"];
   assessment: ClientAssessment;
   catalogue: ClientCatalogue;
-  baseUrls: Record<TargetName, string>;
+  baseUrls: Partial<Record<TargetName, string>>;
   tls: boolean;
   /** Why the assessment ended: --requests, --until-idle, a signal. */
   ended: string;
   printed: readonly string[];
+  /** Files the outputs will carry forward from earlier assessments (Allure's history). */
+  carriedFiles?: readonly { path: string; where: string }[];
 }
 
 /** The assessment as a RunResult: verdicts per client rule, the leak gate, the gate. */
 export function clientRunResult(input: ClientRunInput): { run: RunResult; secrets: string[] } {
   const { cases, secrets } = input.assessment.finish();
-  // A rule no request exercised is not-run, never passed; its reason says so in the assessment's words.
-  const requirements = requirementVerdicts(clientRequirements(input.catalogue), cases).map((r) =>
-    r.verdict === "not-run" ? { ...r, reason: `no request exercised it (it applies to ${input.catalogue.rules.find((x) => x.id === r.id)!.appliesTo.map((i) => INTERACTIONS[i].name).join(", ")})` } : r);
-  const targets: TargetRecord[] = (["ers", "nrls"] as const).map((name) => {
+  const targets: TargetRecord[] = TARGETS.flatMap(({ name }) => {
     const n = cases.filter((c) => c.target === name).length;
-    return { name, baseUrl: input.baseUrls[name], embedded: true, requests: n, responses: n };
+    const baseUrl = input.baseUrls[name];
+    return baseUrl ? [{ name, baseUrl, embedded: true, requests: n, responses: n }] : [];
   });
-  const leaks = findLeaksInRun({ cases, requirements, printed: input.printed }, secrets);
-  let gate = decideGate(requirements, targets, false, leaks);
-  // Nothing received is nothing assessed: never a pass a CI gate could mistake for one.
-  if (cases.length === 0 && !leaks.length) gate = { exitCode: EXIT.unreachable, result: "unreachable", reason: "no request was received from the supplier's system: nothing was assessed" };
+  // The run's own judging path: verdicts, the leak gate and the gate, with "nothing assessed" one of its rules.
+  const { requirements, gate } = judgeRun({
+    requirements: clientRequirements(input.catalogue), cases, targets, strict: false, secrets, printed: input.printed, carriedFiles: input.carriedFiles ?? [],
+    // A rule no request exercised is not-run, never passed; its reason says so in the assessment's words.
+    notRunReason: (r) => `no request exercised it (it applies to ${input.catalogue.rules.find((x) => x.id === r.id)!.appliesTo.map((i) => INTERACTIONS[i].name).join(", ")})`,
+    context: { assessment: { requests: cases.length } },
+  });
   const finishedAt = Date.now();
   const catalogueName = `${input.catalogue.file} version ${input.catalogue.version} (client-side rules)`;
   const run: RunResult = {

@@ -51,8 +51,11 @@ export interface LoadOptions {
   cwd?: string;
   /** Read `.env` (default true). */
   dotenvFile?: boolean;
-  /** For each test-data variable, the requirements whose requests carry it (named when one is left at its default). */
-  testDataUsage?: Readonly<Record<string, string[]>>;
+  /**
+   * For each test-data variable, the requirements whose requests carry it (named when one is left at its default).
+   * A function: asked only when there is such a problem to name, so a configuration error never waits for the suites.
+   */
+  testDataUsage?: () => Readonly<Record<string, string[]>>;
   /** The time certificates are checked against (tests). */
   now?: Date;
   /** false: test data left at the sandbox's values is returned in `testDataProblems`, not thrown (the doctor shows it with the rest). */
@@ -115,11 +118,12 @@ export function loadConfig(options: LoadOptions = {}): Config {
   // environment: every rule would fail for the harness's reason. Each must be set, or accepted in so many words.
   const testDataProblems: string[] = [];
   const accepted = new Set((values.ASSURE_ACCEPT_SANDBOX_VALUES ?? "").split(",").map((n) => n.trim()).filter(Boolean));
+  let usage: Readonly<Record<string, string[]>> | undefined;
   for (const spec of VARIABLES) {
     const target = TARGETS.find((t) => t.name === spec.api);
     if (!spec.testData || !target || !values[target.baseUrlVariable] || values[spec.name] !== spec.default) continue;
     if (accepted.has("all") || accepted.has(spec.name)) continue;
-    const usedBy = options.testDataUsage?.[spec.name] ?? [];
+    const usedBy = (usage ??= options.testDataUsage?.() ?? {})[spec.name] ?? [];
     const shown = usedBy.length > 6 ? `${usedBy.slice(0, 6).join(", ")} and ${usedBy.length - 6} more` : usedBy.join(", ");
     testDataProblems.push(`${spec.name}: ${spec.description}${shown ? `, used by ${shown}` : ""}. It is still the embedded sandbox's value and ${target.baseUrlVariable} is set: give ${target.label}'s test value (or list ${spec.name} in ASSURE_ACCEPT_SANDBOX_VALUES if the sandbox's value really is right for this target)`);
   }

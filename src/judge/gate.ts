@@ -1,5 +1,5 @@
-// The gate: the exit code a CI reads, decided once on the judged run.
-//   3  a target was tried and never answered (not a conformance result)
+// The gate: the exit code a CI reads, decided once on the judged run (src/judge/judge-run.ts), never after.
+//   3  a target was tried and never answered, or an assessment assessed nothing (not a conformance result)
 //   1  a secret leaked into the evidence; or a MUST requirement failed (any requirement, with --strict)
 //   2  nothing failed, but test data unfit for a MUST requirement (any, with --strict) left it unproven
 //   0  otherwise
@@ -8,7 +8,16 @@ import type { Gate, RequirementVerdict, TargetRecord } from "./run-result.ts";
 import { EXIT, gateResultOf, type StopReason } from "./status.ts";
 import { unsuitableVariables } from "./verdicts.ts";
 
-export function decideGate(verdicts: RequirementVerdict[], targets: TargetRecord[], strict: boolean, leaks: Leak[], interrupted?: StopReason): Gate {
+export interface GateContext {
+  strict: boolean;
+  leaks: readonly Leak[];
+  /** The signal or deadline that stopped the run part-way. */
+  interrupted?: StopReason;
+  /** A client assessment: what it judges are the requests it received. */
+  assessment?: { requests: number };
+}
+
+export function decideGate(verdicts: RequirementVerdict[], targets: TargetRecord[], { strict, leaks, interrupted, assessment }: GateContext): Gate {
   const gate = (exitCode: number, reason: string, extra: Partial<Gate> = {}): Gate => ({ exitCode, result: gateResultOf(exitCode), reason, ...extra });
   if (interrupted) {
     // Stopped part-way: not a conformance result, whatever the verdicts so far (a leak is still named).
@@ -21,6 +30,11 @@ export function decideGate(verdicts: RequirementVerdict[], targets: TargetRecord
     // A leak outranks every verdict: this evidence must not be shared as it is.
     const where = leaks.map((l) => l.where);
     return gate(EXIT.mustFailed, `secret leak: a secret value appears in ${where.join(", ")}`, { leaks: where });
+  }
+  // Nothing received, or nothing a rule applies to, is nothing assessed: never a pass a CI gate could mistake for one.
+  if (assessment && assessment.requests === 0) return gate(EXIT.unreachable, "no request was received from the supplier's system: nothing was assessed");
+  if (assessment && verdicts.every((v) => v.verdict === "not-run")) {
+    return gate(EXIT.unreachable, `${assessment.requests} request(s) received, none of them an interaction a client rule applies to: nothing was assessed`);
   }
   const dead = targets.filter((t) => t.requests > 0 && t.responses === 0);
   if (dead.length) return gate(EXIT.unreachable, `no response at all from ${dead.map((t) => t.name).join(", ")}`);

@@ -21,6 +21,6 @@ export function mergeRuns(runs: readonly RunResult[]): RunResult {
     cases: [...cases.values()],
     mergedFrom: runs.map((r) => ({ runId: r.runId, partial: !!r.filters, finishedAt: r.finishedAt })),
   };
-  merged.gate = decideGate(merged.requirements, newest.targets, newest.strict, []);
+  merged.gate = decideGate(merged.requirements, newest.targets, { strict: newest.strict, leaks: [] });
   return merged;
 }

@@ -1,8 +1,7 @@
-// The plan's checks, compiled once in the process that runs them: every FHIRPath expression (against the STU3 model
-// for FHIR bodies, plain for other JSON) and every body schema. What does not compile is a suite problem named by the
+// The plan's checks, compiled once in the process that runs them: every FHIRPath expression (against the model of its
+// API's FHIR release for FHIR bodies, plain for other JSON) and every body schema. What does not compile is a suite problem named by the
 // file and line that wrote it, so validating suites and preparing to run them are the same work.
 import fhirpath from "fhirpath";
-import stu3 from "fhirpath/fhir-context/stu3";
 import type { ValidateFunction } from "ajv";
 import type { Plan } from "./make-plan.ts";
 import { compileSchemaFile, validatorFor } from "../suite/schemas.ts";
@@ -10,12 +9,18 @@ import type { SuiteProblem } from "../suite/suite-problems.ts";
 import { fhirPathTemplate } from "../template/template.ts";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../project-root.ts";
+import { fhirpathModel, type FhirRelease } from "../fhir/fhir-release.ts";
 
 type Evaluator = (resource: object, vars?: Record<string, unknown>) => unknown[];
 
 export interface CompiledPlan {
-  /** Evaluates a compiled expression (its templates read from `vars`), with the STU3 model when the body is FHIR. */
+  /**
+   * Evaluates a compiled expression (its templates read from `vars`), with the model of `release` (STU3 unless a
+   * view says otherwise) when the body is FHIR.
+   */
   fhirpath(expression: string, body: unknown, vars?: Record<string, unknown>): unknown[];
+  /** The same plan reading FHIR bodies as `release` (a case's API module's; undefined: STU3). */
+  forRelease(release: FhirRelease | undefined): CompiledPlan;
   /** The validator of a body schema, by its path under schemas/. */
   schema(path: string): ValidateFunction;
   /** What did not compile; a plan with problems must not run. */
@@ -30,15 +35,16 @@ export function compilePlan(plan: Pick<Plan, "checks">, schemasDir = join(PROJEC
     const [file, line] = splitLocation(at);
     problems.push({ file, line, path, message });
   };
-  const evaluators = new Map<string, { fhir: Evaluator; plain: Evaluator }>();
-  for (const { expression, at } of plan.checks.fhirpath) {
-    if (evaluators.has(expression)) continue;
+  // Per expression: plain, and one per FHIR release it is used with.
+  const evaluators = new Map<string, { plain: Evaluator; fhir: Partial<Record<FhirRelease, Evaluator>> }>();
+  const compileFor = (expression: string, release: FhirRelease) => {
+    const entry = evaluators.get(expression)!;
+    return (entry.fhir[release] ??= fhirpath.compile(fhirPathTemplate(expression).expression, fhirpathModel(release) as never) as unknown as Evaluator);
+  };
+  for (const { expression, at, release = "STU3" } of plan.checks.fhirpath) {
     try {
-      const source = fhirPathTemplate(expression).expression;
-      evaluators.set(expression, {
-        fhir: fhirpath.compile(source, stu3) as unknown as Evaluator,
-        plain: fhirpath.compile(source) as unknown as Evaluator,
-      });
+      if (!evaluators.has(expression)) evaluators.set(expression, { plain: fhirpath.compile(fhirPathTemplate(expression).expression) as unknown as Evaluator, fhir: {} });
+      compileFor(expression, release);
     } catch (err) {
       problem(at, "fhirpath", `FHIRPath does not compile: ${(err as Error).message.split("\n")[0]}`);
     }
@@ -50,19 +56,21 @@ export function compilePlan(plan: Pick<Plan, "checks">, schemasDir = join(PROJEC
     if (trouble) problem(at, "schema", trouble);
     else validators.set(schema, validatorFor(schema, schemasDir));
   }
-  return {
+  const view = (release: FhirRelease): CompiledPlan => ({
     problems,
     fhirpath(expression, body, vars = {}) {
       const compiled = evaluators.get(expression);
       if (!compiled) throw new Error(`FHIRPath not in the compiled plan: ${expression}`);
-      return (isFhir(body) ? compiled.fhir : compiled.plain)(body as object, vars);
+      return (isFhir(body) ? compileFor(expression, release) : compiled.plain)(body as object, vars);
     },
+    forRelease: (r) => view(r ?? "STU3"),
     schema(path) {
       const validate = validators.get(path);
       if (!validate) throw new Error(`schema not in the compiled plan: ${path}`);
       return validate;
     },
-  };
+  });
+  return view("STU3");
 }
 
 function splitLocation(at: string): [string, number | undefined] {

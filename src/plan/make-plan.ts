@@ -5,7 +5,8 @@ import type { Config } from "../config/load-config.ts";
 import { SECRET_VARIABLES } from "../config/variables.ts";
 import { CANONICAL_MIME } from "../fhir/media-types.ts";
 import { eachValueLabel, type LoadedCase, type LoadedStep, type LoadedSuite, type Requester, type Requirement, type SourceLocation } from "../suite/types.ts";
-import type { TargetName } from "../targets.ts";
+import type { FhirRelease } from "../fhir/fhir-release.ts";
+import { apiOf, type TargetName } from "../targets.ts";
 import { interpolate, interpolateForDisplay } from "../template/template.ts";
 import type { DefaultStepVariant } from "../suite/suite-format.generated.ts";
 
@@ -26,6 +27,8 @@ export interface PlannedCase {
   api: string;
   interaction: string;
   target: TargetName;
+  /** FHIR release of the target's bodies (its API module's): which FHIRPath model reads them. */
+  fhirRelease?: FhirRelease;
   file: string;
   /** Where the case was written. */
   at: SourceLocation;
@@ -48,7 +51,8 @@ export interface PlannedCase {
 
 /** Every FHIRPath expression and body schema the suites use, with where each was written. */
 export interface PlanChecks {
-  fhirpath: { expression: string; at: SourceLocation }[];
+  /** With the FHIR release of the suite's API: an expression is compiled against that release's model. */
+  fhirpath: { expression: string; at: SourceLocation; release?: FhirRelease }[];
   schemas: { schema: string; at: SourceLocation }[];
 }
 
@@ -94,15 +98,18 @@ export function makePlan(suites: LoadedSuite[], config: Pick<Config, "values">, 
 /** Every check of the suites, for compiling (which is how they are validated). */
 export function planChecks(suites: LoadedSuite[]): PlanChecks {
   const checks: PlanChecks = { fhirpath: [], schemas: [] };
-  for (const step of suites.flatMap((s) => s.cases.flatMap((c) => [...c.steps, ...c.teardown]))) {
-    for (const e of step.expect) {
-      // A check's documented variants are checks too, compiled with it.
-      for (const x of [e, ...(e.variants ?? []).map((v) => v.expect)]) {
-        if ("fhirpath" in x) checks.fhirpath.push({ expression: x.fhirpath, at: e.at });
-        if ("schema" in x) checks.schemas.push({ schema: x.schema, at: e.at });
+  for (const suite of suites) {
+    const release = fhirReleaseOf(suite.target);
+    for (const step of suite.cases.flatMap((c) => [...c.steps, ...c.teardown])) {
+      for (const e of step.expect) {
+        // A check's documented variants are checks too, compiled with it.
+        for (const x of [e, ...(e.variants ?? []).map((v) => v.expect)]) {
+          if ("fhirpath" in x) checks.fhirpath.push({ expression: x.fhirpath, at: e.at, release });
+          if ("schema" in x) checks.schemas.push({ schema: x.schema, at: e.at });
+        }
       }
+      for (const cap of Object.values(step.capture ?? {})) if (cap.body) checks.fhirpath.push({ expression: cap.body, at: step.at, release });
     }
-    for (const cap of Object.values(step.capture ?? {})) if (cap.body) checks.fhirpath.push({ expression: cap.body, at: step.at });
   }
   return checks;
 }
@@ -127,6 +134,7 @@ function expandCase(suite: LoadedSuite, c: LoadedCase, config: Pick<Config, "val
         api: suite.api,
         interaction: suite.interaction,
         target: suite.target,
+        ...(fhirReleaseOf(suite.target) ? { fhirRelease: fhirReleaseOf(suite.target) } : {}),
         file: suite.file,
         at: c.at,
         verifies: c.verifies,
@@ -149,4 +157,9 @@ function expandCase(suite: LoadedSuite, c: LoadedCase, config: Pick<Config, "val
 
 function titleUses(title: string, vars: Record<string, unknown>): boolean {
   return Object.keys(vars).some((k) => k !== "mime" && title.includes(`{{${k}`));
+}
+
+/** The FHIR release its API module declares (undefined: its bodies are not FHIR). */
+function fhirReleaseOf(target: TargetName): FhirRelease | undefined {
+  return apiOf(target).fhirRelease;
 }

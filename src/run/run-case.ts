@@ -46,7 +46,8 @@ export interface CaseResult {
 }
 
 export interface CaseContext {
-  targets: Record<TargetName, { baseUrl: string; extraHosts?: string[]; http: HttpTarget }>;
+  /** Every target the plan's applicable cases name (a run may leave others out: their cases are not-applicable). */
+  targets: Partial<Record<TargetName, { baseUrl: string; extraHosts?: string[]; http: HttpTarget }>>;
   /** Configuration values, offered to templates by name. */
   config: Readonly<Record<string, string>>;
   fixturesDir: string;
@@ -57,7 +58,9 @@ export interface CaseContext {
   leftJournal?: string;
 }
 
-export async function runCase(planned: PlannedCase, ctx: CaseContext): Promise<CaseResult> {
+export async function runCase(planned: PlannedCase, given: CaseContext): Promise<CaseResult> {
+  // Its FHIR bodies are read with the model of its API's FHIR release.
+  const ctx: CaseContext = { ...given, compiled: given.compiled.forRelease(planned.fhirRelease) };
   const startedAt = Date.now();
   const secrets: string[] = [];
   const finish = (status: CaseStatus, steps: StepResult[], reason?: string): CaseResult => ({
@@ -66,6 +69,7 @@ export async function runCase(planned: PlannedCase, ctx: CaseContext): Promise<C
   if (planned.notApplicable) return finish("not-applicable", [], planned.notApplicable);
 
   const target = ctx.targets[planned.target];
+  if (!target) throw new Error(`no target opened for ${planned.target}, which case ${planned.key} needs`);
   const generators = { caseUuid: randomUUID(), target: target.baseUrl };
   // Case variables may hold templates of configuration and generators (an each-value naming {{NRLS_FROM_ASID}}).
   const vars = interpolate(planned.vars, lookupIn({ config: ctx.config, generators }));
@@ -147,13 +151,14 @@ async function runStep(
 
   // A request goes only to the target's own origin (or a host configured for it): a Location naming any other host
   // would otherwise receive the read JWT over the client's mutual-TLS identity.
-  const offTarget = offTargetHost(request.url, ctx.targets[pc.target]);
+  const target = ctx.targets[pc.target]!;
+  const offTarget = offTargetHost(request.url, target);
   if (offTarget) {
     const note = `not requested: ${offTarget}`;
     const blocked = step.expect.map((e): CheckResult => ({ requirement: e.req, expected: describeExpectation(e), outcome: "fail", actual: note, at: e.at }));
     return { name: step.name, phase, status: "blocked", checks: blocked, note };
   }
-  const sent = await ctx.targets[pc.target].http.send(request);
+  const sent = await target.http.send(request);
   const jwt = decodedBearer(request.headers);
   const exchange = jwt ? { ...sent, jwt } : sent;
   if (exchange.error) return { name: step.name, phase, status: "broken", exchange, checks: [], note: exchange.error.message };

@@ -49,12 +49,12 @@ export interface RunOptions {
 /** A case's redacted result, and every secret value it met (for the leak gate; never written). */
 export type OnCase = (result: CaseResult, secrets: string[]) => void;
 
-export async function runPlan(plan: Plan, targets: Record<TargetName, RunTarget>, options: RunOptions, onCase: OnCase): Promise<void> {
+export async function runPlan(plan: Plan, targets: Partial<Record<TargetName, RunTarget>>, options: RunOptions, onCase: OnCase): Promise<void> {
   const open = Object.fromEntries(Object.entries(targets).map(([name, t]) => [name, {
     baseUrl: t.baseUrl,
     extraHosts: t.extraHosts ?? [],
     http: new HttpTarget({ tls: t.tls, proxy: t.proxy, session: t.session, timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes, connections: options.concurrency }),
-  }])) as Record<TargetName, { baseUrl: string; extraHosts: string[]; http: HttpTarget }>;
+  }])) as Partial<Record<TargetName, { baseUrl: string; extraHosts: string[]; http: HttpTarget }>>;
   try {
     // A TLS handshake with each target (sending nothing) while the checks compile: start-up before the first case.
     const warmedUp = Promise.all(Object.values(open).map((t) => t.http.warmUp(t.baseUrl)));

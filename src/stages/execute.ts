@@ -1,7 +1,6 @@
 // Stage 3, execute: the plan run by vitest — the product's runner — in a worker thread, through the thin adapter
 // src/run/vitest/assurance.run.ts over runPlan. Each case's redacted result reaches `onCase` in this process as it
 // arrives. The worker compiles the plan before sending anything; checks that do not compile come back as problems.
-import { createVitest } from "vitest/node";
 import type { CaseResult } from "../run/run-case.ts";
 import { CaseResultsReporter } from "../run/vitest/case-results-reporter.ts";
 import type { WorkerInput } from "../run/vitest/worker-input.ts";
@@ -49,6 +48,8 @@ export async function execute(prepared: Prepared, open: OpenTargets, onCase: (re
   const requests = plan.cases.reduce((n, c) => n + c.steps.length + c.teardown.length, 0);
   const signals = ["SIGINT", "SIGTERM"] as const;
   const before = new Map(signals.map((sig) => [sig, new Set(process.listeners(sig))]));
+  // Imported only when there are cases to run: a configuration error or an empty plan never pays for vitest.
+  const { createVitest } = await import("vitest/node");
   const vitest = await createVitest("test", {
     root: PROJECT_ROOT,
     config: false,

@@ -5,15 +5,11 @@ import { createHash } from "node:crypto";
 import { TARGETS } from "../targets.ts";
 import { mask } from "../config/mask.ts";
 import { SECRET_VARIABLES, VARIABLES } from "../config/variables.ts";
-import { decideGate } from "../judge/gate.ts";
 import { judgeCase } from "../judge/judge-case.ts";
-import { findLeaksInRun } from "../judge/leak-gate.ts";
-import { Redactor } from "../run/redact.ts";
+import { judgeRun, secretForms } from "../judge/judge-run.ts";
 import type { CaseRecord, RunInputs, RunResult } from "../judge/run-result.ts";
 import { harnessLabel, RULE_CATALOGUE } from "../cli/tool-info.ts";
 import type { StopReason } from "../judge/status.ts";
-import { requirementVerdicts } from "../judge/verdicts.ts";
-import { applyWaivers } from "../judge/waivers.ts";
 import type { Execution } from "./execute.ts";
 import type { OpenTargets } from "./open-targets.ts";
 import type { Prepared } from "./prepare.ts";
@@ -32,14 +28,14 @@ export interface JudgeInput {
   printed: readonly string[];
   /** The signal that stopped the run, if one did. */
   interrupted?: StopReason;
+  /** Files the outputs will carry forward from earlier runs (Allure's history, embedded in the report). */
+  carriedFiles?: readonly { path: string; where: string }[];
 }
 
 export function judge(input: JudgeInput): RunResult {
   const { prepared, execution } = input;
   const { plan, config } = prepared;
   const cases = plan.cases.map((pc) => input.judged.get(pc.key) ?? judgeCase(pc, undefined));
-  const requirements = requirementVerdicts(plan.requirements, cases);
-  const { expired } = applyWaivers(requirements, prepared.waivers);
   const targets = Object.entries(input.open.targets).map(([name, t]) => {
     const exchanges = cases.filter((c) => c.target === name).flatMap((c) => c.steps).filter((s) => s.exchange);
     const proxy = t.embedded ? undefined : config.proxies[name as CaseRecord["target"]];
@@ -50,8 +46,11 @@ export function judge(input: JudgeInput): RunResult {
       ...(client?.client ? { clientCertificate: { ...client.client, ...(client.from.identity ? { from: client.from.identity } : {}) } } : {}),
     };
   });
-  const leaks = findLeaksInRun({ cases, requirements, printed: input.printed }, [...new Redactor(config.secrets.map((s) => s.value)).secrets(), ...execution.secrets]);
-  const gate = decideGate(requirements, targets, input.strict, leaks, input.interrupted);
+  const { requirements, expiredWaivers, gate } = judgeRun({
+    requirements: plan.requirements, cases, targets, strict: input.strict, waivers: prepared.waivers,
+    secrets: [...secretForms(config.secrets.map((s) => s.value)), ...execution.secrets], printed: input.printed,
+    carriedFiles: input.carriedFiles ?? [], context: input.interrupted ? { interrupted: input.interrupted } : {},
+  });
 
   const finishedAt = Date.now();
   // Where the time went: start-up until the first case began (configuration, suites, sandbox, vitest and its worker,
@@ -85,7 +84,7 @@ export function judge(input: JudgeInput): RunResult {
     requirements,
     cases,
     gate,
-    expiredWaivers: expired,
+    expiredWaivers,
     runErrors: execution.runErrors,
     ...(config.warnings.length ? { warnings: config.warnings } : {}),
     timing: {

@@ -28,7 +28,7 @@ export async function openTargets(config: Config, env: NodeJS.ProcessEnv = proce
   // results from the sandbox into the same evidence and gate.
   const notRun = targetsNotRun(config.baseUrls);
   const external = TARGETS.some((t) => config.baseUrls[t.name]);
-  if (!external) sandbox = await startSandbox({ faults: env.SANDBOX_FAULTS ?? "", variants: env.SANDBOX_VARIANTS ?? "" });
+  if (!external) sandbox = await startSandbox({ faults: env.SANDBOX_FAULTS ?? "", variants: env.SANDBOX_VARIANTS ?? "", settings: definedOnly(env) });
   const sandboxTls = sandbox && sandboxClientTls();
   const close = async () => sandbox?.close();
   try {
@@ -59,4 +59,9 @@ export function sandboxClientTls(): TlsFiles {
 /** Who signs the run's evidence: each client identity that made its calls (the sandbox's test identity for a sandbox run). */
 export function evidenceSigners(targets: OpenTargets["targets"]): Signer[] {
   return signersFor(TARGETS.flatMap((t) => (targets[t.name] ? [{ name: t.name, ...targets[t.name]! }] : [])));
+}
+
+/** The variables that have a value: the sandbox's settings as the run's environment gives them. */
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
 }

@@ -46,8 +46,12 @@ export function prepare(options: PrepareOptions = {}): Prepared {
   for (const t of TARGETS) if (options.targets?.[t.name] !== undefined) env[t.baseUrlVariable] = options.targets[t.name];
   if (options.concurrency !== undefined) env.ASSURE_CONCURRENCY = String(options.concurrency);
   if (options.keepRuns !== undefined) env.ASSURE_KEEP_RUNS = String(options.keepRuns);
-  const { suites, problems } = readSuites({ dir: options.suitesDir });
-  const config = loadConfig({ env, cwd, testDataUsage: testDataUsage(suites, TEST_DATA_NAMES) });
+  // Configuration first: a mistake there is named before the suites are read (they are read only to say which
+  // requirements a test-data variable left at the sandbox's value would affect).
+  let read: ReturnType<typeof readSuites> | undefined;
+  const suitesRead = () => (read ??= readSuites({ dir: options.suitesDir }));
+  const config = loadConfig({ env, cwd, testDataUsage: () => testDataUsage(suitesRead().suites, TEST_DATA_NAMES) });
+  const { suites, problems } = suitesRead();
   const plan = makePlan(suites, config, options.filter);
   // Once any API has a base URL, one without is not run, never sent to the embedded sandbox (open-targets.ts).
   const notRun = targetsNotRun(config.baseUrls);

@@ -5,7 +5,6 @@ import { cpSync, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { mergeRuns } from "../judge/merge-runs.ts";
 import { findLeaksInFiles } from "../judge/leak-gate.ts";
-import { decideGate } from "../judge/gate.ts";
 import { filesUnder } from "../files-under.ts";
 import type { RunResult } from "../judge/run-result.ts";
 import { generateAllureReport } from "../report/allure-report.ts";
@@ -59,12 +58,19 @@ export interface Published {
   changes?: Changes;
   /** What went wrong without stopping publication (the HTML report could not be generated). */
   warnings: string[];
-  /** The gate as published: a secret found in a written file (the report's embedded data, the history) fails it. */
+  /** The gate as judged (publishing renders it, never changes it). */
   gate: RunResult["gate"];
   /** Who signed the manifest (empty: unsigned). */
   signedBy: NonNullable<RunResult["signedBy"]>;
   /** The latest copies are a merged view of these runs (oldest first), not this run alone. */
   mergedFrom?: RunResult["mergedFrom"];
+}
+
+/** A secret found in the written outputs although the judged run held none: the pack is withheld. */
+export class OutputLeakError extends Error {
+  constructor(readonly where: string[]) {
+    super(`a secret appears in the written outputs (${where.join(", ")}) though not in what they were rendered from: nothing of this run was kept`);
+  }
 }
 
 export function runFolderOf(outRoot: string, runId: string): string {
@@ -78,7 +84,7 @@ export function openRunFolder(outRoot: string, runId: string): DirectoryWriter {
 
 export async function publish(given: RunResult, options: PublishOptions): Promise<Published> {
   // Who signs is part of what the outputs say (the first screen names them); an unsigned pack says so too.
-  let run: RunResult = { ...given, signedBy: (options.signers ?? []).map((s) => signerShown(s)) };
+  const run: RunResult = { ...given, signedBy: (options.signers ?? []).map((s) => signerShown(s)) };
   const runDir = runFolderOf(options.outRoot, run.runId);
   const folder = options.open?.folder ?? openRunFolder(options.outRoot, run.runId);
   const warnings: string[] = [];
@@ -93,6 +99,16 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
       for (const [name, render] of Object.entries(LATEST_FILES)) folder.put(name, render(r));
     };
     writeRendered(run);
+    // A guard, not a decision: the gate was decided on everything these files are rendered from (the cases, the
+    // verdicts, the history the report carries forward). A secret found in what was written anyway is a defect of a
+    // renderer: the pack is withheld, never published with a gate it contradicts. Searched before the HTML report is
+    // generated from the Allure results, and the report again after.
+    const guard = (paths: readonly { path: string; where: string }[]) => {
+      const leaks = options.secrets?.length ? findLeaksInFiles(paths, options.secrets) : [];
+      if (leaks.length) throw new OutputLeakError(leaks.map((l) => l.where));
+    };
+    const written = () => filesUnder(folder.path).map((path) => ({ path, where: relative(folder.path, path) }));
+    guard(written());
     let reportPath: string | undefined;
     if (options.html) {
       try {
@@ -102,19 +118,7 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
       } catch (err) {
         warnings.push((err as Error).message);
       }
-    }
-    // The leak gate again, on what was written: the report's embedded data and Allure's history (which carries earlier
-    // runs' results into this report) are only searchable now. A hit fails the gate, and the outputs say so.
-    if (options.secrets?.length) {
-      const history = join(options.outRoot, "allure-history.jsonl");
-      const files = [...filesUnder(folder.path).map((path) => ({ path, where: relative(folder.path, path) })), ...(existsSync(history) ? [{ path: history, where: "allure-history.jsonl" }] : [])];
-      const leaks = findLeaksInFiles(files, options.secrets);
-      if (leaks.length) {
-        // The same rule as the gate's own (an interrupted run stays interrupted, and says where the leak is).
-        const where = [...new Set([...(run.gate.leaks ?? []), ...leaks.map((l) => l.where)])];
-        run = { ...run, gate: decideGate(run.requirements, run.targets, run.strict, where.map((w) => ({ where: w })), run.interrupted) };
-        writeRendered(run);
-      }
+      guard(written().filter((f) => f.where.startsWith("allure-report")));
     }
     for (const [name, content] of Object.entries(options.keep ?? {})) folder.put(name, content);
     writeManifest(folder.path, run, options.signers);

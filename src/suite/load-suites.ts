@@ -13,7 +13,7 @@ import { yamlLines } from "./yaml-lines.ts";
 import { filesUnder } from "../files-under.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { TEST_DATA_NAMES, VARIABLES } from "../config/variables.ts";
-import { isTargetName, TARGET_NAMES } from "../targets.ts";
+import { apiOf, isTargetName, TARGET_NAMES } from "../targets.ts";
 import { GENERATOR_NAMES, RESERVED_CASE_VARIABLES } from "../template/scope.ts";
 import { templateNames } from "../template/template.ts";
 
@@ -139,7 +139,14 @@ function loadSuiteFile(file: string, fixturesDir: string, problems: SuiteProblem
     const named = new Set([...(c.verifies ?? []), ...[...steps, ...teardown].flatMap((s) => s.expect.map((e) => e.req))]);
     return { ...c, verifies: declared.filter((id) => named.has(id)), steps, teardown, at: where(c) };
   });
-  if (!isTargetName(raw.target)) report(["target"], `unknown target "${raw.target}": one of ${TARGET_NAMES.join(", ")} (src/targets.ts)`);
+  if (!isTargetName(raw.target)) report(["target"], `unknown target "${raw.target}": one of ${TARGET_NAMES.join(", ")} (the API modules of src/apis.ts)`);
+  else {
+    // Each API's requirement IDs carry its module's prefix: an ID can never be claimed by two APIs.
+    const prefix = `${apiOf(raw.target).requirementPrefix}-`;
+    raw.requirements.forEach((r, i) => {
+      if (!r.id.startsWith(prefix)) report(["requirements", i, "id"], `${r.id} does not start with ${prefix}, the prefix of target ${raw.target}'s requirement IDs (apis/${raw.target}/index.ts)`);
+    });
+  }
   const suite = { ...raw, target: raw.target as LoadedSuite["target"], cases, file: shown } as LoadedSuite;
   checkSuite(suite, raw, fixturesDir, report);
   return suite;

@@ -50,16 +50,16 @@ export function nrlsCreate(sb: RunningSandbox, o: CreateOptions = {}): Promise<R
   const pointer = structuredClone(POINTER);
   o.edit?.(pointer);
   const headers: Record<string, string | undefined> = {
-    ...nrlsHeaders(sb.nrlsBaseUrl, "write", {}, o.jwt),
+    ...nrlsHeaders(sb.baseUrls.nrls!, "write", {}, o.jwt),
     Accept: "application/fhir+json",
     "Content-Type": o.xml ? "application/fhir+xml" : "application/fhir+json",
     ...o.headers,
   };
   const clean = Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)) as Record<string, string>;
   const body = o.raw ?? (o.xml ? fhirJsonToXml(pointer) : JSON.stringify(pointer));
-  return call(`${sb.nrlsBaseUrl}/DocumentReference${o.query ?? ""}`, { method: "POST", headers: clean, body });
+  return call(`${sb.baseUrls.nrls!}/DocumentReference${o.query ?? ""}`, { method: "POST", headers: clean, body });
 }
-export const readHeaders = (sb: RunningSandbox) => nrlsHeaders(sb.nrlsBaseUrl, "read", { Accept: "application/fhir+json" });
+export const readHeaders = (sb: RunningSandbox) => nrlsHeaders(sb.baseUrls.nrls!, "read", { Accept: "application/fhir+json" });
 export async function readBack(sb: RunningSandbox, o: CreateOptions = {}): Promise<Record<string, unknown> | undefined> {
   const created = await nrlsCreate(sb, o);
   const r = await call(String(created.headers.location), { headers: readHeaders(sb) });

@@ -7,7 +7,7 @@ import type { RunOptions, RunTarget } from "../run-plan.ts";
 
 export interface WorkerInput {
   plan: Plan;
-  targets: Record<TargetName, RunTarget>;
+  targets: Partial<Record<TargetName, RunTarget>>;
   options: Omit<RunOptions, "compiled">;
 }
 

@@ -2,14 +2,14 @@
 // The order of checks follows the reference implementation (SOURCE-NOTES §1.8); responses are negotiated JSON or XML.
 import { randomInt, randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { CANONICAL_MIME, type FhirFormat } from "../../src/fhir/media-types.ts";
-import { fhirJsonToXml, fhirXmlToJson } from "../../src/fhir/xml-codec.ts";
-import type { Directory } from "../directory.ts";
-import { exactHeader, readBody, reply } from "../http.ts";
+import { CANONICAL_MIME, type FhirFormat } from "../../../src/fhir/media-types.ts";
+import { fhirJsonToXml, fhirXmlToJson } from "../../../src/fhir/xml-codec.ts";
+import type { Directory } from "../../../sandbox/directory.ts";
+import { exactHeader, readBody, reply } from "../../../sandbox/http.ts";
 import { checkHeaders } from "./check-headers.ts";
 import { checkPointer, PATIENT_BASE } from "./check-pointer.ts";
 import { bodyFormat, negotiate } from "./negotiate.ts";
-import { errorOutcome, outcomeId, spineError, spineOutcome, SPINE_CODE_SYSTEM, SPINE_OUTCOME_PROFILE, unsupportedMediaType, type SpineError } from "./outcome.ts";
+import { errorOutcome, outcomeId, spineError, spineOutcome, SPINE_CODE_SYSTEM, SPINE_OUTCOME_PROFILE, unsupportedMediaType, type SpineError } from "../../../sandbox/spine-outcome.ts";
 
 export interface NrlsOptions {
   directory: Directory;

@@ -1,6 +1,6 @@
 // Content negotiation for the sandbox's NRLS: the shared rules of src/fhir/media-types.ts, bent by the format
 // faults and documented variants switched on.
-import { bareMediaType, FHIR_MEDIA_TYPES, negotiateFormat, type FhirFormat, type Negotiated } from "../../src/fhir/media-types.ts";
+import { bareMediaType, FHIR_MEDIA_TYPES, negotiateFormat, type FhirFormat, type Negotiated } from "../../../src/fhir/media-types.ts";
 
 const DSTU2 = new Set(["application/json+fhir", "application/xml+fhir"]);
 const GENERIC = new Set(["application/json", "application/xml", "text/json", "text/xml"]);

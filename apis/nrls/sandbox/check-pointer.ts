@@ -1,7 +1,7 @@
 // A pointer against NRLS-DocumentReference-1, in the reference implementation's order (SOURCE-NOTES §1.8 step 5);
 // the first failure wins. Affiliation and organisation lookups (steps 7 and 8) follow in the handler.
-import { isValidNhsNumber } from "../../src/fhir/nhs-number.ts";
-import { spineError, type SpineError } from "./outcome.ts";
+import { isValidNhsNumber } from "../../../src/fhir/nhs-number.ts";
+import { spineError, type SpineError } from "../../../sandbox/spine-outcome.ts";
 
 export const PATIENT_BASE = "https://demographics.spineservices.nhs.uk/STU3/Patient/";
 export const ORG_BASE = "https://directory.spineservices.nhs.uk/STU3/Organization/";

@@ -3,8 +3,8 @@
 // SOURCE-NOTES §2. Statuses: 201/200/204 on success; 422 with eRS-OperationOutcome-1 for validation; 403 otherwise.
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Directory, ErsPermission, ErsUser } from "../directory.ts";
-import { readBody, reply, replyJson } from "../http.ts";
+import type { Directory, ErsPermission, ErsUser } from "../../../sandbox/directory.ts";
+import { readBody, reply, replyJson } from "../../../sandbox/http.ts";
 import { ersOutcome } from "./outcome.ts";
 
 export const SESSION_TYPE = "uk.nhs.ers.xapi.dto.v1.session.ProfessionalSession";

@@ -1,10 +1,10 @@
 // The Authorization JWT, fromASID and toASID, in the reference implementation's order (SOURCE-NOTES §1.4, §1.8 step
 // 3): the JWT first, then fromASID, then toASID. Diagnostics are the documented strings.
 import type { IncomingMessage } from "node:http";
-import { decodeJwt } from "../../src/spine/jwt.ts";
-import type { Directory } from "../directory.ts";
-import { exactHeader } from "../http.ts";
-import { spineError, type SpineError } from "./outcome.ts";
+import { decodeJwt } from "../../../src/spine/jwt.ts";
+import type { Directory } from "../../../sandbox/directory.ts";
+import { exactHeader } from "../../../sandbox/http.ts";
+import { spineError, type SpineError } from "../../../sandbox/spine-outcome.ts";
 
 export const MANDATORY_CLAIMS = ["iss", "sub", "aud", "exp", "iat", "reason_for_request", "scope", "requesting_system", "requesting_organization"];
 const SYSTEM_PREFIX = "https://fhir.nhs.uk/Id/accredited-system|";

@@ -1,0 +1,55 @@
+// The one judging path, shared by a run against a target and a client assessment: from the judged cases, each
+// requirement's verdict, the waivers, the leak gate over everything the outputs will be rendered from, and the gate.
+// Nothing downstream decides anything: publishing only renders what this returns.
+import type { PlannedRequirement } from "../plan/make-plan.ts";
+import { Redactor } from "../run/redact.ts";
+import { decideGate, type GateContext } from "./gate.ts";
+import { findLeaksInFiles, findLeaksInRun, type Leak } from "./leak-gate.ts";
+import type { CaseRecord, Gate, RequirementVerdict, TargetRecord } from "./run-result.ts";
+import { requirementVerdicts } from "./verdicts.ts";
+import { applyWaivers, type Waiver } from "./waivers.ts";
+
+export interface RunToJudge {
+  requirements: PlannedRequirement[];
+  /** Every case, judged (judgeCase): those that never started included. */
+  cases: CaseRecord[];
+  targets: TargetRecord[];
+  strict: boolean;
+  waivers?: Waiver[];
+  /** Every secret value the run knows of, in every form: configured ones and those its cases met. */
+  secrets: Iterable<string>;
+  /** Everything printed so far. */
+  printed: readonly string[];
+  /** Files the outputs will carry forward from earlier runs (the history): searched for secrets too. */
+  carriedFiles?: readonly { path: string; where: string }[];
+  /** How a requirement no case exercised is described (an assessment names the interactions it applies to). */
+  notRunReason?: (r: RequirementVerdict) => string | undefined;
+  context?: Omit<GateContext, "strict" | "leaks">;
+}
+
+export interface JudgedRun {
+  requirements: RequirementVerdict[];
+  expiredWaivers: Waiver[];
+  leaks: Leak[];
+  gate: Gate;
+}
+
+export function judgeRun(input: RunToJudge): JudgedRun {
+  const requirements = requirementVerdicts(input.requirements, input.cases).map((r) => {
+    const reason = r.verdict === "not-run" ? input.notRunReason?.(r) : undefined;
+    return reason ? { ...r, reason } : r;
+  });
+  const { expired } = applyWaivers(requirements, input.waivers ?? []);
+  const secrets = [...input.secrets];
+  const leaks = [
+    ...findLeaksInRun({ cases: input.cases, requirements, printed: input.printed }, secrets),
+    ...findLeaksInFiles(input.carriedFiles ?? [], secrets),
+  ];
+  const gate = decideGate(requirements, input.targets, { ...input.context, strict: input.strict, leaks });
+  return { requirements, expiredWaivers: expired, leaks, gate };
+}
+
+/** Every form of the configured secret values, for the leak gate. */
+export function secretForms(values: Iterable<string>): string[] {
+  return new Redactor(values).secrets();
+}
