@@ -1,6 +1,7 @@
 // Lint: the recommended JS and type-aware TypeScript rules; generated output is never linted.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import layers from "./scripts/lint/layers.js";
 
 export default tseslint.config(
   { ignores: ["node_modules/", "reports/", "allure-results/", "allure-report/", ".runs/"] },
@@ -15,4 +16,6 @@ export default tseslint.config(
     },
   },
   { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
+  // The layering (scripts/lint/layers.js): imports run down the layers, never up.
+  { files: ["src/**/*.ts", "apis/**/*.ts", "sandbox/**/*.ts"], plugins: { project: layers }, rules: { "project/layers": "error" } },
 );

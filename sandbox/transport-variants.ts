@@ -2,11 +2,13 @@
 // environment may write media types in another case with parameters, start JSON with a byte order mark, add headers,
 // members and elements a client must ignore, write XML with a prefixed namespace and character references, and spell
 // any character of a JSON string as an escape (RFC 8259 §7) or of an XML value as a character reference.
+import type { Switches } from "../src/api-module.ts";
 import type { ReplyShaper } from "./http.ts";
+import type { GeneralVariantName } from "./variants.ts";
 
 const capitalised = (mime: string) => mime.replace(/[a-z]+/g, (w) => w[0]!.toUpperCase() + w.slice(1));
 
-export function transportVariants(switches: ReadonlySet<string>): ReplyShaper | undefined {
+export function transportVariants(switches: Switches<GeneralVariantName>): ReplyShaper | undefined {
   const caseAndCharset = switches.has("media-type-case-and-charset");
   const bom = switches.has("json-bom");
   const extra = switches.has("extra-members-and-headers");

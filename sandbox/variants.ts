@@ -9,7 +9,7 @@ import { APIS } from "../src/apis.ts";
 export type { DocumentedVariant } from "../src/api-module.ts";
 
 /** Variants of HTTP, JSON and XML themselves (general principles of revision 2): every API's answers, every rule. */
-const GENERAL: readonly DocumentedVariant[] = [
+const GENERAL = [
   // General principles: not variants of one rule, so they record nothing; every rule must still pass.
   { name: "media-type-case-and-charset", rules: [], outcome: "accepted", source: "RULES.md § Revision 2, general principles", description: "every Content-Type capitalised, with a quoted charset parameter (Application/Fhir+Json; Charset=\"utf-8\")" },
   { name: "json-bom", rules: [], outcome: "accepted", source: "RULES.md § Revision 2, general principles", description: "every JSON body starts with a UTF-8 byte order mark" },
@@ -18,7 +18,10 @@ const GENERAL: readonly DocumentedVariant[] = [
   { name: "strings-escaped-every-character", rules: [], outcome: "accepted", source: "RULES.md § Revision 2, general principles (RFC 8259 §7; XML 1.0 §4.1)", description: "every character of every JSON string (members' names included) written as a \\uXXXX escape, and of every XML value as a character reference" },
   { name: "strings-escaped-at-random", rules: [], outcome: "accepted", source: "RULES.md § Revision 2, general principles (RFC 8259 §7; XML 1.0 §4.1)", description: "about one character in three of every JSON string written as a \\uXXXX escape, and of every XML value as a character reference, the others plain" },
   { name: "outcome-extra-issue", rules: [], outcome: "accepted", source: "RULES.md § Revision 2, general principles (OperationOutcome.issue is 1..*)", description: "NRLS error OperationOutcomes carry a second issue, severity warning, after their own" },
-];
+] as const satisfies readonly DocumentedVariant[];
+
+/** The general variants by name: what every API's simulator may be asked to answer as. */
+export type GeneralVariantName = (typeof GENERAL)[number]["name"];
 
 /** Every API module's documented variants, then the general ones: the sandbox's whole list. */
 export const VARIANTS: readonly DocumentedVariant[] = [...APIS.flatMap((api) => api.sandbox?.variants ?? []), ...GENERAL];

@@ -25,7 +25,7 @@ export interface VariableSpec {
 export interface Fault {
   name: string;
   /** The requirement(s) a faithful suite sees fail when this fault is on. */
-  breaks: string[];
+  breaks: readonly string[];
   /** They end as warnings, not failures: RULES.md revision 2 makes what the fault does a documented warning. */
   warnsOnly?: boolean;
   /**
@@ -40,13 +40,13 @@ export interface Fault {
 export interface DocumentedVariant {
   name: string;
   /** The rules it answers differently. */
-  rules: string[];
+  rules: readonly string[];
   /** accepted: the rules pass, recording the variant; warning: they warn (they gate only under --strict). */
   outcome: "accepted" | "warning";
   /** Where the other answer is documented (file § section). */
   source: string;
   /** Rules it still fails, as the rules say it must (a relative Location fails NRLS-CRT-07, and only that). */
-  stillFails?: string[];
+  stillFails?: readonly string[];
   /** Configuration the self-test runs it with, when the answer depends on what else is running. */
   selftestEnv?: Record<string, string>;
   description: string;
@@ -65,6 +65,11 @@ export interface SwitchProbe {
   probe(baseUrl: string, call: ProbeCall): Promise<unknown>;
   before: unknown;
   after: unknown;
+}
+
+/** The faults and variants switched on, asked by name: a name outside `Name` (a misspelling) does not compile. */
+export interface Switches<Name extends string> {
+  has(name: Name): boolean;
 }
 
 /** Serves one request under the API's sandbox path; false: not one of its paths (the sandbox answers 404). */

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { TARGETS } from "../src/targets.ts";
-import type { RunResult } from "../src/judge/run-result.ts";
+import type { RunResult } from "../src/model/run-result.ts";
 import type { Summary } from "../src/report/summary.ts";
 import { runAssureCli, type CliRun } from "./helpers/run-cli.ts";
 

@@ -1,13 +1,15 @@
 // The leak gate finds planted secrets without repeating them, before anything is written; and end to end, a target that echoes the smartcard
 // token in a body and puts it in a URL leaves no trace of it (or of the session key) in anything the run writes.
 import { createServer, type Server } from "node:http";
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { findLeaks, findLeaksInFiles } from "../src/judge/leak-gate.ts";
-import { Redactor } from "../src/run/redact.ts";
+import { Redactor } from "../src/secrets/redact.ts";
+import type { RunResult } from "../src/model/run-result.ts";
+import { OutputLeakError, publish, RUN_RESULT } from "../src/stages/publish.ts";
 import { runAssureCli } from "./helpers/run-cli.ts";
 
 const CANARY = "CANARY-token-7f3a9c1e-do-not-leak";
@@ -155,5 +157,15 @@ describe("secrets in answers whose strings are escaped", () => {
       expect(plain.includes(TOKEN), where).toBe(false);
       expect(/pro-xapi-session_[0-9a-f]{8}-/i.test(plain), where).toBe(false);
     }
+
+    // Publishing renders, never decides: a secret in what it wrote, when the judged gate knew of none, withholds the
+    // whole pack (a renderer's defect), escaped spelling and all. The run's own result, with one escaped in by hand.
+    const result = JSON.parse(readFileSync(join(run.outDir, readFileSync(join(run.outDir, "latest-run"), "utf8").trim().replace(/^/, "runs/"), RUN_RESULT), "utf8")) as RunResult;
+    const escaped = [...TOKEN].map((c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+    const planted: RunResult = { ...result, runId: `${result.runId.slice(0, -6)}abcdef`, cases: [{ ...result.cases[0]!, title: JSON.parse(`"renders ${escaped}"`) as string }, ...result.cases.slice(1)] };
+    const out = mkdtempSync(join(tmpdir(), "guard-"));
+    await expect(publish(planted, { outRoot: out, html: false, recordHistory: true, latest: true, secrets: new Redactor([TOKEN]).secrets() })).rejects.toBeInstanceOf(OutputLeakError);
+    expect(existsSync(join(out, "runs", planted.runId)), "nothing of the withheld run is kept").toBe(false);
+    expect(existsSync(join(out, "summary.json"))).toBe(false);
   });
 });

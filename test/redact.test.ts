@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Exchange } from "../src/run/http-client.ts";
-import { REDACTED, redactCaseResult, Redactor } from "../src/run/redact.ts";
+import { REDACTED, redactCaseResult, Redactor } from "../src/secrets/redact.ts";
 
 const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
 const SESSION = "pro-xapi-session_222c42c7-820f-4f9b-92fb-3add4b1db9f7";

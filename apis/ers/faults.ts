@@ -2,7 +2,7 @@
 // be shown to catch it (SANDBOX_FAULTS=a,b; the mutation self-test, npm run selftest).
 import type { Fault } from "../../src/api-module.ts";
 
-export const ERS_FAULTS: readonly Fault[] = [
+export const ERS_FAULTS = [
   // e-RS
   { name: "ers-create-200", breaks: ["ERS-A001-01"], description: "A001 answers 200 instead of 201" },
   // With no user, no permissions or no id, a client cannot select a role or reuse the session: the flow's later
@@ -29,4 +29,7 @@ export const ERS_FAULTS: readonly Fault[] = [
   // Revision 2 tightened these checks: each must now fail a target that does this.
   { name: "ers-select-role-bare", breaks: ["ERS-A002-01"], description: "Select Role answers with the chosen permission alone, not the ProfessionalSession" },
   { name: "ers-outcome-version", breaks: ["ERS-A001-12"], description: "422 codings carry version (0..0 in eRS-OperationOutcome-1)" },
-];
+] as const satisfies readonly Fault[];
+
+/** Its faults by name: a handler asking for another name does not compile. */
+export type ErsFaultName = (typeof ERS_FAULTS)[number]["name"];

@@ -1,7 +1,7 @@
 // e-RS Create Professional Session (A001), with Select Role (A002), Delete (A003) and reference data (A004): the
 // API module. Everything the engine, the configuration and the sandbox need to know of e-RS is here or imported here.
 import { defineApi } from "../../src/api-module.ts";
-import { asid } from "../../src/config/value-checks.ts";
+import { asid } from "../../src/value-checks.ts";
 import { storeCap } from "../../sandbox/store-cap.ts";
 import { ERS_FAULTS } from "./faults.ts";
 import { ERS_VARIANTS } from "./variants.ts";

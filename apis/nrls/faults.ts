@@ -2,7 +2,7 @@
 // be shown to catch it (SANDBOX_FAULTS=a,b; the mutation self-test, npm run selftest).
 import type { Fault } from "../../src/api-module.ts";
 
-export const NRLS_FAULTS: readonly Fault[] = [
+export const NRLS_FAULTS = [
   // NRLS create: success. Without a Location, or with one that does not resolve, nothing can be read back: the
   // read-back rules fail with it. A fault that accepts a request it must reject also fails NRLS-ERR-12.
   { name: "nrls-create-200", breaks: ["NRLS-CRT-01", "NRLS-FMT-05", "NRLS-FMT-06", "NRLS-FMT-08"], description: "create answers 200 instead of 201" },
@@ -54,4 +54,7 @@ export const NRLS_FAULTS: readonly Fault[] = [
   { name: "nrls-415-severity-warning", breaks: ["NRLS-FMT-07"], description: "the 415 OperationOutcome's issue has severity warning" },
   { name: "nrls-errors-no-profile", breaks: ["NRLS-ERR-11"], description: "error OperationOutcomes carry no meta.profile" },
   { name: "nrls-stores-on-error", breaks: ["NRLS-ERR-12"], description: "a pointer that fails business checks (affiliation, organisations) is stored anyway" },
-];
+] as const satisfies readonly Fault[];
+
+/** Its faults by name: a handler asking for another name does not compile. */
+export type NrlsFaultName = (typeof NRLS_FAULTS)[number]["name"];

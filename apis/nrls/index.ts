@@ -1,7 +1,7 @@
 // NRLS Create pointer (FHIR STU3 DocumentReference), with read, search and delete for the read-back and teardown: the
 // API module. Everything the engine, the configuration and the sandbox need to know of NRLS is here or imported here.
 import { defineApi } from "../../src/api-module.ts";
-import { asid, nhsNumber, odsCode } from "../../src/config/value-checks.ts";
+import { asid, nhsNumber, odsCode } from "../../src/value-checks.ts";
 import { storeCap } from "../../sandbox/store-cap.ts";
 import { NRLS_FAULTS } from "./faults.ts";
 import { NRLS_VARIANTS } from "./variants.ts";

@@ -1,8 +1,10 @@
 // NRLS's documented variants (RULES.md revision 2): each answers one rule the other way an NHS source documents, as
 // a conformant environment that read the pages differently would (SANDBOX_VARIANTS=a,b; the variant self-test).
 import type { DocumentedVariant } from "../../src/api-module.ts";
+import type { GeneralVariantName } from "../../sandbox/variants.ts";
+import type { NrlsFaultName } from "./faults.ts";
 
-export const NRLS_VARIANTS: readonly DocumentedVariant[] = [
+export const NRLS_VARIANTS = [
   // NRLS — accepted
   { name: "nrls-authorization-general-guidance", rules: ["NRLS-HDR-03"], outcome: "accepted", source: "nhs/nrls-v1_2018-07_development_general_api_guidance.md § MISSING_OR_INVALID_HEADER", description: "no Authorization header: issue.code invalid, diagnostics \"Authorization HTTP Header is missing\"" },
   { name: "nrls-jwt-errors-invalid", rules: ["NRLS-HDR-04", "NRLS-HDR-05", "NRLS-HDR-06", "NRLS-HDR-07"], outcome: "accepted", source: "nhs/spinecore_resources_error_handling.md § MISSING_OR_INVALID_HEADER", description: "JWT errors carry issue.code invalid instead of structure" },
@@ -24,4 +26,10 @@ export const NRLS_VARIANTS: readonly DocumentedVariant[] = [
   { name: "nrls-display-full-stop", rules: [], outcome: "accepted", source: "RULES.md § Revision 2, general principles", description: "every NRLS coding display ends with a full stop" },
   { name: "nrls-location-relative", rules: [], stillFails: ["NRLS-CRT-07"], outcome: "accepted", source: "RULES.md § Revision 2, general principles (RFC 9110 §10.2.2)", description: "Location is relative to the request URL: NRLS-CRT-07 fails, the read-back rules are judged on their own" },
   { name: "nrls-location-id-encoded", rules: [], outcome: "accepted", source: "RULES.md § Revision 2, general principles", description: "the id in Location's _id is percent-encoded (hyphens as %2D)" },
-];
+] as const satisfies readonly DocumentedVariant[];
+
+/** Its variants by name: a handler asking for another name does not compile. */
+export type NrlsVariantName = (typeof NRLS_VARIANTS)[number]["name"];
+
+/** Every switch its simulator may be asked about: its faults, its variants and the general variants. */
+export type NrlsSwitch = NrlsFaultName | NrlsVariantName | GeneralVariantName;

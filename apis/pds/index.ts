@@ -2,7 +2,7 @@
 // simulator, its faults and a documented variant — and the proof that an API's FHIR release is its own (R4 here, where
 // NRLS is STU3). It was added touching no engine file but src/apis.ts (README: "Adding an API").
 import { defineApi } from "../../src/api-module.ts";
-import { nhsNumber } from "../../src/config/value-checks.ts";
+import { nhsNumber } from "../../src/value-checks.ts";
 import { PDS_FAULTS } from "./faults.ts";
 import { PDS_PROBES } from "./probes.ts";
 import { PDS_VARIANTS } from "./variants.ts";

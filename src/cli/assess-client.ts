@@ -10,15 +10,15 @@ import { ClientAssessment, clientRunResult, type JudgedRequest } from "../client
 import type { ReceivedRequest } from "../client/received-request.ts";
 import { signersFor, type Signer } from "../evidence/signing-identity.ts";
 import { newRunId } from "../judge/run-id.ts";
-import { EXIT } from "../judge/status.ts";
+import { EXIT } from "../model/status.ts";
 import { closingLines, consoleStyle, terminalSafe } from "../report/console.ts";
 import { OutputLeakError, publish } from "../stages/publish.ts";
-import { outputFolderProblem } from "../report/write-atomic.ts";
+import { outputFolderProblem } from "../write-atomic.ts";
 import { sandboxClientTls } from "../stages/open-targets.ts";
 import { DEFAULT_DIRECTORY, loadDirectory, type Directory } from "../../sandbox/directory.ts";
 import { TARGETS } from "../targets.ts";
 import { SANDBOX_CLIENT_TLS, startSandbox } from "../../sandbox/server.ts";
-import { toolInfo } from "./tool-info.ts";
+import { toolInfo } from "../tool-info.ts";
 
 export interface AssessClientOptions {
   port: number;

@@ -6,9 +6,9 @@ import { ConfigError, loadConfig } from "../config/load-config.ts";
 import { mask } from "../config/mask.ts";
 import { TEST_DATA_NAMES, VARIABLES } from "../config/variables.ts";
 import { diagnoseTargets, diagnosisLines } from "../connect/diagnose.ts";
-import { EXIT } from "../judge/status.ts";
+import { EXIT } from "../model/status.ts";
 import { testDataUsage } from "../plan/test-data-usage.ts";
-import { Redactor } from "../run/redact.ts";
+import { Redactor } from "../secrets/redact.ts";
 import { readSuites } from "../suite/load-suites.ts";
 import { TARGETS } from "../targets.ts";
 

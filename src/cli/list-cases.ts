@@ -1,7 +1,7 @@
 // `spine-assure run --list`: the cases the filters select — suite, case key, format, requirements, tags — so filters
 // can be discovered and checked before anything is sent. Nothing is sent or written.
 import { ConfigError } from "../config/load-config.ts";
-import { EXIT } from "../judge/status.ts";
+import { EXIT } from "../model/status.ts";
 import { WaiverError } from "../judge/waivers.ts";
 import { prepare, type PrepareOptions } from "../stages/prepare.ts";
 import { SuiteError } from "../suite/suite-problems.ts";

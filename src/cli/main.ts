@@ -13,11 +13,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { PROJECT_ROOT } from "../project-root.ts";
-import { EXIT } from "../judge/status.ts";
+import { EXIT } from "../model/status.ts";
 import type { Summary } from "../report/summary.ts";
 import { TARGETS, type TargetName } from "../targets.ts";
 import type { AssureOptions } from "./run.ts";
-import { packageInfo } from "./tool-info.ts";
+import { packageInfo } from "../tool-info.ts";
 import { readSuites } from "../suite/load-suites.ts";
 
 // Each command loads what it needs when it runs: vitest alone takes most of a second to import, which --help,

@@ -8,8 +8,8 @@ import { loadConfig } from "../config/load-config.ts";
 import { isSignatureFile, MANIFEST, ORIGINAL } from "../evidence/manifest.ts";
 import { signersFor, type Signer } from "../evidence/signing-identity.ts";
 import { verifyEvidence } from "../evidence/verify-evidence.ts";
-import type { RunResult } from "../judge/run-result.ts";
-import { EXIT } from "../judge/status.ts";
+import type { RunResult } from "../model/run-result.ts";
+import { EXIT } from "../model/status.ts";
 import { publish, RUN_RESULT } from "../stages/publish.ts";
 import { sandboxClientTls } from "../stages/open-targets.ts";
 

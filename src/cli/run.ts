@@ -5,15 +5,15 @@ import { join, relative } from "node:path";
 import { ConfigError } from "../config/load-config.ts";
 import { diagnoseTargets, diagnosisLines } from "../connect/diagnose.ts";
 import { judgeCase } from "../judge/judge-case.ts";
-import type { CaseRecord, RunResult } from "../judge/run-result.ts";
-import { EXIT } from "../judge/status.ts";
+import type { CaseRecord, RunResult } from "../model/run-result.ts";
+import { EXIT } from "../model/status.ts";
 import { WaiverError } from "../judge/waivers.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { allureResultsWriter, allureTargets } from "../report/allure-results.ts";
 import { newRunId } from "../judge/run-id.ts";
-import { outputFolderProblem } from "../report/write-atomic.ts";
+import { outputFolderProblem } from "../write-atomic.ts";
 import { closingLines, consoleStyle, exchangeLines, runHeader, terminalSafe } from "../report/console.ts";
-import { Redactor } from "../run/redact.ts";
+import { Redactor } from "../secrets/redact.ts";
 import { SuiteError } from "../suite/suite-problems.ts";
 import { execute } from "../stages/execute.ts";
 import { judge } from "../stages/judge.ts";
@@ -23,7 +23,7 @@ import { prepare, type PrepareOptions } from "../stages/prepare.ts";
 import { openRunFolder, OutputLeakError, publish, type Published } from "../stages/publish.ts";
 import { TARGETS, type TargetName } from "../targets.ts";
 import { watchStopSignals } from "./stop-signals.ts";
-import { toolInfo } from "./tool-info.ts";
+import { toolInfo } from "../tool-info.ts";
 
 export interface AssureOptions extends PrepareOptions {
   /** Output root (default reports/): each run gets runs/<id>/, and the latest files are copied to the root. */

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { EXIT, type StopReason } from "../judge/status.ts";
+import { EXIT, type StopReason } from "../model/status.ts";
 
 export type StopSignal = StopReason;
 

@@ -7,7 +7,7 @@ import { clientCatalogue, type ClientRule } from "../client/catalogue.ts";
 import type { Finding } from "../client/finding.ts";
 import { pointerFindings, readPointer, sniffFormat } from "../client/pointer-rules.ts";
 import { filesUnder } from "../files-under.ts";
-import { EXIT } from "../judge/status.ts";
+import { EXIT } from "../model/status.ts";
 import { terminalSafe } from "../report/console.ts";
 import { loadDirectory, type Directory } from "../../sandbox/directory.ts";
 

@@ -2,7 +2,7 @@
 // not — every file against the manifest, each signature and the certificate that made it (subject, issuer, serial,
 // validity), and with --ca whether that certificate chains to a root the assessor trusts — and exits 0 only when all do.
 import { join } from "node:path";
-import { EXIT } from "../judge/status.ts";
+import { EXIT } from "../model/status.ts";
 import { readTrustedRoots, verifyEvidence, type SignerReport } from "../evidence/verify-evidence.ts";
 
 export function verifyEvidenceCommand(dir: string, caFile?: string): number {

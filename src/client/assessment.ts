@@ -4,16 +4,16 @@
 // server-side run has — summary, matrix, JUnit, Allure report, signed manifest — renders a client assessment too.
 import { judgeCase } from "../judge/judge-case.ts";
 import { judgeRun } from "../judge/judge-run.ts";
-import type { CaseRecord, RunResult, TargetRecord } from "../judge/run-result.ts";
+import type { CaseRecord, RunResult, TargetRecord } from "../model/run-result.ts";
 import type { PlannedCase } from "../plan/make-plan.ts";
 import type { CheckResult } from "../run/evaluate-check.ts";
 import { evidenceBodies } from "../run/evidence-bodies.ts";
 import type { Exchange } from "../run/http-client.ts";
-import { Redactor } from "../run/redact.ts";
+import { Redactor } from "../secrets/redact.ts";
 import type { CaseResult, StepResult } from "../run/run-case.ts";
 import { decodedBearer } from "../spine/jwt.ts";
 import { TARGETS, type TargetName } from "../targets.ts";
-import { harnessLabel } from "../cli/tool-info.ts";
+import { harnessLabel } from "../tool-info.ts";
 import type { Directory } from "../../sandbox/directory.ts";
 import { clientRequirements, INTERACTIONS, type ClientCatalogue, type Interaction } from "./catalogue.ts";
 import { ErsSessions } from "./ers-session-rules.ts";

@@ -4,7 +4,7 @@
 // judged when the assessment ends.
 import { bareMediaType } from "../fhir/media-types.ts";
 import type { Directory, ErsPermission } from "../../sandbox/directory.ts";
-import { SESSION_TYPE } from "../../apis/ers/sandbox/sessions.ts";
+import { SESSION_TYPE } from "../spine/ers.ts";
 import { ruleOf, shown, type Finding } from "./finding.ts";
 import { headerIn as headerOf, type ReceivedRequest } from "./received-request.ts";
 

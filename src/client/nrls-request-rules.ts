@@ -4,7 +4,7 @@
 // a request with one mistake is blamed for that one mistake.
 import { bareMediaType, FHIR_MEDIA_TYPES } from "../fhir/media-types.ts";
 import type { Directory } from "../../sandbox/directory.ts";
-import { MANDATORY_CLAIMS } from "../../apis/nrls/sandbox/check-headers.ts";
+import { MANDATORY_CLAIMS } from "../spine/jwt.ts";
 import { ruleOf, shown, type Finding } from "./finding.ts";
 import { headerIn, type ReceivedRequest } from "./received-request.ts";
 

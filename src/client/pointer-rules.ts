@@ -5,7 +5,7 @@
 import { isValidNhsNumber } from "../fhir/nhs-number.ts";
 import { FhirXmlError, fhirXmlToJson } from "../fhir/xml-codec.ts";
 import type { Directory } from "../../sandbox/directory.ts";
-import { ORG_BASE, PATIENT_BASE, RECORD_TYPE } from "../../apis/nrls/sandbox/check-pointer.ts";
+import { ORG_BASE, PATIENT_BASE, RECORD_TYPE } from "../spine/nrls.ts";
 import { ruleOf, shown, type Finding } from "./finding.ts";
 
 type Json = Record<string, unknown>;

@@ -7,7 +7,7 @@ import { TARGETS, type TargetName } from "../targets.ts";
 import { closest } from "../nearest-names.ts";
 import { proxyFor, type ProxyChoice } from "./proxy.ts";
 import { resolveTargetTls, type TargetTls } from "./tls-identity.ts";
-import { MIN_SECRET_LENGTH } from "../run/redact.ts";
+import { MIN_SECRET_LENGTH } from "../secrets/redact.ts";
 import { OWN_PREFIXES, SANDBOX_VARIABLE_NAMES, VARIABLES } from "./variables.ts";
 
 export class ConfigError extends Error {

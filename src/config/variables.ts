@@ -3,7 +3,7 @@
 // `.env.example` documents the same names; a test keeps the two in step.
 import type { VariableSpec } from "../api-module.ts";
 import { TARGETS } from "../targets.ts";
-import { positiveInt, url } from "./value-checks.ts";
+import { positiveInt, url } from "../value-checks.ts";
 
 export type { VariableSpec } from "../api-module.ts";
 

@@ -5,9 +5,9 @@ import { createHash, X509Certificate } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { filesUnder } from "../files-under.ts";
-import type { RunInputs, RunResult } from "../judge/run-result.ts";
+import type { RunInputs, RunResult } from "../model/run-result.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
-import { writeFileAtomic } from "../report/write-atomic.ts";
+import { writeFileAtomic } from "../write-atomic.ts";
 import { signDetached } from "./jws.ts";
 import type { Signer } from "./signing-identity.ts";
 

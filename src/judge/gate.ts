@@ -4,8 +4,8 @@
 //   2  nothing failed, but test data unfit for a MUST requirement (any, with --strict) left it unproven
 //   0  otherwise
 import type { Leak } from "./leak-gate.ts";
-import type { Gate, RequirementVerdict, TargetRecord } from "./run-result.ts";
-import { EXIT, gateResultOf, type StopReason } from "./status.ts";
+import type { Gate, RequirementVerdict, TargetRecord } from "../model/run-result.ts";
+import { EXIT, gateResultOf, type StopReason } from "../model/status.ts";
 import { unsuitableVariables } from "./verdicts.ts";
 
 export interface GateContext {

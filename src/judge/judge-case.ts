@@ -3,8 +3,8 @@
 import type { PlannedCase } from "../plan/make-plan.ts";
 import type { CheckResult, VariantUse } from "../run/evaluate-check.ts";
 import type { CaseResult } from "../run/run-case.ts";
-import type { CaseRecord, RequirementCase } from "./run-result.ts";
-import { CHECK_SUFFIX, type RequirementCaseStatus } from "./status.ts";
+import type { CaseRecord, RequirementCase } from "../model/run-result.ts";
+import { CHECK_SUFFIX, type RequirementCaseStatus } from "../model/status.ts";
 
 /** A check that did not pass as written, told in one line: the requirement, the expectation, what came back, and the
  * documented variant it was accepted or warned as. */

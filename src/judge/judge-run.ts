@@ -2,10 +2,10 @@
 // requirement's verdict, the waivers, the leak gate over everything the outputs will be rendered from, and the gate.
 // Nothing downstream decides anything: publishing only renders what this returns.
 import type { PlannedRequirement } from "../plan/make-plan.ts";
-import { Redactor } from "../run/redact.ts";
+import { Redactor } from "../secrets/redact.ts";
 import { decideGate, type GateContext } from "./gate.ts";
 import { findLeaksInFiles, findLeaksInRun, type Leak } from "./leak-gate.ts";
-import type { CaseRecord, Gate, RequirementVerdict, TargetRecord } from "./run-result.ts";
+import type { CaseRecord, Gate, RequirementVerdict, TargetRecord } from "../model/run-result.ts";
 import { requirementVerdicts } from "./verdicts.ts";
 import { applyWaivers, type Waiver } from "./waivers.ts";
 

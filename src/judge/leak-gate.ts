@@ -3,7 +3,7 @@
 // record, the requirement verdicts — and in the console output. A hit fails the run; the message names where, never
 // what.
 import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { Redactor } from "../run/redact.ts";
+import { Redactor } from "../secrets/redact.ts";
 
 export interface Leak {
   /** A case, the verdicts, the console output, or a file. */

@@ -3,7 +3,7 @@
 // it, which the view names; the gate is decided again over the merged verdicts. A partial run never replaces a full
 // one as "the latest result" with a handful of cases and the rest not-run.
 import { decideGate } from "./gate.ts";
-import type { CaseRecord, RequirementVerdict, RunResult } from "./run-result.ts";
+import type { CaseRecord, RequirementVerdict, RunResult } from "../model/run-result.ts";
 
 /** `runs` oldest first: a full run, then partial runs after it. The newest is the one just made. */
 export function mergeRuns(runs: readonly RunResult[]): RunResult {

@@ -10,8 +10,8 @@
 import type { PlannedRequirement } from "../plan/make-plan.ts";
 import type { VariantUse } from "../run/evaluate-check.ts";
 import { uniqueVariants } from "./judge-case.ts";
-import type { CaseRecord, RequirementCase, RequirementVerdict } from "./run-result.ts";
-import type { RequirementCaseStatus, Verdict } from "./status.ts";
+import type { CaseRecord, RequirementCase, RequirementVerdict } from "../model/run-result.ts";
+import type { RequirementCaseStatus, Verdict } from "../model/status.ts";
 
 export function requirementVerdicts(requirements: PlannedRequirement[], cases: CaseRecord[]): RequirementVerdict[] {
   return requirements.map((r) => {

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { closest } from "../nearest-names.ts";
 import { formatSchemaErrors, validatorFor } from "../suite/schemas.ts";
-import type { RequirementVerdict } from "./run-result.ts";
+import type { RequirementVerdict } from "../model/run-result.ts";
 
 export interface Waiver {
   requirement: string;

@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { PROJECT_ROOT } from "../project-root.ts";
-import { writeFileAtomic } from "./write-atomic.ts";
+import { writeFileAtomic } from "../write-atomic.ts";
 
 const run = promisify(execFile);
 

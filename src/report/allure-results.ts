@@ -8,8 +8,8 @@ import { Stage, Status, type Label, type Parameter, type StepResult, type TestRe
 import { ALLURE_HTTP_EXCHANGE_CONTENT_TYPE, ALLURE_HTTP_EXCHANGE_FILE_EXTENSION, ALLURE_HTTP_EXCHANGE_SCHEMA_VERSION, type HttpExchange } from "allure-js-commons/http";
 import { checkMessage } from "../judge/judge-case.ts";
 import { sourceTitle } from "./source-title.ts";
-import type { CaseRecord, RequirementVerdict } from "../judge/run-result.ts";
-import { ALLURE_CHECK_STATUS, allureStepStatus, allureTestStatus, CHECK_SUFFIX } from "../judge/status.ts";
+import type { CaseRecord, RequirementVerdict } from "../model/run-result.ts";
+import { ALLURE_CHECK_STATUS, allureStepStatus, allureTestStatus, CHECK_SUFFIX } from "../model/status.ts";
 import type { Exchange } from "../run/http-client.ts";
 import type { StepResult as CaseStep } from "../run/run-case.ts";
 

@@ -1,7 +1,7 @@
 // What a run prints: its opening lines, then the per-requirement table, what changed since the last run, and where
 // the evidence is, ending with the gate. Colour only on a terminal, never with NO_COLOR.
-import type { RunResult, RequirementVerdict, TargetRecord } from "../judge/run-result.ts";
-import { VERDICT_COLOUR, VERDICT_LABEL, VERDICTS, type Verdict } from "../judge/status.ts";
+import type { RunResult, RequirementVerdict, TargetRecord } from "../model/run-result.ts";
+import { VERDICT_COLOUR, VERDICT_LABEL, VERDICTS, type Verdict } from "../model/status.ts";
 import type { Exchange } from "../run/http-client.ts";
 import type { Changes } from "./history.ts";
 

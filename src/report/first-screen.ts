@@ -3,7 +3,7 @@
 // endpoint identity (who signed the pack), then every requirement with its verdict, grouped by API, each linking to
 // its tests in the Allure report. The per-test percentage is not the headline: requirements are.
 import { escapeXml as esc } from "../fhir/xml-codec.ts";
-import type { RunResult } from "../judge/run-result.ts";
+import type { RunResult } from "../model/run-result.ts";
 import { variantShown } from "../judge/judge-case.ts";
 import { allureTestLink } from "./allure-results.ts";
 import { verdictReason } from "./coverage-matrix.ts";

@@ -5,7 +5,7 @@
 // Not-applicable and not-run cases are skipped with the reason. Every message names the suite line of its check.
 import { escapeXml } from "../fhir/xml-codec.ts";
 import { caseMessages, uniqueVariants, variantShown } from "../judge/judge-case.ts";
-import type { CaseRecord, RunResult } from "../judge/run-result.ts";
+import type { CaseRecord, RunResult } from "../model/run-result.ts";
 
 type Element = "failure" | "error" | "skipped" | undefined;
 

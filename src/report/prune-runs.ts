@@ -2,7 +2,7 @@
 // written, nor one a waiver cites as its evidence — and Allure's trend history is cut to the same number of runs.
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { writeFileAtomic } from "./write-atomic.ts";
+import { writeFileAtomic } from "../write-atomic.ts";
 
 /** Run ids sort by time (yyyymmdd-hhmmss-random), so the newest are last. */
 export function pruneRuns(outRoot: string, keep: number, protectedRuns: ReadonlySet<string>): void {

@@ -1,8 +1,8 @@
 // summary.json: the run's machine-readable outcome, rendered from the RunResult in the shape of
 // schemas/summary.schema.json. It is checked against that schema before it is written, so consumers can trust its shape.
 import { caseMessages } from "../judge/judge-case.ts";
-import type { RunResult } from "../judge/run-result.ts";
-import type { CaseRunStatus, StopReason } from "../judge/status.ts";
+import type { RunResult } from "../model/run-result.ts";
+import type { CaseRunStatus, StopReason } from "../model/status.ts";
 import { formatSchemaErrors, validatorFor } from "../suite/schemas.ts";
 
 export interface CaseSummary {

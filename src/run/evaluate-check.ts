@@ -3,8 +3,8 @@
 import { isDeepStrictEqual } from "node:util";
 import type { CompiledPlan } from "../plan/compile-plan.ts";
 import { bareMediaType } from "../fhir/media-types.ts";
-import { operationOutcomeChecks } from "../fhir/operation-outcome-check.ts";
-import type { CheckOutcome } from "../judge/status.ts";
+import { operationOutcomeChecks } from "./operation-outcome-check.ts";
+import type { CheckOutcome } from "../model/status.ts";
 import { formatSchemaErrors } from "../suite/schemas.ts";
 import type { Expectation, SourceLocation } from "../suite/types.ts";
 import type { ParsedResponse } from "./parse-response.ts";

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { appendFileSync } from "node:fs";
 import type { CompiledPlan } from "../plan/compile-plan.ts";
 import type { PlannedCase } from "../plan/make-plan.ts";
-import type { CaseStatus, StepStatus } from "../judge/status.ts";
+import type { CaseStatus, StepStatus } from "../model/status.ts";
 import { describeExpectation, type Capture, type LoadedCheck, type LoadedStep } from "../suite/types.ts";
 import type { TargetName } from "../targets.ts";
 import { displayLookupIn, lookupIn, type Scope } from "../template/scope.ts";

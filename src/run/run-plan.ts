@@ -10,7 +10,7 @@ import type { TargetName } from "../targets.ts";
 import type { TlsFiles } from "../config/tls-identity.ts";
 import { HttpTarget } from "./http-client.ts";
 import { createLimiter } from "./limiter.ts";
-import { Redactor, redactCaseResult } from "./redact.ts";
+import { Redactor, redactCaseResult } from "../secrets/redact.ts";
 import { evidenceBodies } from "./evidence-bodies.ts";
 import { runCase, type CaseResult } from "./run-case.ts";
 

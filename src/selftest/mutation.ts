@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { Fault } from "../../sandbox/faults.ts";
 import type { DocumentedVariant } from "../../sandbox/variants.ts";
 import { judgeCase } from "../judge/judge-case.ts";
-import type { CaseRecord } from "../judge/run-result.ts";
+import type { CaseRecord } from "../model/run-result.ts";
 import { runPlan } from "../run/run-plan.ts";
 import { runOptions, runTargets } from "../stages/execute.ts";
 import { judge as judgeRun } from "../stages/judge.ts";

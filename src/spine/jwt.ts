@@ -23,6 +23,9 @@ export interface JwtIdentity {
   audience: string;
 }
 
+/** The claims every Spine JWT must carry (nhs/spinecore_security_jwt.md; the simulator and the client rules check them). */
+export const MANDATORY_CLAIMS = ["iss", "sub", "aud", "exp", "iat", "reason_for_request", "scope", "requesting_system", "requesting_organization"];
+
 export const JWT_ISSUER = "https://spine-assure.local/";
 export const JWT_LIFETIME_S = 300;
 

@@ -7,9 +7,9 @@ import { mask } from "../config/mask.ts";
 import { SECRET_VARIABLES, VARIABLES } from "../config/variables.ts";
 import { judgeCase } from "../judge/judge-case.ts";
 import { judgeRun, secretForms } from "../judge/judge-run.ts";
-import type { CaseRecord, RunInputs, RunResult } from "../judge/run-result.ts";
-import { harnessLabel, RULE_CATALOGUE } from "../cli/tool-info.ts";
-import type { StopReason } from "../judge/status.ts";
+import type { CaseRecord, RunInputs, RunResult } from "../model/run-result.ts";
+import { harnessLabel, RULE_CATALOGUE } from "../tool-info.ts";
+import type { StopReason } from "../model/status.ts";
 import type { Execution } from "./execute.ts";
 import type { OpenTargets } from "./open-targets.ts";
 import type { Prepared } from "./prepare.ts";
@@ -115,7 +115,8 @@ function runInputs(input: JudgeInput, targets: RunResult["targets"]): RunInputs 
     }),
     ...(input.open.sandbox ? { sandbox: input.open.sandbox } : {}),
     testData: Object.fromEntries(testData.map((v) => [v.name, v.secret ? "***** (secret)" : (config.values[v.name] ?? "")])),
-    sandboxDefaults: testData.filter((v) => v.default !== undefined && config.values[v.name] === v.default).map((v) => v.name),
+    // Of the APIs that ran: an API left out sent nothing, whatever its test data.
+    sandboxDefaults: testData.filter((v) => (!v.api || targets.some((t) => t.name === v.api)) && v.default !== undefined && config.values[v.name] === v.default).map((v) => v.name),
     ...(input.prepared.filter ? { filters: Object.fromEntries(Object.entries(input.prepared.filter).filter(([, v]) => v !== undefined)) } : {}),
     strict: input.strict,
     concurrency: config.concurrency,

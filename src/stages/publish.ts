@@ -6,7 +6,7 @@ import { join, relative } from "node:path";
 import { mergeRuns } from "../judge/merge-runs.ts";
 import { findLeaksInFiles } from "../judge/leak-gate.ts";
 import { filesUnder } from "../files-under.ts";
-import type { RunResult } from "../judge/run-result.ts";
+import type { RunResult } from "../model/run-result.ts";
 import { generateAllureReport } from "../report/allure-report.ts";
 import { allureEnvironment, allureResultsWriter, allureTargets, type AllureResultsWriter } from "../report/allure-results.ts";
 import { coverageCsv, coverageMarkdown } from "../report/coverage-matrix.ts";
@@ -18,7 +18,7 @@ import type { Signer } from "../evidence/signing-identity.ts";
 import { certInfo } from "../config/tls-identity.ts";
 import { renderSummary } from "../report/summary.ts";
 import { pruneRuns } from "../report/prune-runs.ts";
-import { directoryWriter, writeFileAtomic, type DirectoryWriter } from "../report/write-atomic.ts";
+import { directoryWriter, writeFileAtomic, type DirectoryWriter } from "../write-atomic.ts";
 
 export const RUN_RESULT = "run-result.json";
 /** The files of a run folder also kept at fixed paths under the output root for the latest run, each with its renderer. */
@@ -100,11 +100,12 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
     };
     writeRendered(run);
     // A guard, not a decision: the gate was decided on everything these files are rendered from (the cases, the
-    // verdicts, the history the report carries forward). A secret found in what was written anyway is a defect of a
-    // renderer: the pack is withheld, never published with a gate it contradicts. Searched before the HTML report is
-    // generated from the Allure results, and the report again after.
+    // verdicts, the history the report carries forward). A secret found in what was written anyway, when the gate knew
+    // of none, is a defect of a renderer: the pack is withheld, never published with a gate it contradicts. (When the
+    // gate already failed for a leak, the outputs say so and carry it where the judged sources did.) Searched before
+    // the HTML report is generated from the Allure results, and the report again after.
     const guard = (paths: readonly { path: string; where: string }[]) => {
-      const leaks = options.secrets?.length ? findLeaksInFiles(paths, options.secrets) : [];
+      const leaks = options.secrets?.length && !run.gate.leaks?.length ? findLeaksInFiles(paths, options.secrets) : [];
       if (leaks.length) throw new OutputLeakError(leaks.map((l) => l.where));
     };
     const written = () => filesUnder(folder.path).map((path) => ({ path, where: relative(folder.path, path) }));

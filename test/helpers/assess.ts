@@ -2,7 +2,7 @@
 // requests as assess-client does: the assessment's own code, without writing a pack (the CLI test does that).
 import { ClientAssessment, clientRunResult } from "../../src/client/assessment.ts";
 import { clientCatalogue } from "../../src/client/catalogue.ts";
-import type { RunResult } from "../../src/judge/run-result.ts";
+import type { RunResult } from "../../src/model/run-result.ts";
 import { loadDirectory } from "../../sandbox/directory.ts";
 import { startSandbox } from "../../sandbox/server.ts";
 import { runReferenceClient, type ClientFault } from "./reference-client.ts";

@@ -5,9 +5,11 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Directory, ErsPermission, ErsUser } from "../../../sandbox/directory.ts";
 import { readBody, reply, replyJson } from "../../../sandbox/http.ts";
+import { SESSION_TYPE } from "../../../src/spine/ers.ts";
 import { ersOutcome } from "./outcome.ts";
+import type { Switches } from "../../../src/api-module.ts";
+import type { ErsSwitch } from "../variants.ts";
 
-export const SESSION_TYPE = "uk.nhs.ers.xapi.dto.v1.session.ProfessionalSession";
 
 interface Session {
   id: string;
@@ -19,7 +21,7 @@ interface Session {
 export interface ErsOptions {
   directory: Directory;
   /** The named faults and documented variants switched on (faults.ts, variants.ts). */
-  switches: ReadonlySet<string>;
+  switches: Switches<ErsSwitch>;
   /** Sessions kept at most; the oldest go first. */
   maxSessions: number;
   /** Leave out A004 (an optional endpoint), as a target without it would: its path is then a 404. */
@@ -28,7 +30,7 @@ export interface ErsOptions {
 
 export function ersHandler(opts: ErsOptions) {
   const sessions = new Map<string, Session>();
-  const has = (f: string) => opts.switches.has(f);
+  const has = (f: ErsSwitch) => opts.switches.has(f);
   const forbidden = (res: ServerResponse, why: string) => replyJson(res, 403, ersOutcome("forbidden", "FORBIDDEN", "Forbidden", why));
   const invalid = (res: ServerResponse, code: string, display: string, why: string) => {
     // A code outside every eRS-APIErrorCode-1 version: the binding is an example one (a documented variant).

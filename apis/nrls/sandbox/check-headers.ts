@@ -1,17 +1,18 @@
 // The Authorization JWT, fromASID and toASID, in the reference implementation's order (SOURCE-NOTES §1.4, §1.8 step
 // 3): the JWT first, then fromASID, then toASID. Diagnostics are the documented strings.
+import type { Switches } from "../../../src/api-module.ts";
+import type { NrlsSwitch } from "../variants.ts";
 import type { IncomingMessage } from "node:http";
-import { decodeJwt } from "../../../src/spine/jwt.ts";
+import { decodeJwt, MANDATORY_CLAIMS } from "../../../src/spine/jwt.ts";
 import type { Directory } from "../../../sandbox/directory.ts";
 import { exactHeader } from "../../../sandbox/http.ts";
 import { spineError, type SpineError } from "../../../sandbox/spine-outcome.ts";
 
-export const MANDATORY_CLAIMS = ["iss", "sub", "aud", "exp", "iat", "reason_for_request", "scope", "requesting_system", "requesting_organization"];
 const SYSTEM_PREFIX = "https://fhir.nhs.uk/Id/accredited-system|";
 const ORG_PREFIX = "https://fhir.nhs.uk/Id/ods-organization-code|";
 
-export function checkHeaders(req: IncomingMessage, directory: Directory, switches: ReadonlySet<string>): SpineError | undefined {
-  const has = (f: string) => switches.has(f);
+export function checkHeaders(req: IncomingMessage, directory: Directory, switches: Switches<NrlsSwitch>): SpineError | undefined {
+  const has = (f: NrlsSwitch) => switches.has(f);
   const header = (issue: string, diagnostics: string) => ({ ...spineError("MISSING_OR_INVALID_HEADER", diagnostics, issue), ...(has("nrls-header-error-information") ? { severity: "information" } : {}) });
   if (!has("nrls-no-jwt-check")) {
     const auth = exactHeader(req, "Authorization");
@@ -29,8 +30,8 @@ export function checkHeaders(req: IncomingMessage, directory: Directory, switche
 }
 
 /** The documented diagnostics for the first thing wrong with the token, or undefined when it is acceptable. */
-function checkJwt(auth: string | undefined, need: "read" | "write", directory: Directory, switches: ReadonlySet<string>): string | undefined {
-  const has = (f: string) => switches.has(f);
+function checkJwt(auth: string | undefined, need: "read" | "write", directory: Directory, switches: Switches<NrlsSwitch>): string | undefined {
+  const has = (f: NrlsSwitch) => switches.has(f);
   if (!auth) return "The Authorisation header must be supplied";
   const token = auth.replace(/^Bearer\s+/i, "");
   // The reference implementation rejects a non-empty signature with the same words as a wrong section count. A token

@@ -1,11 +1,11 @@
 // A pointer against NRLS-DocumentReference-1, in the reference implementation's order (SOURCE-NOTES §1.8 step 5);
 // the first failure wins. Affiliation and organisation lookups (steps 7 and 8) follow in the handler.
+import { ORG_BASE, PATIENT_BASE, RECORD_TYPE } from "../../../src/spine/nrls.ts";
+import type { Switches } from "../../../src/api-module.ts";
+import type { NrlsSwitch } from "../variants.ts";
 import { isValidNhsNumber } from "../../../src/fhir/nhs-number.ts";
 import { spineError, type SpineError } from "../../../sandbox/spine-outcome.ts";
 
-export const PATIENT_BASE = "https://demographics.spineservices.nhs.uk/STU3/Patient/";
-export const ORG_BASE = "https://directory.spineservices.nhs.uk/STU3/Organization/";
-export const RECORD_TYPE = { system: "http://snomed.info/sct", code: "736253002" };
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
@@ -21,8 +21,8 @@ export interface PointerFacts {
   custodianOds: string;
 }
 
-export function checkPointer(p: Json, switches: ReadonlySet<string> = new Set()): SpineError | PointerFacts {
-  const has = (f: string) => switches.has(f);
+export function checkPointer(p: Json, switches: Switches<NrlsSwitch> = new Set<NrlsSwitch>()): SpineError | PointerFacts {
+  const has = (f: NrlsSwitch) => switches.has(f);
   if (p.resourceType !== "DocumentReference") return spineError("INVALID_RESOURCE", "Resource is invalid : resourceType");
   const mi = obj(p.masterIdentifier);
   if (p.masterIdentifier !== undefined && (!mi || !str(mi.system) || !str(mi.value))) {

@@ -4,7 +4,8 @@
 import { readFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
-import type { SandboxContext, SandboxHandler } from "../../../src/api-module.ts";
+import type { SandboxContext, SandboxHandler, Switches } from "../../../src/api-module.ts";
+import type { PdsSwitch } from "../variants.ts";
 import { isValidNhsNumber } from "../../../src/fhir/nhs-number.ts";
 import { PROJECT_ROOT } from "../../../src/project-root.ts";
 import { reply } from "../../../sandbox/http.ts";
@@ -33,7 +34,7 @@ export function pdsHandler(ctx: SandboxContext): SandboxHandler {
   } catch (e) {
     throw new Error(`SANDBOX_PDS_PATIENTS: ${file} cannot be read as {"patients": {nhsNumber: Patient}}: ${(e as Error).message}`);
   }
-  const has = (name: string) => ctx.switches.has(name);
+  const has = (name: PdsSwitch) => (ctx.switches as Switches<PdsSwitch>).has(name);
   const send = (res: ServerResponse, status: number, body: Json, headers: Record<string, string> = {}) =>
     reply(res, status, JSON.stringify(body), { "Content-Type": FHIR_JSON, ...headers });
   const error = (res: ServerResponse, code: keyof typeof ERRORS, diagnostics: string, requestId?: string) => {

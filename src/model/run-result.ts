@@ -7,7 +7,7 @@ import type { VariantUse } from "../run/evaluate-check.ts";
 import type { StepResult } from "../run/run-case.ts";
 import type { TargetName } from "../targets.ts";
 import type { CaseRunStatus, GateResult, RequirementCaseStatus, StopReason, Verdict } from "./status.ts";
-import type { Waiver } from "./waivers.ts";
+import type { Waiver } from "../judge/waivers.ts";
 
 /** How one case went for one requirement: only that requirement's checks count. */
 export interface RequirementCase {

@@ -1,6 +1,6 @@
 // How a configuration value is checked, one function per kind of value, shared by the engine's variables and each API
 // module's test data. Each returns a problem to show beside the variable's name, or undefined when the value is fine.
-import { isValidNhsNumber } from "../fhir/nhs-number.ts";
+import { isValidNhsNumber } from "./fhir/nhs-number.ts";
 
 export type ValueCheck = (value: string) => string | undefined;
 

@@ -1,7 +1,7 @@
 // Checks of an OperationOutcome against what a rule says of it (suites' `outcome:` shorthand): one result per aspect
 // named, so a report shows exactly which part of the issue was wrong.
 import type { OutcomeExpectation } from "../suite/types.ts";
-import { boundedTest } from "../run/bounded-regex.ts";
+import { boundedTest } from "./bounded-regex.ts";
 
 /** Records one aspect: what was expected, whether it held, and what was there instead. */
 export type AspectResult<R> = (expected: string, ok: boolean, actual?: unknown) => R;

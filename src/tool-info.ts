@@ -3,8 +3,8 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../project-root.ts";
-import type { RunResult } from "../judge/run-result.ts";
+import { PROJECT_ROOT } from "./project-root.ts";
+import type { RunResult } from "./model/run-result.ts";
 
 /** The rule catalogue the suites encode: every requirement id comes from it, verbatim. */
 export const RULE_CATALOGUE = "RULES.md revision 2 (documented variants and tightened checks)";

@@ -4,8 +4,8 @@
 // wherever the text decodes to a secret once its JSON escapes, XML references and percent-encoding are read
 // (a target may write any character of a JSON string as \uXXXX: RFC 8259 §7).
 import { ALLURE_HTTP_REDACTED_VALUE } from "allure-js-commons/http";
-import { decodedLevels, replaceSpans, spansDecodingTo } from "../secrets/escapes.ts";
-import type { Exchange } from "./http-client.ts";
+import { decodedLevels, replaceSpans, spansDecodingTo } from "./escapes.ts";
+import type { Exchange } from "../run/http-client.ts";
 
 export const REDACTED = ALLURE_HTTP_REDACTED_VALUE;
 

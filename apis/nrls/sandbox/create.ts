@@ -1,0 +1,128 @@
+// NRLS create (POST /DocumentReference): the pointer read in the format its Content-Type names, checked in the
+// reference implementation's order (profile, then business rules: SOURCE-NOTES §1.8), stored with the id, version and
+// indexed the server sets, and answered 201 with a Location.
+import { randomInt, randomUUID } from "node:crypto";
+import type { ServerResponse } from "node:http";
+import type { FhirFormat } from "../../../src/fhir/media-types.ts";
+import { fhirJsonToXml, fhirXmlToJson } from "../../../src/fhir/xml-codec.ts";
+import { spineError, spineOutcome, type SpineError } from "../../../sandbox/spine-outcome.ts";
+import { checkPointer } from "./check-pointer.ts";
+import type { NrlsContext } from "./context.ts";
+import { bodyFormat } from "./negotiate.ts";
+import type { Json, StoredPointer } from "./pointer-store.ts";
+
+export function createPointer(ctx: NrlsContext, res: ServerResponse, format: FhirFormat, text: string, contentType: string | undefined, fromAsid: string, baseUrl: string): void {
+  const sentAs = bodyFormat(contentType, ctx.switches);
+  if (!sentAs) {
+    ctx.respond.unsupported(res, format);
+    return;
+  }
+  let pointer: Json;
+  try {
+    if (sentAs === "xml" && ctx.has("nrls-no-xml-body")) throw new Error("XML bodies refused");
+    const parsed = sentAs === "json" ? (JSON.parse(text) as unknown) : fhirXmlToJson(text);
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
+    pointer = parsed as Json;
+  } catch {
+    ctx.respond.fail(res, format, ctx.has("nrls-malformed-invalid-resource")
+      ? spineError("INVALID_RESOURCE", "Resource is invalid")
+      : ctx.has("nrls-malformed-not-well-formed")
+        ? spineError("MESSAGE_NOT_WELL_FORMED", "Message not well formed")
+        : spineError("INVALID_REQUEST_MESSAGE", "Invalid Request Message", "value"));
+    return;
+  }
+  const facts = checkPointer(pointer, ctx.switches);
+  if ("code" in facts) {
+    ctx.respond.fail(res, format, facts);
+    return;
+  }
+  // Spine Core refuses a client-assigned id outright (a documented variant); NRLS ignores it and assigns its own.
+  if (ctx.has("nrls-client-id-refused") && typeof pointer.id === "string" && pointer.id) {
+    ctx.respond.fail(res, format, spineError("MSG_RESOURCE_ID_FAIL", "Client is not permitted to assign an id."));
+    return;
+  }
+  const mi = pointer.masterIdentifier as { system: string; value: string } | undefined;
+  let business: SpineError | undefined;
+  if (mi && !ctx.has("nrls-duplicate-accepted") && ctx.store.hasIdentity(facts.nhsNumber, mi)) {
+    business = spineError("DUPLICATE_REJECTED", `Duplicate masterIdentifier value: ${mi.value} system: ${mi.system}`);
+    if (!ctx.has("nrls-duplicate-stored")) {
+      ctx.respond.fail(res, format, business);
+      return;
+    }
+  }
+  // Business checks after the profile (steps 7 and 8): affiliation first, so an unknown custodian usually surfaces as
+  // not affiliated; then both organisations must be known.
+  const unchecked = ctx.has("nrls-unaffiliated-accepted") || (ctx.has("nrls-no-fromasid-check") && !fromAsid);
+  if (!business && ctx.directory.nrls.asids[fromAsid]?.ods !== facts.custodianOds && !unchecked) {
+    business = spineError("INVALID_RESOURCE", "The Custodian ODS code is not affiliated with the sender ASID.");
+  }
+  for (const ods of [facts.custodianOds, facts.authorOds]) {
+    if (!business && !(ods in ctx.directory.nrls.organisations) && !ctx.has("nrls-unknown-org-accepted")) {
+      business = { ...spineError("ORGANISATION_NOT_FOUND", `The ODS code in the custodian and/or author element is not resolvable – ${ods}.`), ...(ctx.has("nrls-unknown-org-404") ? { status: 404 } : {}) };
+    }
+  }
+  // Faults that store what they refuse: the refusal is still answered (below), after the pointer is kept.
+  const storesRefused = ctx.has("nrls-stores-on-error") || (ctx.has("nrls-duplicate-stored") && business?.code === "DUPLICATE_REJECTED");
+  if (business && !storesRefused) {
+    ctx.respond.fail(res, format, business);
+    return;
+  }
+  // The server assigns the id and version and stamps indexed, whatever the client sent (SOURCE-NOTES §1.5).
+  const clientId = typeof pointer.id === "string" && pointer.id ? pointer.id : undefined;
+  const id = ctx.has("nrls-client-id-kept") && clientId ? clientId : `${randomUUID()}-${String(randomInt(1e9)).padStart(10, "0")}${String(randomInt(1e9)).padStart(10, "0")}`;
+  const clientVersion = (pointer.meta as Json | undefined)?.versionId;
+  const versionId = ctx.has("nrls-version-2") ? "2" : ctx.has("nrls-client-version-kept") && typeof clientVersion === "string" ? clientVersion : "1";
+  const stored: StoredPointer = {
+    ...pointer,
+    id,
+    meta: { ...(pointer.meta as Json | undefined), versionId, lastUpdated: new Date().toISOString() },
+    indexed: new Date().toISOString(),
+  };
+  if (ctx.has("nrls-stores-less")) delete stored.author;
+  // Stored only if it can be answered again in either format: a pointer that cannot be read back (an unknown element
+  // or a meta that is not an object, read as XML; JSON nested too deep to serialise) would poison every later search.
+  // (The fault that stores an empty contentType keeps doing so: FHIR XML has no empty value, which is its point.)
+  const unreadable = unrenderable(stored, ctx.has("nrls-empty-content-type"));
+  if (unreadable) {
+    ctx.respond.fail(res, format, spineError("INVALID_RESOURCE", `Resource is invalid: ${unreadable}`));
+    return;
+  }
+  ctx.store.put(stored, facts.nhsNumber);
+  if (business) {
+    ctx.respond.fail(res, format, business);
+    return;
+  }
+
+  const shownId = ctx.has("nrls-location-unresolvable") ? randomUUID() : id;
+  // Documented variants: a Location relative to the request URL (it fails NRLS-CRT-07, yet must be readable), and an
+  // id percent-encoded in the query.
+  const queryId = ctx.has("nrls-location-id-encoded") ? shownId.replace(/-/g, "%2D") : shownId;
+  const location = ctx.has("nrls-location-path-id") ? `${baseUrl}/DocumentReference/${shownId}`
+    : ctx.has("nrls-location-relative") ? `DocumentReference?_id=${queryId}` : `${baseUrl}/DocumentReference?_id=${queryId}`;
+  const outcome = spineOutcome(
+    ctx.has("nrls-wrong-created-code") ? "warning" : "information",
+    "informational",
+    "RESOURCE_CREATED",
+    "New resource created",
+    ctx.has("nrls-wrong-diagnostics") ? "Created" : "Successfully created resource DocumentReference",
+    ctx.has("nrls-no-message-id") ? "created" : randomUUID(),
+  );
+  const body = ctx.has("nrls-bundle-body") ? { resourceType: "Bundle", type: "transaction-response", entry: [] } : outcome;
+  ctx.respond.send(res, format, ctx.has("nrls-create-200") ? 200 : 201, body, ctx.has("nrls-no-location") ? {} : { Location: location });
+}
+
+/** Why a stored pointer could not be answered again (as JSON and as FHIR XML), or undefined when it can. */
+function unrenderable(pointer: Json, jsonOnly = false): string | undefined {
+  try {
+    JSON.stringify(pointer);
+  } catch {
+    return "nested too deep to be stored";
+  }
+  if (jsonOnly) return undefined;
+  try {
+    fhirJsonToXml(pointer);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return undefined;
+}

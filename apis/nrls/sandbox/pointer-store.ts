@@ -1,0 +1,60 @@
+// The NRLS simulator's pointers: kept by id, with the index the duplicate check needs (patient and masterIdentifier →
+// id, so it stays O(1) however full the store is), capped so a long run's memory stays bounded (oldest first).
+import { PATIENT_BASE } from "../../../src/spine/nrls.ts";
+
+export type Json = Record<string, unknown>;
+
+/** A pointer as stored: what was sent, with the id, meta and indexed the server sets. */
+export type StoredPointer = Json & { id: string };
+
+export interface MasterIdentifier {
+  system?: string;
+  value?: string;
+}
+
+export class PointerStore {
+  private readonly pointers = new Map<string, StoredPointer>();
+  private readonly byIdentity = new Map<string, string>();
+  private readonly keyOf = new Map<string, string>();
+
+  constructor(private readonly max: number) {}
+
+  put(pointer: StoredPointer, nhsNumber: string): void {
+    const mi = pointer.masterIdentifier as MasterIdentifier | undefined;
+    if (mi?.value !== undefined) {
+      const key = identityKey(nhsNumber, mi);
+      this.byIdentity.set(key, pointer.id);
+      this.keyOf.set(pointer.id, key);
+    }
+    this.pointers.set(pointer.id, pointer);
+    // The oldest goes first once the store is full (a Map keeps insertion order).
+    if (this.pointers.size > this.max) this.forget(this.pointers.keys().next().value!);
+  }
+
+  get(id: string): StoredPointer | undefined {
+    return this.pointers.get(id);
+  }
+
+  forget(id: string): void {
+    this.pointers.delete(id);
+    const key = this.keyOf.get(id);
+    if (key !== undefined && this.byIdentity.get(key) === id) this.byIdentity.delete(key);
+    this.keyOf.delete(id);
+  }
+
+  /** Whether the patient already has a pointer with this masterIdentifier (system and value). */
+  hasIdentity(nhsNumber: string, mi: MasterIdentifier): boolean {
+    return this.byIdentity.has(identityKey(nhsNumber, mi));
+  }
+
+  /** Every pointer whose subject is the patient's. */
+  ofPatient(nhsNumber: string): StoredPointer[] {
+    const reference = `${PATIENT_BASE}${nhsNumber}`;
+    return [...this.pointers.values()].filter((p) => (p.subject as Json | undefined)?.reference === reference);
+  }
+}
+
+/** What makes two pointers duplicates: the same patient and masterIdentifier (system and value). */
+function identityKey(nhsNumber: string, mi: MasterIdentifier): string {
+  return JSON.stringify([nhsNumber, mi.system ?? null, mi.value ?? null]);
+}

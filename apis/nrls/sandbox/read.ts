@@ -1,0 +1,45 @@
+// NRLS read (GET /DocumentReference?_id=) and search (?subject=): a searchset Bundle of what the store holds.
+import { randomUUID } from "node:crypto";
+import type { ServerResponse } from "node:http";
+import type { FhirFormat } from "../../../src/fhir/media-types.ts";
+import { spineError } from "../../../sandbox/spine-outcome.ts";
+import { PATIENT_BASE } from "../../../src/spine/nrls.ts";
+import type { NrlsContext } from "./context.ts";
+import type { StoredPointer } from "./pointer-store.ts";
+
+export function readOrSearch(ctx: NrlsContext, res: ServerResponse, format: FhirFormat, query: URLSearchParams): void {
+  const id = query.get("_id");
+  const subject = query.get("subject");
+  let found: StoredPointer[];
+  if (id) {
+    const p = ctx.store.get(id);
+    if (!p) {
+      ctx.respond.fail(res, format, spineError("NO_RECORD_FOUND", `No record found for supplied DocumentReference identifier - ${id}`));
+      return;
+    }
+    found = [p];
+  } else if (subject) {
+    // Documented variants: an ASID with create rights but not search rights; a patient with no pointers at all.
+    if (ctx.has("nrls-search-forbidden")) {
+      ctx.respond.fail(res, format, spineError("ASID_CHECK_FAILED", "The sender or receiver's ASID is not authorised for this interaction"));
+      return;
+    }
+    const nhs = subject.startsWith(PATIENT_BASE) ? subject.slice(PATIENT_BASE.length) : subject;
+    found = ctx.store.ofPatient(nhs);
+    if (!found.length && ctx.has("nrls-search-no-record")) {
+      ctx.respond.fail(res, format, spineError("NO_RECORD_FOUND", `The given NHS number could not be found ${nhs}`));
+      return;
+    }
+  } else {
+    ctx.respond.fail(res, format, spineError("INVALID_PARAMETER", "A search needs _id or subject"));
+    return;
+  }
+  ctx.respond.send(res, format, 200, {
+    resourceType: "Bundle",
+    id: randomUUID(),
+    meta: { lastUpdated: new Date().toISOString() },
+    type: "searchset",
+    total: found.length,
+    entry: found.map((resource) => ({ fullUrl: `DocumentReference/${String(resource.id)}`, resource })),
+  });
+}
