@@ -1,6 +1,6 @@
 // The project's layering, kept by lint: every source file has a layer, and a value import may only reach a file of
 // its own layer or a lower one. Type-only imports are erased at compile time and may name any layer's types. An API
-// module (apis/<name>/) may not import another module. README "Layout" draws the same picture.
+// module (apis/<name>/) may not import another module, and nothing outside the modules imports one but src/apis.ts. README "Layout" draws the same picture.
 import { dirname, relative, resolve } from "node:path";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
@@ -43,6 +43,8 @@ const rule = {
       const theirs = layerOf(to);
       if (apiOf(from) && apiOf(to) && apiOf(from) !== apiOf(to)) {
         context.report({ node, message: `API module ${apiOf(from)} imports module ${apiOf(to)} (${to}): a module stands alone; share through src/` });
+      } else if (apiOf(to) && !apiOf(from) && from !== "src/apis.ts") {
+        context.report({ node, message: `${from} imports ${to}: the engine and the sandbox reach an API module only through its entry in src/apis.ts` });
       } else if (theirs !== undefined && theirs > mine) {
         context.report({ node, message: `${from} (${LAYERS[mine][0]}) imports ${to} (${LAYERS[theirs][0]}), a higher layer: move what both need down, or invert the dependency` });
       }
