@@ -10,8 +10,10 @@ import { signersFor, type Signer } from "../evidence/signing-identity.ts";
 import { verifyEvidence } from "../evidence/verify-evidence.ts";
 import type { RunResult } from "../model/run-result.ts";
 import { EXIT } from "../model/status.ts";
-import { publish, RUN_RESULT } from "../stages/publish.ts";
+import { readRunResult, RUN_RESULT } from "../evidence/run-result-file.ts";
+import { publish } from "../stages/publish.ts";
 import { sandboxClientTls } from "../stages/open-targets.ts";
+import { isTargetName } from "../targets.ts";
 
 export async function regenerateReport(runDir: string | undefined, outRoot: string, force = false): Promise<number> {
   const latestOf = (root: string) => (existsSync(join(root, "latest-run")) ? readFileSync(join(root, "latest-run"), "utf8").trim() : undefined);
@@ -23,8 +25,8 @@ export async function regenerateReport(runDir: string | undefined, outRoot: stri
   }
   let run: RunResult;
   try {
-    run = JSON.parse(readFileSync(join(dir, RUN_RESULT), "utf8")) as RunResult;
-    if (run.resultVersion !== 1 || basename(dir) !== run.runId) throw new Error(`not the stored result of run ${basename(dir)}`);
+    run = readRunResult(join(dir, RUN_RESULT));
+    if (basename(dir) !== run.runId) throw new Error(`not the stored result of run ${basename(dir)}`);
   } catch (err) {
     console.error(`report: ${join(dir, RUN_RESULT)}: ${(err as Error).message}`);
     return EXIT.configOrSuite;
@@ -84,9 +86,12 @@ function reSigners(run: RunResult): Signer[] {
   }
   const sandbox = sandboxClientTls();
   try {
+    // A pack may name an API this harness no longer has: it cannot be signed again for that API.
     return signersFor(run.targets.flatMap((t) => {
-      const tls = t.embedded ? sandbox : config?.tls[t.name]?.files;
-      return tls ? [{ name: t.name, tls, embedded: t.embedded, ...(t.embedded ? {} : { fingerprint: t.clientCertificate?.fingerprint ?? "none" }) }] : [];
+      const name = t.name;
+      if (!isTargetName(name)) return [];
+      const tls = t.embedded ? sandbox : config?.tls[name]?.files;
+      return tls ? [{ name, tls, embedded: t.embedded, ...(t.embedded ? {} : { fingerprint: t.clientCertificate?.fingerprint ?? "none" }) }] : [];
     }));
   } catch {
     return [];

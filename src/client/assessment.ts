@@ -4,7 +4,7 @@
 // server-side run has — summary, matrix, JUnit, Allure report, signed manifest — renders a client assessment too.
 import { judgeCase } from "../judge/judge-case.ts";
 import { judgeRun } from "../judge/judge-run.ts";
-import type { CaseRecord, RunResult, TargetRecord } from "../model/run-result.ts";
+import { RESULT_VERSION, type CaseRecord, type RunResult, type TargetRecord } from "../model/run-result.ts";
 import type { PlannedCase } from "../plan/make-plan.ts";
 import type { CheckResult } from "../run/evaluate-check.ts";
 import { evidenceBodies } from "../run/evidence-bodies.ts";
@@ -197,7 +197,7 @@ export function clientRunResult(input: ClientRunInput): { run: RunResult; secret
   const finishedAt = Date.now();
   const catalogueName = `${input.catalogue.file} version ${input.catalogue.version} (client-side rules)`;
   const run: RunResult = {
-    resultVersion: 1,
+    resultVersion: RESULT_VERSION,
     runId: input.runId,
     tool: input.tool,
     startedAt: new Date(input.startedAt).toISOString(),

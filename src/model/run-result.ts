@@ -5,11 +5,15 @@
 import type { Basis, Level, SourceLocation } from "../suite/types.ts";
 import type { VariantUse } from "../run/evaluate-check.ts";
 import type { StepResult } from "../run/run-case.ts";
-import type { TargetName } from "../targets.ts";
+/** An API by its module name (a pack is data: it may name an API this harness no longer has). */
+type TargetName = string;
 import type { CaseRunStatus, GateResult, RequirementCaseStatus, StopReason, Verdict } from "./status.ts";
 import type { Waiver } from "../judge/waivers.ts";
 
 /** How one case went for one requirement: only that requirement's checks count. */
+/** The version of run-result.json this harness writes and reads (src/evidence/run-result-file.ts). */
+export const RESULT_VERSION = 1;
+
 export interface RequirementCase {
   key: string;
   title: string;
@@ -118,7 +122,7 @@ export interface RunInputs {
 }
 
 export interface RunResult {
-  resultVersion: 1;
+  resultVersion: typeof RESULT_VERSION;
   runId: string;
   tool: { name: string; version: string; commit?: string };
   startedAt: string;

@@ -2,12 +2,12 @@
 // added, each requirement gets its verdict, waivers apply, every secret is hunted for in what the outputs will be
 // rendered from (the leak gate), and the gate is decided — all before anything is written.
 import { createHash } from "node:crypto";
-import { TARGETS } from "../targets.ts";
+import { TARGETS, type TargetName } from "../targets.ts";
 import { mask } from "../config/mask.ts";
 import { SECRET_VARIABLES, VARIABLES } from "../config/variables.ts";
 import { judgeCase } from "../judge/judge-case.ts";
 import { judgeRun, secretForms } from "../judge/judge-run.ts";
-import type { CaseRecord, RunInputs, RunResult } from "../model/run-result.ts";
+import { RESULT_VERSION, type CaseRecord, type RunInputs, type RunResult } from "../model/run-result.ts";
 import { harnessLabel, RULE_CATALOGUE } from "../tool-info.ts";
 import type { StopReason } from "../model/status.ts";
 import type { Execution } from "./execute.ts";
@@ -38,8 +38,8 @@ export function judge(input: JudgeInput): RunResult {
   const cases = plan.cases.map((pc) => input.judged.get(pc.key) ?? judgeCase(pc, undefined));
   const targets = Object.entries(input.open.targets).map(([name, t]) => {
     const exchanges = cases.filter((c) => c.target === name).flatMap((c) => c.steps).filter((s) => s.exchange);
-    const proxy = t.embedded ? undefined : config.proxies[name as CaseRecord["target"]];
-    const client = t.embedded ? undefined : config.tls[name as CaseRecord["target"]];
+    const proxy = t.embedded ? undefined : config.proxies[name as TargetName];
+    const client = t.embedded ? undefined : config.tls[name as TargetName];
     return {
       name: name as CaseRecord["target"], baseUrl: t.baseUrl, embedded: t.embedded, requests: exchanges.length, responses: exchanges.filter((s) => s.exchange!.response || answeredBadly(s.exchange!.error?.fault)).length,
       ...(proxy ? { proxy: proxy.shown } : {}),
@@ -59,7 +59,7 @@ export function judge(input: JudgeInput): RunResult {
   const firstCase = ran.length ? Math.min(...ran.map((c) => c.startedAt!)) : finishedAt;
   const lastCase = ran.length ? Math.max(...ran.map((c) => c.startedAt! + c.durationMs)) : finishedAt;
   return {
-    resultVersion: 1,
+    resultVersion: RESULT_VERSION,
     runId: input.runId,
     tool: input.tool,
     startedAt: new Date(input.startedAt).toISOString(),

@@ -1,7 +1,8 @@
 // Stage 5, publish: every output rendered from the RunResult into the run's folder — run-result.json, summary,
 // coverage matrix, JUnit, Allure results and the HTML report, then the manifest over them — which appears whole
 // only when complete; then the latest copies at fixed paths and the history. `run` and `report RUN` both end here.
-import { cpSync, existsSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { cpSync, existsSync, renameSync, rmSync } from "node:fs";
+import { readRunResult, RUN_RESULT } from "../evidence/run-result-file.ts";
 import { join, relative } from "node:path";
 import { mergeRuns } from "../judge/merge-runs.ts";
 import { findLeaksInFiles } from "../judge/leak-gate.ts";
@@ -20,7 +21,7 @@ import { renderSummary } from "../report/summary.ts";
 import { pruneRuns } from "../report/prune-runs.ts";
 import { directoryWriter, writeFileAtomic, type DirectoryWriter } from "../write-atomic.ts";
 
-export const RUN_RESULT = "run-result.json";
+export { RUN_RESULT };
 /** The files of a run folder also kept at fixed paths under the output root for the latest run, each with its renderer. */
 const LATEST_FILES: Record<string, (run: RunResult) => string> = {
   "summary.json": renderSummary,
@@ -178,7 +179,13 @@ function latestView(run: RunResult, outRoot: string): RunResult {
   if (fullAt < 0) return run;
   const load = (runId: string): RunResult | undefined => {
     const path = join(runFolderOf(outRoot, runId), RUN_RESULT);
-    return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as RunResult) : undefined;
+    if (!existsSync(path)) return undefined;
+    try {
+      return readRunResult(path);
+    } catch {
+      // A result this harness cannot read (another version, or not one it wrote) is left out of the merged view.
+      return undefined;
+    }
   };
   const base = load(earlier[fullAt]!.runId);
   if (!base) return run;

@@ -1,0 +1,61 @@
+// run-result.json, the one truth every output and `report RUN` render from, has a schema generated from the RunResult
+// type and is validated when read: a pack of another resultVersion is refused by name, a malformed one names what is
+// wrong, and a result the harness wrote reads back whole.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { RUN_RESULT_SCHEMA, runResultSchemaSource } from "../scripts/generate-run-result-schema.ts";
+import { loadDirectory } from "../sandbox/directory.ts";
+import { ClientAssessment, clientRunResult } from "../src/client/assessment.ts";
+import { clientCatalogue } from "../src/client/catalogue.ts";
+import { readRunResult, RunResultError } from "../src/evidence/run-result-file.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "run-result-"));
+const baseUrls = { ers: "https://127.0.0.1:9443/ers-api", nrls: "https://127.0.0.1:9443/nrls" };
+const catalogue = clientCatalogue();
+const { run } = clientRunResult({
+  runId: "20261202-000000-abcdef", startedAt: Date.now(), tool: { name: "spine-assure", version: "test" },
+  assessment: new ClientAssessment({ catalogue, directory: loadDirectory(), baseUrls, evidenceMaxBodyBytes: 1024 }),
+  catalogue, baseUrls, tls: true, ended: "test", printed: [],
+});
+const write = (name: string, value: unknown) => {
+  const path = join(dir, name);
+  writeFileSync(path, typeof value === "string" ? value : JSON.stringify(value));
+  return path;
+};
+
+describe("run-result.json", () => {
+  it("has a committed schema that is what the RunResult type generates (npm run generate:run-result-schema)", () => {
+    expect(readFileSync(RUN_RESULT_SCHEMA, "utf8")).toBe(runResultSchemaSource());
+  }, 60_000);
+
+  it("reads back a result the harness made", () => {
+    // An assessment that received nothing: one of the gate's own rules, decided where every gate is.
+    expect(run.gate).toMatchObject({ exitCode: 3, result: "unreachable" });
+    expect(readRunResult(write("ok.json", run))).toEqual(run);
+  });
+
+  it("refuses a result of another version by name, before reading the rest", () => {
+    expect(() => readRunResult(write("v2.json", { ...run, resultVersion: 2, gate: "whatever" }))).toThrow(/has resultVersion 2: this spine-assure reads run results of version 1/);
+    expect(() => readRunResult(write("none.json", { runId: "x" }))).toThrow(/has resultVersion undefined/);
+  });
+
+  it("refuses a malformed result, naming what is wrong, and one that is not JSON", () => {
+    const { gate: _gate, ...withoutGate } = run;
+    expect(() => readRunResult(write("no-gate.json", withoutGate))).toThrow(RunResultError);
+    expect(() => readRunResult(write("no-gate.json", withoutGate))).toThrow(/gate/);
+    expect(() => readRunResult(write("bad-cases.json", { ...run, cases: "none" }))).toThrow(/cases/);
+    expect(() => readRunResult(write("text.json", "{ not json"))).toThrow(/cannot be read as JSON/);
+  });
+
+  it("gates an assessment that received only requests no client rule applies to as nothing assessed (exit 3)", () => {
+    const assessment = new ClientAssessment({ catalogue, directory: loadDirectory(), baseUrls, evidenceMaxBodyBytes: 1024 });
+    for (const url of ["/favicon.ico", "/nrls/Patient/9876543210"]) {
+      assessment.add({ method: "GET", url, headers: [["Host", "127.0.0.1"]], body: "", receivedAt: Date.now(), origin: "https://127.0.0.1:9443", response: { status: 404, headers: [], body: "Not found" }, durationMs: 1 });
+    }
+    const { run: other } = clientRunResult({ runId: "20261202-000001-abcdef", startedAt: Date.now(), tool: { name: "spine-assure", version: "test" }, assessment, catalogue, baseUrls, tls: true, ended: "test", printed: [] });
+    expect(other.gate).toMatchObject({ exitCode: 3, result: "unreachable" });
+    expect(other.gate.reason).toMatch(/2 request\(s\) received, none of them an interaction a client rule applies to/);
+  });
+});
