@@ -3,9 +3,7 @@
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ConfigError } from "../config/load-config.ts";
-import { diagnoseTargets, diagnosisLines } from "../connect/diagnose.ts";
-import { judgeCase } from "../judge/judge-case.ts";
-import type { CaseRecord, RunResult } from "../model/run-result.ts";
+import type { RunResult } from "../model/run-result.ts";
 import { EXIT } from "../model/status.ts";
 import { WaiverError } from "../judge/waivers.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
@@ -17,8 +15,8 @@ import { Redactor } from "../secrets/redact.ts";
 import { SuiteError } from "../suite/suite-problems.ts";
 import { execute } from "../stages/execute.ts";
 import { judge } from "../stages/judge.ts";
-import { evidenceSigners, openTargets } from "../stages/open-targets.ts";
-import type { Signer } from "../evidence/signing-identity.ts";
+import { judgeOnArrival } from "../stages/judge-on-arrival.ts";
+import { openTargets, preflight, signersOrWarning } from "../stages/open-targets.ts";
 import { prepare, type PrepareOptions } from "../stages/prepare.ts";
 import { openRunFolder, OutputLeakError, publish, type Published } from "../stages/publish.ts";
 import { TARGETS, type TargetName } from "../targets.ts";
@@ -78,58 +76,38 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   const runId = newRunId(startedAt);
   const open = await openTargets(prepared.config, options.env);
   const targets = Object.entries(open.targets).map(([name, t]) => ({ ...t, name: name as TargetName }));
-  // The identities that will sign the evidence, read now: one that cannot sign is said before anything is sent.
-  let signers: Signer[] = [];
-  try {
-    signers = evidenceSigners(open.targets);
-  } catch (err) {
-    log(`warning: the evidence will be unsigned — the client identity cannot sign it: ${(err as Error).message}`);
-  }
+  const { signers, warning: unsigned } = signersOrWarning(open.targets);
+  if (unsigned) log(`warning: ${unsigned}`);
   for (const line of runHeader(runId, plan.cases.length, plan.requirements.length, targets, TARGETS.filter((t) => !open.targets[t.name]))) log(line);
   for (const w of prepared.config.warnings) log(`warning: ${w}`);
-  // Pre-flight: the doctor's handshake with each external target. When none can be reached, every case would fail for
-  // the same reason: the diagnosis says what to fix instead, and nothing is recorded as a conformance result.
-  if (targets.some((t) => !t.embedded)) {
-    const diagnoses = await diagnoseTargets(prepared.config);
-    if (diagnoses.every((d) => d.problem)) {
-      await open.close();
-      for (const line of diagnosisLines(diagnoses)) log(line);
-      log("No target could be reached (exit 3): nothing was sent, and this run is not recorded in the history. `spine-assure doctor` checks the set-up again without running.");
-      return { exitCode: EXIT.unreachable };
-    }
-    for (const d of diagnoses) {
-      if (d.problem) log(`warning: ${d.target.label} cannot be reached, its cases will fail: ${d.problem.message} (fix: ${d.problem.fix.join("; ")})`);
-      // Its session seeds the run's connections, so the worker makes no second handshake to warm up.
-      else if (d.result.session) open.targets[d.target.name]!.session = d.result.session.toString("base64");
-    }
+  const pre = await preflight(open, prepared.config);
+  if (pre.unreachable) {
+    await open.close();
+    for (const line of pre.unreachable) log(line);
+    log("No target could be reached (exit 3): nothing was sent, and this run is not recorded in the history. `spine-assure doctor` checks the set-up again without running.");
+    return { exitCode: EXIT.unreachable };
   }
+  for (const w of pre.warnings) log(`warning: ${w}`);
 
-  // Each case is judged as it arrives, and its Allure results written then, while this process mostly waits.
   const folder = openRunFolder(outRoot, runId);
-  const allure = allureResultsWriter(folder, runId, plan.requirements, allureTargets(open.targets));
-  const judged = new Map<string, CaseRecord>();
-  let writeFailure: Error | undefined;
-  const byKey = new Map(plan.cases.map((c) => [c.key, c]));
   const showProgress = options.progress ?? !!process.stdout.isTTY;
+  let shown = 0;
+  // Each case is judged as it arrives, and its Allure results written then, while this process mostly waits.
+  const allure = allureResultsWriter(folder, runId, plan.requirements, allureTargets(open.targets));
+  const listener = judgeOnArrival(plan, {
+    allure,
+    onJudged: (record) => {
+      if (options.verbose) for (const line of exchangeLines(record.key, record.steps, options.verbose)) log(line);
+      if (showProgress) process.stdout.write(`\r  ${++shown}/${plan.cases.length} cases`);
+    },
+  });
+  const judged = listener.judged;
   // A signal stops the run safely (teardown runs, outputs are written); a second one at once, leaving no scratch folder.
   const stop = watchStopSignals(runId, log, () => folder.abort(), prepared.config.runTimeoutMs);
   try {
     let execution;
     try {
-      execution = await execute(prepared, open, (result) => {
-        const record = judgeCase(byKey.get(result.key)!, result);
-        judged.set(record.key, record);
-        // A write that fails (a full disk) is said once, at the end; the run goes on to judge what it has.
-        if (!writeFailure) {
-          try {
-            allure.add(record);
-          } catch (err) {
-            writeFailure = err as Error;
-          }
-        }
-        if (options.verbose) for (const line of exchangeLines(record.key, record.steps, options.verbose)) log(line);
-        if (showProgress) process.stdout.write(`\r  ${judged.size}/${plan.cases.length} cases`);
-      }, stop.stopFile);
+      execution = await execute(prepared, open, (result) => listener.onCase(result), stop.stopFile);
     } catch (err) {
       folder.abort();
       throw err;
@@ -151,8 +129,9 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     const run = judge({ runId, startedAt, tool: await tool, strict: !!options.strict, prepared, open, execution, judged, printed, interrupted: stop.signal(), carriedFiles });
     // A waiver may cite the run that is its evidence: that run folder is kept whatever its age.
     const cited = prepared.waivers.flatMap((w) => [...`${w.reason}`.matchAll(/\b\d{8}-\d{6}-[0-9a-f]{6}\b/g)].map((m) => m[0]));
-let published: Published;
+    let published: Published;
     try {
+      const writeFailure = listener.writeFailure();
       if (writeFailure) throw writeFailure;
       published = await publish(run, { outRoot, open: { folder, allure }, html: !options.noReport, recordHistory: true, latest: true, keepRuns: prepared.config.keepRuns, protectRuns: cited, signers, secrets: [...redactor.secrets(), ...execution.secrets] });
     } catch (err) {

@@ -9,11 +9,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Fault } from "../../sandbox/faults.ts";
 import type { DocumentedVariant } from "../../sandbox/variants.ts";
-import { judgeCase } from "../judge/judge-case.ts";
-import type { CaseRecord } from "../model/run-result.ts";
 import { runPlan } from "../run/run-plan.ts";
 import { runOptions, runTargets } from "../stages/execute.ts";
 import { judge as judgeRun } from "../stages/judge.ts";
+import { judgeOnArrival } from "../stages/judge-on-arrival.ts";
 import { openTargets } from "../stages/open-targets.ts";
 import { prepare } from "../stages/prepare.ts";
 
@@ -51,19 +50,18 @@ async function runSandboxWith(switches: Record<string, string>, { strict = false
   const startedAt = Date.now();
   const prepared = prepare({ env: { ...switches }, cwd: emptyFolder });
   const open = await openTargets(prepared.config, switches);
-  const judged = new Map<string, CaseRecord>();
+  const listener = judgeOnArrival(prepared.plan);
   const secrets = new Set<string>();
-  const byKey = new Map(prepared.plan.cases.map((c) => [c.key, c]));
   try {
     await runPlan(prepared.plan, runTargets(open), runOptions(prepared), (result, met) => {
-      judged.set(result.key, judgeCase(byKey.get(result.key)!, result));
+      listener.onCase(result);
       for (const s of met) secrets.add(s);
     });
   } finally {
     await open.close();
   }
   const run = judgeRun({
-    runId: "selftest", startedAt, tool: { name: "spine-assure", version: "selftest" }, strict, prepared, open, judged, printed: [],
+    runId: "selftest", startedAt, tool: { name: "spine-assure", version: "selftest" }, strict, prepared, open, judged: listener.judged, printed: [],
     execution: { results: new Map(), secrets, runErrors: [], planProblems: [] },
   });
   const output = run.requirements.flatMap((r) => r.cases.filter((c) => c.status !== "passed").map((c) => `${r.id} ${c.key} ${c.status}: ${c.messages.join("; ")}`));

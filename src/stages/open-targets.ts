@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { SANDBOX_CLIENT_TLS, startSandbox, type RunningSandbox } from "../../sandbox/server.ts";
 import { ConfigError, type Config } from "../config/load-config.ts";
+import { diagnoseTargets, diagnosisLines } from "../connect/diagnose.ts";
 import type { TlsFiles } from "../config/tls-identity.ts";
 import { signersFor, type Signer } from "../evidence/signing-identity.ts";
 import type { RunTarget } from "../run/run-plan.ts";
@@ -59,6 +60,39 @@ export function sandboxClientTls(): TlsFiles {
 /** Who signs the run's evidence: each client identity that made its calls (the sandbox's test identity for a sandbox run). */
 export function evidenceSigners(targets: OpenTargets["targets"]): Signer[] {
   return signersFor(TARGETS.flatMap((t) => (targets[t.name] ? [{ name: t.name, ...targets[t.name]! }] : [])));
+}
+
+/** The signers, read before anything is sent: an identity that cannot sign is said then, and the pack goes unsigned. */
+export function signersOrWarning(targets: OpenTargets["targets"]): { signers: Signer[]; warning?: string } {
+  try {
+    return { signers: evidenceSigners(targets) };
+  } catch (err) {
+    return { signers: [], warning: `the evidence will be unsigned — the client identity cannot sign it: ${(err as Error).message}` };
+  }
+}
+
+export interface Preflight {
+  /** Set when no external target could be reached: the diagnosis, line by line, and nothing may be sent. */
+  unreachable?: string[];
+  /** A target that cannot be reached while another can: its cases will fail, and why. */
+  warnings: string[];
+}
+
+/**
+ * The doctor's handshake with each external target, sending no request. When none can be reached, every case would
+ * fail for the same reason: the diagnosis says what to fix instead. A handshake's TLS session seeds the run's
+ * connections, so the worker makes no second one to warm up.
+ */
+export async function preflight(open: OpenTargets, config: Config): Promise<Preflight> {
+  if (!Object.values(open.targets).some((t) => t && !t.embedded)) return { warnings: [] };
+  const diagnoses = await diagnoseTargets(config);
+  if (diagnoses.every((d) => d.problem)) return { unreachable: diagnosisLines(diagnoses), warnings: [] };
+  const warnings: string[] = [];
+  for (const d of diagnoses) {
+    if (d.problem) warnings.push(`${d.target.label} cannot be reached, its cases will fail: ${d.problem.message} (fix: ${d.problem.fix.join("; ")})`);
+    else if (d.result.session) open.targets[d.target.name]!.session = d.result.session.toString("base64");
+  }
+  return { warnings };
 }
 
 /** The variables that have a value: the sandbox's settings as the run's environment gives them. */
