@@ -13,7 +13,7 @@ import { loadDirectory, type Directory } from "./directory.ts";
 import { parseFaults } from "./faults.ts";
 import { parseVariants } from "./variants.ts";
 import { BodyTooLarge, readBody, reply, replyJson, replyShapers, replyWatchers } from "./http.ts";
-import type { ReceivedRequest } from "../src/client/received-request.ts";
+import type { ReceivedRequest } from "../src/model/received-request.ts";
 import { transportVariants } from "./transport-variants.ts";
 import { errorOutcome, spineError } from "./spine-outcome.ts";
 

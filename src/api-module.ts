@@ -3,6 +3,8 @@
 // and one line there. Types only: the bottom of the layers, imported by the engine and the modules alike.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Directory } from "../sandbox/directory.ts";
+import type { Finding } from "./model/finding.ts";
+import type { ReceivedRequest } from "./model/received-request.ts";
 
 /** A configuration variable the harness reads: its default (the embedded sandbox's value) and how it is checked. */
 export interface VariableSpec {
@@ -84,6 +86,41 @@ export interface SandboxContext {
   setting(name: string): string | undefined;
 }
 
+/** Judges the requests of one supplier's system for one API, in arrival order (sessions span requests). */
+export interface ClientAssessor {
+  /** The findings for request number `n` of `interaction`. */
+  judge(req: ReceivedRequest, interaction: string, n: number): Finding[];
+  /** Findings only the end of the assessment decides, by the request they are about (a session never ended). */
+  atEnd?(): ReadonlyMap<number, Finding>;
+  /** Credentials the system was given along the way (session keys): redacted everywhere. */
+  secrets?(): Iterable<string>;
+}
+
+/** What the supplier's own system must do with this API: assess-client's rules (client-rules/catalogue.yaml). */
+export interface ClientSide {
+  /** Each documented interaction a request can be, as the catalogue's appliesTo names it. */
+  interactions: Readonly<Record<string, { api: string; name: string }>>;
+  /** Which interaction a request is, by its method and its path under the module's sandbox path. */
+  interactionOf(method: string, path: string): string | undefined;
+  /** A path as it may be printed and used as a title: a credential in it (an e-RS session key) shown as {id}. */
+  shownPath?(path: string): string;
+  /** Credentials the directory hands out (smartcard tokens) and the JSON fields that carry them: redacted. */
+  secrets?: { of(directory: Directory): string[]; fields: string[] };
+  /** The rules themselves, imported when an assessment or `validate` starts. */
+  rules(): Promise<ClientRules>;
+}
+
+export interface ClientRules {
+  assessor(ctx: { directory: Directory; baseUrl: string }): ClientAssessor;
+  /** The rules of a document the system sends (a pointer), for `validate`: judged offline, file by file. */
+  document?: {
+    /** The resource such a document is (DocumentReference). */
+    resourceType: string;
+    /** The findings for one file's text; `whyNotJudged` says why a rule with none was not judged. */
+    judge(text: string, ctx: { directory?: Directory; fromAsid?: string }): { format?: "json" | "xml"; readable: boolean; findings: Finding[]; whyNotJudged(rule: string): string };
+  };
+}
+
 export interface ApiModule<Name extends string = string> {
   /** Lower-case: configuration prefixes (NAME_TLS_*), the command line's --<name>-url, a suite's `target:`. */
   name: Name;
@@ -114,6 +151,8 @@ export interface ApiModule<Name extends string = string> {
     /** A probe per fault and variant (test/sandbox-faults.test.ts runs each; e-RS's and NRLS's are still kept there). */
     probes?: Readonly<Record<string, SwitchProbe>>;
   };
+  /** Its client-side rules, for assess-client and validate. */
+  client?: ClientSide;
 }
 
 /** Keeps the module's name as a literal type, so the list of modules gives the union of target names. */

@@ -1,6 +1,6 @@
-// The client rule catalogue holds together: every rule has its check in src/client and every check its rule, every
-// source is a file of ../shared/spec with the section it names, MUST only on DOC, and a broken catalogue is refused
-// naming the file, line and rule.
+// The client rule catalogue holds together: every rule has its check in an API module's client rules and every check
+// its rule, every source is a file of ../shared/spec with the section it names, MUST only on DOC, and a broken
+// catalogue is refused naming the file, line and rule.
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,10 +11,11 @@ import { PROJECT_ROOT } from "../src/project-root.ts";
 
 const catalogue = clientCatalogue();
 const SPEC = join(PROJECT_ROOT, "..", "shared", "spec");
-const code = filesUnder(join(PROJECT_ROOT, "src", "client")).map((f) => readFileSync(f, "utf8")).join("\n");
+// Each API module's client rules (apis/<name>/client/), where every rule's check lives.
+const code = filesUnder(join(PROJECT_ROOT, "apis")).filter((f) => /[\\/]client[\\/]/.test(f)).map((f) => readFileSync(f, "utf8")).join("\n");
 
 describe("client rule catalogue", () => {
-  it("has a check in src/client for every rule, and a rule for every check", () => {
+  it("has a check in an API module's client rules for every rule, and a rule for every check", () => {
     const ids = catalogue.rules.map((r) => r.id);
     const inCode = [...new Set(code.match(/"(?:NRLS|ERS)-CLI-\d\d"/g)!.map((s) => s.slice(1, -1)))];
     expect(ids.filter((id) => !inCode.includes(id))).toEqual([]);

@@ -16,7 +16,7 @@ const baseUrls = { ers: "https://127.0.0.1:9443/ers-api", nrls: "https://127.0.0
 const catalogue = clientCatalogue();
 const { run } = clientRunResult({
   runId: "20261202-000000-abcdef", startedAt: Date.now(), tool: { name: "spine-assure", version: "test" },
-  assessment: new ClientAssessment({ catalogue, directory: loadDirectory(), baseUrls, evidenceMaxBodyBytes: 1024 }),
+  assessment: await ClientAssessment.create({ catalogue, directory: loadDirectory(), baseUrls, evidenceMaxBodyBytes: 1024 }),
   catalogue, baseUrls, tls: true, ended: "test", printed: [],
 });
 const write = (name: string, value: unknown) => {
@@ -49,8 +49,8 @@ describe("run-result.json", () => {
     expect(() => readRunResult(write("text.json", "{ not json"))).toThrow(/cannot be read as JSON/);
   });
 
-  it("gates an assessment that received only requests no client rule applies to as nothing assessed (exit 3)", () => {
-    const assessment = new ClientAssessment({ catalogue, directory: loadDirectory(), baseUrls, evidenceMaxBodyBytes: 1024 });
+  it("gates an assessment that received only requests no client rule applies to as nothing assessed (exit 3)", async () => {
+    const assessment = await ClientAssessment.create({ catalogue, directory: loadDirectory(), baseUrls, evidenceMaxBodyBytes: 1024 });
     for (const url of ["/favicon.ico", "/nrls/Patient/9876543210"]) {
       assessment.add({ method: "GET", url, headers: [["Host", "127.0.0.1"]], body: "", receivedAt: Date.now(), origin: "https://127.0.0.1:9443", response: { status: 404, headers: [], body: "Not found" }, durationMs: 1 });
     }

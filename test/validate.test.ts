@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { clientCatalogue } from "../src/client/catalogue.ts";
-import { validateFile, type FileResult } from "../src/cli/validate.ts";
+import { documentJudge, validateFile, type FileResult } from "../src/cli/validate.ts";
 import { fhirJsonToXml } from "../src/fhir/xml-codec.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { loadDirectory } from "../sandbox/directory.ts";
@@ -16,6 +16,7 @@ const SPEC = join(PROJECT_ROOT, "..", "shared", "spec", "nhs");
 const payloadRules = clientCatalogue().rules.filter((r) => r.payload);
 const directory = loadDirectory();
 const FROM_ASID = "200000000118";
+const judge = await documentJudge();
 const failing = (r: FileResult) => r.rules.filter((x) => x.outcome === "fail").map((x) => x.rule);
 const base = JSON.parse(readFileSync(join(SPEC, "derived", "nrls-v1-pointer-with-masterIdentifier.json"), "utf8")) as Record<string, unknown>;
 
@@ -31,7 +32,7 @@ describe("validate: the NHS's own example pointers", () => {
   ];
   for (const [file, rules, why] of expected) {
     it(`${file}: ${rules.length ? `invalid — ${why}` : `valid — ${why}`}`, () => {
-      const r = validateFile(join(SPEC, file), payloadRules, { fromAsid: FROM_ASID, directory });
+      const r = validateFile(join(SPEC, file), payloadRules, { fromAsid: FROM_ASID, directory }, judge);
       expect(failing(r)).toEqual(rules);
       expect(r.valid).toBe(rules.length === 0);
       if (rules.includes("NRLS-CLI-20")) expect(r.rules.find((x) => x.rule === "NRLS-CLI-20")).toMatchObject({ actual: '"718347000" (not in NRLS-RecordType-1)', path: "DocumentReference.type.coding[0].code" });
@@ -65,7 +66,7 @@ describe("validate: one file per payload rule broken, blamed on that rule alone 
         // Not a DocumentReference, in XML: a root element of another name.
         const xml = rule === "NRLS-CLI-19" ? fhirJsonToXml(base).replace(/DocumentReference/g, "Patient") : fhirJsonToXml(pointer);
         writeFileSync(file, format === "json" ? JSON.stringify(pointer, null, 2) : xml);
-        const r = validateFile(file, payloadRules, { fromAsid: FROM_ASID, directory });
+        const r = validateFile(file, payloadRules, { fromAsid: FROM_ASID, directory }, judge);
         expect(failing(r)).toEqual([rule]);
         expect(r.rules.find((x) => x.rule === rule)!.path).toBe(path);
         expect(r.valid).toBe(false);
@@ -75,7 +76,7 @@ describe("validate: one file per payload rule broken, blamed on that rule alone 
   it("without --from-asid, affiliation is not judged (and says why)", () => {
     const file = join(dir, "unjudged.json");
     writeFileSync(file, JSON.stringify(base));
-    const r = validateFile(file, payloadRules, {});
+    const r = validateFile(file, payloadRules, {}, judge);
     expect(r.rules.find((x) => x.rule === "NRLS-CLI-28")).toMatchObject({ outcome: "not-judged", why: "give --from-asid to judge affiliation" });
     expect(r.valid).toBe(true);
   });

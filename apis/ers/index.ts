@@ -19,6 +19,24 @@ export default defineApi({
     { name: "ERS_ASID", api: "ers", description: "ASID sent as XAPI_ASID to e-RS", default: "200000000220", check: asid, testData: true, shownMasked: true },
     { name: "ERS_SMARTCARD_TOKEN", api: "ers", description: "smartcard token for A001 (secret)", default: "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#", secret: true, testData: true },
   ],
+  client: {
+    interactions: {
+      "ers-a001": { api: "e-RS referrer system", name: "A001 Create Professional Session" },
+      "ers-a002": { api: "e-RS referrer system", name: "A002 Select Role" },
+      "ers-a003": { api: "e-RS referrer system", name: "A003 Delete Professional Session" },
+      "ers-a004": { api: "e-RS referrer system", name: "A004 Retrieve Reference Data" },
+    },
+    interactionOf(method, path) {
+      if (path === "/v1/ProfessionalSession") return method === "POST" ? "ers-a001" : undefined;
+      if (/^\/v1\/ProfessionalSession\/[^/]+$/.test(path)) return method === "PUT" ? "ers-a002" : method === "DELETE" ? "ers-a003" : undefined;
+      if (/^\/v1\/ValueSet\/[^/]+$/.test(path)) return method === "GET" ? "ers-a004" : undefined;
+      return undefined;
+    },
+    // A session id in a path is a credential: never printed, never a title.
+    shownPath: (path) => path.replace(/^(\/v1\/ProfessionalSession\/)[^/]+/, "$1{id}"),
+    secrets: { of: (directory) => directory.ers.users.map((u) => u.token), fields: ["token"] },
+    rules: async () => (await import("./client/rules.ts")).default,
+  },
   sandbox: {
     handler: async (ctx) => {
       const { ersHandler } = await import("./sandbox/sessions.ts");

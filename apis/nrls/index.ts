@@ -29,6 +29,18 @@ export default defineApi({
       check: (v) => (v.split(",").every((h) => /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:.]+\](:\d{1,5})?$/.test(h.trim())) ? undefined : "must be host names or host:port pairs, comma-separated"),
     },
   ],
+  client: {
+    interactions: {
+      "nrls-create": { api: "NRLS provider system", name: "Create pointer" },
+      "nrls-read": { api: "NRLS provider system", name: "Read or search pointers" },
+      "nrls-delete": { api: "NRLS provider system", name: "Delete pointer" },
+    },
+    interactionOf(method, path) {
+      if (path !== "/DocumentReference") return undefined;
+      return method === "POST" ? "nrls-create" : method === "GET" ? "nrls-read" : method === "DELETE" ? "nrls-delete" : undefined;
+    },
+    rules: async () => (await import("./client/rules.ts")).default,
+  },
   sandbox: {
     handler: async (ctx) => {
       const { nrlsHandler } = await import("./sandbox/pointers.ts");

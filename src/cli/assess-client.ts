@@ -7,7 +7,7 @@ import { join, relative, resolve } from "node:path";
 import { clientCatalogue, INTERACTIONS, type ClientCatalogue } from "../client/catalogue.ts";
 import { loadConfig, type Config } from "../config/load-config.ts";
 import { ClientAssessment, clientRunResult, type JudgedRequest } from "../client/assessment.ts";
-import type { ReceivedRequest } from "../client/received-request.ts";
+import type { ReceivedRequest } from "../model/received-request.ts";
 import { signersFor, type Signer } from "../evidence/signing-identity.ts";
 import { newRunId } from "../judge/run-id.ts";
 import { EXIT } from "../model/status.ts";
@@ -16,7 +16,7 @@ import { OutputLeakError, publish } from "../stages/publish.ts";
 import { outputFolderProblem } from "../write-atomic.ts";
 import { sandboxClientTls } from "../stages/open-targets.ts";
 import { DEFAULT_DIRECTORY, loadDirectory, type Directory } from "../../sandbox/directory.ts";
-import { TARGETS } from "../targets.ts";
+import { TARGETS, type TargetName } from "../targets.ts";
 import { SANDBOX_CLIENT_TLS, startSandbox } from "../../sandbox/server.ts";
 import { toolInfo } from "../tool-info.ts";
 
@@ -32,7 +32,7 @@ export interface AssessClientOptions {
   /** Where lines go (the console by default); tests collect them. */
   log?: (line: string) => void;
   /** Told the base URLs once the sandbox listens (tests point their client at them). */
-  onListening?: (urls: { ers: string; nrls: string }) => void;
+  onListening?: (urls: Partial<Record<TargetName, string>>) => void;
   /** Ends the assessment when it resolves (tests; the command line uses signals). */
   stop?: Promise<unknown>;
 }
@@ -92,8 +92,9 @@ export async function assessClient(options: AssessClientOptions): Promise<number
     log(`assess-client: cannot listen on port ${options.port}: ${code === "EADDRINUSE" ? "it is in use; choose another with --port N (0: any free one)" : (err as Error).message}`);
     return EXIT.configOrSuite;
   }
-  const baseUrls = { ers: sandbox.baseUrls.ers!, nrls: sandbox.baseUrls.nrls! };
-  const assessment = new ClientAssessment({ catalogue, directory, baseUrls, evidenceMaxBodyBytes: config.evidenceBodyBytes });
+  // The APIs whose own system can be assessed: those with client rules (their module's client side).
+  const baseUrls = Object.fromEntries(TARGETS.filter((t) => t.client && sandbox.baseUrls[t.name]).map((t) => [t.name, sandbox.baseUrls[t.name]!])) as Partial<Record<TargetName, string>>;
+  const assessment = await ClientAssessment.create({ catalogue, directory, baseUrls, evidenceMaxBodyBytes: config.evidenceBodyBytes });
   state.assessment = assessment;
 
   // Paths as the user can use them from where they are: relative below the current folder, absolute elsewhere.
@@ -103,8 +104,7 @@ export async function assessClient(options: AssessClientOptions): Promise<number
   };
   log(`spine-assure assess-client: the sandbox judges every request your system sends (client rules: ${catalogue.file}, ${catalogue.rules.length} rules).`);
   log("Configure your system with:");
-  log(`  ERS_BASE_URL=${baseUrls.ers}`);
-  log(`  NRLS_BASE_URL=${baseUrls.nrls}`);
+  for (const t of TARGETS) if (baseUrls[t.name]) log(`  ${t.baseUrlVariable}=${baseUrls[t.name]}`);
   if (!options.http) {
     log(`  client certificate ${shown(SANDBOX_CLIENT_TLS.cert)}, its key ${shown(SANDBOX_CLIENT_TLS.key)}; trust the CA ${shown(SANDBOX_CLIENT_TLS.ca)} (mutual TLS)`);
   } else log("  plain HTTP (--http): no certificates");
@@ -168,7 +168,7 @@ export async function assessClient(options: AssessClientOptions): Promise<number
 /** A request as the console shows it when it arrives: one line, then each rule it broke with what was sent. */
 function requestLines(judged: JudgedRequest, req: ReceivedRequest, rules: readonly { id: string; level: string }[]): string[] {
   const broke = judged.findings.filter((f) => f.outcome === "fail");
-  const what = judged.interaction ? INTERACTIONS[judged.interaction].name : "not an interaction the client rules cover";
+  const what = judged.interaction ? INTERACTIONS[judged.interaction]!.name : "not an interaction the client rules cover";
   const verdict = broke.length ? `broke ${[...new Set(broke.map((f) => f.rule))].join(", ")}` : judged.findings.length ? `${new Set(judged.findings.map((f) => f.rule)).size} rule(s), all held` : "no rule judged";
   const lines = [`#${judged.n} ${req.method} ${judged.shownPath} → ${req.response.status} (${what}): ${verdict}`];
   for (const f of broke) {

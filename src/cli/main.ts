@@ -206,7 +206,7 @@ program.command("validate").description("judge pointer files (JSON or XML, told 
   .addHelpText("after", "\nExit codes: 0 every file valid; 1 any file invalid; 2 a file that cannot be read, or an unknown --from-asid.")
   .action(async (files: string[], flags: { fromAsid?: string; json?: boolean }) => {
     const { validateCommand } = await import("./validate.ts");
-    process.exitCode = validateCommand(files, flags);
+    process.exitCode = await validateCommand(files, flags);
   });
 
 program.command("report").description("regenerate a run's report, coverage matrix, JUnit and manifest from its results")

@@ -4,8 +4,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { relative } from "node:path";
 import { clientCatalogue, type ClientRule } from "../client/catalogue.ts";
-import type { Finding } from "../client/finding.ts";
-import { pointerFindings, readPointer, sniffFormat } from "../client/pointer-rules.ts";
+import type { ClientRules } from "../api-module.ts";
+import { TARGETS } from "../targets.ts";
 import { filesUnder } from "../files-under.ts";
 import { EXIT } from "../model/status.ts";
 import { terminalSafe } from "../report/console.ts";
@@ -42,33 +42,40 @@ function expand(args: string[]): { files: string[]; unreadable: FileResult[] } {
   return { files, unreadable };
 }
 
-export function validateFile(file: string, payloadRules: readonly ClientRule[], ctx: { fromAsid?: string; directory?: Directory }): FileResult {
+/** The document rules of the API module that has them (NRLS's pointers), loaded once. */
+let documentRules: Promise<NonNullable<ClientRules["document"]>> | undefined;
+export function documentJudge(): Promise<NonNullable<ClientRules["document"]>> {
+  documentRules ??= (async () => {
+    for (const t of TARGETS) {
+      const document = t.client && (await t.client.rules()).document;
+      if (document) return document;
+    }
+    throw new Error("no API module judges documents offline");
+  })();
+  return documentRules;
+}
+
+export function validateFile(file: string, payloadRules: readonly ClientRule[], ctx: { fromAsid?: string; directory?: Directory }, judge: NonNullable<ClientRules["document"]>): FileResult {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (err) {
     return { file, valid: false, unreadable: (err as NodeJS.ErrnoException).code ?? (err as Error).message, rules: [] };
   }
-  const format = sniffFormat(text);
-  const findings: Finding[] = [];
-  const read = format ? readPointer(text, format) : { problem: "neither JSON nor XML (the first character is neither { nor <)" };
-  const expected19 = payloadRules.find((r) => r.id === "NRLS-CLI-19")?.text ?? "";
-  if ("problem" in read) findings.push({ rule: "NRLS-CLI-19", outcome: "fail", expected: expected19, actual: read.problem, path: "(file)" });
-  else findings.push({ rule: "NRLS-CLI-19", outcome: "pass", expected: expected19 }, ...pointerFindings(read.resource, ctx));
+  const { format, findings, whyNotJudged } = judge.judge(text, ctx);
   const rules = payloadRules.map((r): RuleResult => {
     const mine = findings.filter((f) => f.rule === r.id);
     const bad = mine.find((f) => f.outcome === "fail");
     if (bad) return { rule: r.id, level: r.level, outcome: "fail", expected: bad.expected, actual: bad.actual, ...(bad.path ? { path: bad.path } : {}) };
     if (mine.length) return { rule: r.id, level: r.level, outcome: "pass", expected: mine[0]!.expected };
-    const why = "problem" in read ? "the file is not a DocumentReference" : r.id === "NRLS-CLI-28" && ctx.fromAsid === undefined ? "give --from-asid to judge affiliation" : r.id === "NRLS-CLI-28" ? `the custodian is not an Organization reference, or ASID ${ctx.fromAsid} is not in the sandbox directory` : "nothing in the file for this rule";
-    return { rule: r.id, level: r.level, outcome: "not-judged", expected: r.text, why };
+    return { rule: r.id, level: r.level, outcome: "not-judged", expected: r.text, why: whyNotJudged(r.id) };
   });
   // SHOULD rules do not make a file invalid; every payload rule is a MUST today.
   const valid = rules.every((r) => r.outcome !== "fail" || r.level !== "MUST");
   return { file, ...(format ? { format } : {}), valid, rules };
 }
 
-export function validateCommand(args: string[], options: ValidateOptions = {}): number {
+export async function validateCommand(args: string[], options: ValidateOptions = {}): Promise<number> {
   const log = options.log ?? ((line: string) => console.log(terminalSafe(line)));
   let directory: Directory | undefined;
   try {
@@ -83,7 +90,8 @@ export function validateCommand(args: string[], options: ValidateOptions = {}): 
   }
   const payloadRules = clientCatalogue().rules.filter((r) => r.payload);
   const { files, unreadable } = expand(args);
-  const results = [...unreadable, ...files.map((f) => validateFile(f, payloadRules, { fromAsid: options.fromAsid, directory }))];
+  const judge = await documentJudge();
+  const results = [...unreadable, ...files.map((f) => validateFile(f, payloadRules, { fromAsid: options.fromAsid, directory }, judge))];
   const shown = (f: string) => relative(process.cwd(), f) || f;
   if (options.json) log(JSON.stringify({ fromAsid: options.fromAsid ?? null, files: results.map((r) => ({ ...r, file: shown(r.file) })) }, null, 2));
   else {

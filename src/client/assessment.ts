@@ -16,12 +16,9 @@ import { TARGETS, type TargetName } from "../targets.ts";
 import { harnessLabel } from "../tool-info.ts";
 import type { Directory } from "../../sandbox/directory.ts";
 import { clientRequirements, INTERACTIONS, type ClientCatalogue, type Interaction } from "./catalogue.ts";
-import { ErsSessions } from "./ers-session-rules.ts";
-import type { Finding } from "./finding.ts";
-import { nrlsRequestFindings } from "./nrls-request-rules.ts";
-import { pointerFindings, readPointer, sniffFormat } from "./pointer-rules.ts";
-import { formatOfContentType } from "../fhir/media-types.ts";
-import { headerIn, interactionOf, type ReceivedRequest } from "./received-request.ts";
+import type { Finding } from "../model/finding.ts";
+import type { ReceivedRequest } from "../model/received-request.ts";
+import type { ClientAssessor, ClientSide } from "../api-module.ts";
 
 export interface AssessmentOptions {
   catalogue: ClientCatalogue;
@@ -36,6 +33,8 @@ export interface AssessmentOptions {
 export interface JudgedRequest {
   n: number;
   interaction?: Interaction;
+  /** The API whose path it was sent to. */
+  target?: TargetName;
   /** The path with any session id replaced by {id}: safe to print. */
   shownPath: string;
   findings: Finding[];
@@ -48,16 +47,34 @@ interface Held {
   judged: JudgedRequest;
 }
 
+/** One API's client side in an assessment: which requests are its, and its assessor (its rules, with their state). */
+interface ApiAssessment {
+  name: TargetName;
+  sandboxPath: string;
+  client: ClientSide;
+  assessor: ClientAssessor;
+}
+
 export class ClientAssessment {
   private readonly held: Held[] = [];
-  private readonly ers: ErsSessions;
   private readonly rules: Map<string, ClientCatalogue["rules"][number]>;
   /** Learns each request's secrets as it arrives (tokens, JWTs, session ids), so even the live console is redacted. */
   private readonly redactor: Redactor;
 
-  constructor(private readonly options: AssessmentOptions) {
-    this.ers = new ErsSessions(options.directory);
-    this.redactor = new Redactor(options.directory.ers.users.map((u) => u.token), ["token"]);
+  /** An assessment of every API module with a client side and a base URL given to the supplier. */
+  static async create(options: AssessmentOptions): Promise<ClientAssessment> {
+    const apis = await Promise.all(TARGETS.flatMap((t) => {
+      const client: ClientSide | undefined = t.client;
+      const baseUrl = options.baseUrls[t.name];
+      if (!client || baseUrl === undefined) return [];
+      return [client.rules().then((rules): ApiAssessment => ({ name: t.name, sandboxPath: t.sandboxPath, client, assessor: rules.assessor({ directory: options.directory, baseUrl }) }))];
+    }));
+    return new ClientAssessment(options, apis);
+  }
+
+  private constructor(private readonly options: AssessmentOptions, private readonly apis: readonly ApiAssessment[]) {
+    const secrets = apis.flatMap((a) => a.client.secrets?.of(options.directory) ?? []);
+    this.redactor = new Redactor(secrets, apis.flatMap((a) => a.client.secrets?.fields ?? []));
     this.rules = new Map(options.catalogue.rules.map((r) => [r.id, r]));
   }
 
@@ -65,19 +82,39 @@ export class ClientAssessment {
     return this.held.length;
   }
 
+  /** The API a request is for, by its path under the module's sandbox path, and the path below that. */
+  private apiOf(url: string): { api: ApiAssessment; path: string } | undefined {
+    let path: string;
+    try {
+      path = new URL(url, "http://x").pathname.replace(/\/+$/, "");
+    } catch {
+      return undefined;
+    }
+    const api = this.apis.find((a) => path.startsWith(`${a.sandboxPath}/`));
+    return api && { api, path: path.slice(api.sandboxPath.length) };
+  }
+
   /** Judges a request as it arrives (requests are judged in arrival order: e-RS sessions span them). */
   add(req: ReceivedRequest): JudgedRequest {
     const n = this.held.length + 1;
-    const interaction = interactionOf(req);
-    const findings = interaction ? this.findings(req, interaction, n) : [];
+    const at = this.apiOf(req.url);
+    const interaction = at?.api.client.interactionOf(req.method, at.path);
+    const findings = at && interaction ? at.api.assessor.judge(req, interaction, n) : [];
     // Keep only findings of rules the catalogue has for this interaction (a test holds the code and catalogue equal).
     const applicable = findings.filter((f) => interaction && this.rules.get(f.rule)?.appliesTo.includes(interaction));
-    const judged = { n, interaction, shownPath: shownPath(req.url), findings: applicable };
+    const judged = { n, ...(interaction ? { interaction } : {}), ...(at ? { target: at.api.name } : {}), shownPath: this.shownPath(req.url), findings: applicable };
     const exchange = exchangeOf(req);
     this.held.push({ req, exchange, judged });
     this.redactor.learn(exchange);
-    for (const id of this.ers.ids()) this.redactor.add(id);
+    for (const a of this.apis) for (const secret of a.assessor.secrets?.() ?? []) this.redactor.add(secret);
     return judged;
+  }
+
+  /** A path safe to print and to title a case with: a credential in it (an e-RS session id) shown as {id}. */
+  shownPath(url: string): string {
+    const path = url.split("?")[0]!;
+    const at = this.apiOf(url);
+    return at?.api.client.shownPath ? `${at.api.sandboxPath}${at.api.client.shownPath(at.path)}` : path;
   }
 
   /** Text with every secret met so far masked: for the console. */
@@ -85,32 +122,14 @@ export class ClientAssessment {
     return this.redactor.text(text);
   }
 
-  private findings(req: ReceivedRequest, interaction: Interaction, n: number): Finding[] {
-    if (interaction.startsWith("ers-")) return this.ers.judge(req, interaction as Parameters<ErsSessions["judge"]>[1], n);
-    const out = nrlsRequestFindings(req, interaction as "nrls-create", { directory: this.options.directory, baseUrl: this.options.baseUrls.nrls ?? "" });
-    if (interaction === "nrls-create") {
-      // The body in the format its Content-Type names; from its first character when that names none (NRLS-CLI-18
-      // has said so), so the pointer is still judged.
-      const ct = headerIn(req, "Content-Type");
-      const format = formatOfContentType(ct) ?? sniffFormat(req.body) ?? "json";
-      const read = readPointer(req.body, format);
-      const r19 = { rule: "NRLS-CLI-19", expected: `one well-formed FHIR STU3 DocumentReference in ${format.toUpperCase()}` };
-      if ("problem" in read) out.push({ ...r19, outcome: "fail", actual: read.problem, path: "body" });
-      else {
-        out.push({ ...r19, outcome: "pass" });
-        const from = req.headers.find(([k]) => k === "fromASID")?.[1];
-        out.push(...pointerFindings(read.resource, { fromAsid: from, directory: this.options.directory }));
-      }
-    }
-    return out;
-  }
-
   /** The cases, redacted, with ERS-CLI-11 judged now that the assessment has ended; and every secret form met. */
   finish(): { cases: CaseRecord[]; secrets: string[] } {
-    const unended = this.ers.unended();
+    // What only the end decides (a session never ended), by the request it is about.
+    const atEnd = new Map<number, Finding[]>();
+    for (const a of this.apis) for (const [n, f] of a.assessor.atEnd?.() ?? []) atEnd.set(n, [...(atEnd.get(n) ?? []), f]);
     const redactor = this.redactor;
     const cases = this.held.map(({ req, exchange, judged }) => {
-      const findings = [...judged.findings, ...(unended.has(judged.n) ? [unended.get(judged.n)!] : [])];
+      const findings = [...judged.findings, ...(atEnd.get(judged.n) ?? [])];
       const raw = this.caseRecord(req, exchange, judged, findings);
       const checks = raw.steps[0]!.checks.map((c) => ({ ...c, expected: redactor.text(c.expected), actual: redactor.text(c.actual) }));
       const redacted = { ...raw, steps: [{ ...raw.steps[0]!, exchange: redactor.exchange(raw.steps[0]!.exchange!), checks }] };
@@ -123,7 +142,8 @@ export class ClientAssessment {
   /** The request as a case, judged as every run's case is (judgeCase): one step, the request and its answer. */
   private caseRecord(req: ReceivedRequest, exchange: Exchange, judged: JudgedRequest, findings: Finding[]): CaseRecord {
     const info = judged.interaction ? INTERACTIONS[judged.interaction] : undefined;
-    const target: TargetName = req.url.startsWith("/ers-api") ? "ers" : "nrls";
+    // A request for no API's path is listed with the first API the supplier was given: it must appear somewhere.
+    const target: TargetName = judged.target ?? this.apis[0]?.name ?? TARGETS[0].name;
     const checks: CheckResult[] = findings.map((f) => ({
       requirement: f.rule, expected: f.expected, outcome: f.outcome,
       ...(f.outcome === "fail" ? { actual: `${f.actual ?? "it"}${f.path ? ` (at ${f.path})` : ""}` } : {}),
@@ -138,7 +158,7 @@ export class ClientAssessment {
     const at = this.options.catalogue.file;
     const planned: PlannedCase = {
       key, caseId: key, title, suite: at, file: at, at, target, verifies, tags: judged.interaction ? [judged.interaction] : [], vars: {},
-      api: info?.api ?? (target === "ers" ? INTERACTIONS["ers-a001"].api : INTERACTIONS["nrls-create"].api),
+      api: info?.api ?? Object.values(TARGETS.find((t) => t.name === target)?.client?.interactions ?? {})[0]?.api ?? target,
       interaction: info?.name ?? "Other requests",
       steps: [], teardown: [], defaultHeaders: {}, defaultVariants: [], secretFields: [],
     };
@@ -156,12 +176,6 @@ function exchangeOf(req: ReceivedRequest): Exchange {
     ...(jwt ? { jwt } : {}),
     startedAt: req.receivedAt, durationMs: req.durationMs,
   };
-}
-
-/** A path safe to print and to title a case with: an e-RS session id in it (a credential) becomes {id}. */
-export function shownPath(url: string): string {
-  const path = url.split("?")[0]!;
-  return path.replace(/^(\/ers-api\/v1\/ProfessionalSession\/)[^/]+/, "$1{id}");
 }
 
 export interface ClientRunInput {
@@ -191,7 +205,7 @@ export function clientRunResult(input: ClientRunInput): { run: RunResult; secret
   const { requirements, gate } = judgeRun({
     requirements: clientRequirements(input.catalogue), cases, targets, strict: false, secrets, printed: input.printed, carriedFiles: input.carriedFiles ?? [],
     // A rule no request exercised is not-run, never passed; its reason says so in the assessment's words.
-    notRunReason: (r) => `no request exercised it (it applies to ${input.catalogue.rules.find((x) => x.id === r.id)!.appliesTo.map((i) => INTERACTIONS[i].name).join(", ")})`,
+    notRunReason: (r) => `no request exercised it (it applies to ${input.catalogue.rules.find((x) => x.id === r.id)!.appliesTo.map((i) => INTERACTIONS[i]!.name).join(", ")})`,
     context: { assessment: { requests: cases.length } },
   });
   const finishedAt = Date.now();

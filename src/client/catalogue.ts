@@ -6,24 +6,18 @@ import { join, relative } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import type { PlannedRequirement } from "../plan/make-plan.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
+import { TARGETS } from "../targets.ts";
 import { formatSchemaErrors, validatorFor } from "../suite/schemas.ts";
 import type { Basis, Level } from "../suite/types.ts";
 import { yamlLines } from "../suite/yaml-lines.ts";
 
 export const CATALOGUE_FILE = join(PROJECT_ROOT, "client-rules", "catalogue.yaml");
 
-/** What a supplier's request can be, as the client rules name it. */
-export type Interaction = "nrls-create" | "nrls-read" | "nrls-delete" | "ers-a001" | "ers-a002" | "ers-a003" | "ers-a004";
+/** What a supplier's request can be, as the client rules name it: an interaction of an API module's client side. */
+export type Interaction = string;
 
-export const INTERACTIONS: Readonly<Record<Interaction, { api: string; name: string }>> = {
-  "nrls-create": { api: "NRLS provider system", name: "Create pointer" },
-  "nrls-read": { api: "NRLS provider system", name: "Read or search pointers" },
-  "nrls-delete": { api: "NRLS provider system", name: "Delete pointer" },
-  "ers-a001": { api: "e-RS referrer system", name: "A001 Create Professional Session" },
-  "ers-a002": { api: "e-RS referrer system", name: "A002 Select Role" },
-  "ers-a003": { api: "e-RS referrer system", name: "A003 Delete Professional Session" },
-  "ers-a004": { api: "e-RS referrer system", name: "A004 Retrieve Reference Data" },
-};
+/** Every API module's documented interactions, by the name the catalogue's appliesTo uses. */
+export const INTERACTIONS: Readonly<Record<Interaction, { api: string; name: string }>> = Object.assign({}, ...TARGETS.map((t) => t.client?.interactions ?? {})) as Record<Interaction, { api: string; name: string }>;
 
 export interface ClientRule {
   id: string;
@@ -72,6 +66,8 @@ export function clientCatalogue(file = CATALOGUE_FILE): ClientCatalogue {
   const seen = new Set<string>();
   const rules = (data.rules as (Omit<ClientRule, "at" | "payload"> & { payload?: boolean })[]).map((r) => {
     if (seen.has(r.id)) throw new Error(`${shown}:${at.get(r)}: rule ${r.id} is listed twice`);
+    const unknown = r.appliesTo.filter((i) => !INTERACTIONS[i]);
+    if (unknown.length) throw new Error(`${shown}:${at.get(r)}: rule ${r.id} applies to ${unknown.join(", ")}, not an interaction of any API module (${Object.keys(INTERACTIONS).join(", ")})`);
     seen.add(r.id);
     return { ...r, payload: !!r.payload, source: { ...r.source, ...(data.sources[r.source.file] ? { url: data.sources[r.source.file] } : {}) }, at: `${shown}:${at.get(r) ?? 1}` };
   });
@@ -83,7 +79,7 @@ export function clientCatalogue(file = CATALOGUE_FILE): ClientCatalogue {
 /** The rules as requirements of a run: the API of the interactions each applies to, and its group. */
 export function clientRequirements(catalogue: ClientCatalogue): PlannedRequirement[] {
   return catalogue.rules.map((r) => ({
-    id: r.id, level: r.level, basis: r.basis, text: r.text, api: INTERACTIONS[r.appliesTo[0]!].api, interaction: r.group,
+    id: r.id, level: r.level, basis: r.basis, text: r.text, api: INTERACTIONS[r.appliesTo[0]!]!.api, interaction: r.group,
     suite: catalogue.file, source: r.source, ...(r.note ? { note: r.note } : {}),
   }) as PlannedRequirement);
 }

@@ -20,12 +20,12 @@ export async function assessReferenceClient(fault?: ClientFault, tls = false): P
   const pending: Promise<void>[] = [];
   const sandbox = await startSandbox({ tls, observe: (r) => pending.push(Promise.resolve().then(() => void assessment!.add(r))) });
   try {
-    assessment = new ClientAssessment({ catalogue, directory: loadDirectory(), baseUrls: { ers: sandbox.baseUrls.ers!, nrls: sandbox.baseUrls.nrls! }, evidenceMaxBodyBytes: 262_144 });
+    assessment = await ClientAssessment.create({ catalogue, directory: loadDirectory(), baseUrls: { ers: sandbox.baseUrls.ers!, nrls: sandbox.baseUrls.nrls! }, evidenceMaxBodyBytes: 262_144 });
     const statuses = await runReferenceClient({ ers: sandbox.baseUrls.ers!, nrls: sandbox.baseUrls.nrls!, tls }, fault);
     // The sandbox reports a request once its answer has gone: let the last ones arrive.
-    for (let i = 0; i < 50 && assessment.requests < statuses.length; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 50 && assessment!.requests < statuses.length; i++) await new Promise((r) => setTimeout(r, 10));
     await Promise.all(pending);
-    const { run } = clientRunResult({ runId: "test", startedAt: Date.now(), tool: { name: "spine-assure", version: "test" }, assessment, catalogue, baseUrls: { ers: sandbox.baseUrls.ers!, nrls: sandbox.baseUrls.nrls! }, tls, ended: "test", printed: [] });
+    const { run } = clientRunResult({ runId: "test", startedAt: Date.now(), tool: { name: "spine-assure", version: "test" }, assessment: assessment!, catalogue, baseUrls: { ers: sandbox.baseUrls.ers!, nrls: sandbox.baseUrls.nrls! }, tls, ended: "test", printed: [] });
     return { run, statuses, blamed: run.requirements.filter((r) => r.verdict === "fail" || r.verdict === "warning").map((r) => r.id) };
   } finally {
     await sandbox.close();

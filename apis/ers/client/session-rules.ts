@@ -2,11 +2,11 @@
 // session's A001 answer said (its id, token and the user's permissions) and what happened to it since: a role
 // selected, ended with A003. Requests are judged in the order they arrived; ERS-CLI-11 (every session ended) is
 // judged when the assessment ends.
-import { bareMediaType } from "../fhir/media-types.ts";
-import type { Directory, ErsPermission } from "../../sandbox/directory.ts";
-import { SESSION_TYPE } from "../spine/ers.ts";
-import { ruleOf, shown, type Finding } from "./finding.ts";
-import { headerIn as headerOf, type ReceivedRequest } from "./received-request.ts";
+import { bareMediaType } from "../../../src/fhir/media-types.ts";
+import type { Directory, ErsPermission } from "../../../sandbox/directory.ts";
+import { SESSION_TYPE } from "../../../src/spine/ers.ts";
+import { ruleOf, shown, type Finding } from "../../../src/model/finding.ts";
+import { headerIn as headerOf, type ReceivedRequest } from "../../../src/model/received-request.ts";
 
 type Json = Record<string, unknown>;
 

@@ -2,11 +2,11 @@
 // element by element so each failure names the rule and the path of the offending element. Shared by assess-client
 // (a create's body) and validate (a file). Written from the profile and pages (client-rules/catalogue.yaml), not from
 // the sandbox's server-side checks: the sandbox stops at the first problem, a supplier wants every one.
-import { isValidNhsNumber } from "../fhir/nhs-number.ts";
-import { FhirXmlError, fhirXmlToJson } from "../fhir/xml-codec.ts";
-import type { Directory } from "../../sandbox/directory.ts";
-import { ORG_BASE, PATIENT_BASE, RECORD_TYPE } from "../spine/nrls.ts";
-import { ruleOf, shown, type Finding } from "./finding.ts";
+import { isValidNhsNumber } from "../../../src/fhir/nhs-number.ts";
+import { FhirXmlError, fhirXmlToJson } from "../../../src/fhir/xml-codec.ts";
+import type { Directory } from "../../../sandbox/directory.ts";
+import { ORG_BASE, PATIENT_BASE, RECORD_TYPE } from "../../../src/spine/nrls.ts";
+import { ruleOf, shown, type Finding } from "../../../src/model/finding.ts";
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);

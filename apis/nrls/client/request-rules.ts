@@ -2,11 +2,11 @@
 // ASID headers and the media types, judged on one request as the sandbox received it. A rule whose subject is missing
 // altogether is left to the rule about that subject (no token: only NRLS-CLI-01 fails; no claim: only NRLS-CLI-03), so
 // a request with one mistake is blamed for that one mistake.
-import { bareMediaType, FHIR_MEDIA_TYPES } from "../fhir/media-types.ts";
-import type { Directory } from "../../sandbox/directory.ts";
-import { MANDATORY_CLAIMS } from "../spine/jwt.ts";
-import { ruleOf, shown, type Finding } from "./finding.ts";
-import { headerIn, type ReceivedRequest } from "./received-request.ts";
+import { bareMediaType, FHIR_MEDIA_TYPES } from "../../../src/fhir/media-types.ts";
+import type { Directory } from "../../../sandbox/directory.ts";
+import { MANDATORY_CLAIMS } from "../../../src/spine/jwt.ts";
+import { ruleOf, shown, type Finding } from "../../../src/model/finding.ts";
+import { headerIn, type ReceivedRequest } from "../../../src/model/received-request.ts";
 
 const SYSTEM_PREFIX = "https://fhir.nhs.uk/Id/accredited-system|";
 const ORG_PREFIX = "https://fhir.nhs.uk/Id/ods-organization-code|";

@@ -1,0 +1,48 @@
+// NRLS's client rules: those judged on each request of a provider system (its headers and JWT, the pointer it sends),
+// and a pointer file judged offline for `validate`. Loaded when an assessment or `validate` starts.
+import type { ClientRules } from "../../../src/api-module.ts";
+import { formatOfContentType } from "../../../src/fhir/media-types.ts";
+import type { Finding } from "../../../src/model/finding.ts";
+import { headerIn } from "../../../src/model/received-request.ts";
+import { pointerFindings, readPointer, sniffFormat } from "./pointer-rules.ts";
+import { nrlsRequestFindings } from "./request-rules.ts";
+
+type NrlsInteraction = "nrls-create" | "nrls-read" | "nrls-delete";
+
+/** The pointer in a file or a request body, judged: NRLS-CLI-19 (one well-formed DocumentReference), then its rules. */
+function documentFindings(text: string, format: "json" | "xml" | undefined, where: string, ctx: Parameters<typeof pointerFindings>[1]): { format?: "json" | "xml"; readable: boolean; findings: Finding[] } {
+  const read = format ? readPointer(text, format) : { problem: "neither JSON nor XML (the first character is neither { nor <)" };
+  const r19 = { rule: "NRLS-CLI-19", expected: `one well-formed FHIR STU3 DocumentReference${format ? ` in ${format.toUpperCase()}` : ""}` };
+  if ("problem" in read) return { ...(format ? { format } : {}), readable: false, findings: [{ ...r19, outcome: "fail", actual: read.problem, path: where }] };
+  return { ...(format ? { format } : {}), readable: true, findings: [{ ...r19, outcome: "pass" }, ...pointerFindings(read.resource, ctx)] };
+}
+
+const nrlsClientRules: ClientRules = {
+  assessor: ({ directory, baseUrl }) => ({
+    judge(req, interaction) {
+      const out = nrlsRequestFindings(req, interaction as NrlsInteraction, { directory, baseUrl });
+      if (interaction === "nrls-create") {
+        // The body in the format its Content-Type names; from its first character when that names none (NRLS-CLI-18
+        // has said so), so the pointer is still judged.
+        const format = formatOfContentType(headerIn(req, "Content-Type")) ?? sniffFormat(req.body) ?? "json";
+        const from = req.headers.find(([k]) => k === "fromASID")?.[1];
+        out.push(...documentFindings(req.body, format, "body", { fromAsid: from, directory }).findings);
+      }
+      return out;
+    },
+  }),
+  document: {
+    resourceType: "DocumentReference",
+    judge(text, ctx) {
+      const { format, readable, findings } = documentFindings(text, sniffFormat(text), "(file)", ctx);
+      return {
+        ...(format ? { format } : {}), readable, findings,
+        whyNotJudged: (rule) => !readable ? "the file is not a DocumentReference"
+          : rule === "NRLS-CLI-28" && ctx.fromAsid === undefined ? "give --from-asid to judge affiliation"
+            : rule === "NRLS-CLI-28" ? `the custodian is not an Organization reference, or ASID ${ctx.fromAsid} is not in the sandbox directory` : "nothing in the file for this rule",
+      };
+    },
+  },
+};
+
+export default nrlsClientRules;
