@@ -227,6 +227,9 @@ const VARIANT_PROBES: Record<string, [Probe, unknown, unknown]> = {
   "ers-new-business-function": [async (sb) => ((await user(sb)).permissions as { businessFunction: string }[]).at(-1)!.businessFunction, "SERVICE_PROVIDER_CLINICIAN_ADMIN", "NEW_BUSINESS_FUNCTION"],
   "ers-422-unlisted-code": [async (sb) => coding(await ersCreate(sb, { token: "" })), "MISSING_VALUE", "PAS_NOT_RESPONDING"],
   "ers-unknown-token-422": [async (sb) => (await ersCreate(sb, { token: "someone-elses-token" })).status, 403, 422],
+  // Revision 3: the documented issue after an extra one; an OperationOutcome entry beside a search's matches.
+  "nrls-outcome-extra-issue-first": [async (sb) => ((await nrlsCreate(sb)).json().issue as { details: { coding: { code: string }[] } }[]).map((i) => i.details.coding[0]!.code), ["RESOURCE_CREATED"], ["INVALID_ELEMENT", "RESOURCE_CREATED"]],
+  "nrls-searchset-outcome-entry": [async (sb) => ((await call(`${sb.baseUrls.nrls!}/DocumentReference?subject=${encodeURIComponent(`${PATIENT}9464250321`)}`, { headers: readHeaders(sb) })).json().entry as { search: { mode: string } }[]).map((e) => e.search.mode), [], ["outcome"]],
   // The same answer, spelt with escapes: read by a JSON parser, it is the same session.
   "strings-escaped-every-character": [async (sb) => { const r = await ersCreate(sb); return [r.text.includes('"\\u0069\\u0064":'), r.json().typeInfo]; }, [false, SESSION_TYPE], [true, SESSION_TYPE]],
   "strings-escaped-at-random": [async (sb) => { const r = await ersCreate(sb); return [/\\u00[0-9a-f]{2}/.test(r.text), r.json().typeInfo]; }, [false, SESSION_TYPE], [true, SESSION_TYPE]],

@@ -26,6 +26,9 @@ export const NRLS_VARIANTS = [
   { name: "nrls-display-full-stop", rules: [], outcome: "accepted", source: "RULES.md § Revision 2, general principles", description: "every NRLS coding display ends with a full stop" },
   { name: "nrls-location-relative", rules: [], stillFails: ["NRLS-CRT-07"], outcome: "accepted", source: "RULES.md § Revision 2, general principles (RFC 9110 §10.2.2)", description: "Location is relative to the request URL: NRLS-CRT-07 fails, the read-back rules are judged on their own" },
   { name: "nrls-location-id-encoded", rules: [], outcome: "accepted", source: "RULES.md § Revision 2, general principles", description: "the id in Location's _id is percent-encoded (hyphens as %2D)" },
+  // Revision 3: conformant answers that read the pages another way; not variants of one rule, so they record nothing.
+  { name: "nrls-outcome-extra-issue-first", rules: [], outcome: "accepted", source: "RULES.md § Revision 3 (an OperationOutcome's documented issue may come after extra issues of lower severity)", description: "every NRLS OperationOutcome starts with an extra information issue before its own" },
+  { name: "nrls-searchset-outcome-entry", rules: [], outcome: "accepted", source: "RULES.md § Revision 3 (a searchset may carry an OperationOutcome entry, search.mode outcome)", description: "every searchset Bundle carries an OperationOutcome entry (search.mode outcome) before its matches" },
 ] as const satisfies readonly DocumentedVariant[];
 
 /** Its variants by name: a handler asking for another name does not compile. */

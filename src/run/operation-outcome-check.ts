@@ -9,15 +9,16 @@ export type AspectResult<R> = (expected: string, ok: boolean, actual?: unknown) 
 const SEVERITY_RANK: Record<string, number> = { fatal: 0, error: 1, warning: 2, information: 3 };
 
 /**
- * The issue a rule speaks of, when the suite names none: an OperationOutcome may carry extra issues of lower severity
- * beside it (issue is 1..*; RULES.md revision 2). The one with the rule's coding if it names one; else the first of the
- * most severe.
+ * The issue a rule speaks of, when the suite names none by position: an OperationOutcome may carry extra issues of lower
+ * severity beside it, before it or after (issue is 1..*; RULES.md revisions 2 and 3). The one with the code the check
+ * says it is `of`, or with the rule's coding; else the first of the most severe.
  */
 function itsIssue(issues: Record<string, unknown>[], o: OutcomeExpectation): number {
   const codeOf = (i: Record<string, unknown>) => ((i.details as { coding?: { code?: unknown }[] } | undefined)?.coding ?? [])[0]?.code;
-  if (o.coding !== undefined) {
-    const withCoding = issues.findIndex((i) => codeOf(i) === o.coding);
-    if (withCoding >= 0) return withCoding;
+  for (const code of [o.of, o.coding]) {
+    if (code === undefined) continue;
+    const withCode = issues.findIndex((i) => codeOf(i) === code);
+    if (withCode >= 0) return withCode;
   }
   let best = 0;
   issues.forEach((i, n) => {

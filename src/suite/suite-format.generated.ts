@@ -429,6 +429,10 @@ export interface Variant {
 }
 export interface Outcome {
   issue?: number;
+  /**
+   * Which issue the aspects are of: the one whose details.coding code is this, wherever it stands (extra issues may come before it: RULES.md revision 3); no such issue, the first of the most severe. Not itself checked: `coding` checks the code.
+   */
+  of?: string;
   severity?: "fatal" | "error" | "warning" | "information";
   code?: string;
   system?: string;

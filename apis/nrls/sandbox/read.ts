@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import type { FhirFormat } from "../../../src/fhir/media-types.ts";
-import { spineError } from "../../../sandbox/spine-outcome.ts";
+import { outcomeId, spineError, SPINE_CODE_SYSTEM, SPINE_OUTCOME_PROFILE } from "../../../sandbox/spine-outcome.ts";
 import { PATIENT_BASE } from "../../../src/spine/nrls.ts";
 import type { NrlsContext } from "./context.ts";
 import type { StoredPointer } from "./pointer-store.ts";
@@ -40,6 +40,18 @@ export function readOrSearch(ctx: NrlsContext, res: ServerResponse, format: Fhir
     meta: { lastUpdated: new Date().toISOString() },
     type: "searchset",
     total: found.length,
-    entry: found.map((resource) => ({ fullUrl: `DocumentReference/${String(resource.id)}`, resource })),
+    entry: [
+      // Revision 3: a searchset may carry an OperationOutcome entry beside its matches.
+      ...(ctx.has("nrls-searchset-outcome-entry") ? [{ resource: searchOutcome(), search: { mode: "outcome" } }] : []),
+      ...found.map((resource) => ({ fullUrl: `DocumentReference/${String(resource.id)}`, resource, search: { mode: "match" } })),
+    ],
   });
+}
+
+/** An information OperationOutcome, as a server may put beside a search's matches. */
+function searchOutcome(): Record<string, unknown> {
+  return {
+    resourceType: "OperationOutcome", id: outcomeId(), meta: { profile: [SPINE_OUTCOME_PROFILE] },
+    issue: [{ severity: "information", code: "informational", details: { coding: [{ system: SPINE_CODE_SYSTEM, code: "INVALID_ELEMENT", display: "Invalid element" }] }, diagnostics: "An unrecognised search parameter was ignored" }],
+  };
 }

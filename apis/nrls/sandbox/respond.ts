@@ -28,6 +28,10 @@ export function responder(has: (f: NrlsSwitch) => boolean): Responder {
     if (has("nrls-valueset-system") && status >= 400) {
       issues = eachCoding((c) => (c.system === SPINE_CODE_SYSTEM ? { ...c, system: "https://fhir.nhs.uk/STU3/ValueSet/Spine-ErrorOrWarningCode-1" } : c));
     }
+    // Revision 3: the documented issue after an extra one of lower severity (information, before any other).
+    if (has("nrls-outcome-extra-issue-first")) {
+      issues = [{ severity: "information", code: "informational", details: { coding: [{ system: SPINE_CODE_SYSTEM, code: "INVALID_ELEMENT", display: "Invalid element" }] }, diagnostics: "An element of the request was ignored" }, ...issues];
+    }
     if (has("outcome-extra-issue") && status >= 400) {
       issues = [...issues, { severity: "warning", code: "informational", details: { coding: [{ system: SPINE_CODE_SYSTEM, code: "INVALID_ELEMENT", display: "Invalid element" }] }, diagnostics: "An element of the request was ignored" }];
     }
