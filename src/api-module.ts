@@ -31,6 +31,11 @@ export interface Fault {
   /** They end as warnings, not failures: RULES.md revision 2 makes what the fault does a documented warning. */
   warnsOnly?: boolean;
   /**
+   * The path it lives on, when it is right on the path a case happens to walk and wrong on another (RULES.md revision 3):
+   * the request body's format, the connection, what was stored, concurrency, or the state a flow leaves behind.
+   */
+  dimension?: "format" | "connection" | "stored" | "concurrency" | "state" | "identifier";
+  /**
    * They end as `unsuitable`: the answer is the one unfit test data would get, so the harness cannot tell the two apart
    * and names the variable (never a pass; it gates as the rule's level does, with exit 2).
    */

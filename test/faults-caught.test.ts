@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { FAULTS } from "../sandbox/faults.ts";
 import { createLimiter } from "../src/run/limiter.ts";
-import { judge, runWithFault } from "../src/selftest/mutation.ts";
+import { formatTable, judge, runWithFault } from "../src/selftest/mutation.ts";
 import { loadSuites } from "../src/suite/load-suites.ts";
 
 const levels = new Map(loadSuites().flatMap((s) => s.requirements.map((r) => [r.id, r.level] as const)));
@@ -34,4 +34,19 @@ describe.concurrent("mutation self-test", () => {
       expect(run.code).toBe(row.expected.some(fails) ? 1 : 0);
     }, 180_000);
   }
+});
+
+describe("the self-test's table", () => {
+  it("shows the path each revision 3 fault lives on beside its outcome", () => {
+    const faults = ["nrls-xml-not-stored", "ers-a004-after-a003", "nrls-create-200"].map((n) => FAULTS.find((f) => f.name === n)!);
+    const rows = faults.map((f) => judge(f, Object.fromEntries([...encoded].map((id) => [id, f.breaks.includes(id) ? "fail" : "pass"])), encoded));
+    const table = formatTable(rows).split("\n");
+    expect(table[0]).toMatch(/^fault\s+path\s+outcome/);
+    expect(table.find((l) => l.startsWith("nrls-xml-not-stored"))).toMatch(/^nrls-xml-not-stored\s+stored\s+CAUGHT/);
+    expect(table.find((l) => l.startsWith("ers-a004-after-a003"))).toMatch(/\s+state\s+CAUGHT/);
+    expect(table.find((l) => l.startsWith("nrls-create-200"))).toMatch(/\s+-\s+CAUGHT/);
+    // Every fault added for revision 3 names its path.
+    const revision3 = ["nrls-xml-skips-business-rules", "nrls-xml-not-stored", "nrls-xml-body-answered-xml", "nrls-errors-always-json", "ers-grants-first-permission", "ers-permission-org-unchecked", "ers-a004-after-a003", "ers-second-create-keeps-role", "ers-odd-token-accepted"];
+    expect(revision3.filter((n) => !FAULTS.find((f) => f.name === n)?.dimension)).toEqual([]);
+  });
 });

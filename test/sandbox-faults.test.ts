@@ -128,6 +128,40 @@ const PROBES: Record<string, [Probe, unknown, unknown]> = {
   "nrls-patient-url-unchecked": [status({ edit: (p) => (p.subject = { reference: "https://patients.example.org/Patient/9876543210" }) }), 400, 201],
   "nrls-errors-no-profile": [async (sb) => "meta" in (await nrlsCreate(sb, { edit: (p) => delete p.type })).json(), true, false],
   "nrls-empty-content-type": [status({ edit: (p) => (((p.content as { attachment: Record<string, unknown> }[])[0]!.attachment.contentType = "")) }), 400, 201],
+  // Revision 3: faults on another path than a JSON body — an XML body, the state a flow leaves behind, a token's shape.
+  "nrls-xml-skips-business-rules": [async (sb) => (await nrlsCreate(sb, { xml: true, edit: (p) => delete p.type })).status, 400, 201],
+  "nrls-xml-not-stored": [async (sb) => {
+    const created = await nrlsCreate(sb, { xml: true });
+    return [created.status, (await call(String(created.headers.location), { headers: readHeaders(sb) })).status];
+  }, [201, 200], [201, 404]],
+  "nrls-xml-body-answered-xml": [async (sb) => contentType(await nrlsCreate(sb, { xml: true })), "application/fhir+json", "application/fhir+xml"],
+  "nrls-errors-always-json": [async (sb) => contentType(await nrlsCreate(sb, { headers: { Accept: "application/fhir+xml" }, edit: (p) => delete p.type })), "application/fhir+xml", "application/fhir+json"],
+  "ers-grants-first-permission": [async (sb) => {
+    const s = await session(sb);
+    const last = ((s.user as { permissions: { businessFunction: string; orgIdentifier: string }[] }).permissions).at(-1)!;
+    const r = await call(`${sb.baseUrls.ers!}/v1/ProfessionalSession/${String(s.id)}`, { method: "PUT", headers: keyed(s), body: JSON.stringify({ ...s, permission: last }) });
+    return (r.json().permission as { businessFunction: string }).businessFunction;
+  }, "SERVICE_PROVIDER_CLINICIAN_ADMIN", "REFERRING_CLINICIAN"],
+  "ers-permission-org-unchecked": [async (sb) => {
+    const s = await session(sb);
+    return (await call(`${sb.baseUrls.ers!}/v1/ProfessionalSession/${String(s.id)}`, { method: "PUT", headers: keyed(s), body: JSON.stringify({ ...s, permission: { businessFunction: "REFERRING_CLINICIAN", orgIdentifier: "ELSEWHERE" } }) })).status;
+  }, 403, 200],
+  "ers-a004-after-a003": [async (sb) => {
+    const s = await session(sb);
+    await selectRole(sb, s);
+    await call(`${sb.baseUrls.ers!}/v1/ProfessionalSession/${String(s.id)}`, { method: "DELETE", headers: keyed(s) });
+    return (await call(`${sb.baseUrls.ers!}/v1/ValueSet/SPECIALTY`, { headers: keyed(s) })).status;
+  }, 403, 200],
+  "ers-second-create-keeps-role": [async (sb) => {
+    await selectRole(sb, await session(sb));
+    return (await session(sb)).permission === null;
+  }, true, false],
+  "ers-odd-token-accepted": [async (sb) => (await ersCreate(sb, { token: "not-a-smartcard-token" })).status, 403, 201],
+  "nrls-jwt-four-sections": [status({ jwt: { sections: 4 } }), 400, 201],
+  "nrls-scope-prefix-only": [status({ jwt: { set: { scope: "patient/DocumentReference.read" } } }), 400, 201],
+  "nrls-nhs-check-10-accepted": [status({ edit: (p) => (p.subject = { reference: `${PATIENT}1000000010` }) }), 400, 201],
+  "nrls-type-system-unchecked": [status({ edit: (p) => ((p.type as { coding: { system: string }[] }).coding[0]!.system = "http://read.info/readv2") }), 400, 201],
+  "nrls-dstu2-body-refused": [status({ headers: { "Content-Type": "application/json+fhir" } }), 201, 415],
   "nrls-stores-on-error": [async (sb) => {
     const r = await nrlsCreate(sb, { edit: (p) => ((p.custodian = { reference: `${ORG}AMS01` }), (p.subject = { reference: "https://demographics.spineservices.nhs.uk/STU3/Patient/9464250321" })) });
     const found = await call(`${sb.baseUrls.nrls!}/DocumentReference?subject=${encodeURIComponent("https://demographics.spineservices.nhs.uk/STU3/Patient/9464250321")}`, { headers: readHeaders(sb) });

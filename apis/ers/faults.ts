@@ -29,6 +29,12 @@ export const ERS_FAULTS = [
   // Revision 2 tightened these checks: each must now fail a target that does this.
   { name: "ers-select-role-bare", breaks: ["ERS-A002-01"], description: "Select Role answers with the chosen permission alone, not the ProfessionalSession" },
   { name: "ers-outcome-version", breaks: ["ERS-A001-12"], description: "422 codings carry version (0..0 in eRS-OperationOutcome-1)" },
+  // Revision 3: right on the flow a case happens to walk, wrong in the state another leaves behind.
+  { name: "ers-grants-first-permission", dimension: "state", breaks: ["ERS-A002-02"], description: "Select Role grants the user's first permission, whichever was selected" },
+  { name: "ers-permission-org-unchecked", dimension: "state", breaks: ["ERS-A002-03"], description: "Select Role matches the business function only: one held at another organisation is granted" },
+  { name: "ers-a004-after-a003", dimension: "state", breaks: ["ERS-A003-02"], description: "a deleted session still gets reference data (A004), though A002 refuses it" },
+  { name: "ers-second-create-keeps-role", dimension: "state", breaks: ["ERS-A001-08"], description: "a create for a token that already holds a live session with a role selected returns that session, role and all" },
+  { name: "ers-odd-token-accepted", dimension: "identifier", breaks: ["ERS-A001-14"], description: "only tokens shaped like a smartcard token (AQIC…@…#) are checked: any other logs in as the first user" },
 ] as const satisfies readonly Fault[];
 
 /** Its faults by name: a handler asking for another name does not compile. */

@@ -35,7 +35,9 @@ export interface PlannedCase {
   verifies: string[];
   tags: string[];
   format?: "json" | "xml";
-  /** The case's own variables: format, mime and the each-value. */
+  /** The request body's format, when the case has that dimension. */
+  bodyFormat?: "json" | "xml";
+  /** The case's own variables: format, mime, bodyFormat, bodyMime and the each-value. */
   vars: Record<string, unknown>;
   steps: LoadedStep[];
   teardown: LoadedStep[];
@@ -116,40 +118,44 @@ export function planChecks(suites: LoadedSuite[]): PlanChecks {
 
 function expandCase(suite: LoadedSuite, c: LoadedCase, config: Pick<Config, "values">): PlannedCase[] {
   const formats: (("json" | "xml") | undefined)[] = c.formats ?? [undefined];
+  // The request body's format, a dimension of its own (RULES.md revision 3): a JSON body keeps the case's key as it was.
+  const bodies: (("json" | "xml") | undefined)[] = c.bodies ?? suite.defaults?.bodies ?? [undefined];
   const values: unknown[] = c.each ? c.each.values : [undefined];
   const missing = c.requires?.config.filter((name) => !config.values[name]);
   const out: PlannedCase[] = [];
-  for (const format of formats) {
-    for (const value of values) {
-      const vars: Record<string, unknown> = {};
-      if (format) Object.assign(vars, { format, mime: CANONICAL_MIME[format] });
-      if (c.each) vars[c.each.name] = value;
-      const label = [format, c.each ? eachValueLabel(value) : undefined].filter(Boolean).map((s) => `[${s}]`).join("");
-      out.push({
-        key: `${suite.suite}/${c.id}${label}`,
-        caseId: c.id,
-        // An each-value may name configuration ({{NRLS_UNAFFILIATED_ODS}}): the title shows the value sent.
-        title: interpolateForDisplay(interpolate(c.title, (n) => vars[n]), (n) => (SECRET_VARIABLES.includes(n) ? undefined : config.values[n])) + (label && !titleUses(c.title, vars) ? ` ${label}` : ""),
-        suite: suite.suite,
-        api: suite.api,
-        interaction: suite.interaction,
-        target: suite.target,
-        ...(fhirReleaseOf(suite.target) ? { fhirRelease: fhirReleaseOf(suite.target) } : {}),
-        file: suite.file,
-        at: c.at,
-        verifies: c.verifies,
-        tags: c.tags ?? [],
-        format,
-        vars,
-        steps: c.steps,
-        teardown: c.teardown,
-        defaultHeaders: suite.defaults?.headers ?? {},
-        defaultVariants: suite.defaults?.variants ?? [],
-        secretFields: suite.secretFields ?? [],
-        requester: suite.requester,
-        notApplicable: missing?.length ? `${c.requires!.reason} (not configured: ${missing.join(", ")})` : undefined,
-      });
-    }
+  // Every combination of response format, body format and each-value is a case of its own.
+  const combos = formats.flatMap((format) => bodies.flatMap((body) => values.map((value) => ({ format, body, value }))));
+  for (const { format, body, value } of combos) {
+    const vars: Record<string, unknown> = {};
+    if (format) Object.assign(vars, { format, mime: CANONICAL_MIME[format] });
+    if (body) Object.assign(vars, { bodyFormat: body, bodyMime: CANONICAL_MIME[body] });
+    if (c.each) vars[c.each.name] = value;
+    const label = [format, body && body !== "json" ? `${body} body` : undefined, c.each ? eachValueLabel(value) : undefined].filter(Boolean).map((s) => `[${s}]`).join("");
+    out.push({
+      key: `${suite.suite}/${c.id}${label}`,
+      caseId: c.id,
+      // An each-value may name configuration ({{NRLS_UNAFFILIATED_ODS}}): the title shows the value sent.
+      title: interpolateForDisplay(interpolate(c.title, (n) => vars[n]), (n) => (SECRET_VARIABLES.includes(n) ? undefined : config.values[n])) + (label && !titleUses(c.title, vars) ? ` ${label}` : ""),
+      suite: suite.suite,
+      api: suite.api,
+      interaction: suite.interaction,
+      target: suite.target,
+      ...(fhirReleaseOf(suite.target) ? { fhirRelease: fhirReleaseOf(suite.target) } : {}),
+      file: suite.file,
+      at: c.at,
+      verifies: c.verifies,
+      tags: c.tags ?? [],
+      format,
+      vars,
+      steps: c.steps,
+      teardown: c.teardown,
+      defaultHeaders: suite.defaults?.headers ?? {},
+      defaultVariants: suite.defaults?.variants ?? [],
+      secretFields: suite.secretFields ?? [],
+      requester: suite.requester,
+      notApplicable: missing?.length ? `${c.requires!.reason} (not configured: ${missing.join(", ")})` : undefined,
+      ...(body ? { bodyFormat: body } : {}),
+    });
   }
   return out;
 }

@@ -77,6 +77,8 @@ export type Outcome = "caught" | "missed" | "wrong";
 
 export interface MutationRow {
   fault: string;
+  /** The path the fault lives on, when not the one its cases walk first (RULES.md revision 3). */
+  dimension?: Fault["dimension"];
   expected: string[];
   changed: string[];
   outcome: Outcome;
@@ -87,14 +89,15 @@ export function judge(fault: Fault, verdicts: Record<string, string>, encoded: R
   const expected = fault.breaks.filter((id) => encoded.has(id)).sort();
   const changed = Object.keys(verdicts).filter((id) => verdicts[id] !== "pass").sort();
   const outcome: Outcome = changed.join() === expected.join() ? "caught" : expected.some((id) => changed.includes(id)) ? "wrong" : "missed";
-  return { fault: fault.name, expected, changed, outcome };
+  return { fault: fault.name, ...(fault.dimension ? { dimension: fault.dimension } : {}), expected, changed, outcome };
 }
 
 export function formatTable(rows: MutationRow[]): string {
-  const lines = [`${"fault".padEnd(34)} ${"outcome".padEnd(8)} expected to fail → failed`];
+  // The path column: where a fault that is right on one path and wrong on another lives (format, state, stored …).
+  const lines = [`${"fault".padEnd(34)} ${"path".padEnd(10)} ${"outcome".padEnd(8)} expected to fail → failed`];
   for (const r of rows) {
     const failed = r.changed.join(", ") || "(nothing)";
-    lines.push(`${r.fault.padEnd(34)} ${r.outcome.toUpperCase().padEnd(8)} ${r.expected.join(", ")}${r.outcome === "caught" ? "" : `  →  ${failed}`}`);
+    lines.push(`${r.fault.padEnd(34)} ${(r.dimension ?? "-").padEnd(10)} ${r.outcome.toUpperCase().padEnd(8)} ${r.expected.join(", ")}${r.outcome === "caught" ? "" : `  →  ${failed}`}`);
   }
   const caught = rows.filter((r) => r.outcome === "caught").length;
   lines.push("", `kill rate: ${caught}/${rows.length} faults caught (${rows.length ? ((100 * caught) / rows.length).toFixed(1) : "0"}%)`);

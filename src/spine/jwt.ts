@@ -55,7 +55,9 @@ const b64url = (text: string) => Buffer.from(text, "utf8").toString("base64url")
 
 export function spineJwt(spec: JwtSpec, who: JwtIdentity, nowS?: number): string {
   const parts = [b64url(JSON.stringify({ alg: "none", typ: "JWT" })), b64url(JSON.stringify(spineJwtClaims(spec, who, nowS))), spec.signature ?? ""];
-  return parts.slice(0, spec.sections ?? 3).join(".");
+  // More than three sections: an extra one after the signature, so a target that reads only the first three is seen to.
+  const sections = Number(spec.sections ?? 3);
+  return [...parts, ...Array.from({ length: Math.max(0, sections - 3) }, () => b64url("{}"))].slice(0, sections).join(".");
 }
 
 /** Decodes a JWT's header and claims, or explains why it cannot. */

@@ -179,7 +179,7 @@ function checkSuite(suite: LoadedSuite, raw: SpineAssureSuite, fixturesDir: stri
     labels.forEach((label, vi) => {
       if (labels.indexOf(label) !== vi) report(["cases", ci, "each", "values", vi], `gives the case key [${label}] a second time: give each value its own label`);
     });
-    const vars = [...(c.formats ? ["format", "mime"] : []), ...(c.each ? [c.each.name] : [])];
+    const vars = [...(c.formats ? ["format", "mime"] : []), ...((c.bodies ?? raw.defaults?.bodies) ? ["bodyFormat", "bodyMime"] : []), ...(c.each ? [c.each.name] : [])];
     const captures = [...c.steps, ...c.teardown].flatMap((s) => Object.keys(s.capture ?? {}));
     const known = new Set<string>([...CONFIG_NAMES, ...GENERATOR_NAMES, ...vars, ...captures]);
     for (const name of templateNames(c.each?.values ?? [])) {

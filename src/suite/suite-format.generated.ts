@@ -2,7 +2,19 @@
 // definition of the suite format; src/suite/types.ts names these types for the engine.
 /* eslint-disable */
 
+/**
+ * The request body formats of every case that names none of its own.
+ *
+ * @minItems 1
+ */
+export type Bodies = ["json" | "xml", ...("json" | "xml")[]];
 export type RequirementId = string;
+/**
+ * One case per request body format (RULES.md revision 3: every rule holds for a body sent as XML as for one sent as JSON): {{bodyFormat}} and {{bodyMime}} hold it.
+ *
+ * @minItems 1
+ */
+export type Bodies1 = ["json" | "xml", ...("json" | "xml")[]];
 export type Request = {
   method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS";
   path?: string;
@@ -223,6 +235,7 @@ export interface SpineAssureSuite {
      * Answers any step of the suite may get that the test data caused (outcome unsuitable only): each step's requirements are then unproven for the data's reason, naming the variable. Tried after the step's own variants.
      */
     variants?: DefaultStepVariant[];
+    bodies?: Bodies;
   };
   /**
    * @minItems 1
@@ -268,6 +281,7 @@ export interface SpineAssureSuite {
          * Answers any step of the suite may get that the test data caused (outcome unsuitable only): each step's requirements are then unproven for the data's reason, naming the variable. Tried after the step's own variants.
          */
         variants?: DefaultStepVariant[];
+        bodies?: Bodies;
       }
     | [Requirement, ...Requirement[]]
     | [Case, ...Case[]]
@@ -337,6 +351,7 @@ export interface Case {
    * @minItems 1
    */
   formats?: ["json" | "xml", ...("json" | "xml")[]];
+  bodies?: Bodies1;
   each?: {
     /**
      * Not a generator or case variable name (checked by the loader).

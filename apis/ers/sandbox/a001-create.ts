@@ -15,12 +15,15 @@ export function createSession(ctx: ErsContext, res: ServerResponse, body: string
     ctx.respond.invalid(res, "MISSING_VALUE", "Missing value", "token is required");
     return;
   }
-  const user = ctx.directory.ers.users.find((u) => u.token === token.trim()) ?? (ctx.has("ers-any-token") ? ctx.directory.ers.users[0] : undefined);
+  const smartcardShaped = /^AQIC[^@#]*@[^#]*#$/.test(token.trim());
+  const user = ctx.directory.ers.users.find((u) => u.token === token.trim()) ?? (ctx.has("ers-any-token") || (ctx.has("ers-odd-token-accepted") && !smartcardShaped) ? ctx.directory.ers.users[0] : undefined);
   if (!user) {
     if (ctx.has("ers-unknown-token-422")) ctx.respond.invalid(res, "INVALID_VALUE", "Invalid value", "The smartcard token is not valid");
     else ctx.respond.forbidden(res, "The smartcard token is not valid");
     return;
   }
-  const session = ctx.sessions.open(token.trim(), user, ctx.has("ers-permission-preselected") ? (user.permissions[0] ?? null) : null);
+  // A fault in state: the token's live session, role and all, handed back instead of a new one.
+  const existing = ctx.has("ers-second-create-keeps-role") ? ctx.sessions.withRole(token.trim()) : undefined;
+  const session = existing ?? ctx.sessions.open(token.trim(), user, ctx.has("ers-permission-preselected") ? (user.permissions[0] ?? null) : null);
   ctx.respond.session(res, ctx.has("ers-create-200") ? 200 : 201, session);
 }

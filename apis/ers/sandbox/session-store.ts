@@ -12,6 +12,7 @@ export interface Session {
 
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
+  private readonly ended = new Map<string, Session>();
 
   constructor(private readonly max: number) {}
 
@@ -28,6 +29,20 @@ export class SessionStore {
   }
 
   end(id: string): void {
+    const session = this.sessions.get(id);
     this.sessions.delete(id);
+    if (!session) return;
+    this.ended.set(id, session);
+    if (this.ended.size > this.max) this.ended.delete(this.ended.keys().next().value!);
+  }
+
+  /** A session A003 ended: kept only for the fault that still serves one. */
+  endedSession(id: string): Session | undefined {
+    return this.ended.get(id);
+  }
+
+  /** A live session of this token with a role selected (only a fault hands one back on create). */
+  withRole(token: string): Session | undefined {
+    return [...this.sessions.values()].find((s) => s.token === token && s.permission);
   }
 }

@@ -58,7 +58,9 @@ export function ersHandler(opts: ErsOptions) {
       else reply(res, 405, undefined, { Allow: "PUT, DELETE" });
       return true;
     }
-    if (req.method === "GET") referenceData(ctx, res, session, vs![1]!);
+    // A fault in state: reference data still served to a session A003 ended.
+    const forA004 = session ?? (has("ers-a004-after-a003") && typeof key === "string" ? ctx.sessions.endedSession(key) : undefined);
+    if (req.method === "GET") referenceData(ctx, res, forA004, vs![1]!);
     else reply(res, 405, undefined, { Allow: "GET" });
     return true;
   };

@@ -38,7 +38,7 @@ function checkJwt(auth: string | undefined, need: "read" | "write", directory: D
   // of two sections made whole is a fault; a signature ignored is documented ("The Spine does not currently validate
   // the signature"), so a variant.
   const sections = token.split(".");
-  const ignored = (sections.length === 2 && has("nrls-jwt-two-sections")) || (sections.length === 3 && has("nrls-jwt-signature-not-validated"));
+  const ignored = (sections.length === 2 && has("nrls-jwt-two-sections")) || (sections.length === 3 && has("nrls-jwt-signature-not-validated")) || (sections.length === 4 && has("nrls-jwt-four-sections"));
   const lenient = ignored ? `${sections[0]}.${sections[1]}.` : token;
   const jwt = decodeJwt(lenient);
   if ("error" in jwt || jwt.signature !== "") return "The JWT associated with the Authorisation header must have the 3 sections";
@@ -55,7 +55,8 @@ function checkJwt(auth: string | undefined, need: "read" | "write", directory: D
   if (!has("nrls-jwt-values-unchecked")) {
     if (check("reason_for_request") && c.reason_for_request !== "directcare") return `reason_for_request (${text(c.reason_for_request)}) must be 'directcare'`;
     // The reference implementation wants .write for anything but GET, with the "either" message (SOURCE-NOTES §1.4.3).
-    if (check("scope") && c.scope !== `patient/DocumentReference.${need}`) {
+    const scopeOk = has("nrls-scope-prefix-only") ? text(c.scope).startsWith("patient/DocumentReference.") : c.scope === `patient/DocumentReference.${need}`;
+    if (check("scope") && !scopeOk) {
       return `scope (${text(c.scope)}) must match either 'patient/DocumentReference.read' or 'patient/DocumentReference.write'`;
     }
     if (check("sub") && check("requesting_system")) {

@@ -3,7 +3,7 @@
 import { ORG_BASE, PATIENT_BASE, RECORD_TYPE } from "../../../src/spine/nrls.ts";
 import type { Switches } from "../../../src/api-module.ts";
 import type { NrlsSwitch } from "../variants.ts";
-import { isValidNhsNumber } from "../../../src/fhir/nhs-number.ts";
+import { isValidNhsNumber, nhsCheckDigit } from "../../../src/fhir/nhs-number.ts";
 import { spineError, type SpineError } from "../../../sandbox/spine-outcome.ts";
 
 
@@ -40,7 +40,7 @@ export function checkPointer(p: Json, switches: Switches<NrlsSwitch> = new Set<N
   const coding = obj(codings[0]);
   if (!type) {
     if (!has("nrls-type-optional")) return invalid("type");
-  } else if (codings.length !== 1 || !coding || coding.system !== RECORD_TYPE.system || !str(coding.code) || !str(coding.display) || (coding.code !== RECORD_TYPE.code && !has("nrls-any-type-code"))) {
+  } else if (codings.length !== 1 || !coding || (coding.system !== RECORD_TYPE.system && !has("nrls-type-system-unchecked")) || !str(coding.code) || !str(coding.display) || (coding.code !== RECORD_TYPE.code && !has("nrls-any-type-code"))) {
     return invalid("type");
   }
 
@@ -55,7 +55,9 @@ export function checkPointer(p: Json, switches: Switches<NrlsSwitch> = new Set<N
       : spineError("INVALID_PARAMETER", `The given resource URL does not conform to the expected format - ${PATIENT_BASE}[NHS Number]`);
   }
   const nhsNumber = otherBase ? subject.slice(subject.lastIndexOf("/") + 1) : subject.slice(PATIENT_BASE.length);
-  if (!isValidNhsNumber(nhsNumber) && !has("nrls-nhs-number-unchecked")) {
+  // A fault in the identifier: Modulus 11's check value 10 taken as 0 (there is no such NHS number).
+  const tenAsZero = has("nrls-nhs-check-10-accepted") && /^\d{10}$/.test(nhsNumber) && nhsCheckDigit(nhsNumber.slice(0, 9)) === undefined && nhsNumber[9] === "0";
+  if (!isValidNhsNumber(nhsNumber) && !tenAsZero && !has("nrls-nhs-number-unchecked")) {
     return spineError("INVALID_NHS_NUMBER", `The NHS number does not conform to the NHS Number format: ${nhsNumber}`, has("nrls-nhs-number-code-value") ? "value" : undefined);
   }
 

@@ -31,11 +31,14 @@ export function createPointer(ctx: NrlsContext, res: ServerResponse, format: Fhi
         : spineError("INVALID_REQUEST_MESSAGE", "Invalid Request Message", "value"));
     return;
   }
-  const facts = checkPointer(pointer, ctx.switches);
-  if ("code" in facts) {
-    ctx.respond.fail(res, format, facts);
+  // A fault on the XML path alone: a pointer sent as XML skips every profile and business rule (RULES.md revision 3).
+  const unchecked = sentAs === "xml" && ctx.has("nrls-xml-skips-business-rules");
+  const checked = checkPointer(pointer, ctx.switches);
+  if ("code" in checked && !unchecked) {
+    ctx.respond.fail(res, format, checked);
     return;
   }
+  const facts = "code" in checked ? laxFacts(pointer) : checked;
   // Spine Core refuses a client-assigned id outright (a documented variant); NRLS ignores it and assigns its own.
   if (ctx.has("nrls-client-id-refused") && typeof pointer.id === "string" && pointer.id) {
     ctx.respond.fail(res, format, spineError("MSG_RESOURCE_ID_FAIL", "Client is not permitted to assign an id."));
@@ -43,7 +46,7 @@ export function createPointer(ctx: NrlsContext, res: ServerResponse, format: Fhi
   }
   const mi = pointer.masterIdentifier as { system: string; value: string } | undefined;
   let business: SpineError | undefined;
-  if (mi && !ctx.has("nrls-duplicate-accepted") && ctx.store.hasIdentity(facts.nhsNumber, mi)) {
+  if (mi && !unchecked && !ctx.has("nrls-duplicate-accepted") && ctx.store.hasIdentity(facts.nhsNumber, mi)) {
     business = spineError("DUPLICATE_REJECTED", `Duplicate masterIdentifier value: ${mi.value} system: ${mi.system}`);
     if (!ctx.has("nrls-duplicate-stored")) {
       ctx.respond.fail(res, format, business);
@@ -52,12 +55,12 @@ export function createPointer(ctx: NrlsContext, res: ServerResponse, format: Fhi
   }
   // Business checks after the profile (steps 7 and 8): affiliation first, so an unknown custodian usually surfaces as
   // not affiliated; then both organisations must be known.
-  const unchecked = ctx.has("nrls-unaffiliated-accepted") || (ctx.has("nrls-no-fromasid-check") && !fromAsid);
-  if (!business && ctx.directory.nrls.asids[fromAsid]?.ods !== facts.custodianOds && !unchecked) {
+  const unaffiliatedAccepted = unchecked || ctx.has("nrls-unaffiliated-accepted") || (ctx.has("nrls-no-fromasid-check") && !fromAsid);
+  if (!business && ctx.directory.nrls.asids[fromAsid]?.ods !== facts.custodianOds && !unaffiliatedAccepted) {
     business = spineError("INVALID_RESOURCE", "The Custodian ODS code is not affiliated with the sender ASID.");
   }
   for (const ods of [facts.custodianOds, facts.authorOds]) {
-    if (!business && !(ods in ctx.directory.nrls.organisations) && !ctx.has("nrls-unknown-org-accepted")) {
+    if (!business && !(ods in ctx.directory.nrls.organisations) && !unchecked && !ctx.has("nrls-unknown-org-accepted")) {
       business = { ...spineError("ORGANISATION_NOT_FOUND", `The ODS code in the custodian and/or author element is not resolvable – ${ods}.`), ...(ctx.has("nrls-unknown-org-404") ? { status: 404 } : {}) };
     }
   }
@@ -87,7 +90,8 @@ export function createPointer(ctx: NrlsContext, res: ServerResponse, format: Fhi
     ctx.respond.fail(res, format, spineError("INVALID_RESOURCE", `Resource is invalid: ${unreadable}`));
     return;
   }
-  ctx.store.put(stored, facts.nhsNumber);
+  // A fault on the XML path: an XML create is answered as created, with a Location, and nothing is kept.
+  if (!(sentAs === "xml" && ctx.has("nrls-xml-not-stored"))) ctx.store.put(stored, facts.nhsNumber);
   if (business) {
     ctx.respond.fail(res, format, business);
     return;
@@ -125,4 +129,10 @@ function unrenderable(pointer: Json, jsonOnly = false): string | undefined {
     return (err as Error).message;
   }
   return undefined;
+}
+
+/** What the store needs of a pointer no rule was checked on (a fault's): its patient and organisations as sent. */
+function laxFacts(pointer: Json): { nhsNumber: string; custodianOds: string; authorOds: string } {
+  const last = (ref: unknown) => String((ref as { reference?: unknown } | undefined)?.reference ?? "").split("/").pop() ?? "";
+  return { nhsNumber: last(pointer.subject), custodianOds: last(pointer.custodian), authorOds: last((pointer.author as unknown[] | undefined)?.[0]) };
 }

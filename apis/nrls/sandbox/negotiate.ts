@@ -29,5 +29,7 @@ export function negotiate(formatParam: string | undefined, accept: string | unde
 /** The format of a request body's Content-Type, or undefined when the sandbox does not take it. */
 export function bodyFormat(contentType: string | undefined, switches: Switches<NrlsSwitch>): FhirFormat | undefined {
   if (!contentType || refused(contentType, switches)) return undefined;
+  // A fault on the request path alone: the DSTU2 types taken on Accept but refused on a body.
+  if (switches.has("nrls-dstu2-body-refused") && DSTU2.has(bareMediaType(contentType).replace(/ /g, "+"))) return undefined;
   return FHIR_MEDIA_TYPES[bareMediaType(contentType)];
 }

@@ -40,7 +40,8 @@ export function nrlsHandler(opts: NrlsOptions) {
       ctx.respond.unsupported(res);
       return true;
     }
-    const format = negotiated.format;
+    // Faults on the format path: an XML body answered in XML, whatever was asked.
+    const format = has("nrls-xml-body-answered-xml") && /xml/i.test(req.headers["content-type"] ?? "") ? "xml" : negotiated.format;
     if (req.method === "POST" && body.length === 0) {
       ctx.respond.fail(res, format, spineError("INVALID_REQUEST_MESSAGE", "Invalid Request Message", "value"));
       return true;

@@ -44,7 +44,7 @@ export function responder(has: (f: NrlsSwitch) => boolean): Responder {
     fail(res, format, e) {
       const { status, body } = errorOutcome(e);
       if (has("nrls-errors-no-profile")) delete body.meta;
-      send(res, format, status, body);
+      send(res, has("nrls-errors-always-json") ? "json" : format, status, body);
     },
     unsupported(res, format = "xml") {
       send(res, format, 415, unsupportedMediaType(has("nrls-415-nhs-net-system") ? "http://fhir.nhs.net/ValueSet/spine-response-code-1-0" : undefined, has("nrls-415-severity-warning") ? "warning" : "error"));
