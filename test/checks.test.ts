@@ -129,3 +129,15 @@ describe("the FHIR release of a case's API", () => {
     expect(plan.cases.filter((c) => c.target === "ers").every((c) => c.fhirRelease === undefined)).toBe(true);
   });
 });
+
+// Revision 3: one Location, naming the one pointer the create made — a check that two Location headers fail.
+describe("a header's once", () => {
+  it("passes one such header and fails two, saying how many came", () => {
+    const one = res(created, 201, "application/fhir+json", [["Location", "https://x/DocumentReference?_id=a"]]);
+    const two = res(created, 201, "application/fhir+json", [["Location", "https://x/DocumentReference?_id=a"], ["Location", "https://x/DocumentReference?_id=b"]]);
+    const e = { req: "NRLS-CRT-06", header: "Location", present: true, once: true } as Expectation;
+    expect(outcomes(e, one)).toEqual(["pass", "pass"]);
+    expect(outcomes(e, two)).toEqual(["pass", "fail"]);
+    expect(runExpectation(e, two)[1]!.actual).toBe("2 Location headers");
+  });
+});

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config/load-config.ts";
+import { pathsOf } from "../src/cli/requirements.ts";
 import { makePlan } from "../src/plan/make-plan.ts";
 import { loadSuites } from "../src/suite/load-suites.ts";
 import { runAssureCli, verdictsOf } from "./helpers/run-cli.ts";
@@ -87,5 +88,30 @@ describe("planning", () => {
     expect(run.summary!.requirements.find((r) => r.id === "ERS-A001-16")!.reason).toMatch(/the target has no such endpoint \(HTTP 404\)/);
     expect(verdicts["ERS-A001-13"]).toBe("pass");
     expect(run.summary!.requirements.find((r) => r.id === "ERS-A001-13")!.cases).toHaveLength(4);
+  });
+});
+
+// RULES.md revision 3: the request body's format is a dimension of its own, as the response's is.
+describe("the body dimension", () => {
+  const plan = makePlan(loadSuites(), loadConfig({ env: {} }));
+  const keysOf = (caseId: string) => plan.cases.filter((c) => c.caseId === caseId).map((c) => c.key).sort();
+
+  it("runs a case with both bodies, a JSON body keeping the key it always had", () => {
+    expect(keysOf("create-pointer")).toEqual(["nrls-create/create-pointer[json]", "nrls-create/create-pointer[json][xml body]", "nrls-create/create-pointer[xml]", "nrls-create/create-pointer[xml][xml body]"]);
+    const xml = plan.cases.find((c) => c.key === "nrls-create/create-pointer[json][xml body]")!;
+    expect(xml.vars).toMatchObject({ format: "json", bodyFormat: "xml", bodyMime: "application/fhir+xml" });
+    expect(xml.bodyFormat).toBe("xml");
+  });
+
+  it("gives a case with none of its own the suite's default body, and a suite with no default none", () => {
+    const empty = plan.cases.find((c) => c.caseId === "mandatory-element-empty")!;
+    expect(empty.vars).toMatchObject({ bodyFormat: "json", bodyMime: "application/fhir+json" });
+    expect(plan.cases.filter((c) => c.target === "ers").every((c) => c.bodyFormat === undefined && !("bodyFormat" in c.vars))).toBe(true);
+  });
+
+  it("says on which paths a requirement is proven", () => {
+    expect(pathsOf([{ bodies: ["json", "xml"], formats: ["json", "xml"] }])).toBe("JSON and XML bodies; JSON and XML responses");
+    expect(pathsOf([{ bodies: ["json"], formats: ["xml"] }, { bodies: ["json"] }])).toBe("JSON body; XML response");
+    expect(pathsOf([{}])).toBeUndefined();
   });
 });

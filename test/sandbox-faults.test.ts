@@ -162,6 +162,16 @@ const PROBES: Record<string, [Probe, unknown, unknown]> = {
   "nrls-nhs-check-10-accepted": [status({ edit: (p) => (p.subject = { reference: `${PATIENT}1000000010` }) }), 400, 201],
   "nrls-type-system-unchecked": [status({ edit: (p) => ((p.type as { coding: { system: string }[] }).coding[0]!.system = "http://read.info/readv2") }), 400, 201],
   "nrls-dstu2-body-refused": [status({ headers: { "Content-Type": "application/json+fhir" } }), 201, 415],
+  "nrls-location-names-another": [async (sb) => {
+    const created = await nrlsCreate(sb, { edit: (p) => (p.masterIdentifier = { system: "urn:ietf:rfc:3986", value: "urn:uuid:6d1c0e2a-probe" }) });
+    const read = (await call(String(created.headers.location), { headers: readHeaders(sb) })).json();
+    return ((read.entry as { resource: { masterIdentifier?: { value: string } } }[])[0]!.resource.masterIdentifier?.value);
+  }, "urn:uuid:6d1c0e2a-probe", "urn:uuid:00000000-0000-4000-8000-000000000000"],
+  "nrls-drops-type-system": [async (sb) => {
+    const created = await nrlsCreate(sb);
+    const read = (await call(String(created.headers.location), { headers: readHeaders(sb) })).json();
+    return ((read.entry as { resource: { type: { coding: { system?: string }[] } } }[])[0]!.resource.type.coding[0]!.system);
+  }, "http://snomed.info/sct", undefined],
   "nrls-stores-on-error": [async (sb) => {
     const r = await nrlsCreate(sb, { edit: (p) => ((p.custodian = { reference: `${ORG}AMS01` }), (p.subject = { reference: "https://demographics.spineservices.nhs.uk/STU3/Patient/9464250321" })) });
     const found = await call(`${sb.baseUrls.nrls!}/DocumentReference?subject=${encodeURIComponent("https://demographics.spineservices.nhs.uk/STU3/Patient/9464250321")}`, { headers: readHeaders(sb) });

@@ -64,6 +64,8 @@ export const NRLS_FAULTS = [
   { name: "nrls-nhs-check-10-accepted", dimension: "identifier", breaks: ["NRLS-ERR-08", "NRLS-ERR-12"], description: "an NHS number whose Modulus-11 check value is 10 is taken, the 10 read as 0" },
   { name: "nrls-type-system-unchecked", dimension: "identifier", breaks: ["NRLS-ERR-04", "NRLS-ERR-12"], description: "a type code is judged without its system: the value set's code under another system is accepted" },
   { name: "nrls-dstu2-body-refused", dimension: "format", breaks: ["NRLS-FMT-05"], description: "the DSTU2 types are taken on Accept but a request body sent as one gets 415" },
+  { name: "nrls-location-names-another", dimension: "stored", breaks: ["NRLS-CRT-08", "NRLS-CRT-12"], description: "Location names another pointer (one the sandbox keeps), not the one the create made" },
+  { name: "nrls-drops-type-system", dimension: "stored", breaks: ["NRLS-CRT-12"], description: "the stored pointer keeps the type's code but drops its system and display" },
 ] as const satisfies readonly Fault[];
 
 /** Its faults by name: a handler asking for another name does not compile. */

@@ -20,11 +20,15 @@ export function requirementsCatalogue(suitesDir?: string): number {
     console.log(`\n${s.api} — ${s.interaction} (${s.file})`);
     for (const r of s.requirements) {
       const cases = s.cases.filter((c) => c.verifies.includes(r.id));
-      const fanOut = (c: (typeof cases)[number]) => (c.formats?.length ?? 1) * (c.each?.values.length ?? 1);
+      const bodiesOf = (c: (typeof cases)[number]) => c.bodies ?? s.defaults?.bodies;
+      const fanOut = (c: (typeof cases)[number]) => (c.formats?.length ?? 1) * (bodiesOf(c)?.length ?? 1) * (c.each?.values.length ?? 1);
       const count = cases.reduce((n, c) => n + fanOut(c), 0);
       if (!cases.length && r.level === "MUST") holes.push(r.id);
       const verifiedBy = cases.length ? cases.map((c) => (fanOut(c) > 1 ? `${c.id}×${fanOut(c)}` : c.id)).join(", ") : "NO CASE";
       console.log(`  ${r.id.padEnd(12)} ${r.level.padEnd(6)} ${r.basis.padEnd(8)} ${String(count).padStart(3)} case(s)  ${verifiedBy}`);
+      // The paths it is proven on (RULES.md revision 3): the request body formats and response formats its cases walk.
+      const paths = pathsOf(cases.map((c) => ({ bodies: bodiesOf(c), formats: c.formats })));
+      if (paths) console.log(`  ${" ".repeat(12)} proven on: ${paths}`);
     }
   }
   const total = suites.reduce((n, s) => n + s.requirements.length, 0);
@@ -34,4 +38,15 @@ export function requirementsCatalogue(suitesDir?: string): number {
   }
   console.log(`\n${total} requirement(s); every MUST requirement has at least one case.`);
   return 0;
+}
+
+const FORMAT_NAMES = { json: "JSON", xml: "XML" } as const;
+
+/** "JSON and XML bodies; JSON and XML responses", from the dimensions of the cases; undefined when they have none. */
+export function pathsOf(cases: readonly { bodies?: readonly ("json" | "xml")[]; formats?: readonly ("json" | "xml")[] }[]): string | undefined {
+  const list = (set: Set<"json" | "xml">) => [...set].sort().map((f) => FORMAT_NAMES[f]).join(" and ");
+  const bodies = new Set(cases.flatMap((c) => c.bodies ?? []));
+  const formats = new Set(cases.flatMap((c) => c.formats ?? []));
+  const parts = [bodies.size ? `${list(bodies)} bod${bodies.size > 1 ? "ies" : "y"}` : "", formats.size ? `${list(formats)} response${formats.size > 1 ? "s" : ""}` : ""].filter(Boolean);
+  return parts.length ? parts.join("; ") : undefined;
 }

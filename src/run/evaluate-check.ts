@@ -94,6 +94,7 @@ function evaluate(e: Expectation, at: SourceLocation, res: ParsedResponse, compi
     if (e.absent) return [result(`no ${name} header`, values === undefined, `${name}: ${v}`)];
     const out = [result(`a ${name} header`, values !== undefined, "no such header")];
     if (values === undefined) return out;
+    if (e.once) out.push(result(`exactly one ${name} header`, values.length === 1, `${values.length} ${name} headers`));
     if (e.equals !== undefined) out.push(result(`${name} equals ${show(e.equals)}`, v === e.equals, v));
     if (e.matches !== undefined) out.push(result(`${name} matches /${e.matches}/`, boundedTest(e.matches, v!), v));
     // Media types compare as HTTP defines them: case-insensitive, parameters (charset) allowed.

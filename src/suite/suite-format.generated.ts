@@ -83,6 +83,10 @@ export type Expectation =
       header: string;
       present?: true;
       absent?: true;
+      /**
+       * Exactly one such header (RULES.md revision 3: one Location, naming the one pointer created).
+       */
+      once?: true;
       equals?: string;
       matches?: string;
       /**
@@ -413,6 +417,10 @@ export interface Variant {
         header: string;
         present?: true;
         absent?: true;
+        /**
+         * Exactly one such header (RULES.md revision 3: one Location, naming the one pointer created).
+         */
+        once?: true;
         equals?: string;
         matches?: string;
         /**

@@ -82,6 +82,14 @@ export function createPointer(ctx: NrlsContext, res: ServerResponse, format: Fhi
     indexed: new Date().toISOString(),
   };
   if (ctx.has("nrls-stores-less")) delete stored.author;
+  // A fault in what was stored: the type's code kept, its system and display dropped.
+  if (ctx.has("nrls-drops-type-system")) {
+    const coding = ((stored.type as { coding?: Json[] } | undefined)?.coding ?? [])[0];
+    if (coding) {
+      delete coding.system;
+      delete coding.display;
+    }
+  }
   // Stored only if it can be answered again in either format: a pointer that cannot be read back (an unknown element
   // or a meta that is not an object, read as XML; JSON nested too deep to serialise) would poison every later search.
   // (The fault that stores an empty contentType keeps doing so: FHIR XML has no empty value, which is its point.)
@@ -97,7 +105,8 @@ export function createPointer(ctx: NrlsContext, res: ServerResponse, format: Fhi
     return;
   }
 
-  const shownId = ctx.has("nrls-location-unresolvable") ? randomUUID() : id;
+  // A fault in what Location names: another pointer (a decoy the sandbox keeps), not the one just made.
+  const shownId = ctx.has("nrls-location-unresolvable") ? randomUUID() : ctx.has("nrls-location-names-another") ? decoyOf(ctx, stored, facts.nhsNumber) : id;
   // Documented variants: a Location relative to the request URL (it fails NRLS-CRT-07, yet must be readable), and an
   // id percent-encoded in the query.
   const queryId = ctx.has("nrls-location-id-encoded") ? shownId.replace(/-/g, "%2D") : shownId;
@@ -135,4 +144,11 @@ function unrenderable(pointer: Json, jsonOnly = false): string | undefined {
 function laxFacts(pointer: Json): { nhsNumber: string; custodianOds: string; authorOds: string } {
   const last = (ref: unknown) => String((ref as { reference?: unknown } | undefined)?.reference ?? "").split("/").pop() ?? "";
   return { nhsNumber: last(pointer.subject), custodianOds: last(pointer.custodian), authorOds: last((pointer.author as unknown[] | undefined)?.[0]) };
+}
+
+/** The one decoy pointer of the fault that names it in every Location: another masterIdentifier, never removed. */
+function decoyOf(ctx: NrlsContext, like: StoredPointer, nhsNumber: string): string {
+  const id = "spine-assure-decoy-pointer";
+  if (!ctx.store.get(id)) ctx.store.put({ ...structuredClone(like), id, masterIdentifier: { system: "urn:ietf:rfc:3986", value: "urn:uuid:00000000-0000-4000-8000-000000000000" } }, nhsNumber);
+  return id;
 }

@@ -17,7 +17,8 @@ export function deletePointer(ctx: NrlsContext, res: ServerResponse, format: Fhi
     ctx.respond.fail(res, format, spineError("INVALID_RESOURCE", "The Custodian ODS code is not affiliated with the sender ASID."));
     return;
   }
-  ctx.store.forget(id);
+  // The decoy of the fault that names it in every Location stays, whoever deletes it.
+  if (!(ctx.has("nrls-location-names-another") && id === "spine-assure-decoy-pointer")) ctx.store.forget(id);
   ctx.respond.send(res, format, 200, {
     resourceType: "OperationOutcome",
     id: outcomeId(),
