@@ -167,6 +167,7 @@ const PROBES: Record<string, [Probe, unknown, unknown]> = {
     const read = (await call(String(created.headers.location), { headers: readHeaders(sb) })).json();
     return ((read.entry as { resource: { masterIdentifier?: { value: string } } }[])[0]!.resource.masterIdentifier?.value);
   }, "urn:uuid:6d1c0e2a-probe", "urn:uuid:00000000-0000-4000-8000-000000000000"],
+  "nrls-read-bundle-collection": [async (sb) => (await call(String((await nrlsCreate(sb)).headers.location), { headers: readHeaders(sb) })).json().type, "searchset", "collection"],
   "nrls-drops-type-system": [async (sb) => {
     const created = await nrlsCreate(sb);
     const read = (await call(String(created.headers.location), { headers: readHeaders(sb) })).json();

@@ -66,6 +66,7 @@ export const NRLS_FAULTS = [
   { name: "nrls-dstu2-body-refused", dimension: "format", breaks: ["NRLS-FMT-05"], description: "the DSTU2 types are taken on Accept but a request body sent as one gets 415" },
   { name: "nrls-location-names-another", dimension: "stored", breaks: ["NRLS-CRT-08", "NRLS-CRT-12"], description: "Location names another pointer (one the sandbox keeps), not the one the create made" },
   { name: "nrls-drops-type-system", dimension: "stored", breaks: ["NRLS-CRT-12"], description: "the stored pointer keeps the type's code but drops its system and display" },
+  { name: "nrls-read-bundle-collection", dimension: "stored", breaks: ["NRLS-CRT-08"], description: "a read by _id is answered with a Bundle of type collection, not a searchset" },
 ] as const satisfies readonly Fault[];
 
 /** Its faults by name: a handler asking for another name does not compile. */

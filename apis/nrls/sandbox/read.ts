@@ -38,7 +38,8 @@ export function readOrSearch(ctx: NrlsContext, res: ServerResponse, format: Fhir
     resourceType: "Bundle",
     id: randomUUID(),
     meta: { lastUpdated: new Date().toISOString() },
-    type: "searchset",
+    // A fault on the read path: a read by _id answered with a Bundle of another type.
+    type: ctx.has("nrls-read-bundle-collection") && query.get("_id") ? "collection" : "searchset",
     total: found.length,
     entry: [
       // Revision 3: a searchset may carry an OperationOutcome entry beside its matches.
