@@ -6,12 +6,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FAULTS } from "../sandbox/faults.ts";
 import { VARIANTS } from "../sandbox/variants.ts";
-import { startSandbox, type RunningSandbox } from "../sandbox/server.ts";
+import { SANDBOX_CLIENT_TLS, startSandbox, type RunningSandbox } from "../sandbox/server.ts";
 import { fhirXmlToJson } from "../src/fhir/xml-codec.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { loadSuites } from "../src/suite/load-suites.ts";
 import { apiOf, TARGETS } from "../src/targets.ts";
-import { call, nrlsCreate, readBack, readHeaders, type CreateOptions, type Reply } from "./helpers/sandbox-client.ts";
+import * as https from "node:https";
+import { call, nrlsCreate, nrlsHeaders, POINTER, readBack, readHeaders, type CreateOptions, type Reply } from "./helpers/sandbox-client.ts";
 
 const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
 const SESSION_TYPE = "uk.nhs.ers.xapi.dto.v1.session.ProfessionalSession";
@@ -167,6 +168,28 @@ const PROBES: Record<string, [Probe, unknown, unknown]> = {
     const read = (await call(String(created.headers.location), { headers: readHeaders(sb) })).json();
     return ((read.entry as { resource: { masterIdentifier?: { value: string } } }[])[0]!.resource.masterIdentifier?.value);
   }, "urn:uuid:6d1c0e2a-probe", "urn:uuid:00000000-0000-4000-8000-000000000000"],
+  // The connection path: a good request first, then one without Authorization on the same kept-alive connection
+  // (one socket at most, kept alive: the second request is sure to reuse it).
+  "nrls-auth-first-request-only": [async (sb) => {
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 1, ca: readFileSync(SANDBOX_CLIENT_TLS.ca), cert: readFileSync(SANDBOX_CLIENT_TLS.cert), key: readFileSync(SANDBOX_CLIENT_TLS.key) });
+    const post = (headers: Record<string, string>, body: string) => new Promise<number>((resolve, reject) => {
+      const req = https.request(`${sb.baseUrls.nrls!}/DocumentReference`, { method: "POST", agent, headers }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+    const headers = nrlsHeaders(sb.baseUrls.nrls!, "write", { "Content-Type": "application/fhir+json", Accept: "application/fhir+json" });
+    const pointer = (value: string) => JSON.stringify({ ...POINTER, masterIdentifier: { system: "urn:ietf:rfc:3986", value } });
+    try {
+      await post(headers, pointer("urn:uuid:first-on-the-connection"));
+      const { Authorization: _dropped, ...without } = headers;
+      return await post(without, pointer("urn:uuid:second-on-the-connection"));
+    } finally {
+      agent.destroy();
+    }
+  }, 400, 201],
   "nrls-read-bundle-collection": [async (sb) => (await call(String((await nrlsCreate(sb)).headers.location), { headers: readHeaders(sb) })).json().type, "searchset", "collection"],
   "nrls-drops-type-system": [async (sb) => {
     const created = await nrlsCreate(sb);

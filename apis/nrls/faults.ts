@@ -67,6 +67,7 @@ export const NRLS_FAULTS = [
   { name: "nrls-location-names-another", dimension: "stored", breaks: ["NRLS-CRT-08", "NRLS-CRT-12"], description: "Location names another pointer (one the sandbox keeps), not the one the create made" },
   { name: "nrls-drops-type-system", dimension: "stored", breaks: ["NRLS-CRT-12"], description: "the stored pointer keeps the type's code but drops its system and display" },
   { name: "nrls-read-bundle-collection", dimension: "stored", breaks: ["NRLS-CRT-08"], description: "a read by _id is answered with a Bundle of type collection, not a searchset" },
+  { name: "nrls-auth-first-request-only", dimension: "connection", breaks: ["NRLS-HDR-03", "NRLS-HDR-04", "NRLS-HDR-05", "NRLS-HDR-06", "NRLS-HDR-07", "NRLS-ERR-12"], description: "the Authorization JWT is checked on the first request of a kept-alive connection only" },
 ] as const satisfies readonly Fault[];
 
 /** Its faults by name: a handler asking for another name does not compile. */

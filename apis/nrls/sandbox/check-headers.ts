@@ -11,10 +11,11 @@ import { spineError, type SpineError } from "../../../sandbox/spine-outcome.ts";
 const SYSTEM_PREFIX = "https://fhir.nhs.uk/Id/accredited-system|";
 const ORG_PREFIX = "https://fhir.nhs.uk/Id/ods-organization-code|";
 
-export function checkHeaders(req: IncomingMessage, directory: Directory, switches: Switches<NrlsSwitch>): SpineError | undefined {
+/** `reused`: the request is not the first on its connection (a fault checks the JWT on the first one only). */
+export function checkHeaders(req: IncomingMessage, directory: Directory, switches: Switches<NrlsSwitch>, reused = false): SpineError | undefined {
   const has = (f: NrlsSwitch) => switches.has(f);
   const header = (issue: string, diagnostics: string) => ({ ...spineError("MISSING_OR_INVALID_HEADER", diagnostics, issue), ...(has("nrls-header-error-information") ? { severity: "information" } : {}) });
-  if (!has("nrls-no-jwt-check")) {
+  if (!has("nrls-no-jwt-check") && !(reused && has("nrls-auth-first-request-only"))) {
     const auth = exactHeader(req, "Authorization");
     // Two documented wordings for a missing header: the JWT page's (structure), and the general guidance's (a variant).
     if (!auth && has("nrls-authorization-general-guidance")) return header("invalid", "Authorization HTTP Header is missing");

@@ -26,6 +26,7 @@ export interface NrlsOptions {
 
 export function nrlsHandler(opts: NrlsOptions) {
   const has = (f: NrlsSwitch) => opts.switches.has(f);
+  const requestsOn = new WeakMap<object, number>();
   const ctx: NrlsContext = { store: new PointerStore(opts.maxPointers), directory: opts.directory, switches: opts.switches, has, respond: responder(has) };
 
   /** `path` is what follows the NRLS base URL; `baseUrl` is the public base, for Location. */
@@ -46,7 +47,10 @@ export function nrlsHandler(opts: NrlsOptions) {
       ctx.respond.fail(res, format, spineError("INVALID_REQUEST_MESSAGE", "Invalid Request Message", "value"));
       return true;
     }
-    const headerProblem = checkHeaders(req, opts.directory, opts.switches);
+    // Which request this is on its connection: a fault on the connection path checks the JWT on the first only.
+    const nth = (requestsOn.get(req.socket) ?? 0) + 1;
+    requestsOn.set(req.socket, nth);
+    const headerProblem = checkHeaders(req, opts.directory, opts.switches, nth > 1);
     if (headerProblem) {
       ctx.respond.fail(res, format, headerProblem);
       return true;
