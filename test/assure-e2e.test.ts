@@ -26,7 +26,8 @@ describe("npm run assure against the embedded sandbox", () => {
       expect(verdicts[id], id).toBe("pass");
     }
     const crt07 = summary.requirements.find((r) => r.id === "NRLS-CRT-07")!;
-    expect(crt07.cases.map((c) => `${c.format}:${c.status}`).sort()).toEqual(["json:passed", "xml:passed"]);
+    // JSON and XML answers, each to a pointer sent as JSON and as XML (RULES.md revision 3).
+    expect(crt07.cases.map((c) => `${c.format}:${c.status}`).sort()).toEqual(["json:passed", "json:passed", "xml:passed", "xml:passed"]);
     expect(summary.gate).toMatchObject({ exitCode: 0, result: "pass" });
     expect(summary.targets.every((t) => t.embedded && t.responses === t.requests && t.requests > 0)).toBe(true);
 

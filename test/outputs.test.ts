@@ -104,10 +104,10 @@ describe("assurance outputs", () => {
     const first = await cli(FAST, out, { SANDBOX_FAULTS: "nrls-location-path-id" });
     const failed = first.summary?.cases ?? JSON.parse(readFileSync(join(out, "summary.json"), "utf8")).cases;
     const failedKeys = (failed as Summary["cases"]).filter((c) => c.status === "failed").map((c) => c.key).sort();
-    expect(failedKeys).toEqual(["nrls-create/create-pointer[json]", "nrls-create/create-pointer[xml]"]);
+    expect(failedKeys).toEqual(["nrls-create/create-pointer[json]", "nrls-create/create-pointer[json][xml body]", "nrls-create/create-pointer[xml]", "nrls-create/create-pointer[xml][xml body]"]);
     const again = await cli(["rerun", "--no-report"], out);
     expect(again.code, again.stdout).toBe(0);
-    expect(again.stdout).toContain("rerun: 2 case(s) that failed or broke");
+    expect(again.stdout).toContain("rerun: 4 case(s) that failed or broke");
     const second = JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as Summary;
     expect(second.cases.filter((c) => c.status !== "not-run").map((c) => c.key).sort()).toEqual(failedKeys);
     expect(again.stdout).toMatch(/against the same target: nothing newly failing; fixed NRLS-CRT-07/);

@@ -7,9 +7,9 @@ export const ERS_FAULTS = [
   { name: "ers-create-200", breaks: ["ERS-A001-01"], description: "A001 answers 200 instead of 201" },
   // With no user, no permissions or no id, a client cannot select a role or reuse the session: the flow's later
   // rules fail with it, as they would for a real client.
-  { name: "ers-no-user", breaks: ["ERS-A001-02", "ERS-A001-05", "ERS-A001-06", "ERS-A001-07", "ERS-A001-16", "ERS-A002-01", "ERS-A002-02", "ERS-A003-02"], description: "A001 response has no user" },
+  { name: "ers-no-user", breaks: ["ERS-A001-02", "ERS-A001-05", "ERS-A001-06", "ERS-A001-07", "ERS-A001-16", "ERS-A002-01", "ERS-A002-02", "ERS-A002-03", "ERS-A003-02"], description: "A001 response has no user" },
   { name: "ers-empty-id", breaks: ["ERS-A001-03", "ERS-A001-04", "ERS-A001-16", "ERS-A002-01", "ERS-A002-02", "ERS-A002-03", "ERS-A003-01", "ERS-A003-02"], description: "A001 session id is an empty string" },
-  { name: "ers-no-permissions", breaks: ["ERS-A001-05", "ERS-A001-16", "ERS-A002-01", "ERS-A002-02", "ERS-A003-02"], description: "user.permissions is an empty list" },
+  { name: "ers-no-permissions", breaks: ["ERS-A001-05", "ERS-A001-16", "ERS-A002-01", "ERS-A002-02", "ERS-A002-03", "ERS-A003-02"], description: "user.permissions is an empty list" },
   { name: "ers-bad-business-function", breaks: ["ERS-A001-05"], warnsOnly: true, description: "the last permission's businessFunction is not a BusinessFunction value (revision 2: a warning, the list has grown)" },
   { name: "ers-no-last-name", breaks: ["ERS-A001-06"], description: "user.lastName is missing" },
   { name: "ers-permission-preselected", breaks: ["ERS-A001-08", "ERS-A001-16"], description: "A001 returns the first permission already selected" },

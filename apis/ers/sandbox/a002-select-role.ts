@@ -18,12 +18,12 @@ export function selectRole(ctx: ErsContext, res: ServerResponse, session: Sessio
     ctx.respond.invalid(res, "MISSING_VALUE", "Missing value", "permission is required to select a role");
     return;
   }
-  const held = session.user.permissions.find((p) => p.businessFunction === wanted.businessFunction && (p.orgIdentifier === wanted.orgIdentifier || ctx.has("ers-permission-org-unchecked")));
+  const held = ctx.respond.permissionsShown(session).find((p) => p.businessFunction === wanted.businessFunction && (p.orgIdentifier === wanted.orgIdentifier || ctx.has("ers-permission-org-unchecked")));
   if (!held) {
     ctx.respond.forbidden(res, "The user does not hold that permission");
     return;
   }
-  if (!ctx.has("ers-select-role-ignored")) session.permission = ctx.has("ers-grants-first-permission") ? session.user.permissions[0]! : held;
+  if (!ctx.has("ers-select-role-ignored")) session.permission = ctx.has("ers-grants-first-permission") ? ctx.respond.permissionsShown(session)[0] ?? held : held;
   if (ctx.has("ers-select-role-bare")) replyJson(res, 200, { permission: session.permission });
   else ctx.respond.session(res, ctx.has("ers-select-role-201") ? 201 : 200, session);
 }

@@ -3,11 +3,14 @@
 import type { ServerResponse } from "node:http";
 import { reply, replyJson } from "../../../sandbox/http.ts";
 import { SESSION_TYPE } from "../../../src/spine/ers.ts";
+import type { ErsPermission } from "../../../sandbox/directory.ts";
 import type { ErsSwitch } from "../variants.ts";
 import { ersOutcome } from "./outcome.ts";
 import type { Session } from "./session-store.ts";
 
 export interface ErsResponder {
+  /** The user's permissions as the session shows them: what a client may select. */
+  permissionsShown(s: Session): ErsPermission[];
   /** The session as the model gives it. */
   session(res: ServerResponse, status: number, s: Session): void;
   forbidden(res: ServerResponse, why: string): void;
@@ -17,13 +20,17 @@ export interface ErsResponder {
 }
 
 export function ersResponder(has: (f: ErsSwitch) => boolean): ErsResponder {
+  // What the session shows is what it honours: a permission shown (a new business function, a bad one) can be selected.
+  const permissionsShown = (s: Session): ErsPermission[] => {
+    const listed = has("ers-no-permissions") ? [] : has("ers-bad-business-function") ? [...s.user.permissions.slice(0, -1), { ...s.user.permissions.at(-1)!, businessFunction: "DOCTOR" }] : s.user.permissions;
+    // The list of business functions has grown since 2018 (a documented variant): one more, last, so flows keep the first.
+    return has("ers-new-business-function") ? [...listed, { ...s.user.permissions[0]!, businessFunction: "NEW_BUSINESS_FUNCTION" }] : listed;
+  };
   const view = (s: Session) => {
     const user: Record<string, unknown> = {
       identifier: s.user.identifier, firstName: s.user.firstName, lastName: s.user.lastName, middleName: s.user.middleName,
-      permissions: has("ers-no-permissions") ? [] : has("ers-bad-business-function") ? [...s.user.permissions.slice(0, -1), { ...s.user.permissions.at(-1)!, businessFunction: "DOCTOR" }] : s.user.permissions,
+      permissions: permissionsShown(s),
     };
-    // The list of business functions has grown since 2018 (a documented variant): one more, last, so flows keep the first.
-    if (has("ers-new-business-function")) user.permissions = [...(user.permissions as unknown[]), { ...s.user.permissions[0]!, businessFunction: "NEW_BUSINESS_FUNCTION" }];
     // Members whose value is null left out (a documented variant).
     if (has("ers-null-members-omitted") && user.middleName === null) delete user.middleName;
     if (has("ers-no-last-name")) delete user.lastName;
@@ -34,6 +41,7 @@ export function ersResponder(has: (f: ErsSwitch) => boolean): ErsResponder {
     return out;
   };
   return {
+    permissionsShown,
     session(res, status, s) {
       if (has("ers-text-json")) reply(res, status, JSON.stringify(view(s)), { "Content-Type": "text/json" });
       else replyJson(res, status, view(s));
