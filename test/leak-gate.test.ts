@@ -10,6 +10,7 @@ import { findLeaks, findLeaksInFiles } from "../src/judge/leak-gate.ts";
 import { Redactor } from "../src/secrets/redact.ts";
 import type { RunResult } from "../src/model/run-result.ts";
 import { OutputLeakError, publish, RUN_RESULT } from "../src/stages/publish.ts";
+import { loadSuites } from "../src/suite/load-suites.ts";
 import { runAssureCli } from "./helpers/run-cli.ts";
 
 const CANARY = "CANARY-token-7f3a9c1e-do-not-leak";
@@ -142,10 +143,12 @@ describe("secrets in answers whose strings are escaped", () => {
   const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#"; // the sandbox's default, configured as secret
   const walk = (d: string): string[] => readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
 
-  it("every e-RS rule passes and neither the token nor any session key appears in any written file or console line", async () => {
-    const run = await runAssureCli(["--suite", "ers-professional-session"], { SANDBOX_VARIANTS: "strings-escaped-every-character" });
+  it("every e-RS rule passes and neither the token, any session key nor any JWT appears in any written file or console line", async () => {
+    // Every e-RS case, and NRLS's create-pointer cases, whose requests carry Spine JWTs.
+    const ersIds = loadSuites().find((s) => s.suite === "ers-professional-session")!.requirements.map((r) => r.id);
+    const run = await runAssureCli(["--requirement", [...ersIds, "NRLS-CRT-01"].join(",")], { SANDBOX_VARIANTS: "strings-escaped-every-character" });
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(run.summary!.requirements.filter((r) => r.id.startsWith("ERS-") && r.verdict !== "pass").map((r) => r.id)).toEqual([]);
+    expect(run.summary!.requirements.filter((r) => (r.id.startsWith("ERS-") || r.id === "NRLS-CRT-01") && r.verdict !== "pass").map((r) => r.id)).toEqual([]);
     const files = walk(run.outDir);
     expect(files.filter((f) => f.endsWith(".httpexchange")).length).toBeGreaterThan(10);
     // The escaped spelling really reached the evidence: a member name of the target's answer, escaped (and escaped
@@ -156,6 +159,8 @@ describe("secrets in answers whose strings are escaped", () => {
       const plain = reveal(text);
       expect(plain.includes(TOKEN), where).toBe(false);
       expect(/pro-xapi-session_[0-9a-f]{8}-/i.test(plain), where).toBe(false);
+      // A Spine JWT: base64url JSON header and claims (eyJ…), as sent in Authorization; only its decoded claims may show.
+      expect(/eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}/.test(plain), where).toBe(false);
     }
 
     // Publishing renders, never decides: a secret in what it wrote, when the judged gate knew of none, withholds the
