@@ -95,7 +95,7 @@ const PROBES: Record<string, [Probe, unknown, unknown]> = {
   "nrls-no-dstu2": [status({ headers: { Accept: "application/json+fhir" } }), 201, 415],
   "nrls-no-generic": [status({ headers: { Accept: "application/json" } }), 201, 415],
   "nrls-format-unchecked": [status({ query: "?_format=text%2Fplain" }), 415, 201],
-  "nrls-no-xml-body": [status({ xml: true }), 201, 400],
+  "nrls-no-xml-body": [status({ xml: true }), 201, 415],
   "nrls-no-fromasid-check": [status({ headers: { fromASID: undefined } }), 400, 201],
   "nrls-no-toasid-check": [status({ headers: { toASID: undefined } }), 400, 201],
   "nrls-no-jwt-check": [status({ headers: { Authorization: undefined } }), 400, 201],

@@ -17,9 +17,13 @@ export function createPointer(ctx: NrlsContext, res: ServerResponse, format: Fhi
     ctx.respond.unsupported(res, format);
     return;
   }
+  // A fault on the XML path: a server that takes JSON bodies only, refusing XML as an unsupported media type.
+  if (sentAs === "xml" && ctx.has("nrls-no-xml-body")) {
+    ctx.respond.unsupported(res, format);
+    return;
+  }
   let pointer: Json;
   try {
-    if (sentAs === "xml" && ctx.has("nrls-no-xml-body")) throw new Error("XML bodies refused");
     const parsed = sentAs === "json" ? (JSON.parse(text) as unknown) : fhirXmlToJson(text);
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
     pointer = parsed as Json;
