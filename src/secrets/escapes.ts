@@ -16,9 +16,13 @@ const JSON_SIMPLE: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b:
 const XML_NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
 const HEX = /^[0-9A-Fa-f]+$/;
 
-/** True when the text holds a character that could start an escape: the only texts worth decoding. */
+/**
+ * True when the text holds an escape that can spell a secret's characters other than as the secret's own forms do
+ * (\uXXXX, \/, a character or entity reference, percent-encoding): the only texts worth decoding. The escapes every
+ * JSON text is full of (\" \\ \n) hide nothing a token or key is made of.
+ */
 export function mayHoldEscapes(text: string): boolean {
-  return /[\\&%]/.test(text);
+  return /\\u[0-9A-Fa-f]{4}|\\\/|&#|&[a-z]{2,4};|%[0-9A-Fa-f]{2}/.test(text);
 }
 
 /**
@@ -134,10 +138,10 @@ export function decodedLevels(raw: string, levels = 3): string[] {
 }
 
 /**
- * The written spans whose decoded text matches `pattern` (global), at any level up to `levels`: each span covers
- * whole escapes, so replacing it leaves the rest of the text as written.
+ * The written spans whose decoded text holds what `finder` finds, at any level up to `levels`: each span covers whole
+ * escapes, so replacing it leaves the rest of the text as written.
  */
-export function spansDecodingTo(raw: string, pattern: RegExp, levels = 3): [number, number][] {
+export function spansDecodingTo(raw: string, finder: { spans(text: string): [number, number][] }, levels = 3): [number, number][] {
   const spans: [number, number][] = [];
   let text = raw;
   // Where each unit of the current level's text starts and ends in `raw` (identity at level 0, so not stored).
@@ -148,14 +152,7 @@ export function spansDecodingTo(raw: string, pattern: RegExp, levels = 3): [numb
     if (d.text === text) break;
     const from = rawFrom ? d.from!.map((k) => rawFrom![k]!) : d.from!;
     const to = rawTo ? d.to!.map((k) => rawTo![k - 1]!) : d.to!;
-    pattern.lastIndex = 0;
-    for (let m = pattern.exec(d.text); m; m = pattern.exec(d.text)) {
-      if (!m[0]) {
-        pattern.lastIndex++;
-        continue;
-      }
-      spans.push([from[m.index]!, to[m.index + m[0].length - 1]!]);
-    }
+    for (const [start, end] of finder.spans(d.text)) spans.push([from[start]!, to[end - 1]!]);
     text = d.text;
     rawFrom = from;
     rawTo = to;

@@ -5,6 +5,7 @@
 // (a target may write any character of a JSON string as \uXXXX: RFC 8259 §7).
 import { ALLURE_HTTP_REDACTED_VALUE } from "allure-js-commons/http";
 import { decodedLevels, replaceSpans, spansDecodingTo } from "./escapes.ts";
+import { SecretMatcher } from "./secret-matcher.ts";
 import type { Exchange } from "../run/http-client.ts";
 
 export const REDACTED = ALLURE_HTTP_REDACTED_VALUE;
@@ -15,13 +16,11 @@ export const SECRET_HEADERS = new Set(["authorization", "proxy-authorization", "
 /** Shorter values are not hunted for inside other text (too likely to match innocent text): only where they stand alone. */
 export const MIN_SECRET_LENGTH = 6;
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
 export class Redactor {
   private readonly values = new Set<string>();
   /** Secrets too short to hunt for inside other text: redacted where they stand alone as a token. */
   private readonly short = new Set<string>();
-  private pattern?: RegExp;
+  private found?: SecretMatcher;
 
   constructor(secrets: Iterable<string> = [], private readonly secretFields: readonly string[] = []) {
     for (const s of secrets) this.add(s);
@@ -37,7 +36,7 @@ export class Redactor {
   add(value: string | undefined): void {
     const v = value?.trim();
     if (!v) return;
-    this.pattern = undefined;
+    this.found = undefined;
     if (v.length < MIN_SECRET_LENGTH) {
       for (const f of [v, encodeURIComponent(v), JSON.stringify(v).slice(1, -1)]) this.short.add(f);
       return;
@@ -85,23 +84,17 @@ export class Redactor {
   text(s: string | undefined): string | undefined;
   text(s: string | undefined): string | undefined {
     if (!s) return s;
-    const pattern = this.matcher();
-    if (!pattern) return s;
-    const plain = s.replace(pattern, REDACTED);
+    const matcher = this.matcher();
+    if (!matcher) return s;
+    const plain = replaceSpans(s, matcher.spans(s), REDACTED);
     // A secret spelt with escapes, wholly or in part: replaced where it is written, the rest left byte for byte.
-    return replaceSpans(plain, spansDecodingTo(plain, pattern), REDACTED);
+    return replaceSpans(plain, spansDecodingTo(plain, matcher), REDACTED);
   }
 
-  /**
-   * One expression for every secret, case-insensitive: the longest first, so a value that contains another is replaced
-   * whole; a short secret only as a whole token.
-   */
-  private matcher(): RegExp | undefined {
-    if (this.pattern || (!this.values.size && !this.short.size)) return this.pattern;
-    const long = [...this.values].sort((a, b) => b.length - a.length).map(escapeRegExp);
-    const short = [...this.short].sort((a, b) => b.length - a.length).map((v) => `(?<![A-Za-z0-9])${escapeRegExp(v)}(?![A-Za-z0-9])`);
-    this.pattern = new RegExp([...long, ...short].join("|"), "gi");
-    return this.pattern;
+  /** One matcher for every secret, in any letter case: a value that contains another replaced whole; a short one only as a token. */
+  private matcher(): SecretMatcher | undefined {
+    if (!this.found && (this.values.size || this.short.size)) this.found = new SecretMatcher(this.values, this.short);
+    return this.found;
   }
 
   /** The exchange with credential headers masked and every known secret replaced. */
@@ -120,12 +113,9 @@ export class Redactor {
 
   /** True when `s` still holds a known secret, as written or once its escapes are decoded (used to prove redaction). */
   leaks(s: string): boolean {
-    const pattern = this.matcher();
-    if (!pattern) return false;
-    return [s, ...decodedLevels(s)].some((text) => {
-      pattern.lastIndex = 0;
-      return pattern.test(text);
-    });
+    const matcher = this.matcher();
+    if (!matcher) return false;
+    return [s, ...decodedLevels(s)].some((text) => matcher.test(text));
   }
 
   /** Every secret value it redacts (with its encodings): what the leak gate hunts for. In memory only, never written. */
