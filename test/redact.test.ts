@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Exchange } from "../src/run/http-client.ts";
 import { REDACTED, redactCaseResult, Redactor } from "../src/secrets/redact.ts";
+import { SecretMatcher } from "../src/secrets/secret-matcher.ts";
 
 const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
 const SESSION = "pro-xapi-session_222c42c7-820f-4f9b-92fb-3add4b1db9f7";
@@ -117,5 +118,29 @@ describe("redaction on meaning, not spelling", () => {
     const r = new Redactor([TOKEN]);
     const body = `{"typeInfo":"\\u0075k.nhs","token":"${u(TOKEN)}","user":{"identifier":"\\u0035\\u0035\\u0035"}}`;
     expect(JSON.parse(r.text(body))).toEqual({ typeInfo: "uk.nhs", token: REDACTED, user: { identifier: "555" } });
+  });
+});
+
+describe("the secret matcher", () => {
+  it("finds every form in any letter case, the longest when one contains another, and candidates that overlap", () => {
+    const m = new SecretMatcher(["abcdefgh", "abcdefghijkl", "aaaab-secret"], []);
+    expect(m.spans("x ABCDEFGHIJKL y abcdefgh z")).toEqual([[2, 14], [17, 25]]);
+    // "aaaaab-secret": a candidate at 0 ("aaaa") that is not a form, then the form one character on.
+    expect(m.spans("aaaaab-secret")).toEqual([[1, 13]]);
+    expect(m.test("nothing here abcdefg")).toBe(false);
+  });
+
+  it("matches a short form only as a whole token, and keeps the earlier of overlapping long and short spans", () => {
+    const m = new SecretMatcher(["session-123456"], ["a1b2c"]);
+    expect(m.spans("a1b2c xa1b2cx session-123456")).toEqual([[0, 5], [14, 28]]);
+    expect(m.spans("x", true)).toEqual([]);
+  });
+
+  it("finds the same as one alternation over the forms would, on text full of near misses", () => {
+    const forms = Array.from({ length: 300 }, (_, i) => `eyJhbGciOiJub25lIn0.claims${i}.sig`);
+    const m = new SecretMatcher(forms, []);
+    const text = Array.from({ length: 2000 }, (_, i) => (i % 97 === 0 ? forms[i % 300] : `eyJhbGciOiJub25lIn0.other${i}`)).join(" ");
+    const naive = new RegExp([...forms].sort((a, b) => b.length - a.length).map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
+    expect(m.spans(text)).toEqual([...text.matchAll(naive)].map((x) => [x.index, x.index + x[0].length]));
   });
 });
