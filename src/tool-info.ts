@@ -7,7 +7,7 @@ import { PROJECT_ROOT } from "./project-root.ts";
 import type { RunResult } from "./model/run-result.ts";
 
 /** The rule catalogue the suites encode: every requirement id comes from it, verbatim. */
-export const RULE_CATALOGUE = "RULES.md revision 2 (documented variants and tightened checks)";
+export const RULE_CATALOGUE = "RULES.md revision 3 (documented variants, tightened checks, every rule on every path)";
 
 export function packageInfo(): { name: string; version: string } {
   const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { name: string; version: string };

@@ -140,7 +140,8 @@ describe("a signed evidence pack", { timeout: 240_000 }, () => {
     expect(summary.inputs?.sandbox?.faults).toEqual(["nrls-location-path-id"]);
     expect(summary.inputs?.testData.ERS_SMARTCARD_TOKEN).toBe("***** (secret)");
     expect(summary.inputs?.testData.NRLS_CUSTODIAN_ODS).toBe("RR8");
-    expect(summary.inputs?.ruleCatalogue).toMatch(/RULES\.md revision 2/);
+    expect(summary.inputs?.ruleCatalogue).toMatch(/RULES\.md revision 3/);
+    expect(summary.inputs?.ruleCatalogue).toMatch(/PDS FHIR: the PDS suite's own requirements/);
     const manifest = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as { inputs?: unknown };
     expect(manifest.inputs).toEqual(summary.inputs);
     expect(readFileSync(join(dir, "index.html"), "utf8")).not.toContain("AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM");

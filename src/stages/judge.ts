@@ -122,7 +122,8 @@ function runInputs(input: JudgeInput, targets: RunResult["targets"]): RunInputs 
     concurrency: config.concurrency,
     harness: harnessLabel(input.tool),
     specifications: [...new Set(suites.map((s) => `${s.spec.name} ${s.spec.version}${s.spec.profile ? `, ${s.spec.profile}` : ""}`))],
-    ruleCatalogue: RULE_CATALOGUE,
+    // RULES.md for the APIs it covers; an API module whose suite is its own catalogue says so (PDS).
+    ruleCatalogue: [...new Set(TARGETS.filter((t) => suites.some((s) => s.target === t.name)).map((t) => (t.ruleCatalogue.file === "RULES.md" ? RULE_CATALOGUE : `${t.label}: ${t.ruleCatalogue.description}`)))].join("; "),
   };
 }
 
