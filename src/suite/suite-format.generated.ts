@@ -205,7 +205,7 @@ export interface SpineAssureSuite {
   api: string;
   interaction: string;
   /**
-   * Which configured target the cases are sent to: a name from src/targets.ts (checked by the loader).
+   * Which API the cases are sent to: an API module's name (src/apis.ts; checked by the loader).
    */
   target: string;
   spec: {
