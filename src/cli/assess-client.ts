@@ -2,7 +2,6 @@
 // that system, answers every request exactly as the sandbox always does (a bad request still gets its documented
 // error), judges each against the client rule catalogue as it arrives, and when the assessment ends (--requests,
 // --until-idle, Ctrl-C or SIGTERM) writes the same evidence pack as `run`, marked as a client assessment.
-import { existsSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { clientCatalogue, INTERACTIONS, type ClientCatalogue } from "../client/catalogue.ts";
 import { loadConfig, type Config } from "../config/load-config.ts";
@@ -11,6 +10,7 @@ import type { ReceivedRequest } from "../model/received-request.ts";
 import { signersFor, type Signer } from "../evidence/signing-identity.ts";
 import { newRunId } from "../judge/run-id.ts";
 import { EXIT } from "../model/status.ts";
+import { carriedHistory } from "../report/allure-report.ts";
 import { closingLines, consoleStyle, terminalSafe } from "../report/console.ts";
 import { OutputLeakError, publish } from "../stages/publish.ts";
 import { outputFolderProblem } from "../write-atomic.ts";
@@ -131,7 +131,7 @@ export async function assessClient(options: AssessClientOptions): Promise<number
     await sandbox.close();
     log(`Assessment ended: ${why}. ${assessment.requests} request(s) judged.`);
 
-    const { run, secrets } = clientRunResult({ runId, startedAt, tool: await tool, assessment, catalogue, baseUrls, tls: !options.http, ended: why, printed, carriedFiles: carried(options.out) });
+    const { run, secrets } = clientRunResult({ runId, startedAt, tool: await tool, assessment, catalogue, baseUrls, tls: !options.http, ended: why, printed, carriedFiles: carriedHistory(options.out) });
     let signers: Signer[] = [];
     try {
       // The sandbox's committed test identity signs: the pack shows integrity, not who the supplier is.
@@ -176,10 +176,4 @@ function requestLines(judged: JudgedRequest, req: ReceivedRequest, rules: readon
     lines.push(`    ${f.rule} ${level}: expected ${f.expected}; got ${f.actual ?? "it"}${f.path ? ` (at ${f.path})` : ""}`);
   }
   return lines;
-}
-
-/** The history an assessment's report carries forward: judged with it, so a secret in it gates this assessment too. */
-function carried(outRoot: string): { path: string; where: string }[] {
-  const history = join(outRoot, "allure-history.jsonl");
-  return existsSync(history) ? [{ path: history, where: "allure-history.jsonl" }] : [];
 }

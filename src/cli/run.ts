@@ -1,12 +1,12 @@
 // `spine-assure run` (and `rerun`): the five stages composed — prepare → open targets → execute → judge → publish —
 // with what the console shows between them. Returns the gate's exit code; a bad target never throws.
-import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ConfigError } from "../config/load-config.ts";
 import type { RunResult } from "../model/run-result.ts";
 import { EXIT } from "../model/status.ts";
 import { WaiverError } from "../judge/waivers.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
+import { carriedHistory } from "../report/allure-report.ts";
 import { allureResultsWriter, allureTargets } from "../report/allure-results.ts";
 import { newRunId } from "../judge/run-id.ts";
 import { outputFolderProblem } from "../write-atomic.ts";
@@ -124,9 +124,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     for (const e of execution.runErrors) log(`harness error: ${e}`);
 
     // The history the report will carry forward is judged with the run: a secret in it gates this run too.
-    const history = join(outRoot, "allure-history.jsonl");
-    const carriedFiles = existsSync(history) ? [{ path: history, where: "allure-history.jsonl" }] : [];
-    const run = judge({ runId, startedAt, tool: await tool, strict: !!options.strict, prepared, open, execution, judged, printed, interrupted: stop.signal(), carriedFiles });
+    const run = judge({ runId, startedAt, tool: await tool, strict: !!options.strict, prepared, open, execution, judged, printed, interrupted: stop.signal(), carriedFiles: carriedHistory(outRoot) });
     // A waiver may cite the run that is its evidence: that run folder is kept whatever its age.
     const cited = prepared.waivers.flatMap((w) => [...`${w.reason}`.matchAll(/\b\d{8}-\d{6}-[0-9a-f]{6}\b/g)].map((m) => m[0]));
     let published: Published;

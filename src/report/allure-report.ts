@@ -9,6 +9,17 @@ import { writeFileAtomic } from "../write-atomic.ts";
 
 const run = promisify(execFile);
 
+/** Allure's history beside the runs, which every report of the output root embeds (its trend). */
+export function allureHistoryOf(outRoot: string): string {
+  return join(outRoot, "allure-history.jsonl");
+}
+
+/** The history a report will carry forward, as a file the leak gate searches when the run is judged (none yet: none). */
+export function carriedHistory(outRoot: string): { path: string; where: string }[] {
+  const path = allureHistoryOf(outRoot);
+  return existsSync(path) ? [{ path, where: "allure-history.jsonl" }] : [];
+}
+
 /**
  * Returns the path of the generated HTML file. `historyPath`: where Allure keeps run history for its trend charts
  * (kept across runs).

@@ -3,6 +3,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../write-atomic.ts";
+import { allureHistoryOf } from "./allure-report.ts";
 
 /** Run ids sort by time (yyyymmdd-hhmmss-random), so the newest are last. */
 export function pruneRuns(outRoot: string, keep: number, protectedRuns: ReadonlySet<string>): void {
@@ -12,7 +13,7 @@ export function pruneRuns(outRoot: string, keep: number, protectedRuns: Readonly
   const runs = readdirSync(runsDir).filter((name) => /^\d{8}-\d{6}-[0-9a-f]+$/.test(name) && statSync(join(runsDir, name)).isDirectory()).sort();
   const newest = new Set(runs.slice(-keep));
   for (const id of runs) if (!newest.has(id) && !protectedRuns.has(id)) rmSync(join(runsDir, id), { recursive: true, force: true });
-  boundAllureHistory(join(outRoot, "allure-history.jsonl"), keep);
+  boundAllureHistory(allureHistoryOf(outRoot), keep);
 }
 
 /** Allure appends one line per generated report: only the last `keep` are worth their space. */

@@ -8,7 +8,7 @@ import { mergeRuns } from "../judge/merge-runs.ts";
 import { findLeaksInFiles } from "../judge/leak-gate.ts";
 import { filesUnder } from "../files-under.ts";
 import type { RunResult } from "../model/run-result.ts";
-import { generateAllureReport } from "../report/allure-report.ts";
+import { allureHistoryOf, generateAllureReport } from "../report/allure-report.ts";
 import { allureEnvironment, allureResultsWriter, allureTargets, type AllureResultsWriter } from "../report/allure-results.ts";
 import { coverageCsv, coverageMarkdown } from "../report/coverage-matrix.ts";
 import { firstScreen } from "../report/first-screen.ts";
@@ -115,7 +115,7 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
     if (options.html) {
       try {
         const name = `Spine ${run.assessment ? "client assessment" : "assurance report"} — gate: exit ${run.gate.exitCode} ${run.gate.result.toUpperCase()}${run.regenerated?.fromAltered ? " — REGENERATED FROM ALTERED RESULTS" : ""}`;
-        await generateAllureReport(join(folder.path, "allure-results"), join(folder.path, "allure-report"), join(options.outRoot, "allure-history.jsonl"), name);
+        await generateAllureReport(join(folder.path, "allure-results"), join(folder.path, "allure-report"), allureHistoryOf(options.outRoot), name);
         reportPath = join(runDir, "allure-report", "index.html");
       } catch (err) {
         warnings.push((err as Error).message);
