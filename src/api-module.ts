@@ -119,8 +119,6 @@ export interface ClientRules {
   assessor(ctx: { directory: Directory; baseUrl: string }): ClientAssessor;
   /** The rules of a document the system sends (a pointer), for `validate`: judged offline, file by file. */
   document?: {
-    /** The resource such a document is (DocumentReference). */
-    resourceType: string;
     /** The findings for one file's text; `whyNotJudged` says why a rule with none was not judged. */
     judge(text: string, ctx: { directory?: Directory; fromAsid?: string }): { format?: "json" | "xml"; readable: boolean; findings: Finding[]; whyNotJudged(rule: string): string };
   };

@@ -9,7 +9,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { findLeaks, findLeaksInFiles } from "../src/judge/leak-gate.ts";
 import { Redactor } from "../src/secrets/redact.ts";
 import type { RunResult } from "../src/model/run-result.ts";
-import { OutputLeakError, publish, RUN_RESULT } from "../src/stages/publish.ts";
+import { RUN_RESULT } from "../src/evidence/run-result-file.ts";
+import { OutputLeakError, publish } from "../src/stages/publish.ts";
 import { loadSuites } from "../src/suite/load-suites.ts";
 import { runAssureCli } from "./helpers/run-cli.ts";
 

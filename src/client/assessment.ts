@@ -102,7 +102,7 @@ export class ClientAssessment {
     const findings = at && interaction ? at.api.assessor.judge(req, interaction, n) : [];
     // Keep only findings of rules the catalogue has for this interaction (a test holds the code and catalogue equal).
     const applicable = findings.filter((f) => interaction && this.rules.get(f.rule)?.appliesTo.includes(interaction));
-    const judged = { n, ...(interaction ? { interaction } : {}), ...(at ? { target: at.api.name } : {}), shownPath: this.shownPath(req.url), findings: applicable };
+    const judged = { n, ...(interaction ? { interaction } : {}), ...(at ? { target: at.api.name } : {}), shownPath: this.shownPath(req.url, at), findings: applicable };
     const exchange = exchangeOf(req);
     this.held.push({ req, exchange, judged });
     this.redactor.learn(exchange);
@@ -111,9 +111,8 @@ export class ClientAssessment {
   }
 
   /** A path safe to print and to title a case with: a credential in it (an e-RS session id) shown as {id}. */
-  shownPath(url: string): string {
+  shownPath(url: string, at = this.apiOf(url)): string {
     const path = url.split("?")[0]!;
-    const at = this.apiOf(url);
     return at?.api.client.shownPath ? `${at.api.sandboxPath}${at.api.client.shownPath(at.path)}` : path;
   }
 
@@ -196,10 +195,11 @@ export interface ClientRunInput {
 /** The assessment as a RunResult: verdicts per client rule, the leak gate, the gate. */
 export function clientRunResult(input: ClientRunInput): { run: RunResult; secrets: string[] } {
   const { cases, secrets } = input.assessment.finish();
-  const targets: TargetRecord[] = TARGETS.flatMap(({ name }) => {
+  // The APIs whose base URLs the supplier was given.
+  const given = TARGETS.filter((t) => input.baseUrls[t.name]);
+  const targets: TargetRecord[] = given.map(({ name }) => {
     const n = cases.filter((c) => c.target === name).length;
-    const baseUrl = input.baseUrls[name];
-    return baseUrl ? [{ name, baseUrl, embedded: true, requests: n, responses: n }] : [];
+    return { name, baseUrl: input.baseUrls[name]!, embedded: true, requests: n, responses: n };
   });
   // The run's own judging path: verdicts, the leak gate and the gate, with "nothing assessed" one of its rules.
   const { requirements, gate } = judgeRun({
@@ -227,7 +227,7 @@ export function clientRunResult(input: ClientRunInput): { run: RunResult; secret
       strict: false,
       concurrency: 1,
       harness: harnessLabel(input.tool),
-      specifications: ["e-RS XAPI v1 (A001–A004)", "NRLS API 1.1 / 1.2-beta, NRLS-DocumentReference-1"],
+      specifications: given.map((t) => t.specification),
       ruleCatalogue: catalogueName,
     },
     environment: {

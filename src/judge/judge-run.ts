@@ -4,7 +4,7 @@
 import type { PlannedRequirement } from "../plan/make-plan.ts";
 import { Redactor } from "../secrets/redact.ts";
 import { decideGate, type GateContext } from "./gate.ts";
-import { findLeaksInFiles, findLeaksInRun, type Leak } from "./leak-gate.ts";
+import { findLeaksInFiles, findLeaksInRun } from "./leak-gate.ts";
 import type { CaseRecord, Gate, RequirementVerdict, TargetRecord } from "../model/run-result.ts";
 import { requirementVerdicts } from "./verdicts.ts";
 import { applyWaivers, type Waiver } from "./waivers.ts";
@@ -30,7 +30,6 @@ export interface RunToJudge {
 export interface JudgedRun {
   requirements: RequirementVerdict[];
   expiredWaivers: Waiver[];
-  leaks: Leak[];
   gate: Gate;
 }
 
@@ -46,7 +45,7 @@ export function judgeRun(input: RunToJudge): JudgedRun {
     ...findLeaksInFiles(input.carriedFiles ?? [], secrets),
   ];
   const gate = decideGate(requirements, input.targets, { ...input.context, strict: input.strict, leaks });
-  return { requirements, expiredWaivers: expired, leaks, gate };
+  return { requirements, expiredWaivers: expired, gate };
 }
 
 /** Every form of the configured secret values, for the leak gate. */

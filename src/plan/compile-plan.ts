@@ -1,6 +1,6 @@
 // The plan's checks, compiled once in the process that runs them: every FHIRPath expression (against the model of its
-// API's FHIR release for FHIR bodies, plain for other JSON) and every body schema. What does not compile is a suite problem named by the
-// file and line that wrote it, so validating suites and preparing to run them are the same work.
+// API's FHIR release for FHIR bodies, plain for other JSON) and every body schema. What does not compile is a suite
+// problem named by the file and line that wrote it, so validating suites and preparing to run them are the same work.
 import fhirpath from "fhirpath";
 import type { ValidateFunction } from "ajv";
 import type { Plan } from "./make-plan.ts";

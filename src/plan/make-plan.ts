@@ -35,8 +35,6 @@ export interface PlannedCase {
   verifies: string[];
   tags: string[];
   format?: "json" | "xml";
-  /** The request body's format, when the case has that dimension. */
-  bodyFormat?: "json" | "xml";
   /** The case's own variables: format, mime, bodyFormat, bodyMime and the each-value. */
   vars: Record<string, unknown>;
   steps: LoadedStep[];
@@ -121,6 +119,7 @@ function expandCase(suite: LoadedSuite, c: LoadedCase, config: Pick<Config, "val
   // The request body's format, a dimension of its own (RULES.md revision 3): a JSON body keeps the case's key as it was.
   const bodies: (("json" | "xml") | undefined)[] = c.bodies ?? suite.defaults?.bodies ?? [undefined];
   const values: unknown[] = c.each ? c.each.values : [undefined];
+  const release = fhirReleaseOf(suite.target);
   const missing = c.requires?.config.filter((name) => !config.values[name]);
   const out: PlannedCase[] = [];
   // Every combination of response format, body format and each-value is a case of its own.
@@ -140,7 +139,7 @@ function expandCase(suite: LoadedSuite, c: LoadedCase, config: Pick<Config, "val
       api: suite.api,
       interaction: suite.interaction,
       target: suite.target,
-      ...(fhirReleaseOf(suite.target) ? { fhirRelease: fhirReleaseOf(suite.target) } : {}),
+      ...(release ? { fhirRelease: release } : {}),
       file: suite.file,
       at: c.at,
       verifies: c.verifies,
@@ -154,7 +153,6 @@ function expandCase(suite: LoadedSuite, c: LoadedCase, config: Pick<Config, "val
       secretFields: suite.secretFields ?? [],
       requester: suite.requester,
       notApplicable: missing?.length ? `${c.requires!.reason} (not configured: ${missing.join(", ")})` : undefined,
-      ...(body ? { bodyFormat: body } : {}),
     });
   }
   return out;

@@ -21,7 +21,6 @@ import { renderSummary } from "../report/summary.ts";
 import { pruneRuns } from "../report/prune-runs.ts";
 import { directoryWriter, writeFileAtomic, type DirectoryWriter } from "../write-atomic.ts";
 
-export { RUN_RESULT };
 /** The files of a run folder also kept at fixed paths under the output root for the latest run, each with its renderer. */
 const LATEST_FILES: Record<string, (run: RunResult) => string> = {
   "summary.json": renderSummary,

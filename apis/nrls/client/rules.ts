@@ -32,7 +32,6 @@ const nrlsClientRules: ClientRules = {
     },
   }),
   document: {
-    resourceType: "DocumentReference",
     judge(text, ctx) {
       const { format, readable, findings } = documentFindings(text, sniffFormat(text), "(file)", ctx);
       return {

@@ -24,7 +24,7 @@ const ERRORS = {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const DEFAULT_PATIENTS = join(PROJECT_ROOT, "fixtures", "pds", "patients.json");
+const DEFAULT_PATIENTS = join(PROJECT_ROOT, "fixtures", "pds", "patients.json");
 
 export function pdsHandler(ctx: SandboxContext): SandboxHandler {
   const file = ctx.setting("SANDBOX_PDS_PATIENTS") || DEFAULT_PATIENTS;
