@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { FAULTS } from "../sandbox/faults.ts";
 import { createLimiter } from "../src/run/limiter.ts";
-import { formatTable, judge, runWithFault } from "../src/selftest/mutation.ts";
+import { formatTable, judge, runConclusively, runWithFault } from "../src/selftest/mutation.ts";
 import { loadSuites } from "../src/suite/load-suites.ts";
 
 const levels = new Map(loadSuites().flatMap((s) => s.requirements.map((r) => [r.id, r.level] as const)));
@@ -17,7 +17,7 @@ const slot = createLimiter(2);
 
 describe.concurrent("mutation self-test", () => {
   it("passes every requirement with no fault", async () => {
-    const run = await slot(() => runWithFault(undefined));
+    const run = await slot(() => runConclusively(() => runWithFault(undefined)));
     expect(Object.entries(run.verdicts).filter(([, v]) => v !== "pass")).toEqual([]);
     expect(Object.keys(run.verdicts)).toHaveLength(levels.size);
     expect(run.code).toBe(0);
@@ -25,8 +25,8 @@ describe.concurrent("mutation self-test", () => {
 
   for (const fault of testable) {
     it(`${fault.name} is caught: ${fault.breaks.filter((id) => encoded.has(id)).join(", ")} and nothing else`, async () => {
-      const run = await slot(() => runWithFault(fault.name));
-      const row = judge(fault, run.verdicts, encoded);
+      const run = await slot(() => runConclusively(() => runWithFault(fault.name)));
+      const row = judge(fault, run.verdicts, encoded, run.unanswered);
       expect(row.changed, run.output).toEqual(row.expected);
       expect(row.outcome).toBe("caught");
       const fails = (id: string) => levels.get(id) === "MUST" && !fault.warnsOnly;
@@ -46,7 +46,7 @@ describe("the self-test's table", () => {
     expect(table.find((l) => l.startsWith("ers-a004-after-a003"))).toMatch(/\s+state\s+CAUGHT/);
     expect(table.find((l) => l.startsWith("nrls-create-200"))).toMatch(/\s+-\s+CAUGHT/);
     // Every fault added for revision 3 names its path.
-    const revision3 = ["nrls-xml-skips-business-rules", "nrls-xml-not-stored", "nrls-xml-body-answered-xml", "nrls-errors-always-json", "ers-grants-first-permission", "ers-permission-org-unchecked", "ers-a004-after-a003", "ers-second-create-keeps-role", "ers-odd-token-accepted"];
+    const revision3 = ["nrls-concurrent-creates-share-id", "nrls-auth-first-request-only", "nrls-xml-skips-business-rules", "nrls-xml-not-stored", "nrls-xml-body-answered-xml", "nrls-errors-always-json", "ers-grants-first-permission", "ers-permission-org-unchecked", "ers-a004-after-a003", "ers-second-create-keeps-role", "ers-odd-token-accepted"];
     expect(revision3.filter((n) => !FAULTS.find((f) => f.name === n)?.dimension)).toEqual([]);
   });
 });

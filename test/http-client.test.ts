@@ -29,6 +29,26 @@ describe("HTTP client against hostile targets", () => {
     expect(Date.now() - started).toBeLessThan(3000);
   });
 
+  it("sends an idempotent request again when its connection closed before any answer, and a POST never", async () => {
+    // The first request of each method meets a connection closed under it (a kept-alive socket the target let go).
+    const met = new Map<string, number>();
+    const port = await listen(createServer((q, s) => {
+      const n = (met.get(q.method!) ?? 0) + 1;
+      met.set(q.method!, n);
+      if (n === 1) q.socket.destroy();
+      else s.end("ok");
+    }));
+    const http = client(2000);
+    const get = await http.send({ method: "GET", url: `http://127.0.0.1:${port}/`, headers: [] });
+    expect(get.response?.status).toBe(200);
+    expect(get.retried).toMatch(/closed by the target/);
+    expect(met.get("GET")).toBe(2);
+    // A POST may have been acted on: it is reported as it happened, not sent twice.
+    const post = await http.send({ method: "POST", url: `http://127.0.0.1:${port}/`, headers: [], body: "{}" });
+    expect(post.error?.fault).toBe("reset");
+    expect(met.get("POST")).toBe(1);
+  });
+
   it("cuts off a body larger than the cap", async () => {
     const port = await listen(createServer((_q, s) => s.end("x".repeat(100_000))));
     const e = await client(2000, 1024).send({ method: "GET", url: `http://127.0.0.1:${port}/`, headers: [] });

@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from "../src/project-root.ts";
 import { loadSuites } from "../src/suite/load-suites.ts";
 import { apiOf, TARGETS } from "../src/targets.ts";
 import * as https from "node:https";
+import { randomUUID } from "node:crypto";
 import { call, nrlsCreate, nrlsHeaders, POINTER, readBack, readHeaders, type CreateOptions, type Reply } from "./helpers/sandbox-client.ts";
 
 const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
@@ -201,6 +202,12 @@ const PROBES: Record<string, [Probe, unknown, unknown]> = {
     const found = await call(`${sb.baseUrls.nrls!}/DocumentReference?subject=${encodeURIComponent("https://demographics.spineservices.nhs.uk/STU3/Patient/9464250321")}`, { headers: readHeaders(sb) });
     return `${r.status}:${String(found.json().total)}`;
   }, "400:0", "400:1"],
+  // Two creates at once, each with its own masterIdentifier: one id between them under the fault.
+  "nrls-concurrent-creates-share-id": [async (sb) => {
+    const mi = (p: Record<string, unknown>) => (p.masterIdentifier = { system: "urn:ietf:rfc:3986", value: `urn:uuid:${randomUUID()}` });
+    const [a, b] = await Promise.all([nrlsCreate(sb, { edit: mi }), nrlsCreate(sb, { edit: mi })]);
+    return a.headers.location === b.headers.location;
+  }, false, true],
 };
 
 /** The probes an API module carries for its own faults and variants, in this file's form. */
@@ -297,6 +304,13 @@ const VARIANT_PROBES: Record<string, [Probe, unknown, unknown]> = {
   "ers-unknown-token-422": [async (sb) => (await ersCreate(sb, { token: "someone-elses-token" })).status, 403, 422],
   // Revision 3: the documented issue after an extra one; an OperationOutcome entry beside a search's matches.
   "nrls-outcome-extra-issue-first": [async (sb) => ((await nrlsCreate(sb)).json().issue as { details: { coding: { code: string }[] } }[]).map((i) => i.details.coding[0]!.code), ["RESOURCE_CREATED"], ["INVALID_ELEMENT", "RESOURCE_CREATED"]],
+  // Three pointers for a fresh patient: two on the first page, the third behind link next.
+  "nrls-search-paged": [async (sb) => {
+    const nhs = "9464250321";
+    for (let i = 0; i < 3; i++) await nrlsCreate(sb, { edit: (p) => ((p.subject = { reference: `${PATIENT}${nhs}` }), (p.masterIdentifier = { system: "urn:ietf:rfc:3986", value: `urn:uuid:${randomUUID()}` })) });
+    const page = (await call(`${sb.baseUrls.nrls!}/DocumentReference?subject=${encodeURIComponent(`${PATIENT}${nhs}`)}`, { headers: readHeaders(sb) })).json();
+    return [page.total, (page.entry as unknown[]).length, ((page.link ?? []) as { relation: string }[]).some((l) => l.relation === "next")];
+  }, [3, 3, false], [3, 2, true]],
   "nrls-searchset-outcome-entry": [async (sb) => ((await call(`${sb.baseUrls.nrls!}/DocumentReference?subject=${encodeURIComponent(`${PATIENT}9464250321`)}`, { headers: readHeaders(sb) })).json().entry as { search: { mode: string } }[]).map((e) => e.search.mode), [], ["outcome"]],
   // The same answer, spelt with escapes: read by a JSON parser, it is the same session.
   "strings-escaped-every-character": [async (sb) => { const r = await ersCreate(sb); return [r.text.includes('"\\u0069\\u0064":'), r.json().typeInfo]; }, [false, SESSION_TYPE], [true, SESSION_TYPE]],

@@ -97,6 +97,17 @@ describe("suite loading", () => {
     expect(problemsFor(stepVariant).join("\n")).toMatch(/cases\[0\]\.teardown\[0\]\.variants\[0\]\.rules\[0\]\|ERS-A001-03 has no check in this step/);
   });
 
+  it("refuses a reused-connection case without a primer, a primer that judges or captures, and copies on a reused connection", () => {
+    const reused = GOOD.replace("    tags: [a001, happy-path]", "    tags: [a001, happy-path]\n    connections: [new, reused]");
+    expect(problemsFor(reused).join("\n")).toMatch(/cases\[0\]\.connections\|walks a reused connection, but the suite has no defaults\.primer/);
+    const primer = (extra: string) => reused.replace("    Accept: application/json\n", `    Accept: application/json\n  primer:\n    name: open it\n    request: { method: GET, path: "/v1/{{sessionId}}" }\n${extra}`);
+    const judged = problemsFor(primer("    expect: [{ req: ERS-A001-01, status: 200 }]\n")).join("\n");
+    expect(judged).toMatch(/defaults\.primer\|a primer may only use configuration and generators, not \{\{sessionId\}\}/);
+    expect(judged).toMatch(/defaults\.primer\|a primer's answer is evidence only/);
+    const both = primer("").replace("    connections: [new, reused]", "    connections: [new, reused]\n    copies: 2");
+    expect(problemsFor(both).join("\n")).toMatch(/cases\[0\]\.copies\|copies share no connection/);
+  });
+
   it("rejects a requirement declared twice", () => {
     const dup = GOOD.replace("  - id: ERS-A001-02", "  - id: ERS-A001-01");
     expect(problemsFor(dup).join("\n")).toMatch(/requirement ERS-A001-01 is declared twice/);

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { VARIANTS } from "../sandbox/variants.ts";
 import { createLimiter } from "../src/run/limiter.ts";
-import { judgeVariant, runWithVariant } from "../src/selftest/mutation.ts";
+import { judgeVariant, runConclusively, runWithVariant } from "../src/selftest/mutation.ts";
 import { loadSuites } from "../src/suite/load-suites.ts";
 
 const encoded = new Set(loadSuites().flatMap((s) => s.requirements.map((r) => r.id)));
@@ -33,7 +33,7 @@ describe("judging a variant run", () => {
 describe.concurrent("variant self-test", () => {
   for (const variant of VARIANTS) {
     it(`${variant.name} (${variant.outcome}) is tolerated: ${variant.rules.join(", ")}`, async () => {
-      const run = await slot(() => runWithVariant(variant.name, { env: variant.selftestEnv }));
+      const run = await slot(() => runConclusively(() => runWithVariant(variant.name, { env: variant.selftestEnv })));
       const row = judgeVariant(variant, run, encoded);
       expect(row.problems, run.output.slice(-2000)).toEqual([]);
       expect(row.outcome).toBe("tolerated");
@@ -47,7 +47,7 @@ describe.concurrent("variant self-test", () => {
     // A variant that needs conditions of its own (a patient with no pointers) may not show among the others.
     const accepted = together.filter((v) => v.rules.length && !v.selftestEnv).map((v) => v.name);
     expect(accepted.length).toBeGreaterThan(5);
-    const run = await slot(() => runWithVariant(together.map((v) => v.name).join(","), { strict: true }));
+    const run = await slot(() => runConclusively(() => runWithVariant(together.map((v) => v.name).join(","), { strict: true })));
     expect(Object.entries(run.verdicts).filter(([, v]) => v !== "pass"), run.output.slice(-2000)).toEqual([]);
     expect(run.code).toBe(0);
     for (const name of accepted) expect(Object.values(run.variants).flat(), name).toContain(name);

@@ -68,6 +68,7 @@ export const NRLS_FAULTS = [
   { name: "nrls-drops-type-system", dimension: "stored", breaks: ["NRLS-CRT-12"], description: "the stored pointer keeps the type's code but drops its system and display" },
   { name: "nrls-read-bundle-collection", dimension: "stored", breaks: ["NRLS-CRT-08"], description: "a read by _id is answered with a Bundle of type collection, not a searchset" },
   { name: "nrls-auth-first-request-only", dimension: "connection", breaks: ["NRLS-HDR-03", "NRLS-HDR-04", "NRLS-HDR-05", "NRLS-HDR-06", "NRLS-HDR-07", "NRLS-ERR-12"], description: "the Authorization JWT is checked on the first request of a kept-alive connection only" },
+  { name: "nrls-concurrent-creates-share-id", dimension: "concurrency", breaks: ["NRLS-CRT-08", "NRLS-CRT-12"], description: "creates that arrive together (within 300 ms) are handed one id: each is stored, and a read of the id finds the first" },
 ] as const satisfies readonly Fault[];
 
 /** Its faults by name: a handler asking for another name does not compile. */

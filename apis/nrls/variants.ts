@@ -28,6 +28,7 @@ export const NRLS_VARIANTS = [
   { name: "nrls-location-id-encoded", rules: [], outcome: "accepted", source: "RULES.md § Revision 2, general principles", description: "the id in Location's _id is percent-encoded (hyphens as %2D)" },
   // Revision 3: conformant answers that read the pages another way; not variants of one rule, so they record nothing.
   { name: "nrls-outcome-extra-issue-first", rules: [], outcome: "accepted", source: "RULES.md § Revision 3 (an OperationOutcome's documented issue may come after extra issues of lower severity)", description: "every NRLS OperationOutcome starts with an extra information issue before its own" },
+  { name: "nrls-search-paged", rules: [], outcome: "accepted", source: "RULES.md § Revision 3 (a search may be paged: total counts every match, link next leads on)", description: "every search by subject is paged, two matches a page, with total and a link next to the following page" },
   { name: "nrls-searchset-outcome-entry", rules: [], outcome: "accepted", source: "RULES.md § Revision 3 (a searchset may carry an OperationOutcome entry, search.mode outcome)", description: "every searchset Bundle carries an OperationOutcome entry (search.mode outcome) before its matches" },
 ] as const satisfies readonly DocumentedVariant[];
 

@@ -21,13 +21,18 @@ export function requirementsCatalogue(suitesDir?: string): number {
     for (const r of s.requirements) {
       const cases = s.cases.filter((c) => c.verifies.includes(r.id));
       const bodiesOf = (c: (typeof cases)[number]) => c.bodies ?? s.defaults?.bodies;
-      const fanOut = (c: (typeof cases)[number]) => (c.formats?.length ?? 1) * (bodiesOf(c)?.length ?? 1) * (c.each?.values.length ?? 1);
+      // As the plan expands it: the reused-connection path once per each-value, with the first formats.
+      const fanOut = (c: (typeof cases)[number]) => {
+        const each = c.each?.values.length ?? 1;
+        const connections = c.connections ?? ["new"];
+        return (connections.includes("new") ? (c.formats?.length ?? 1) * (bodiesOf(c)?.length ?? 1) * each : 0) + (connections.includes("reused") ? each : 0);
+      };
       const count = cases.reduce((n, c) => n + fanOut(c), 0);
       if (!cases.length && r.level === "MUST") holes.push(r.id);
       const verifiedBy = cases.length ? cases.map((c) => (fanOut(c) > 1 ? `${c.id}×${fanOut(c)}` : c.id)).join(", ") : "NO CASE";
       console.log(`  ${r.id.padEnd(12)} ${r.level.padEnd(6)} ${r.basis.padEnd(8)} ${String(count).padStart(3)} case(s)  ${verifiedBy}`);
       // The paths it is proven on (RULES.md revision 3): the request body formats and response formats its cases walk.
-      const paths = pathsOf(cases.map((c) => ({ bodies: bodiesOf(c), formats: c.formats })));
+      const paths = pathsOf(cases.map((c) => ({ bodies: bodiesOf(c), formats: c.formats, connections: c.connections, copies: c.copies })));
       if (paths) console.log(`  ${" ".repeat(12)} proven on: ${paths}`);
     }
   }
@@ -42,11 +47,21 @@ export function requirementsCatalogue(suitesDir?: string): number {
 
 const FORMAT_NAMES = { json: "JSON", xml: "XML" } as const;
 
-/** "JSON and XML bodies; JSON and XML responses", from the dimensions of the cases; undefined when they have none. */
-export function pathsOf(cases: readonly { bodies?: readonly ("json" | "xml")[]; formats?: readonly ("json" | "xml")[] }[]): string | undefined {
+/**
+ * "JSON and XML bodies; JSON and XML responses; new and reused connections; 4 concurrent creates", from the dimensions
+ * of the cases; undefined when they have none.
+ */
+export function pathsOf(cases: readonly { bodies?: readonly ("json" | "xml")[]; formats?: readonly ("json" | "xml")[]; connections?: readonly ("new" | "reused")[]; copies?: number }[]): string | undefined {
   const list = (set: Set<"json" | "xml">) => [...set].sort().map((f) => FORMAT_NAMES[f]).join(" and ");
   const bodies = new Set(cases.flatMap((c) => c.bodies ?? []));
   const formats = new Set(cases.flatMap((c) => c.formats ?? []));
-  const parts = [bodies.size ? `${list(bodies)} bod${bodies.size > 1 ? "ies" : "y"}` : "", formats.size ? `${list(formats)} response${formats.size > 1 ? "s" : ""}` : ""].filter(Boolean);
+  const connections = new Set(cases.flatMap((c) => c.connections ?? []));
+  const copies = Math.max(0, ...cases.map((c) => c.copies ?? 0));
+  const parts = [
+    bodies.size ? `${list(bodies)} bod${bodies.size > 1 ? "ies" : "y"}` : "",
+    formats.size ? `${list(formats)} response${formats.size > 1 ? "s" : ""}` : "",
+    connections.size ? `${[...connections].sort().join(" and ")} connection${connections.size > 1 ? "s" : ""}` : "",
+    copies ? `${copies} copies at once` : "",
+  ].filter(Boolean);
   return parts.length ? parts.join("; ") : undefined;
 }

@@ -6,14 +6,14 @@ import { FAULTS } from "../../sandbox/faults.ts";
 import { VARIANTS } from "../../sandbox/variants.ts";
 import { loadSuites } from "../suite/load-suites.ts";
 import { createLimiter } from "../run/limiter.ts";
-import { formatTable, formatVariantTable, judge, judgeVariant, runWithFault, runWithVariant } from "../selftest/mutation.ts";
+import { formatTable, formatVariantTable, judge, judgeVariant, runConclusively, runWithFault, runWithVariant } from "../selftest/mutation.ts";
 
 export async function selftest(onlyFaults?: string[], onlyVariants?: string[]): Promise<number> {
   const encoded = new Set(loadSuites().flatMap((s) => s.requirements.map((r) => r.id)));
   // A filter for one kind alone runs none of the other.
   const faults = onlyVariants?.length && !onlyFaults?.length ? [] : FAULTS.filter((f) => (!onlyFaults?.length || onlyFaults.includes(f.name)) && f.breaks.some((id) => encoded.has(id)));
   const variants = onlyFaults?.length && !onlyVariants?.length ? [] : VARIANTS.filter((v) => (!onlyVariants?.length || onlyVariants.includes(v.name)) && (!v.rules.length || v.rules.some((id) => encoded.has(id))));
-  const baseline = await runWithFault(undefined);
+  const baseline = await runConclusively(() => runWithFault(undefined));
   const notPassing = Object.entries(baseline.verdicts).filter(([, v]) => v !== "pass").map(([id]) => id);
   console.log(`baseline (no fault): ${Object.keys(baseline.verdicts).length - notPassing.length}/${Object.keys(baseline.verdicts).length} requirements pass${notPassing.length ? `; NOT passing: ${notPassing.join(", ")}` : ""}`);
   let done = 0;
@@ -22,12 +22,13 @@ export async function selftest(onlyFaults?: string[], onlyVariants?: string[]): 
   const slot = createLimiter(2);
   const [faultRows, variantRows] = await Promise.all([
     Promise.all(faults.map((f) => slot(async () => {
-      const row = judge(f, (await runWithFault(f.name)).verdicts, encoded);
+      const run = await runConclusively(() => runWithFault(f.name));
+      const row = judge(f, run.verdicts, encoded, run.unanswered);
       progress();
       return row;
     }))),
     Promise.all(variants.map((v) => slot(async () => {
-      const row = judgeVariant(v, await runWithVariant(v.name, { env: v.selftestEnv }), encoded);
+      const row = judgeVariant(v, await runConclusively(() => runWithVariant(v.name, { env: v.selftestEnv })), encoded);
       progress();
       return row;
     }))),

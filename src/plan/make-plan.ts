@@ -47,6 +47,10 @@ export interface PlannedCase {
   requester?: Requester;
   /** Set when the case cannot run against this configuration. */
   notApplicable?: string;
+  /** reused: the case has a connection of its own, opened by its first step (the suite's primer) and kept alive. */
+  connection?: "reused";
+  /** The case runs as this many copies at once (concurrency, RULES.md revision 3). */
+  copies?: number;
 }
 
 /** Every FHIRPath expression and body schema the suites use, with where each was written. */
@@ -123,18 +127,29 @@ function expandCase(suite: LoadedSuite, c: LoadedCase, config: Pick<Config, "val
   const missing = c.requires?.config.filter((name) => !config.values[name]);
   const out: PlannedCase[] = [];
   // Every combination of response format, body format and each-value is a case of its own.
-  const combos = formats.flatMap((format) => bodies.flatMap((body) => values.map((value) => ({ format, body, value }))));
-  for (const { format, body, value } of combos) {
+  const combos: { format?: "json" | "xml"; body?: "json" | "xml"; value: unknown; connection?: "reused" }[] =
+    formats.flatMap((format) => bodies.flatMap((body) => values.map((value) => ({ format, body, value }))));
+  // The reused-connection path is walked with the first response and body format: what it proves is the connection,
+  // and the formats are proven on a new one. Without "new", the case walks the reused path alone.
+  const connections = c.connections ?? ["new"];
+  if (connections.includes("reused")) {
+    const reused = values.map((value) => ({ format: formats[0], body: bodies[0], value, connection: "reused" as const }));
+    if (!connections.includes("new")) combos.length = 0;
+    combos.push(...reused);
+  }
+  for (const { format, body, value, connection } of combos) {
     const vars: Record<string, unknown> = {};
     if (format) Object.assign(vars, { format, mime: CANONICAL_MIME[format] });
     if (body) Object.assign(vars, { bodyFormat: body, bodyMime: CANONICAL_MIME[body] });
     if (c.each) vars[c.each.name] = value;
-    const label = [format, body && body !== "json" ? `${body} body` : undefined, c.each ? eachValueLabel(value) : undefined].filter(Boolean).map((s) => `[${s}]`).join("");
+    const label = [format, body && body !== "json" ? `${body} body` : undefined, c.each ? eachValueLabel(value) : undefined, connection ? "reused connection" : undefined]
+      .filter(Boolean).map((s) => `[${s}]`).join("");
     out.push({
       key: `${suite.suite}/${c.id}${label}`,
       caseId: c.id,
       // An each-value may name configuration ({{NRLS_UNAFFILIATED_ODS}}): the title shows the value sent.
-      title: interpolateForDisplay(interpolate(c.title, (n) => vars[n]), (n) => (SECRET_VARIABLES.includes(n) ? undefined : config.values[n])) + (label && !titleUses(c.title, vars) ? ` ${label}` : ""),
+      title: interpolateForDisplay(interpolate(c.title, (n) => vars[n]), (n) => (SECRET_VARIABLES.includes(n) ? undefined : config.values[n])) + (label && !titleUses(c.title, vars) ? ` ${label}` : "")
+        + (connection ? ", on a kept-alive connection after a good request" : ""),
       suite: suite.suite,
       api: suite.api,
       interaction: suite.interaction,
@@ -146,8 +161,12 @@ function expandCase(suite: LoadedSuite, c: LoadedCase, config: Pick<Config, "val
       tags: c.tags ?? [],
       format,
       vars,
-      steps: c.steps,
+      // On a reused connection the suite's primer goes first, on the case's own connection; so it does for each copy of
+      // a concurrent case, so that the copies' first requests leave together on connections already open.
+      steps: connection || (c.copies && suite.primer) ? [suite.primer!, ...c.steps] : c.steps,
       teardown: c.teardown,
+      ...(connection ? { connection } : {}),
+      ...(c.copies ? { copies: c.copies } : {}),
       defaultHeaders: suite.defaults?.headers ?? {},
       defaultVariants: suite.defaults?.variants ?? [],
       secretFields: suite.secretFields ?? [],

@@ -31,7 +31,12 @@ export interface Exchange {
   jwt?: DecodedJwt;
   startedAt: number;
   durationMs: number;
+  /** Set when the request was sent a second time: why the first try got no answer (a closed connection). */
+  retried?: string;
 }
+
+/** Methods HTTP defines as idempotent (RFC 9110 §9.2.2): safe to send again when no answer came. */
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "PUT", "DELETE"]);
 
 export interface HttpTargetOptions {
   tls: TlsFiles;
@@ -50,22 +55,41 @@ export class HttpTarget {
   // One context for every socket: given bare PEM, each connection would parse the key and CA afresh, which costs
   // more CPU than the request itself when many cases open connections at once.
   private readonly secureContext: SecureContext;
+  private session?: Buffer;
+  private opened = 0;
 
-  constructor(private readonly options: HttpTargetOptions) {
-    this.secureContext = createSecureContext(secureContextOptions(options.tls));
-    if (options.session) this.dispatcherFor(Buffer.from(options.session, "base64"));
+  constructor(private readonly options: HttpTargetOptions, shared?: { secureContext: SecureContext; session?: Buffer }) {
+    this.secureContext = shared?.secureContext ?? createSecureContext(secureContextOptions(options.tls));
+    const session = shared?.session ?? (options.session ? Buffer.from(options.session, "base64") : undefined);
+    if (session) this.dispatcherFor(session);
+  }
+
+  /**
+   * A sender with one connection of its own, kept alive between its requests (a case walking the reused-connection
+   * path, or one copy of a concurrent case): same identity, proxy and TLS session, none of the pool's sockets.
+   */
+  ownConnection(): HttpTarget {
+    return new HttpTarget({ ...this.options, connections: 1 }, { secureContext: this.secureContext, session: this.session });
+  }
+
+  /** How many connections this sender has opened; undefined through a proxy, whose tunnels cannot be counted. */
+  connectionsOpened(): number | undefined {
+    return this.options.proxy ? undefined : this.opened;
   }
 
   /** Made on first use, so a warm-up's session can seed it. */
   private dispatcherFor(session?: Buffer): Dispatcher {
     if (this.dispatcher) return this.dispatcher;
+    this.session = session;
     const tls = { secureContext: this.secureContext, rejectUnauthorized: true, timeout: this.options.timeoutMs, ...(session ? { session } : {}) };
-    const pool = { connections: this.options.connections, headersTimeout: this.options.timeoutMs, bodyTimeout: this.options.timeoutMs, keepAliveTimeout: 10_000 };
+    // Idle sockets are let go well before a server would close them (Node's own default is 5 s), so a request is
+    // rarely written on a socket the target is closing; the one that still is, if idempotent, is sent again (send).
+    const pool = { connections: this.options.connections, headersTimeout: this.options.timeoutMs, bodyTimeout: this.options.timeoutMs, keepAliveTimeout: 4_000, keepAliveTimeoutThreshold: 1_500 };
     if (this.options.proxy) {
       this.dispatcher = new ProxyAgent({ uri: this.options.proxy, requestTls: tls, proxyTls: { timeout: this.options.timeoutMs }, ...pool });
     } else {
       const connector = buildConnector(tls);
-      this.dispatcher = new Agent({ connect: connector, ...pool });
+      this.dispatcher = new Agent({ connect: connector, ...pool }).on("connect", () => this.opened++);
     }
     return this.dispatcher;
   }
@@ -82,7 +106,19 @@ export class HttpTarget {
     this.dispatcherFor(got.failure ? undefined : got.session);
   }
 
+  /**
+   * One request and its answer. An idempotent request that met a connection closed before any answer came (the target
+   * closing a kept-alive socket as the request was written) is sent once more: that is the transport's doing, not an
+   * answer, and must not become the target's verdict. Anything else is reported as it happened.
+   */
   async send(outgoing: OutgoingRequest): Promise<Exchange> {
+    const first = await this.sendOnce(outgoing);
+    if (first.error?.fault !== "reset" || first.response || !IDEMPOTENT.has(outgoing.method.toUpperCase())) return first;
+    const again = await this.sendOnce(outgoing);
+    return { ...again, startedAt: first.startedAt, durationMs: again.startedAt + again.durationMs - first.startedAt, retried: first.error.message };
+  }
+
+  private async sendOnce(outgoing: OutgoingRequest): Promise<Exchange> {
     const startedAt = Date.now();
     const done = (partial: Omit<Exchange, "request" | "startedAt" | "durationMs">): Exchange => ({
       request: outgoing, ...partial, startedAt, durationMs: Date.now() - startedAt,

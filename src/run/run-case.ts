@@ -31,6 +31,9 @@ export interface StepResult {
   answeredAs?: { variant: VariantUse; reason: string };
 }
 
+/** A step as run: with the pages after the first of a paged answer (follow: next), which runCase lists after it. */
+type StepRun = StepResult & { followed?: StepResult[] };
+
 export interface CaseResult {
   key: string;
   status: CaseStatus;
@@ -70,69 +73,111 @@ export async function runCase(planned: PlannedCase, given: CaseContext): Promise
 
   const target = ctx.targets[planned.target];
   if (!target) throw new Error(`no target opened for ${planned.target}, which case ${planned.key} needs`);
-  const generators = { caseUuid: randomUUID(), target: target.baseUrl };
-  // Case variables may hold templates of configuration and generators (an each-value naming {{NRLS_FROM_ASID}}).
-  const vars = interpolate(planned.vars, lookupIn({ config: ctx.config, generators }));
-  const scope: Scope = { vars, captures: {}, config: ctx.config, generators };
-  const captures = scope.captures as Record<string, string>;
-  const steps: StepResult[] = [];
-  let status: CaseStatus = "passed";
-  let reason: string | undefined;
-
   // What teardown would remove (the captures its steps wait for), journalled while it is on the target.
   const cleanedBy = new Set(planned.teardown.flatMap((t) => t.when ?? []));
   const secretCaptures = new Set([...planned.steps, ...planned.teardown].flatMap((st) => Object.entries(st.capture ?? {}).filter(([, c]) => c.secret).map(([name]) => name)));
-  // Titles and expectations as sent: every non-secret template filled in, so a reader sees which claim was left out.
-  const shown = displayLookupIn(scope, new Set([...SECRET_VARIABLES, ...secretCaptures, "jwt"]));
-  const runShown = async (spec: LoadedStep, phase: StepResult["phase"]): Promise<StepResult> => {
-    const r = await runStep(spec, phase, planned, scope, ctx, captures, secrets);
-    return { ...r, name: interpolateForDisplay(r.name, shown), checks: r.checks.map((c) => ({ ...c, expected: interpolateForDisplay(c.expected, shown) })) };
+  // A case walking the reused-connection path, and each copy of a concurrent case, has a connection of its own.
+  const count = planned.copies ?? 1;
+  const own = planned.connection === "reused" || count > 1;
+  const copies = Array.from({ length: count }, (_, i): Copy => {
+    const generators = { caseUuid: randomUUID(), target: target.baseUrl };
+    // Case variables may hold templates of configuration and generators (an each-value naming {{NRLS_FROM_ASID}}).
+    const vars = interpolate(planned.vars, lookupIn({ config: ctx.config, generators }));
+    const scope: Scope = { vars, captures: {}, config: ctx.config, generators };
+    return {
+      label: count > 1 ? `[copy ${i + 1} of ${count}] ` : "",
+      scope,
+      captures: scope.captures as Record<string, string>,
+      journalled: new Set(),
+      http: own ? target.http.ownConnection() : target.http,
+      // Titles and expectations as sent: every non-secret template filled in, so a reader sees which claim was left out.
+      shown: displayLookupIn(scope, new Set([...SECRET_VARIABLES, ...secretCaptures, "jwt"])),
+    };
+  });
+  const runShown = async (copy: Copy, spec: LoadedStep, phase: StepResult["phase"]): Promise<StepRun> => {
+    const r = await runStep(spec, phase, planned, copy, ctx, secrets);
+    // A request sent twice says so beside its answer: the first try met a closed connection, not the target's answer.
+    const retried = r.exchange?.retried && !r.note ? { note: `sent twice: the first try got no answer (${r.exchange.retried})` } : {};
+    return { ...r, ...retried, name: copy.label + interpolateForDisplay(r.name, copy.shown), checks: r.checks.map((c) => ({ ...c, expected: interpolateForDisplay(c.expected, copy.shown) })) };
   };
-  const journalled = new Set<string>();
-  let stopped = false;
-  for (const [i, spec] of planned.steps.entries()) {
-    if (i > 0 && ctx.stopped?.()) {
-      stopped = true;
-      reason = `the run was stopped before "${spec.name}": its later steps did not run; its teardown ran`;
-      break;
+  // A step and the pages it followed, in the order they were sent.
+  const flat = (rs: StepRun[]): StepResult[] => rs.flatMap(({ followed, ...r }) => [r, ...(followed ?? []).map((p) => ({ ...p, name: r.name + p.name.slice(p.name.lastIndexOf(": page")) }))]);
+  const journal = (copy: Copy) => {
+    if (!ctx.leftJournal) return;
+    for (const name of cleanedBy) {
+      if (copy.captures[name] === undefined || copy.journalled.has(name)) continue;
+      copy.journalled.add(name);
+      appendFileSync(ctx.leftJournal, `${JSON.stringify({ case: planned.key, name: copy.label + name, value: secretCaptures.has(name) ? undefined : copy.captures[name] })}\n`);
     }
-    const step = await runShown(spec, "main");
-    steps.push(step);
-    if (ctx.leftJournal) {
-      for (const name of cleanedBy) {
-        if (captures[name] === undefined || journalled.has(name)) continue;
-        journalled.add(name);
-        appendFileSync(ctx.leftJournal, `${JSON.stringify({ case: planned.key, name, value: secretCaptures.has(name) ? undefined : captures[name] })}\n`);
+  };
+  const steps: StepResult[] = [];
+  let status: CaseStatus = "passed";
+  let reason: string | undefined;
+  let stopped = false;
+  try {
+    let openedByPrimer: number | undefined;
+    for (const [i, spec] of planned.steps.entries()) {
+      if (i > 0 && ctx.stopped?.()) {
+        stopped = true;
+        reason = `the run was stopped before "${spec.name}": its later steps did not run; its teardown ran`;
+        break;
+      }
+      // Every copy sends this step together, and the next step waits for all of them: creates are concurrent, and
+      // every read-back comes before any copy's teardown.
+      const done = await Promise.all(copies.map((copy) => runShown(copy, spec, "main")));
+      steps.push(...flat(done));
+      copies.forEach(journal);
+      const notApplicable = done.find((st) => st.notApplicable);
+      if (notApplicable) {
+        status = "not-applicable";
+        reason = notApplicable.notApplicable;
+        break;
+      }
+      const broken = done.find((st) => st.status === "broken");
+      if (broken) {
+        status = "broken";
+        reason = `${broken.name}: ${broken.note}`;
+        break;
+      }
+      if (done.some((st) => st.status === "failed" || st.status === "blocked")) status = "failed";
+      if (done.some((st) => st.answeredAs)) break;
+      // The reused-connection path: the request after the primer must go on the primer's connection. A target that
+      // closed it (Connection: close) has no such path to walk, which is no fault of its own.
+      if (planned.connection === "reused" && i === 0) openedByPrimer = copies[0]!.http.connectionsOpened();
+      if (planned.connection === "reused" && i === 1 && openedByPrimer !== undefined && copies[0]!.http.connectionsOpened()! > openedByPrimer) {
+        status = "not-applicable";
+        reason = "the target closed the connection after the first request, so this case's request could not be sent on a kept-alive connection (the path it walks)";
+        break;
       }
     }
-    if (step.notApplicable) {
-      status = "not-applicable";
-      reason = step.notApplicable;
-      break;
-    }
-    if (step.status === "broken") {
-      status = "broken";
-      reason = `${step.name}: ${step.note}`;
-      break;
-    }
-    if (step.status === "failed" || step.status === "blocked") status = "failed";
-    if (step.answeredAs) break;
+    // Teardown always runs, even after a failure, a broken step or a stop, so the target is left as it was found.
+    for (const spec of planned.teardown) steps.push(...flat(await Promise.all(copies.map((copy) => runShown(copy, spec, "teardown")))));
+  } finally {
+    if (own) await Promise.all(copies.map((copy) => copy.http.close()));
   }
-  // Teardown always runs, even after a failure, a broken step or a stop, so the target is left as it was found.
-  for (const spec of planned.teardown) steps.push(await runShown(spec, "teardown"));
-  if (ctx.leftJournal && journalled.size) appendFileSync(ctx.leftJournal, `${JSON.stringify({ case: planned.key, done: true })}\n`);
+  if (ctx.leftJournal && copies.some((copy) => copy.journalled.size)) appendFileSync(ctx.leftJournal, `${JSON.stringify({ case: planned.key, done: true })}\n`);
   return { ...finish(status, steps, reason), ...(stopped ? { stopped } : {}) };
+}
+
+/** One copy of a case: its own generators, captures and (walking a connection of its own) sender. */
+interface Copy {
+  /** "[copy 2 of 4] " before its step names; empty for a case run once. */
+  label: string;
+  scope: Scope;
+  captures: Record<string, string>;
+  journalled: Set<string>;
+  http: HttpTarget;
+  shown: Lookup;
 }
 
 async function runStep(
   step: LoadedStep,
   phase: StepResult["phase"],
   pc: PlannedCase,
-  scope: Scope,
+  { scope, captures, http }: Copy,
   ctx: CaseContext,
-  captures: Record<string, string>,
   secrets: string[],
-): Promise<StepResult> {
+): Promise<StepRun> {
   const missing = (step.when ?? []).filter((name) => captures[name] === undefined);
   if (missing.length) return { name: step.name, phase, status: "skipped", checks: [], note: `nothing to do: ${missing.join(", ")} not captured` };
 
@@ -158,11 +203,16 @@ async function runStep(
     const blocked = step.expect.map((e): CheckResult => ({ requirement: e.req, expected: describeExpectation(e), outcome: "fail", actual: note, at: e.at }));
     return { name: step.name, phase, status: "blocked", checks: blocked, note };
   }
-  const sent = await target.http.send(request);
+  const sent = await http.send(request);
   const jwt = decodedBearer(request.headers);
   const exchange = jwt ? { ...sent, jwt } : sent;
   if (exchange.error) return { name: step.name, phase, status: "broken", exchange, checks: [], note: exchange.error.message };
-  const res = parseResponse(exchange.response!);
+  const first = parseResponse(exchange.response!);
+  // A paged answer is judged whole: every page's entries in one Bundle, each page its own exchange in the evidence.
+  const paged = step.request.follow === "next" ? await followNext(first, exchange, target, http, step, phase) : undefined;
+  if (paged?.broken) return { name: step.name, phase, status: "broken", exchange, checks: [], note: paged.broken, followed: paged.pages };
+  const res = paged?.whole ?? first;
+  const followed = paged?.pages.length ? { followed: paged.pages } : {};
 
   if (step.notApplicableIf?.status.includes(res.status)) {
     const why = `${step.notApplicableIf.reason} (HTTP ${res.status})`;
@@ -193,9 +243,52 @@ async function runStep(
     const mine = results.filter((c) => other.rules.includes(c.requirement))
       .map((c) => (c.outcome === "pass" || c.actual === String(res.status) ? c : { ...c, actual: `${c.actual}, in an HTTP ${res.status} answer` }));
     const kept = answeredAs(mine, answered.variant);
-    return { name: step.name, phase, status: "passed", exchange, checks: kept, note: `answered as documented variant ${other.name}: ${other.reason}`, answeredAs: answered };
+    return { name: step.name, phase, status: "passed", exchange, checks: kept, note: `answered as documented variant ${other.name}: ${other.reason}`, answeredAs: answered, ...followed };
   }
-  return { name: step.name, phase, status: results.some((c) => c.outcome === "fail") ? "failed" : "passed", exchange, checks: results };
+  return { name: step.name, phase, status: results.some((c) => c.outcome === "fail") ? "failed" : "passed", exchange, checks: results, ...followed };
+}
+
+/** Pages a step follows at most: a target whose next links never end cannot keep a case running. */
+const MAX_PAGES = 50;
+
+/**
+ * Every page after the first of a paged Bundle (link relation next), requested as the first was (same headers, same
+ * sender), and one Bundle holding every page's entries for the checks. Only a 200 Bundle is followed; a next link
+ * off the target's origin is not requested (the request carries the JWT), and the step is then broken, saying so.
+ */
+async function followNext(first: ParsedResponse, exchange: Exchange, target: { baseUrl: string; extraHosts?: string[] }, http: HttpTarget, step: LoadedStep, phase: StepResult["phase"]):
+  Promise<{ whole: ParsedResponse; pages: StepResult[]; broken?: string }> {
+  const pages: StepResult[] = [];
+  const entries: unknown[] = [];
+  let page = first;
+  let from = exchange.request.url;
+  for (;;) {
+    const bundle = page.body as { resourceType?: unknown; entry?: unknown; link?: unknown } | undefined;
+    if (page.status !== 200 || bundle?.resourceType !== "Bundle") break;
+    if (Array.isArray(bundle.entry)) entries.push(...bundle.entry);
+    const next = Array.isArray(bundle.link) ? (bundle.link as { relation?: unknown; url?: unknown }[]).find((l) => l?.relation === "next" && typeof l.url === "string") : undefined;
+    if (!next) break;
+    if (pages.length + 1 >= MAX_PAGES) return { whole: first, pages, broken: `the answer has more than ${MAX_PAGES} pages (link next): not followed further` };
+    let url: string;
+    try {
+      url = new URL(String(next.url), from).href;
+    } catch {
+      return { whole: first, pages, broken: `page ${pages.length + 1}'s link next is not a URL: ${String(next.url)}` };
+    }
+    const off = offTargetHost(url, target);
+    if (off) return { whole: first, pages, broken: `page ${pages.length + 1}'s link next was not followed: ${off}` };
+    const sent = await http.send({ method: "GET", url, headers: exchange.request.headers });
+    const shown = { ...sent, ...(exchange.jwt ? { jwt: exchange.jwt } : {}) };
+    const name = `${step.name}: page ${pages.length + 2} (link next)`;
+    if (sent.error) return { whole: first, pages: [...pages, { name, phase, status: "broken", exchange: shown, checks: [], note: sent.error.message }], broken: `page ${pages.length + 2}: ${sent.error.message}` };
+    pages.push({ name, phase, status: "passed", exchange: shown, checks: [], note: "a page of the step's answer: its entries are judged with the first page's" });
+    page = parseResponse(sent.response!);
+    from = url;
+    if (page.status !== 200) return { whole: first, pages, broken: `page ${pages.length + 1} (link next) was answered ${page.status}, not a page of the answer` };
+  }
+  if (!pages.length) return { whole: first, pages };
+  const body = { ...(first.body as Record<string, unknown>), entry: entries };
+  return { whole: { ...first, body }, pages };
 }
 
 /**

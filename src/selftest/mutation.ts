@@ -24,6 +24,11 @@ export interface FaultRun {
   variants: Record<string, string[]>;
   /** What did not pass, a line each: for a failing self-test's message. */
   output: string;
+  /**
+   * Cases broken because a request got no answer (a timeout, a connection closed): the transport's doing, on a busy
+   * machine say, not the target's. A run with any is inconclusive: it judges no fault and no variant.
+   */
+  unanswered: string[];
 }
 
 export interface SelftestRunOptions {
@@ -52,9 +57,12 @@ async function runSandboxWith(switches: Record<string, string>, { strict = false
   const open = await openTargets(prepared.config, switches);
   const listener = judgeOnArrival(prepared.plan);
   const secrets = new Set<string>();
+  const unanswered: string[] = [];
   try {
     await runPlan(prepared.plan, runTargets(open), runOptions(prepared), (result, met) => {
       listener.onCase(result);
+      const lost = result.steps.find((s) => s.status === "broken" && s.exchange?.error);
+      if (lost) unanswered.push(`${result.key}: ${lost.exchange!.error!.message}`);
       for (const s of met) secrets.add(s);
     });
   } finally {
@@ -70,10 +78,21 @@ async function runSandboxWith(switches: Record<string, string>, { strict = false
     verdicts: Object.fromEntries(run.requirements.map((r) => [r.id, r.verdict])),
     variants: Object.fromEntries(run.requirements.map((r) => [r.id, (r.variants ?? []).map((v) => v.name)])),
     output: output.join("\n"),
+    unanswered,
   };
 }
 
-export type Outcome = "caught" | "missed" | "wrong";
+/**
+ * A run, tried again (up to `tries` times in all) while a request in it got no answer: a verdict may depend on the
+ * target alone, never on how busy the machine was. The last try is returned, inconclusive or not.
+ */
+export async function runConclusively(run: () => Promise<FaultRun>, tries = 3): Promise<FaultRun> {
+  let got = await run();
+  for (let i = 1; i < tries && got.unanswered.length; i++) got = await run();
+  return got;
+}
+
+export type Outcome = "caught" | "missed" | "wrong" | "inconclusive";
 
 export interface MutationRow {
   fault: string;
@@ -82,29 +101,36 @@ export interface MutationRow {
   expected: string[];
   changed: string[];
   outcome: Outcome;
+  /** Why the run judged nothing (inconclusive): the cases whose requests got no answer. */
+  unanswered?: string[];
 }
 
-/** caught: exactly the expected rules changed; missed: none of them did; wrong: some other set changed. */
-export function judge(fault: Fault, verdicts: Record<string, string>, encoded: ReadonlySet<string>): MutationRow {
+/**
+ * caught: exactly the expected rules changed; missed: none of them did; wrong: some other set changed; inconclusive:
+ * a request of the run got no answer, so its verdicts say nothing of the fault.
+ */
+export function judge(fault: Fault, verdicts: Record<string, string>, encoded: ReadonlySet<string>, unanswered: readonly string[] = []): MutationRow {
   const expected = fault.breaks.filter((id) => encoded.has(id)).sort();
   const changed = Object.keys(verdicts).filter((id) => verdicts[id] !== "pass").sort();
-  const outcome: Outcome = changed.join() === expected.join() ? "caught" : expected.some((id) => changed.includes(id)) ? "wrong" : "missed";
-  return { fault: fault.name, ...(fault.dimension ? { dimension: fault.dimension } : {}), expected, changed, outcome };
+  const outcome: Outcome = unanswered.length ? "inconclusive" : changed.join() === expected.join() ? "caught" : expected.some((id) => changed.includes(id)) ? "wrong" : "missed";
+  return { fault: fault.name, ...(fault.dimension ? { dimension: fault.dimension } : {}), expected, changed, outcome, ...(unanswered.length ? { unanswered: [...unanswered] } : {}) };
 }
 
 export function formatTable(rows: MutationRow[]): string {
   // The path column: where a fault that is right on one path and wrong on another lives (format, state, stored …).
-  const lines = [`${"fault".padEnd(34)} ${"path".padEnd(10)} ${"outcome".padEnd(8)} expected to fail → failed`];
+  const lines = [`${"fault".padEnd(34)} ${"path".padEnd(11)} ${"outcome".padEnd(8)} expected to fail → failed`];
   for (const r of rows) {
     const failed = r.changed.join(", ") || "(nothing)";
-    lines.push(`${r.fault.padEnd(34)} ${(r.dimension ?? "-").padEnd(10)} ${r.outcome.toUpperCase().padEnd(8)} ${r.expected.join(", ")}${r.outcome === "caught" ? "" : `  →  ${failed}`}`);
+    const after = r.outcome === "caught" ? "" : r.outcome === "inconclusive" ? `  →  no answer: ${r.unanswered!.join("; ")}` : `  →  ${failed}`;
+    lines.push(`${r.fault.padEnd(34)} ${(r.dimension ?? "-").padEnd(11)} ${r.outcome.toUpperCase().padEnd(8)} ${r.expected.join(", ")}${after}`);
   }
   const caught = rows.filter((r) => r.outcome === "caught").length;
-  lines.push("", `kill rate: ${caught}/${rows.length} faults caught (${rows.length ? ((100 * caught) / rows.length).toFixed(1) : "0"}%)`);
+  const inconclusive = rows.filter((r) => r.outcome === "inconclusive").length;
+  lines.push("", `kill rate: ${caught}/${rows.length} faults caught (${rows.length ? ((100 * caught) / rows.length).toFixed(1) : "0"}%)${inconclusive ? `; ${inconclusive} inconclusive (a request got no answer, three times: not a verdict on the fault)` : ""}`);
   return lines.join("\n");
 }
 
-export type VariantOutcome = "tolerated" | "failed" | "wrong";
+export type VariantOutcome = "tolerated" | "failed" | "wrong" | "inconclusive";
 
 export interface VariantRow {
   variant: string;
@@ -119,7 +145,7 @@ export interface VariantRow {
  * recording it, a warning variant's rules warn recording it; every other requirement passes with no variant. failed: a requirement failed (the harness would fail
  * a conformant environment). wrong: anything else (a rule not recorded, or another rule changed).
  */
-export function judgeVariant(v: DocumentedVariant, run: Pick<FaultRun, "verdicts" | "variants">, encoded: ReadonlySet<string>): VariantRow {
+export function judgeVariant(v: DocumentedVariant, run: Pick<FaultRun, "verdicts" | "variants"> & { unanswered?: string[] }, encoded: ReadonlySet<string>): VariantRow {
   const rules = v.rules.filter((id) => encoded.has(id));
   const mustFail = (v.stillFails ?? []).filter((id) => encoded.has(id));
   const problems: string[] = [];
@@ -136,6 +162,8 @@ export function judgeVariant(v: DocumentedVariant, run: Pick<FaultRun, "verdicts
     } else if (verdict !== "pass" && verdict !== "fail") problems.push(`${id} is ${verdict}`);
     else if (recorded.length) problems.push(`${id} records ${recorded.join(", ")}`);
   }
+  // A request that got no answer makes the run say nothing of the variant (inconclusive, not failed).
+  if (run.unanswered?.length) return { variant: v.name, rules, outcome: "inconclusive", problems: run.unanswered.map((u) => `no answer: ${u}`) };
   return { variant: v.name, rules, outcome: failed.length ? "failed" : problems.length ? "wrong" : "tolerated", problems };
 }
 

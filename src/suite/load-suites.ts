@@ -147,7 +147,8 @@ function loadSuiteFile(file: string, fixturesDir: string, problems: SuiteProblem
       if (!r.id.startsWith(prefix)) report(["requirements", i, "id"], `${r.id} does not start with ${prefix}, the prefix of target ${raw.target}'s requirement IDs (apis/${raw.target}/index.ts)`);
     });
   }
-  const suite = { ...raw, target: raw.target as LoadedSuite["target"], cases, file: shown } as LoadedSuite;
+  const primer = raw.defaults?.primer ? loadStep(raw.defaults.primer) : undefined;
+  const suite = { ...raw, target: raw.target as LoadedSuite["target"], cases, ...(primer ? { primer } : {}), file: shown } as LoadedSuite;
   checkSuite(suite, raw, fixturesDir, report);
   return suite;
 }
@@ -223,9 +224,18 @@ function checkSuite(suite: LoadedSuite, raw: SpineAssureSuite, fixturesDir: stri
       else if (v.variable && v.outcome !== "unsuitable") report([...at, "variable"], "only an unsuitable outcome names a variable");
       else if (v.variable && !TEST_DATA_NAMES.includes(v.variable)) report([...at, "variable"], `${v.variable} is not a test-data variable (${TEST_DATA_NAMES.join(", ")})`);
     };
+    if (c.connections?.includes("reused") && !suite.primer) report(["cases", ci, "connections"], `walks a reused connection, but the suite has no defaults.primer: the good request that opens it`);
+    if (c.copies && c.connections?.includes("reused")) report(["cases", ci, "copies"], `copies share no connection: a case is either run as copies at once or on a reused connection, not both`);
     c.steps.forEach((s, si) => checkStep(s, ["cases", ci, "steps", si]));
     c.teardown.forEach((s, si) => checkStep(s, ["cases", ci, "teardown", si]));
   });
+  // The primer runs before any case's own step: it has configuration and generators, nothing a case captures.
+  if (suite.primer) {
+    for (const name of templateNames(suite.primer)) {
+      if (name !== "jwt" && !CONFIG_NAMES.includes(name) && !GENERATOR_NAMES.includes(name)) report(["defaults", "primer"], `a primer may only use configuration and generators, not {{${name}}}`);
+    }
+    if (suite.primer.expect.length || suite.primer.capture) report(["defaults", "primer"], `a primer's answer is evidence only: it has no expect: or capture:`);
+  }
   for (const name of templateNames(suite.requester ?? {})) {
     if (!CONFIG_NAMES.includes(name)) report(["requester"], `a requester may only use configuration, not {{${name}}}`);
   }

@@ -8,13 +8,6 @@
  * @minItems 1
  */
 export type Bodies = ["json" | "xml", ...("json" | "xml")[]];
-export type RequirementId = string;
-/**
- * One case per request body format (RULES.md revision 3: every rule holds for a body sent as XML as for one sent as JSON): {{bodyFormat}} and {{bodyMime}} hold it.
- *
- * @minItems 1
- */
-export type Bodies1 = ["json" | "xml", ...("json" | "xml")[]];
 export type Request = {
   method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS";
   path?: string;
@@ -30,28 +23,23 @@ export type Request = {
     signature?: string;
     sections?: number | string;
   };
-  body?: (
-    | {
-        [k: string]: unknown;
-      }
-    | {
-        [k: string]: unknown;
-      }
-  ) & {
+  body?: {
+    [k: string]: unknown;
+  } & {
     fixture?: string;
     set?: {};
     remove?: string[];
     raw?: string;
     as?: string;
   };
+  /**
+   * next: the answer is a FHIR Bundle that may be paged; every link with relation next (on the target's origin) is requested too, each page kept as evidence, and the checks judge one Bundle holding every page's entries (RULES.md revision 3: a search may be paged).
+   */
+  follow?: "next";
 } & Request1;
-export type Request1 =
-  | {
-      [k: string]: unknown;
-    }
-  | {
-      [k: string]: unknown;
-    };
+export type Request1 = {
+  [k: string]: unknown;
+};
 /**
  * One check of a response, naming the requirement it gives evidence for.
  */
@@ -189,13 +177,16 @@ export type Capture = {
    */
   decode?: boolean;
 } & Capture1;
-export type Capture1 =
-  | {
-      [k: string]: unknown;
-    }
-  | {
-      [k: string]: unknown;
-    };
+export type Capture1 = {
+  [k: string]: unknown;
+};
+export type RequirementId = string;
+/**
+ * One case per request body format (RULES.md revision 3: every rule holds for a body sent as XML as for one sent as JSON): {{bodyFormat}} and {{bodyMime}} hold it.
+ *
+ * @minItems 1
+ */
+export type Bodies1 = ["json" | "xml", ...("json" | "xml")[]];
 
 /**
  * A declarative suite: the requirements of one API interaction and the cases that verify them.
@@ -240,6 +231,7 @@ export interface SpineAssureSuite {
      */
     variants?: DefaultStepVariant[];
     bodies?: Bodies;
+    primer?: Step;
   };
   /**
    * @minItems 1
@@ -286,6 +278,7 @@ export interface SpineAssureSuite {
          */
         variants?: DefaultStepVariant[];
         bodies?: Bodies;
+        primer?: Step;
       }
     | [Requirement, ...Requirement[]]
     | [Case, ...Case[]]
@@ -330,52 +323,9 @@ export interface VariantSource {
   file: string;
   section: string;
 }
-export interface Requirement {
-  id: RequirementId;
-  level: "MUST" | "SHOULD";
-  basis: "DOC" | "EX" | "INF" | "RI" | "DOC+EX" | "DOC+INF" | "DOC/RI";
-  text: string;
-  source: {
-    file: string;
-    section: string;
-  };
-  note?: string;
-}
-export interface Case {
-  id: string;
-  title: string;
-  /**
-   * Requirements this case verifies besides those its checks name (req:), which are derived: only for a requirement with no check of its own.
-   *
-   * @minItems 1
-   */
-  verifies?: [RequirementId, ...RequirementId[]];
-  tags?: string[];
-  /**
-   * @minItems 1
-   */
-  formats?: ["json" | "xml", ...("json" | "xml")[]];
-  bodies?: Bodies1;
-  each?: {
-    /**
-     * Not a generator or case variable name (checked by the loader).
-     */
-    name: string;
-    /**
-     * @minItems 1
-     */
-    values: [unknown, ...unknown[]];
-  };
-  requires?: {
-    config: string[];
-    reason: string;
-  };
-  /**
-   * @minItems 1
-   */
-  steps: [Step, ...Step[]];
-  teardown?: Step[];
-}
+/**
+ * The good request a case with connections: [reused] sends first on its own connection, so its own requests then go on a kept-alive connection (RULES.md revision 3: headers and the JWT are validated on every request). Its answer is evidence, not judged.
+ */
 export interface Step {
   name: string;
   when?: string[];
@@ -509,4 +459,77 @@ export interface StepVariant {
    * A regular expression the answer's OperationOutcome diagnostics must match as well as the status (tells a test-data answer apart from a failure).
    */
   diagnosticsMatches?: string;
+}
+export interface Requirement {
+  id: RequirementId;
+  level: "MUST" | "SHOULD";
+  basis: "DOC" | "EX" | "INF" | "RI" | "DOC+EX" | "DOC+INF" | "DOC/RI";
+  text: string;
+  source: {
+    file: string;
+    section: string;
+  };
+  note?: string;
+}
+export interface Case {
+  id: string;
+  title: string;
+  /**
+   * Requirements this case verifies besides those its checks name (req:), which are derived: only for a requirement with no check of its own.
+   *
+   * @minItems 1
+   */
+  verifies?: [RequirementId, ...RequirementId[]];
+  tags?: string[];
+  /**
+   * @minItems 1
+   */
+  formats?: ["json" | "xml", ...("json" | "xml")[]];
+  bodies?: Bodies1;
+  /**
+   * One case per connection path: new (the pooled connection the run gives it) and reused (its own connection, opened by the suite's defaults.primer, then kept alive for the case's requests). The reused path is walked with the case's first response and body format: the formats are proven on the new one.
+   *
+   * @minItems 1
+   */
+  connections?: ["new" | "reused", ...("new" | "reused")[]];
+  /**
+   * The case runs as this many copies at once, each with its own generators (caseUuid) and captures: every step is sent by all copies together, and the next step waits for all (RULES.md revision 3: pointers created concurrently each get their own id).
+   */
+  copies?: number;
+  each?: {
+    /**
+     * Not a generator or case variable name (checked by the loader).
+     */
+    name: string;
+    /**
+     * @minItems 1
+     */
+    values: [unknown, ...unknown[]];
+  };
+  requires?: {
+    config: string[];
+    reason: string;
+  };
+  /**
+   * @minItems 1
+   */
+  steps: [Step1, ...Step1[]];
+  teardown?: Step1[];
+}
+export interface Step1 {
+  name: string;
+  when?: string[];
+  request: Request;
+  /**
+   * Expectations; a nested list (a YAML alias of shared checks) is flattened.
+   */
+  expect?: (Expectation | Expectation[])[];
+  capture?: {
+    [k: string]: Capture;
+  };
+  notApplicableIf?: {
+    status: number[];
+    reason: string;
+  };
+  variants?: StepVariant[];
 }

@@ -40,6 +40,8 @@ export interface LoadedSuite extends Omit<Suite, "cases" | "target" | "requireme
   target: TargetName;
   requirements: Requirement[];
   cases: LoadedCase[];
+  /** defaults.primer as loaded: the good request that opens a reused connection. */
+  primer?: LoadedStep;
   /** The file, relative to the project root. */
   file: string;
 }

@@ -11,4 +11,6 @@ export interface NrlsContext {
   switches: Switches<NrlsSwitch>;
   has(f: NrlsSwitch): boolean;
   respond: Responder;
+  /** The concurrency fault's id in flight: the one a create arriving now is handed. */
+  race: { idInFlight?: string };
 }

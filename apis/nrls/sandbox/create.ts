@@ -76,7 +76,24 @@ export function createPointer(ctx: NrlsContext, res: ServerResponse, format: Fhi
   }
   // The server assigns the id and version and stamps indexed, whatever the client sent (SOURCE-NOTES §1.5).
   const clientId = typeof pointer.id === "string" && pointer.id ? pointer.id : undefined;
-  const id = ctx.has("nrls-client-id-kept") && clientId ? clientId : `${randomUUID()}-${String(randomInt(1e9)).padStart(10, "0")}${String(randomInt(1e9)).padStart(10, "0")}`;
+  // A fault on the concurrency path: the id is taken from a sequence when a create arrives and the sequence moves on
+  // only when its write commits (HOLD_MS later), so creates that arrive together are handed one id.
+  const racing = ctx.has("nrls-concurrent-creates-share-id");
+  const id = ctx.has("nrls-client-id-kept") && clientId ? clientId : racing && ctx.race.idInFlight ? ctx.race.idInFlight
+    : `${randomUUID()}-${String(randomInt(1e9)).padStart(10, "0")}${String(randomInt(1e9)).padStart(10, "0")}`;
+  if (racing && !ctx.race.idInFlight) {
+    ctx.race.idInFlight = id;
+    setTimeout(() => (ctx.race.idInFlight = undefined), HOLD_MS).unref();
+  }
+  const commit = () => storeAndAnswer(ctx, res, format, pointer, facts, id, sentAs, business, baseUrl);
+  if (racing) setTimeout(commit, HOLD_MS).unref();
+  else commit();
+}
+
+/** How long the concurrency fault's write takes: creates arriving within it share an id. */
+const HOLD_MS = 300;
+
+function storeAndAnswer(ctx: NrlsContext, res: ServerResponse, format: FhirFormat, pointer: Json, facts: { nhsNumber: string }, id: string, sentAs: FhirFormat, business: SpineError | undefined, baseUrl: string): void {
   const clientVersion = (pointer.meta as Json | undefined)?.versionId;
   const versionId = ctx.has("nrls-version-2") ? "2" : ctx.has("nrls-client-version-kept") && typeof clientVersion === "string" ? clientVersion : "1";
   const stored: StoredPointer = {

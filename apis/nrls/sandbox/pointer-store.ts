@@ -14,8 +14,10 @@ export interface MasterIdentifier {
 
 export class PointerStore {
   private readonly pointers = new Map<string, StoredPointer>();
-  private readonly byIdentity = new Map<string, string>();
-  private readonly keyOf = new Map<string, string>();
+  /** Pointers stored under an id already taken (a fault's: concurrent creates given one id), behind the first. */
+  private readonly shadowed = new Map<string, StoredPointer[]>();
+  private readonly byIdentity = new Map<string, StoredPointer>();
+  private readonly keyOf = new Map<StoredPointer, string>();
 
   constructor(private readonly max: number) {}
 
@@ -23,10 +25,13 @@ export class PointerStore {
     const mi = pointer.masterIdentifier as MasterIdentifier | undefined;
     if (mi?.value !== undefined) {
       const key = identityKey(nhsNumber, mi);
-      this.byIdentity.set(key, pointer.id);
-      this.keyOf.set(pointer.id, key);
+      this.byIdentity.set(key, pointer);
+      this.keyOf.set(pointer, key);
     }
-    this.pointers.set(pointer.id, pointer);
+    // Both are kept, so a search still finds each: a read of the id finds the first until it is deleted.
+    const taken = this.pointers.get(pointer.id);
+    if (taken && taken !== pointer) this.shadowed.set(pointer.id, [...(this.shadowed.get(pointer.id) ?? []), pointer]);
+    else this.pointers.set(pointer.id, pointer);
     // The oldest goes first once the store is full (a Map keeps insertion order).
     if (this.pointers.size > this.max) this.forget(this.pointers.keys().next().value!);
   }
@@ -36,10 +41,16 @@ export class PointerStore {
   }
 
   forget(id: string): void {
+    const gone = this.pointers.get(id);
+    if (!gone) return;
     this.pointers.delete(id);
-    const key = this.keyOf.get(id);
-    if (key !== undefined && this.byIdentity.get(key) === id) this.byIdentity.delete(key);
-    this.keyOf.delete(id);
+    const key = this.keyOf.get(gone);
+    if (key !== undefined && this.byIdentity.get(key) === gone) this.byIdentity.delete(key);
+    this.keyOf.delete(gone);
+    const [next, ...rest] = this.shadowed.get(id) ?? [];
+    if (next) this.pointers.set(id, next);
+    if (rest.length) this.shadowed.set(id, rest);
+    else this.shadowed.delete(id);
   }
 
   /** Whether the patient already has a pointer with this masterIdentifier (system and value). */
@@ -50,7 +61,7 @@ export class PointerStore {
   /** Every pointer whose subject is the patient's. */
   ofPatient(nhsNumber: string): StoredPointer[] {
     const reference = `${PATIENT_BASE}${nhsNumber}`;
-    return [...this.pointers.values()].filter((p) => (p.subject as Json | undefined)?.reference === reference);
+    return [...this.pointers.values(), ...[...this.shadowed.values()].flat()].filter((p) => (p.subject as Json | undefined)?.reference === reference);
   }
 }
 

@@ -27,7 +27,7 @@ export interface NrlsOptions {
 export function nrlsHandler(opts: NrlsOptions) {
   const has = (f: NrlsSwitch) => opts.switches.has(f);
   const requestsOn = new WeakMap<object, number>();
-  const ctx: NrlsContext = { store: new PointerStore(opts.maxPointers), directory: opts.directory, switches: opts.switches, has, respond: responder(has) };
+  const ctx: NrlsContext = { store: new PointerStore(opts.maxPointers), directory: opts.directory, switches: opts.switches, has, respond: responder(has), race: {} };
 
   /** `path` is what follows the NRLS base URL; `baseUrl` is the public base, for Location. */
   return async (req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams, baseUrl: string): Promise<boolean> => {
@@ -58,7 +58,7 @@ export function nrlsHandler(opts: NrlsOptions) {
     // Without the fromASID check (a fault), a request with no fromASID is taken as from the custodian's own system.
     const fromAsid = exactHeader(req, "fromASID") ?? "";
     if (req.method === "POST") createPointer(ctx, res, format, body, req.headers["content-type"], fromAsid, baseUrl);
-    else if (req.method === "GET") readOrSearch(ctx, res, format, query);
+    else if (req.method === "GET") readOrSearch(ctx, res, format, query, baseUrl);
     else if (req.method === "DELETE") deletePointer(ctx, res, format, query, fromAsid);
     else reply(res, 405, undefined, { Allow: "GET, POST, DELETE" });
     return true;

@@ -7,7 +7,7 @@ import { PATIENT_BASE } from "../../../src/spine/nrls.ts";
 import type { NrlsContext } from "./context.ts";
 import type { StoredPointer } from "./pointer-store.ts";
 
-export function readOrSearch(ctx: NrlsContext, res: ServerResponse, format: FhirFormat, query: URLSearchParams): void {
+export function readOrSearch(ctx: NrlsContext, res: ServerResponse, format: FhirFormat, query: URLSearchParams, baseUrl: string): void {
   const id = query.get("_id");
   const subject = query.get("subject");
   let found: StoredPointer[];
@@ -34,6 +34,8 @@ export function readOrSearch(ctx: NrlsContext, res: ServerResponse, format: Fhir
     ctx.respond.fail(res, format, spineError("INVALID_PARAMETER", "A search needs _id or subject"));
     return;
   }
+  // Revision 3: a search may be paged: total counts every match, and link next leads to the following page.
+  const paged = ctx.has("nrls-search-paged") && !id ? pageOf(found, query, baseUrl) : undefined;
   ctx.respond.send(res, format, 200, {
     resourceType: "Bundle",
     id: randomUUID(),
@@ -41,12 +43,31 @@ export function readOrSearch(ctx: NrlsContext, res: ServerResponse, format: Fhir
     // A fault on the read path: a read by _id answered with a Bundle of another type.
     type: ctx.has("nrls-read-bundle-collection") && query.get("_id") ? "collection" : "searchset",
     total: found.length,
+    ...(paged ? { link: paged.link } : {}),
     entry: [
       // Revision 3: a searchset may carry an OperationOutcome entry beside its matches.
       ...(ctx.has("nrls-searchset-outcome-entry") ? [{ resource: searchOutcome(), search: { mode: "outcome" } }] : []),
-      ...found.map((resource) => ({ fullUrl: `DocumentReference/${String(resource.id)}`, resource, search: { mode: "match" } })),
+      ...(paged?.matches ?? found).map((resource) => ({ fullUrl: `DocumentReference/${String(resource.id)}`, resource, search: { mode: "match" } })),
     ],
   });
+}
+
+/** The paged variant's page size: small, so a search of the test patient spans many pages. */
+const PAGE_SIZE = 2;
+
+/** One page of a search's matches (the page its `_page` names, from 1), with self and next links. */
+function pageOf(found: StoredPointer[], query: URLSearchParams, baseUrl: string): { matches: StoredPointer[]; link: { relation: string; url: string }[] } {
+  const page = Math.max(1, Number.parseInt(query.get("_page") ?? "1", 10) || 1);
+  const urlOf = (n: number) => {
+    const q = new URLSearchParams(query);
+    q.set("_page", String(n));
+    return `${baseUrl}/DocumentReference?${q}`;
+  };
+  const more = page * PAGE_SIZE < found.length;
+  return {
+    matches: found.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE),
+    link: [{ relation: "self", url: urlOf(page) }, ...(more ? [{ relation: "next", url: urlOf(page + 1) }] : [])],
+  };
 }
 
 /** An information OperationOutcome, as a server may put beside a search's matches. */
