@@ -155,9 +155,11 @@ describe("hostile targets", () => {
       }
       expect(run.summary, "summary.json is written").toBeDefined();
       expect(existsSync(join(run.outDir, "allure-report", "index.html")), "the report is written").toBe(true);
-      // NRLS-CRT-01's cases: JSON and XML answers, each to a pointer sent as JSON and as XML.
-      const cases = run.summary!.cases.filter((c) => c.status !== "not-run");
+      // NRLS-CRT-01's cases: JSON and XML answers, each to a pointer sent as JSON and as XML. The concurrent case meets
+      // the hostility on its primer first (a search): it ends too, broken or failed, never passed.
+      const cases = run.summary!.cases.filter((c) => c.status !== "not-run" && !c.key.includes("concurrent-creates"));
       expect(cases).toHaveLength(4);
+      expect(["broken", "failed"]).toContain(run.summary!.cases.find((c) => c.key.includes("concurrent-creates"))?.status);
       for (const c of cases) {
         expect(c.status, c.key).toBe(h.status);
         expect(c.messages.join("\n"), c.key).toMatch(h.message);

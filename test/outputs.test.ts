@@ -118,8 +118,8 @@ describe("assurance outputs", () => {
   it("requirements lists coverage and fails on a MUST rule with no case", async () => {
     const ok = await runAssureCli(["requirements"]);
     expect(ok.code).toBe(0);
-    // 9 claims × JSON and XML answers × JSON and XML bodies, and the paths they are proven on.
-    expect(ok.stdout).toMatch(/NRLS-HDR-05\s+MUST\s+DOC\s+36 case\(s\)\s+jwt-claim-missing×36\n\s+proven on: JSON and XML bodies; JSON and XML responses/);
+    // 9 claims × JSON and XML answers × JSON and XML bodies, and each claim again on a reused connection; the paths.
+    expect(ok.stdout).toMatch(/NRLS-HDR-05\s+MUST\s+DOC\s+45 case\(s\)\s+jwt-claim-missing×45\n\s+proven on: JSON and XML bodies; JSON and XML responses; new and reused connections/);
     const dir = mkdtempSync(join(tmpdir(), "holes-"));
     mkdirSync(join(dir, "ers"));
     const suite = readFileSync(join(PROJECT_ROOT, "test", "data", "minimal-suite.yaml"), "utf8").replace(

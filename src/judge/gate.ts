@@ -1,5 +1,6 @@
 // The gate: the exit code a CI reads, decided once on the judged run (src/judge/judge-run.ts), never after.
-//   3  a target was tried and never answered, or an assessment assessed nothing (not a conformance result)
+//   3  a target was tried and never answered, an assessment assessed nothing, or planned cases never ran (not a
+//      conformance result)
 //   1  a secret leaked into the evidence; or a MUST requirement failed (any requirement, with --strict)
 //   2  nothing failed, but test data unfit for a MUST requirement (any, with --strict) left it unproven
 //   0  otherwise
@@ -15,9 +16,11 @@ export interface GateContext {
   interrupted?: StopReason;
   /** A client assessment: what it judges are the requests it received. */
   assessment?: { requests: number };
+  /** Planned cases that never ran, the run not having been stopped: the runner failed, and nothing is proven. */
+  neverRan?: readonly string[];
 }
 
-export function decideGate(verdicts: RequirementVerdict[], targets: TargetRecord[], { strict, leaks, interrupted, assessment }: GateContext): Gate {
+export function decideGate(verdicts: RequirementVerdict[], targets: TargetRecord[], { strict, leaks, interrupted, assessment, neverRan = [] }: GateContext): Gate {
   const gate = (exitCode: number, reason: string, extra: Partial<Gate> = {}): Gate => ({ exitCode, result: gateResultOf(exitCode), reason, ...extra });
   if (interrupted) {
     // Stopped part-way: not a conformance result, whatever the verdicts so far (a leak is still named).
@@ -35,6 +38,11 @@ export function decideGate(verdicts: RequirementVerdict[], targets: TargetRecord
   if (assessment && assessment.requests === 0) return gate(EXIT.unreachable, "no request was received from the supplier's system: nothing was assessed");
   if (assessment && verdicts.every((v) => v.verdict === "not-run")) {
     return gate(EXIT.unreachable, `${assessment.requests} request(s) received, none of them an interaction a client rule applies to: nothing was assessed`);
+  }
+  // A planned case that never ran, in a run nobody stopped, is the runner's failure: what it would have shown is
+  // unknown, so no pass (and no conformance result either way).
+  if (neverRan.length && !assessment) {
+    return gate(EXIT.unreachable, `${neverRan.length} planned case(s) never ran (${neverRan.slice(0, 3).join(", ")}${neverRan.length > 3 ? ", …" : ""}): the run is incomplete, not a conformance result`);
   }
   const dead = targets.filter((t) => t.requests > 0 && t.responses === 0);
   if (dead.length) return gate(EXIT.unreachable, `no response at all from ${dead.map((t) => t.name).join(", ")}`);

@@ -44,7 +44,8 @@ export function judgeRun(input: RunToJudge): JudgedRun {
     ...findLeaksInRun({ cases: input.cases, requirements, printed: input.printed }, secrets),
     ...findLeaksInFiles(input.carriedFiles ?? [], secrets),
   ];
-  const gate = decideGate(requirements, input.targets, { ...input.context, strict: input.strict, leaks });
+  const neverRan = input.cases.filter((c) => c.status === "not-run").map((c) => c.key);
+  const gate = decideGate(requirements, input.targets, { ...input.context, strict: input.strict, leaks, neverRan });
   return { requirements, expiredWaivers: expired, gate };
 }
 

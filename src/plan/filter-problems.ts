@@ -11,7 +11,7 @@ export function filterProblems(all: readonly PlannedCase[], filter: PlanFilter):
       if (valid.includes(value)) continue;
       const near = closest(value, valid);
       // A long list helps nobody: then only the nearest, and where to see them all.
-      const known = valid.length > 15 ? "spine-assure run --list shows them all" : `known: ${valid.join(", ")}`;
+      const known = valid.length > 20 ? "spine-assure run --list shows them all" : `known: ${valid.join(", ")}`;
       problems.push(`${option} ${value}: no such ${option.slice(2)}${near.length ? `; did you mean ${near.join(", ")}?` : ""} (${known})`);
     }
   };

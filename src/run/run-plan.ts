@@ -71,16 +71,20 @@ export async function runPlan(plan: Plan, targets: Partial<Record<TargetName, Ru
     const longestFirst = [...plan.cases].sort((a, b) => b.steps.length + b.teardown.length - (a.steps.length + a.teardown.length));
     await Promise.all(longestFirst.map(async (pc) => {
       await admitted();
+      // A case run as copies has as many requests in flight as copies: it takes that many slots, and needs them.
       const raw = await slot(async () => {
         // Asked to stop: a case not yet started never starts, and reports nothing (it is not-run).
         if (stopped()) return undefined;
         try {
+          if ((pc.copies ?? 1) > options.concurrency) {
+            return { key: pc.key, status: "not-applicable", reason: `it sends ${pc.copies} requests at once, and the run allows ${options.concurrency} in flight (--concurrency)`, steps: [], startedAt: Date.now(), durationMs: 0, secrets: [] } satisfies CaseResult;
+          }
           return await runCase(pc, ctx);
         } catch (err) {
           // A harness fault in one case must not take the others down; the case says what happened.
           return { key: pc.key, status: "broken", reason: `the harness failed while running this case: ${(err as Error).message}`, steps: [], startedAt: Date.now(), durationMs: 0, secrets: [] } satisfies CaseResult;
         }
-      });
+      }, pc.copies ?? 1);
       if (!raw) return;
       const redactor = new Redactor([...options.secrets, ...raw.secrets], pc.secretFields);
       for (const s of raw.steps) if (s.exchange) redactor.learn(s.exchange);

@@ -28,29 +28,33 @@ export class PointerStore {
       this.byIdentity.set(key, pointer);
       this.keyOf.set(pointer, key);
     }
-    // Both are kept, so a search still finds each: a read of the id finds the first until it is deleted.
+    // Both are kept, so a search still finds each; a read of the id finds the first, and a delete removes neither.
     const taken = this.pointers.get(pointer.id);
     if (taken && taken !== pointer) this.shadowed.set(pointer.id, [...(this.shadowed.get(pointer.id) ?? []), pointer]);
     else this.pointers.set(pointer.id, pointer);
     // The oldest goes first once the store is full (a Map keeps insertion order).
-    if (this.pointers.size > this.max) this.forget(this.pointers.keys().next().value!);
+    if (this.pointers.size > this.max) this.drop(this.pointers.keys().next().value!);
   }
 
   get(id: string): StoredPointer | undefined {
     return this.pointers.get(id);
   }
 
+  /** Removes the pointer with this id. One id that several pointers hold (a fault's) removes none: which was meant? */
   forget(id: string): void {
-    const gone = this.pointers.get(id);
-    if (!gone) return;
+    if (!this.shadowed.has(id)) this.drop(id);
+  }
+
+  /** Removes every pointer with this id, and its index entries. */
+  private drop(id: string): void {
+    for (const gone of [this.pointers.get(id), ...(this.shadowed.get(id) ?? [])]) {
+      if (!gone) continue;
+      const key = this.keyOf.get(gone);
+      if (key !== undefined && this.byIdentity.get(key) === gone) this.byIdentity.delete(key);
+      this.keyOf.delete(gone);
+    }
     this.pointers.delete(id);
-    const key = this.keyOf.get(gone);
-    if (key !== undefined && this.byIdentity.get(key) === gone) this.byIdentity.delete(key);
-    this.keyOf.delete(gone);
-    const [next, ...rest] = this.shadowed.get(id) ?? [];
-    if (next) this.pointers.set(id, next);
-    if (rest.length) this.shadowed.set(id, rest);
-    else this.shadowed.delete(id);
+    this.shadowed.delete(id);
   }
 
   /** Whether the patient already has a pointer with this masterIdentifier (system and value). */

@@ -1,7 +1,7 @@
 // A vitest reporter, in the CLI's process, that collects each case's result from its test's meta (a test is named by
 // its case key). A test that died before recording one (a crash in the harness itself) still yields a broken result,
 // so no case goes missing.
-import type { Reporter, TestCase } from "vitest/node";
+import type { Reporter, TestCase, TestModule } from "vitest/node";
 import type { SuiteProblem } from "../../suite/suite-problems.ts";
 import type { CaseResult } from "../run-case.ts";
 import "./worker-input.ts";
@@ -43,7 +43,9 @@ export class CaseResultsReporter implements Reporter {
     this.onCase(result);
   }
 
-  onTestRunEnd(_modules: unknown, unhandledErrors: ReadonlyArray<{ message?: string }>): void {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<{ message?: string }>): void {
     for (const e of unhandledErrors) this.runErrors.push(e.message ?? String(e));
+    // The adapter itself failed to load or to collect its tests: no case ran, and this says why.
+    for (const m of modules) for (const e of m.errors()) this.runErrors.push(`the runner could not load its cases: ${e.message ?? String(e)}`);
   }
 }
