@@ -64,6 +64,9 @@ export async function execute(prepared: Prepared, open: OpenTargets, onCase: (re
     pool: "threads",
     fileParallelism: false,
     passWithNoTests: true,
+    // The engine's modules, transformed once and kept (node_modules/.vite, keyed by each file's content): a later
+    // run's worker starts without transforming them again.
+    experimental: { fsModuleCache: true },
   }, { logLevel: "silent" });
   // vitest exits the process on SIGINT and SIGTERM; a run stops safely instead (cli/stop-signals.ts): its handlers go.
   for (const sig of signals) for (const l of process.listeners(sig)) if (!before.get(sig)!.has(l)) process.off(sig, l);

@@ -1,0 +1,48 @@
+// A verdict depends on the target alone, not on how busy the machine is (issue 28): the same faults and variants,
+// judged on a quiet machine and again while busy processes take most of the CPU, give the same rows. What load may
+// change is how long a run takes, and at worst a run whose request got no answer, which the self-test calls
+// inconclusive and runs again: never a rule's failure.
+import { spawn, type ChildProcess } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { afterAll, describe, expect, it } from "vitest";
+import { FAULTS } from "../sandbox/faults.ts";
+import { VARIANTS } from "../sandbox/variants.ts";
+import { judge, judgeVariant, runConclusively, runWithFault, runWithVariant } from "../src/selftest/mutation.ts";
+import { loadSuites } from "../src/suite/load-suites.ts";
+
+const encoded = new Set(loadSuites().flatMap((s) => s.requirements.map((r) => r.id)));
+// The fault and variant the issue saw judged WRONG and FAILED under load, and one of each path of revision 3.
+const faults = ["nrls-always-xml", "nrls-concurrent-creates-share-id", "nrls-auth-first-request-only"].map((n) => FAULTS.find((f) => f.name === n)!);
+const variants = ["nrls-valueset-system", "nrls-search-paged"].map((n) => VARIANTS.find((v) => v.name === n)!);
+
+/** Every row, judged one run at a time. */
+async function table(): Promise<string[]> {
+  const rows: string[] = [];
+  for (const f of faults) {
+    const run = await runConclusively(() => runWithFault(f.name));
+    const row = judge(f, run.verdicts, encoded, run.unanswered);
+    rows.push(`${row.fault} ${row.outcome} ${row.changed.join(",")}`);
+  }
+  for (const v of variants) {
+    const row = judgeVariant(v, await runConclusively(() => runWithVariant(v.name, { env: v.selftestEnv })), encoded);
+    rows.push(`${row.variant} ${row.outcome} ${row.problems.join(",")}`);
+  }
+  return rows;
+}
+
+const hogs: ChildProcess[] = [];
+afterAll(() => hogs.forEach((h) => h.kill("SIGKILL")));
+
+describe("verdicts on a starved machine", () => {
+  it("are the quiet machine's, row for row", async () => {
+    const quiet = await table();
+    expect(quiet.filter((r) => !/ (caught|tolerated) /.test(r))).toEqual([]);
+    // Two busy processes per core: this process gets a fraction of a core while they spin.
+    for (let i = 0; i < 2 * availableParallelism(); i++) hogs.push(spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
+    try {
+      expect(await table()).toEqual(quiet);
+    } finally {
+      hogs.splice(0).forEach((h) => h.kill("SIGKILL"));
+    }
+  }, 600_000);
+});
