@@ -1,10 +1,19 @@
 // The project's own tests (npm test). The assurance run itself uses a separate, programmatic vitest configuration
-// (src/cli/run-assurance.ts), so these two never mix.
+// (src/stages/execute.ts), so these two never mix. Three projects: `unit` (in-process, against servers on loopback:
+// the developer's loop, npm run test:unit), `cli` (whole CLI processes, the browser) and `selftest` (the suites against
+// every sandbox fault and variant). npm test runs all three.
 import { defineConfig } from "vitest/config";
+
+/** Whole-process tests: each spawns the CLI (or a browser) at least once. */
+const CLI = [
+  "assess-client-cli", "assure-e2e", "attribution", "cli-usage", "evidence", "hardening", "hostile-targets", "keep-runs",
+  "leak-gate", "nhs-environment", "outputs", "partial-runs", "report-browser", "stop-signals",
+].map((name) => `test/${name}.test.ts`);
+/** The mutation and variant self-tests, and their run on a starved machine. */
+const SELFTEST = ["faults-caught", "variants-tolerated", "load-independence"].map((name) => `test/${name}.test.ts`);
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
@@ -14,5 +23,10 @@ export default defineConfig({
     // Each test file's worker transforms the modules it imports; kept on disk (keyed by content), the next file and
     // the next run reuse them.
     experimental: { fsModuleCache: true },
+    projects: [
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...CLI, ...SELFTEST] } },
+      { extends: true, test: { name: "cli", include: CLI } },
+      { extends: true, test: { name: "selftest", include: SELFTEST } },
+    ],
   },
 });
