@@ -17,5 +17,5 @@ export default tseslint.config(
   },
   { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
   // The layering (scripts/lint/layers.js): imports run down the layers, never up.
-  { files: ["src/**/*.ts", "apis/**/*.ts", "sandbox/**/*.ts"], plugins: { project: layers }, rules: { "project/layers": "error" } },
+  { files: ["src/**/*.ts", "reporters/**/*.ts", "apis/**/*.ts", "sandbox/**/*.ts"], plugins: { project: layers }, rules: { "project/layers": "error" } },
 );

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../src/project-root.ts";
-import type { Summary } from "../src/report/summary.ts";
+import type { Summary } from "../reporters/summary.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 

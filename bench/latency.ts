@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { loadConfig } from "../src/config/load-config.ts";
 import { makePlan } from "../src/plan/make-plan.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
-import type { Summary } from "../src/report/summary.ts";
+import type { Summary } from "../reporters/summary.ts";
 import { loadSuites } from "../src/suite/load-suites.ts";
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);

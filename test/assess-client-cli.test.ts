@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { filesUnder } from "../src/files-under.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
-import type { Summary } from "../src/report/summary.ts";
+import type { Summary } from "../reporters/summary.ts";
 
 const BIN = join(PROJECT_ROOT, "bin", "spine-assure.js");
 const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" };

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { TARGETS } from "../src/targets.ts";
 import type { RunResult } from "../src/model/run-result.ts";
-import type { Summary } from "../src/report/summary.ts";
+import type { Summary } from "../reporters/summary.ts";
 import { runAssureCli, type CliRun } from "./helpers/run-cli.ts";
 
 const CA = join(PROJECT_ROOT, "fixtures", "tls", "ca.crt");

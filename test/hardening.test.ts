@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
-import { terminalSafe } from "../src/report/console.ts";
+import { terminalSafe } from "../reporters/console.ts";
 import { runAssureCli } from "./helpers/run-cli.ts";
 
 const scratch = () => mkdtempSync(join(tmpdir(), "hardening-"));

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
-import type { Summary } from "../src/report/summary.ts";
+import type { Summary } from "../reporters/summary.ts";
 import { validatorFor } from "../src/suite/schemas.ts";
 import { runAssureCli, verdictsOf, type CliRun } from "./helpers/run-cli.ts";
 

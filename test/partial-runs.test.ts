@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Summary } from "../src/report/summary.ts";
+import type { Summary } from "../reporters/summary.ts";
 import { runAssureCli, verdictsOf } from "./helpers/run-cli.ts";
 
 describe("partial runs", { timeout: 180_000 }, () => {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, SANDBOX_CLIENT_TLS, type RunningSandbox } from "../sandbox/server.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
-import type { Summary } from "../src/report/summary.ts";
+import type { Summary } from "../reporters/summary.ts";
 import { call, readHeaders } from "./helpers/sandbox-client.ts";
 
 const PATIENT = "https://demographics.spineservices.nhs.uk/STU3/Patient/9876543210";

@@ -16,7 +16,7 @@ export const LAYERS = [
   ["plan", /^src\/plan\//],
   ["run", /^src\/run\//],
   ["judge", /^src\/judge\//],
-  ["report", /^src\/report\//],
+  ["reporters", /^reporters\//],
   ["evidence", /^src\/evidence\//],
   ["client", /^src\/client\//],
   ["stages", /^src\/stages\//],

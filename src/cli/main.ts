@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { EXIT } from "../model/status.ts";
-import type { Summary } from "../report/summary.ts";
+import type { Summary } from "../../reporters/summary.ts";
 import { TARGETS, type TargetName } from "../targets.ts";
 import type { AssureOptions } from "./run.ts";
 import { packageInfo } from "../tool-info.ts";

@@ -8,7 +8,7 @@ import type { ClientRules } from "../api-module.ts";
 import { TARGETS } from "../targets.ts";
 import { filesUnder } from "../files-under.ts";
 import { EXIT } from "../model/status.ts";
-import { terminalSafe } from "../report/console.ts";
+import { terminalSafe } from "../../reporters/console.ts";
 import { loadDirectory, type Directory } from "../../sandbox/directory.ts";
 
 export interface ValidateOptions {

@@ -3,7 +3,7 @@
 import { judgeCase } from "../judge/judge-case.ts";
 import type { CaseRecord } from "../model/run-result.ts";
 import type { Plan } from "../plan/make-plan.ts";
-import type { AllureResultsWriter } from "../report/allure-results.ts";
+import type { AllureResultsWriter } from "../../reporters/allure-results.ts";
 import type { CaseResult } from "../run/run-case.ts";
 
 export interface CaseListener {

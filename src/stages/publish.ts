@@ -8,27 +8,16 @@ import { mergeRuns } from "../judge/merge-runs.ts";
 import { findLeaksInFiles } from "../judge/leak-gate.ts";
 import { filesUnder } from "../files-under.ts";
 import type { RunResult } from "../model/run-result.ts";
-import { allureHistoryOf, generateAllureReport } from "../report/allure-report.ts";
-import { allureEnvironment, allureResultsWriter, allureTargets, type AllureResultsWriter } from "../report/allure-results.ts";
-import { coverageCsv, coverageMarkdown } from "../report/coverage-matrix.ts";
-import { firstScreen } from "../report/first-screen.ts";
-import { readHistory, recordRun, targetKey, type Changes } from "../report/history.ts";
-import { junitXml } from "../report/junit.ts";
+import { allureHistoryOf, generateAllureReport } from "../../reporters/allure-report.ts";
+import { LATEST_FILES } from "../../reporters/index.ts";
+import { allureEnvironment, allureResultsWriter, allureTargets, type AllureResultsWriter } from "../../reporters/allure-results.ts";
+import { readHistory, recordRun, targetKey, type Changes } from "../../reporters/history.ts";
 import { writeManifest } from "../evidence/manifest.ts";
 import type { Signer } from "../evidence/signing-identity.ts";
 import { certInfo } from "../config/tls-identity.ts";
-import { renderSummary } from "../report/summary.ts";
-import { pruneRuns } from "../report/prune-runs.ts";
+import { pruneRuns } from "../evidence/prune-runs.ts";
 import { directoryWriter, writeFileAtomic, type DirectoryWriter } from "../write-atomic.ts";
 
-/** The files of a run folder also kept at fixed paths under the output root for the latest run, each with its renderer. */
-const LATEST_FILES: Record<string, (run: RunResult) => string> = {
-  "summary.json": renderSummary,
-  "requirements.csv": coverageCsv,
-  "requirements.md": coverageMarkdown,
-  "junit.xml": junitXml,
-  "index.html": firstScreen,
-};
 
 export interface PublishOptions {
   /** The output root: runs/<id>/ per run, the latest copies at the root. */

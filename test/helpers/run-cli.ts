@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../../src/project-root.ts";
-import type { Summary } from "../../src/report/summary.ts";
+import type { Summary } from "../../reporters/summary.ts";
 
 const COMMANDS = new Set(["run", "rerun", "report", "requirements", "verify-evidence", "sandbox", "doctor"]);
 

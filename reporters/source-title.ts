@@ -1,6 +1,6 @@
 // A requirement's source as a reader can recognise it: the NHS repository, page and version it was read from, rather
 // than the spec folder's own file name (seeds/004_….txt).
-import type { RequirementVerdict } from "../model/run-result.ts";
+import type { RequirementVerdict } from "../src/model/run-result.ts";
 
 export function sourceTitle(source: RequirementVerdict["source"]): string {
   const gh = source.url && /^https:\/\/github\.com\/([^/]+\/[^/]+)\/blob\/([^/]+)\/(.+)$/.exec(source.url);

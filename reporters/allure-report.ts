@@ -4,8 +4,8 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
-import { PROJECT_ROOT } from "../project-root.ts";
-import { writeFileAtomic } from "../write-atomic.ts";
+import { PROJECT_ROOT } from "../src/project-root.ts";
+import { writeFileAtomic } from "../src/write-atomic.ts";
 
 const run = promisify(execFile);
 

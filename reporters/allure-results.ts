@@ -6,12 +6,12 @@ import { createHash, randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { Stage, Status, type Label, type Parameter, type StepResult, type TestResult } from "allure-js-commons";
 import { ALLURE_HTTP_EXCHANGE_CONTENT_TYPE, ALLURE_HTTP_EXCHANGE_FILE_EXTENSION, ALLURE_HTTP_EXCHANGE_SCHEMA_VERSION, type HttpExchange } from "allure-js-commons/http";
-import { checkMessage } from "../judge/judge-case.ts";
+import { checkMessage } from "../src/judge/judge-case.ts";
 import { sourceTitle } from "./source-title.ts";
-import type { CaseRecord, RequirementVerdict } from "../model/run-result.ts";
-import { ALLURE_CHECK_STATUS, allureStepStatus, allureTestStatus, CHECK_SUFFIX } from "../model/status.ts";
-import type { Exchange } from "../run/http-client.ts";
-import type { StepResult as CaseStep } from "../run/run-case.ts";
+import type { CaseRecord, RequirementVerdict } from "../src/model/run-result.ts";
+import { ALLURE_CHECK_STATUS, allureStepStatus, allureTestStatus, CHECK_SUFFIX } from "../src/model/status.ts";
+import type { Exchange } from "../src/run/http-client.ts";
+import type { StepResult as CaseStep } from "../src/run/run-case.ts";
 
 /** What the report says of a requirement: its rule and source. */
 export type RequirementInfo = Pick<RequirementVerdict, "id" | "level" | "basis" | "text" | "source" | "note">;

@@ -1,8 +1,8 @@
 // What a run prints: its opening lines, then the per-requirement table, what changed since the last run, and where
 // the evidence is, ending with the gate. Colour only on a terminal, never with NO_COLOR.
-import type { RunResult, RequirementVerdict, TargetRecord } from "../model/run-result.ts";
-import { VERDICT_COLOUR, VERDICT_LABEL, VERDICTS, type Verdict } from "../model/status.ts";
-import type { Exchange } from "../run/http-client.ts";
+import type { RunResult, RequirementVerdict, TargetRecord } from "../src/model/run-result.ts";
+import { VERDICT_COLOUR, VERDICT_LABEL, VERDICTS, type Verdict } from "../src/model/status.ts";
+import type { Exchange } from "../src/run/http-client.ts";
 import type { Changes } from "./history.ts";
 
 export function useColour(stream: NodeJS.WriteStream = process.stdout): boolean {

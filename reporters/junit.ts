@@ -3,9 +3,9 @@
 // an error, test data unfit for a MUST rule an error; a SHOULD warning, a waived failure or unfit data for a SHOULD
 // rule is a failure only under --strict, and otherwise passes with the finding in <system-out> and a property.
 // Not-applicable and not-run cases are skipped with the reason. Every message names the suite line of its check.
-import { escapeXml } from "../fhir/xml-codec.ts";
-import { caseMessages, uniqueVariants, variantShown } from "../judge/judge-case.ts";
-import type { CaseRecord, RunResult } from "../model/run-result.ts";
+import { escapeXml } from "../src/fhir/xml-codec.ts";
+import { caseMessages, uniqueVariants, variantShown } from "../src/judge/judge-case.ts";
+import type { CaseRecord, RunResult } from "../src/model/run-result.ts";
 
 type Element = "failure" | "error" | "skipped" | undefined;
 

@@ -2,7 +2,7 @@
 // newly fail and which were fixed since the last run against the same target.
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
-import type { RunResult } from "../model/run-result.ts";
+import type { RunResult } from "../src/model/run-result.ts";
 
 export interface HistoryEntry {
   runId: string;

@@ -1,8 +1,8 @@
 // The coverage matrix: one row per requirement — its rule text, level and basis, the verdict and, for anything but a
 // plain pass, the reason (the first failing check's message, with its suite line), the documented variant used, the
 // waiver, the cases, and the source as a readable title with its link — as CSV (for spreadsheets) and Markdown.
-import { variantShown } from "../judge/judge-case.ts";
-import type { RunResult } from "../model/run-result.ts";
+import { variantShown } from "../src/judge/judge-case.ts";
+import type { RunResult } from "../src/model/run-result.ts";
 import { BASIS_LEGEND, sourceTitle } from "./source-title.ts";
 
 const COLUMNS = ["id", "level", "basis", "verdict", "reason", "variants", "waiver", "cases", "source", "sourceUrl", "text"] as const;

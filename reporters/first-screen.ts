@@ -2,9 +2,9 @@
 // the gate decision, what was tested against what (embedded sandbox or NHS environment), with which data and by which
 // endpoint identity (who signed the pack), then every requirement with its verdict, grouped by API, each linking to
 // its tests in the Allure report. The per-test percentage is not the headline: requirements are.
-import { escapeXml as esc } from "../fhir/xml-codec.ts";
-import type { RunResult } from "../model/run-result.ts";
-import { variantShown } from "../judge/judge-case.ts";
+import { escapeXml as esc } from "../src/fhir/xml-codec.ts";
+import type { RunResult } from "../src/model/run-result.ts";
+import { variantShown } from "../src/judge/judge-case.ts";
 import { allureTestLink } from "./allure-results.ts";
 import { verdictReason } from "./coverage-matrix.ts";
 import { BASIS_LEGEND, sourceTitle } from "./source-title.ts";

@@ -1,9 +1,9 @@
 // summary.json: the run's machine-readable outcome, rendered from the RunResult in the shape of
 // schemas/summary.schema.json. It is checked against that schema before it is written, so consumers can trust its shape.
-import { caseMessages } from "../judge/judge-case.ts";
-import type { RunResult } from "../model/run-result.ts";
-import type { CaseRunStatus, StopReason } from "../model/status.ts";
-import { formatSchemaErrors, validatorFor } from "../suite/schemas.ts";
+import { caseMessages } from "../src/judge/judge-case.ts";
+import type { RunResult } from "../src/model/run-result.ts";
+import type { CaseRunStatus, StopReason } from "../src/model/status.ts";
+import { formatSchemaErrors, validatorFor } from "../src/suite/schemas.ts";
 
 export interface CaseSummary {
   key: string;

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../write-atomic.ts";
-import { allureHistoryOf } from "./allure-report.ts";
+import { allureHistoryOf } from "../../reporters/allure-report.ts";
 
 /** Run ids sort by time (yyyymmdd-hhmmss-random), so the newest are last. */
 export function pruneRuns(outRoot: string, keep: number, protectedRuns: ReadonlySet<string>): void {

@@ -1,0 +1,17 @@
+// The one list of the files rendered from a RunResult into a run's folder and, for the latest run, kept at fixed paths
+// under the output root: each file's name and its renderer. Publishing (src/stages/publish.ts) writes exactly these,
+// beside run-result.json, the Allure results and the HTML report (allure-results.ts, allure-report.ts). To add an output
+// format: write its renderer here in reporters/, a function of the RunResult, and add one line below.
+import type { RunResult } from "../src/model/run-result.ts";
+import { coverageCsv, coverageMarkdown } from "./coverage-matrix.ts";
+import { firstScreen } from "./first-screen.ts";
+import { junitXml } from "./junit.ts";
+import { renderSummary } from "./summary.ts";
+
+export const LATEST_FILES: Readonly<Record<string, (run: RunResult) => string>> = {
+  "summary.json": renderSummary,
+  "requirements.csv": coverageCsv,
+  "requirements.md": coverageMarkdown,
+  "junit.xml": junitXml,
+  "index.html": firstScreen,
+};
