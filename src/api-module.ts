@@ -124,6 +124,16 @@ export interface ClientRules {
   };
 }
 
+export interface ApiProbe {
+  method: "GET" | "POST";
+  /** After the base URL, query included. */
+  path: string;
+  headers: Readonly<Record<string, string>>;
+  body?: string;
+  /** What the API answers it with, in words (for the message when something else answers). */
+  expected: string;
+}
+
 export interface ApiModule<Name extends string = string> {
   /** Lower-case: configuration prefixes (NAME_TLS_*), the command line's --<name>-url, a suite's `target:`. */
   name: Name;
@@ -143,6 +153,12 @@ export interface ApiModule<Name extends string = string> {
   specification: string;
   /** Its configuration: test data and anything else it alone reads. */
   variables: readonly VariableSpec[];
+  /**
+   * One harmless request the pre-flight and `doctor` send to tell "this is the API" from "this is not" (a base URL
+   * without its path answers 404 from something else): it creates and changes nothing, and any answer of the API's
+   * own — an error included, since it carries no credentials — has a body of the API's shape.
+   */
+  probe: ApiProbe;
   /** Its simulator in the embedded sandbox, with the faults and documented variants that prove its checks. */
   sandbox?: {
     /** Loaded when a sandbox starts (imported lazily: configuration and the command line never pay for it). */

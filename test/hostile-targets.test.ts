@@ -29,12 +29,14 @@ const http = (h: Handler) => listen(createHttp((req, res) => req.on("data", () =
 interface Hostile {
   name: string;
   start: () => Promise<string>;
-  exit: 1 | 3;
+  exit: 1 | 2 | 3;
   status: "broken" | "failed";
   message: RegExp;
   env?: Record<string, string>;
   /** The pre-flight handshake fails: the run stops at once with this diagnosis (exit 3), sending nothing, writing nothing. */
   preflight?: RegExp;
+  /** The pre-flight's probe finds the base URL is not the API: exit 2 before any case, with this message. */
+  notTheApi?: RegExp;
 }
 
 const HOSTILE: Hostile[] = [
@@ -89,7 +91,8 @@ const HOSTILE: Hostile[] = [
     start: async () => `https://127.0.0.1:${await listen(createHttps({
       key: readFileSync(join(TLS, "server.key")), cert: readFileSync(join(TLS, "server.crt")), ca: readFileSync(join(TLS, "ca.crt")), requestCert: true, rejectUnauthorized: true,
     }, (_q, s) => s.end("{}")))}/nrls` },
-  { name: "a redirect loop", exit: 1, status: "failed", message: /expected HTTP status 201; got 302/, start: async () => {
+  // A redirect is never the API's answer: the pre-flight's probe stops the run as a set-up mistake, before any case.
+  { name: "a redirect loop", exit: 2, status: "failed", message: /expected HTTP status 201; got 302/, notTheApi: /NRLS_BASE_URL http:\/\/127\.0\.0\.1:\d+\/nrls does not look like NRLS: .* was answered 302 .*a redirect/, start: async () => {
     let port = 0;
     port = await http((req, s) => {
       s.writeHead(302, { Location: `http://127.0.0.1:${port}${req.url}` });
@@ -145,6 +148,11 @@ describe("hostile targets", () => {
       const took = Date.now() - started;
       expect(took, `took ${took} ms`).toBeLessThan(BOUND_MS);
       expect(run.code, run.stdout + run.stderr).toBe(h.exit);
+      if (h.notTheApi) {
+        expect(run.stdout).toMatch(h.notTheApi);
+        expect(run.summary, "no summary.json").toBeUndefined();
+        return;
+      }
       if (h.preflight) {
         // Every target failed the handshake: the diagnosis instead of a failed case per rule, and no result recorded.
         expect(run.stdout).toMatch(h.preflight);

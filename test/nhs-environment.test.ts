@@ -123,6 +123,20 @@ describe("an NHS-like environment with its own PKI and test data", () => {
     expect(connections).toBe(0);
   });
 
+  it("stops a run whose base URL lacks its path before any case (exit 2, naming the variable, nothing recorded), and doctor says so", async () => {
+    // The host is right and the identity accepted; only /nrls is missing: the probe meets the server's 404 page.
+    const env = { ...identities, NRLS_BASE_URL: `https://localhost:${nrls.port}` };
+    const run = await runAssureCli(["--no-report"], env);
+    expect(run.code, run.stdout + run.stderr).toBe(2);
+    expect(run.stdout).toMatch(/configuration error: NRLS_BASE_URL https:\/\/localhost:\d+ does not look like NRLS: GET https:\/\/localhost:\d+\/DocumentReference\?_id=spine-assure-probe was answered 404 with text\/plain/);
+    expect(run.stdout).toMatch(/no case was sent \(one harmless probe per API was\), and this run is not recorded/);
+    expect(run.summary, "no summary.json").toBeUndefined();
+    const lines: string[] = [];
+    expect(await doctor({ env, cwd: dir, log: (l) => lines.push(l) }), lines.join("\n")).toBe(2);
+    expect(lines.join("\n")).toMatch(/e-RS {2}probe: POST https:\/\/localhost:\d+\/ers-api\/v1\/ProfessionalSession → 403 application\/json {2}\(the API's own answer\)/);
+    expect(lines.join("\n")).toMatch(/PROBLEM {2}NRLS_BASE_URL https:\/\/localhost:\d+ does not look like NRLS[\s\S]*A run would stop before its cases \(exit 2\): NRLS_BASE_URL does not lead to the API/);
+  }, 60_000);
+
   it("runs with one identity per endpoint (PEM for e-RS, PKCS#12 for NRLS), each endpoint receiving only its own certificate", async () => {
     const run = await runAssureCli(["--no-report"], identities);
     expect(run.code, run.stdout + run.stderr).toBe(0);

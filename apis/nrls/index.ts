@@ -16,6 +16,9 @@ export default defineApi({
   ruleCatalogue: { file: "RULES.md", description: "../shared/spec/RULES.md" },
   fhirRelease: "STU3",
   specification: "NRLS API 1.1 / 1.2-beta, NRLS-DocumentReference-1",
+  // A read of an id no pointer has, with no Spine headers: NRLS answers it with a Spine OperationOutcome (a missing
+  // header, or no record), whatever else it does.
+  probe: { method: "GET", path: "/DocumentReference?_id=spine-assure-probe", headers: { Accept: "application/fhir+json" }, expected: "a FHIR OperationOutcome (MISSING_OR_INVALID_HEADER or NO_RECORD_FOUND)" },
   variables: [
     { name: "NRLS_FROM_ASID", api: "nrls", description: "your system's ASID, sent as fromASID and in the JWT requesting_system", default: "200000000118", check: asid, testData: true, shownMasked: true },
     { name: "NRLS_TO_ASID", api: "nrls", description: "the Spine ASID, sent as toASID", default: "999999999999", check: asid, testData: true },

@@ -18,6 +18,9 @@ export default defineApi({
   ruleCatalogue: { file: "suites/pds/retrieve-patient.yaml", description: "the PDS suite's own requirements, from the PDS FHIR API specification" },
   fhirRelease: "R4",
   specification: "PDS FHIR API (R4): retrieve patient",
+  // A retrieve by an NHS number that fails Modulus 11: PDS answers 400 with an OperationOutcome (or refuses it
+  // unauthenticated, again with one).
+  probe: { method: "GET", path: "/Patient/0000000001", headers: { Accept: "application/fhir+json" }, expected: "a FHIR OperationOutcome (400 INVALID_RESOURCE_ID, or an authentication error)" },
   variables: [
     { name: "PDS_PATIENT_NHS_NUMBER", api: "pds", description: "the NHS number of a test patient the target holds", default: "9000000009", check: nhsNumber, testData: true },
     { name: "PDS_UNKNOWN_NHS_NUMBER", api: "pds", description: "a valid NHS number (Modulus 11) of no patient the target holds", default: "9111231130", check: nhsNumber, testData: true },

@@ -87,6 +87,12 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     log("No target could be reached (exit 3): nothing was sent, and this run is not recorded in the history. `spine-assure doctor` checks the set-up again without running.");
     return { exitCode: EXIT.unreachable };
   }
+  if (pre.notTheApi) {
+    await open.close();
+    for (const line of pre.notTheApi) log(`configuration error: ${line}`);
+    log("A base URL does not lead to its API (exit 2): no case was sent (one harmless probe per API was), and this run is not recorded in the history. `spine-assure doctor` checks the set-up again without running.");
+    return { exitCode: EXIT.configOrSuite };
+  }
   for (const w of pre.warnings) log(`warning: ${w}`);
 
   const folder = openRunFolder(outRoot, runId);

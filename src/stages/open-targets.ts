@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { SANDBOX_CLIENT_TLS, startSandbox, type RunningSandbox } from "../../sandbox/server.ts";
 import { ConfigError, type Config } from "../config/load-config.ts";
+import { probeApi } from "../run/api-probe.ts";
 import { diagnoseTargets, diagnosisLines } from "../connect/diagnose.ts";
 import type { TlsFiles } from "../config/tls-identity.ts";
 import { signersFor, type Signer } from "../evidence/signing-identity.ts";
@@ -74,6 +75,8 @@ export function signersOrWarning(targets: OpenTargets["targets"]): { signers: Si
 export interface Preflight {
   /** Set when no external target could be reached: the diagnosis, line by line, and nothing may be sent. */
   unreachable?: string[];
+  /** Set when a target answered its probe as something other than its API (a base URL without its path): a set-up mistake. */
+  notTheApi?: string[];
   /** A target that cannot be reached while another can: its cases will fail, and why. */
   warnings: string[];
 }
@@ -92,7 +95,13 @@ export async function preflight(open: OpenTargets, config: Config): Promise<Pref
     if (d.problem) warnings.push(`${d.target.label} cannot be reached, its cases will fail: ${d.problem.message} (fix: ${d.problem.fix.join("; ")})`);
     else if (d.result.session) open.targets[d.target.name]!.session = d.result.session.toString("base64");
   }
-  return { warnings };
+  // Reached: but is it the API? One harmless request each, as the run would send it.
+  const probed = await Promise.all(diagnoses.filter((d) => !d.problem).map((d) => {
+    const t = open.targets[d.target.name]!;
+    return probeApi(d.target, d.baseUrl, { tls: t.tls, ...(t.proxy ? { proxy: t.proxy } : {}), timeoutMs: config.timeoutMs });
+  }));
+  const notTheApi = probed.flatMap((p) => (p.notTheApi ? [p.notTheApi] : []));
+  return notTheApi.length ? { notTheApi, warnings } : { warnings };
 }
 
 /** The variables that have a value: the sandbox's settings as the run's environment gives them. */

@@ -1,0 +1,54 @@
+// Is it the API? One harmless request per external target (its module's `probe`), sent as the run would send it (its
+// identity, its proxy), before any case: a base URL without its path, or one that lands on a gateway's login page,
+// answers with something that is not the API, and every case would then fail for a set-up mistake. What tells them
+// apart is the body: the API answers even a refusal with a FHIR resource (an OperationOutcome), and a 404 page, a
+// redirect or an HTML page is not one. An answer that is neither clearly the API nor clearly not (a 500 with some JSON)
+// is left to the run to judge.
+import type { ApiModule } from "../api-module.ts";
+import type { TlsFiles } from "../config/tls-identity.ts";
+import { HttpTarget, type Exchange } from "./http-client.ts";
+import { parseResponse } from "./parse-response.ts";
+
+export interface ProbeResult {
+  /** What was asked and what came back, in a line. */
+  exchange: string;
+  /** Set when the answer is not the API's: what to change. */
+  notTheApi?: string;
+}
+
+export async function probeApi(api: Pick<ApiModule, "label" | "baseUrlVariable" | "probe" | "example">, baseUrl: string, how: { tls: TlsFiles; proxy?: string; timeoutMs: number }): Promise<ProbeResult> {
+  const http = new HttpTarget({ tls: how.tls, proxy: how.proxy, timeoutMs: how.timeoutMs, maxResponseBytes: 1 << 20, connections: 1 });
+  const url = `${baseUrl.replace(/\/+$/, "")}${api.probe.path}`;
+  try {
+    const got = await http.send({ method: api.probe.method, url, headers: Object.entries(api.probe.headers), ...(api.probe.body !== undefined ? { body: api.probe.body } : {}) });
+    const exchange = `${api.probe.method} ${url} → ${answered(got)}`;
+    const why = notTheApi(got);
+    return why ? { exchange, notTheApi: `${api.baseUrlVariable} ${baseUrl} does not look like ${api.label}: ${api.probe.method} ${url} was answered ${why}, where ${api.label} answers ${api.probe.expected}. Is the path right? (a ${api.baseUrlVariable} looks like ${api.example})` } : { exchange };
+  } finally {
+    await http.close();
+  }
+}
+
+function answered(e: Exchange): string {
+  if (!e.response) return `no answer (${e.error?.message ?? "nothing"})`;
+  const type = e.response.headers.find(([n]) => n.toLowerCase() === "content-type")?.[1];
+  return `${e.response.status}${type ? ` ${type.split(";")[0]}` : ""}`;
+}
+
+/** Why the answer is clearly not the API's, or undefined (the API's, or no answer at all: the handshake's business). */
+function notTheApi(e: Exchange): string | undefined {
+  if (!e.response) return undefined;
+  const res = parseResponse(e.response);
+  const body = res.body as { resourceType?: unknown } | undefined;
+  if (body && typeof body === "object" && typeof body.resourceType === "string") return undefined;
+  const { status } = res;
+  const what = `${status}${res.contentType ? ` with ${res.contentType.split(";")[0]}` : " with no Content-Type"}${res.text ? "" : " and no body"}`;
+  if (status >= 300 && status < 400) return `${what}, a redirect${headerOf(res.headers, "location") ? ` to ${headerOf(res.headers, "location")}` : ""}`;
+  if (status === 404 || status === 405) return what;
+  // An HTML page below 500 is a web server's or a gateway's (a login page, a 401 or 403 of its own); a 500 page may be
+  // the API failing, which the run judges.
+  if (/html/i.test(res.contentType ?? "") && status < 500) return `${what}, an HTML page`;
+  return undefined;
+}
+
+const headerOf = (headers: Map<string, string[]>, name: string) => headers.get(name)?.[0];
