@@ -66,8 +66,10 @@ export async function doctor(options: DoctorOptions = {}): Promise<number> {
     return EXIT.configOrSuite;
   }
   if (unreachable.length) {
-    log(`${unreachable.map((d) => d.target.label).join(" and ")} cannot be reached (exit 3): fix what is named above${unreachable.length < diagnoses.length ? "; a run would test the other API only, and fail these cases" : ""}.`);
-    return EXIT.unreachable;
+    // Every failure a local file's (a trust anchor, a client identity): the set-up to fix (exit 2), not unreachable.
+    const setup = unreachable.every((d) => d.problem!.setup);
+    log(`${unreachable.map((d) => d.target.label).join(" and ")} ${setup ? "refused this set-up's TLS (exit 2: a set-up mistake)" : "cannot be reached (exit 3)"}: fix what is named above${unreachable.length < diagnoses.length ? "; a run would test the other API only, and fail these cases" : ""}.`);
+    return setup ? EXIT.configOrSuite : EXIT.unreachable;
   }
   if (notTheApi.length) {
     log(`A run would stop before its cases (exit 2): ${notTheApi.map((p) => p.d.target.baseUrlVariable).join(" and ")} do${notTheApi.length > 1 ? "" : "es"} not lead to the API.`);

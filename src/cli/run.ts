@@ -84,6 +84,11 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   if (pre.unreachable) {
     await open.close();
     for (const line of pre.unreachable) log(line);
+    if (pre.setupMistake) {
+      // A trust anchor or a client identity of this machine's: the set-up to fix, not the NHS to blame.
+      log("No target accepted this set-up's TLS (exit 2: a set-up mistake, fix the files named above): nothing was sent, and this run is not recorded in the history. `spine-assure doctor` checks the set-up again without running.");
+      return { exitCode: EXIT.configOrSuite };
+    }
     log("No target could be reached (exit 3): nothing was sent, and this run is not recorded in the history. `spine-assure doctor` checks the set-up again without running.");
     return { exitCode: EXIT.unreachable };
   }

@@ -14,8 +14,12 @@ export interface TargetDiagnosis {
   proxy?: ProxyChoice;
   tls?: TargetTls;
   result: HandshakeResult;
-  /** Why a run could not use this target, and the variables that would fix it. */
-  problem?: { message: string; fix: string[] };
+  /**
+   * Why a run could not use this target, and the variables that would fix it. `setup`: the cause is a local file (a
+   * trust anchor that does not sign the server's certificate, a client identity the server refuses), not the network
+   * or the environment: a set-up mistake (exit 2), never "could not be reached".
+   */
+  problem?: { message: string; fix: string[]; setup?: boolean };
 }
 
 // The server's chain does not lead to a CA we trust.
@@ -39,7 +43,7 @@ export async function diagnoseTargets(config: Config): Promise<TargetDiagnosis[]
   }));
 }
 
-function explain({ target, result, tls, proxy }: TargetDiagnosis): { message: string; fix: string[] } {
+function explain({ target, result, tls, proxy }: TargetDiagnosis): NonNullable<TargetDiagnosis["problem"]> {
   const f = result.failure!;
   const own = `${target.name.toUpperCase()}_TLS_`;
   const where = `${result.host}:${result.port}`;
@@ -57,13 +61,14 @@ function explain({ target, result, tls, proxy }: TargetDiagnosis): { message: st
       return {
         message: `${where} refused ${presented}: ${detail}`,
         fix: tls?.from.identity ? [tls.from.identity] : [`${own}PFX or ${own}CLIENT_CERT and ${own}CLIENT_KEY (or TLS_*)`],
+        setup: true,
       };
     }
     case "tls": {
       const server = result.tls?.server;
       const caVar = tls?.from.ca ?? `${own}CA or TLS_CA`;
       if (UNTRUSTED.test(f.code ?? "")) {
-        return { message: `the server's certificate${server ? ` "${server.subject}", issued by "${server.issuer}",` : ""} is not signed by a CA in ${tls?.from.ca ?? "the system's store"} (${f.code})`, fix: [caVar] };
+        return { message: `the server's certificate${server ? ` "${server.subject}", issued by "${server.issuer}",` : ""} is not signed by a CA in ${tls?.from.ca ?? "the system's store"} (${f.code})`, fix: [caVar], setup: true };
       }
       if (f.code === "ERR_TLS_CERT_ALTNAME_INVALID") return { message: `the server's certificate does not name ${result.host}: ${detail}`, fix: [target.baseUrlVariable] };
       if (f.code === "CERT_HAS_EXPIRED" || f.code === "CERT_NOT_YET_VALID") return { message: `the server's certificate is out of date (${f.code}): the environment's to fix, not yours`, fix: [] };

@@ -75,6 +75,8 @@ export function signersOrWarning(targets: OpenTargets["targets"]): { signers: Si
 export interface Preflight {
   /** Set when no external target could be reached: the diagnosis, line by line, and nothing may be sent. */
   unreachable?: string[];
+  /** Every target failed for a local file (a trust anchor, a client identity): a set-up mistake, not unreachable. */
+  setupMistake?: boolean;
   /** Set when a target answered its probe as something other than its API (a base URL without its path): a set-up mistake. */
   notTheApi?: string[];
   /** A target that cannot be reached while another can: its cases will fail, and why. */
@@ -89,7 +91,7 @@ export interface Preflight {
 export async function preflight(open: OpenTargets, config: Config): Promise<Preflight> {
   if (!Object.values(open.targets).some((t) => t && !t.embedded)) return { warnings: [] };
   const diagnoses = await diagnoseTargets(config);
-  if (diagnoses.every((d) => d.problem)) return { unreachable: diagnosisLines(diagnoses), warnings: [] };
+  if (diagnoses.every((d) => d.problem)) return { unreachable: diagnosisLines(diagnoses), warnings: [], ...(diagnoses.every((d) => d.problem!.setup) ? { setupMistake: true } : {}) };
   const warnings: string[] = [];
   for (const d of diagnoses) {
     if (d.problem) warnings.push(`${d.target.label} cannot be reached, its cases will fail: ${d.problem.message} (fix: ${d.problem.fix.join("; ")})`);
