@@ -1,8 +1,7 @@
 // What the harness is, for the summary, the manifest and the report: its package name and version, and the git
 // commit it runs from when there is one.
-import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { PROJECT_ROOT } from "./project-root.ts";
 import type { RunResult } from "./model/run-result.ts";
 
@@ -19,10 +18,46 @@ export function harnessLabel(tool: RunResult["tool"], short = false): string {
   return `${tool.name} ${tool.version}${tool.commit ? ` (${short ? "" : "commit "}${tool.commit})` : ""}`;
 }
 
-/** Asks git without waiting on it, so the lookup overlaps other start-up work. */
+/**
+ * The harness's package and commit. The commit is read from the repository's files (HEAD, the ref it names, packed
+ * refs; a worktree's .git file followed), not by running git: a child process raced against a timer lost the commit
+ * whenever start-up kept the event loop busy, and the pack then named no commit at all.
+ */
 export async function toolInfo(): Promise<RunResult["tool"]> {
-  const commit = await new Promise<string | undefined>((resolve) => {
-    execFile("git", ["rev-parse", "--short", "HEAD"], { cwd: PROJECT_ROOT, timeout: 5_000 }, (err, stdout) => resolve(err ? undefined : stdout.trim() || undefined));
-  });
-  return { ...packageInfo(), ...(commit ? { commit } : {}) };
+  const commit = gitCommit(PROJECT_ROOT);
+  return { ...packageInfo(), ...(commit ? { commit: commit.slice(0, 7) } : {}) };
+}
+
+/** The commit HEAD names in the repository at `root`, or undefined (no repository, or one this cannot read). */
+export function gitCommit(root: string): string | undefined {
+  try {
+    let gitDir = join(root, ".git");
+    // A worktree or submodule: .git is a file naming the real git directory.
+    const pointer = readIfFile(gitDir);
+    if (pointer !== undefined) gitDir = resolve(root, /^gitdir: (.+)$/m.exec(pointer)?.[1]?.trim() ?? "");
+    const head = readFileSync(join(gitDir, "HEAD"), "utf8").trim();
+    const ref = /^ref: (.+)$/.exec(head)?.[1];
+    if (!ref) return /^[0-9a-f]{40}$/.test(head) ? head : undefined;
+    // Refs shared by worktrees live in the common directory.
+    const common = readIfFile(join(gitDir, "commondir"));
+    const dirs = [gitDir, ...(common ? [resolve(gitDir, common.trim())] : [])];
+    for (const dir of dirs) {
+      const loose = readIfFile(join(dir, ref))?.trim();
+      if (loose && /^[0-9a-f]{40}$/.test(loose)) return loose;
+      const packed = readIfFile(join(dir, "packed-refs"));
+      const line = packed?.split("\n").find((l) => l.endsWith(` ${ref}`));
+      if (line) return line.slice(0, 40);
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readIfFile(path: string): string | undefined {
+  try {
+    return statSync(path).isFile() ? readFileSync(path, "utf8") : undefined;
+  } catch {
+    return undefined;
+  }
 }
