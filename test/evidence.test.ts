@@ -65,6 +65,27 @@ describe("a signed evidence pack", { timeout: 240_000 }, () => {
     expect(bad.code).not.toBe(0);
   });
 
+  it("checks every file with stock tools alone (SHA256SUMS, itself signed through the manifest), and catches an edited one", () => {
+    const ok = opensslVerify(dir);
+    expect(ok.out).toContain("SHA256SUMS is the one the signed manifest names");
+    expect(ok.out).toMatch(/summary\.json: OK/);
+    expect(ok.out).not.toMatch(/FAILED/);
+    // A file edited after signing: its line fails, and so does the recipe.
+    const copy = mkdtempSync(join(tmpdir(), "pack-"));
+    execFileSync("cp", ["-r", `${dir}/.`, copy]);
+    appendFileSync(join(copy, "junit.xml"), "<!-- edited -->");
+    const edited = opensslVerify(copy);
+    expect(edited.out).toMatch(/junit\.xml: FAILED/);
+    expect(edited.code).not.toBe(0);
+    // New sums for the edited file: the manifest no longer names them, so the recipe says nothing is as signed.
+    const again = mkdtempSync(join(tmpdir(), "pack-"));
+    execFileSync("cp", ["-r", `${copy}/.`, again]);
+    writeFileSync(join(again, "SHA256SUMS"), readFileSync(join(again, "SHA256SUMS"), "utf8").replace(/^[0-9a-f]{64}(?= {2}junit\.xml$)/m, sha256(join(again, "junit.xml"))));
+    const recomputed = opensslVerify(again);
+    expect(recomputed.out).toContain("SHA256SUMS is NOT the one the manifest signs");
+    expect(recomputed.code).not.toBe(0);
+  });
+
   it("catches a laundering attempt: results edited, hashes recomputed, report regenerated", async () => {
     const pack = mkdtempSync(join(tmpdir(), "launder-"));
     execFileSync("cp", ["-r", run.outDir + "/.", pack]);

@@ -12,6 +12,8 @@ import { signDetached } from "./jws.ts";
 import type { Signer } from "./signing-identity.ts";
 
 export const MANIFEST = "manifest.json";
+/** Every covered file's SHA-256 as `sha256sum -c` reads it; itself covered by the manifest. */
+export const SHA256SUMS = "SHA256SUMS";
 /** Where `report --force` keeps the manifest and signatures a run wrote, when the results no longer match them. */
 export const ORIGINAL = "original-manifest";
 
@@ -58,6 +60,10 @@ export type ManifestRun = Pick<RunResult, "runId" | "tool" | "gate" | "configHas
 
 /** Hashes every file of the run folder `dir` under the run's metadata, then signs the manifest with each signer. */
 export function writeManifest(dir: string, run: ManifestRun, signers: readonly Signer[] = []): Manifest {
+  // The same hashes in sha256sum's own format, for an assessor with stock tools alone (`sha256sum -c SHA256SUMS` in
+  // the folder). Written first, so the manifest covers it and the signature over the manifest covers its every line.
+  const sums = coveredFiles(dir).filter((f) => f !== SHA256SUMS).map((path) => `${sha256(readFileSync(join(dir, path)))}  ${path}`);
+  writeFileAtomic(join(dir, SHA256SUMS), `${sums.join("\n")}\n`);
   const manifest: Manifest = {
     manifestVersion: 2,
     runId: run.runId,
