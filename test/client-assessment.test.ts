@@ -53,3 +53,22 @@ describe("client fault table", () => {
     expect(caught).toBe(rows.length);
   });
 });
+
+describe("an assessment that one request cannot end", () => {
+  it("records a request it cannot judge as broken, saying why, and judges the ones before and after", async () => {
+    const { ClientAssessment } = await import("../src/client/assessment.ts");
+    const { loadDirectory } = await import("../sandbox/directory.ts");
+    const a = await ClientAssessment.create({ catalogue, directory: loadDirectory(), baseUrls: { nrls: "https://127.0.0.1:1/nrls", ers: "https://127.0.0.1:1/ers-api" }, evidenceMaxBodyBytes: 1 << 20 });
+    const request = (method: string, url: string, body = "") => ({
+      method, url, body, headers: [["Content-Type", "application/json"]] as [string, string][], receivedAt: Date.now(), origin: "https://127.0.0.1:1",
+      response: { status: 400, headers: [], body: "" }, durationMs: 1,
+    });
+    // A session key that is not valid percent-encoding (decodeURIComponent throws), between two ordinary requests.
+    a.add(request("GET", "//x:99999/"));
+    expect(a.add(request("PUT", "/ers-api/v1/ProfessionalSession/%E0%A4%A", "{}")).unjudged).toMatch(/^the harness could not judge this request: URI malformed/);
+    a.add(request("POST", "/ers-api/v1/ProfessionalSession", "{}"));
+    const { cases } = a.finish();
+    expect(cases.map((c) => c.status)).toEqual(["passed", "broken", "failed"]);
+    expect(cases[1]!.reason).toMatch(/could not judge this request/);
+  });
+});

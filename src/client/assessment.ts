@@ -38,6 +38,8 @@ export interface JudgedRequest {
   /** The path with any session id replaced by {id}: safe to print. */
   shownPath: string;
   findings: Finding[];
+  /** Set when the harness could not judge it (a request built to break a reader): the case is broken, saying why. */
+  unjudged?: string;
 }
 
 interface Held {
@@ -98,11 +100,26 @@ export class ClientAssessment {
   add(req: ReceivedRequest): JudgedRequest {
     const n = this.held.length + 1;
     const at = this.apiOf(req.url);
-    const interaction = at?.api.client.interactionOf(req.method, at.path);
-    const findings = at && interaction ? at.api.assessor.judge(req, interaction, n) : [];
+    let interaction: Interaction | undefined;
+    let findings: Finding[] = [];
+    let unjudged: string | undefined;
+    // One request, however it is built (a URL no parser takes, a body nested past any reader), never ends the
+    // assessment: what cannot be judged is recorded as such, and everything judged before and after is kept.
+    try {
+      interaction = at?.api.client.interactionOf(req.method, at.path);
+      findings = at && interaction ? at.api.assessor.judge(req, interaction, n) : [];
+    } catch (err) {
+      unjudged = `the harness could not judge this request: ${(err as Error).message}`;
+    }
     // Keep only findings of rules the catalogue has for this interaction (a test holds the code and catalogue equal).
     const applicable = findings.filter((f) => interaction && this.rules.get(f.rule)?.appliesTo.includes(interaction));
-    const judged = { n, ...(interaction ? { interaction } : {}), ...(at ? { target: at.api.name } : {}), shownPath: this.shownPath(req.url, at), findings: applicable };
+    let shownPath: string;
+    try {
+      shownPath = this.shownPath(req.url, at);
+    } catch {
+      shownPath = req.url.split("?")[0]!;
+    }
+    const judged = { n, ...(interaction ? { interaction } : {}), ...(at ? { target: at.api.name } : {}), shownPath, findings: applicable, ...(unjudged ? { unjudged } : {}) };
     const exchange = exchangeOf(req);
     this.held.push({ req, exchange, judged });
     this.redactor.learn(exchange);
@@ -150,8 +167,8 @@ export class ClientAssessment {
     }));
     // Each rule once, in catalogue order.
     const verifies = this.options.catalogue.rules.map((r) => r.id).filter((id) => checks.some((c) => c.requirement === id));
-    const status = checks.some((c) => c.outcome === "fail") ? "failed" : "passed";
-    const step: StepResult = { name: "the request as the sandbox received it, and its answer", phase: "main", status, exchange, checks };
+    const status = judged.unjudged ? "broken" : checks.some((c) => c.outcome === "fail") ? "failed" : "passed";
+    const step: StepResult = { name: "the request as the sandbox received it, and its answer", phase: "main", status, exchange, checks, ...(judged.unjudged ? { note: judged.unjudged } : {}) };
     const title = `request ${judged.n}: ${info?.name ?? "not an interaction the client rules cover"} — ${req.method} ${judged.shownPath} → ${req.response.status}`;
     const key = `request-${String(judged.n).padStart(4, "0")}`;
     const at = this.options.catalogue.file;
@@ -161,7 +178,7 @@ export class ClientAssessment {
       interaction: info?.name ?? "Other requests",
       steps: [], teardown: [], defaultHeaders: {}, defaultVariants: [], secretFields: [],
     };
-    const result: CaseResult = { key, status, steps: [step], startedAt: req.receivedAt, durationMs: Math.round(req.durationMs), secrets: [] };
+    const result: CaseResult = { key, status, ...(judged.unjudged ? { reason: judged.unjudged } : {}), steps: [step], startedAt: req.receivedAt, durationMs: Math.round(req.durationMs), secrets: [] };
     return { ...judgeCase(planned, result), receivedRequest: true };
   }
 }

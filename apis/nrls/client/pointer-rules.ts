@@ -23,7 +23,7 @@ export function readPointer(text: string, format: PointerFormat): { resource: Js
   try {
     parsed = format === "json" ? JSON.parse(text.replace(/^\uFEFF/, "")) : fhirXmlToJson(text);
   } catch (err) {
-    const why = err instanceof FhirXmlError ? err.message : `not well-formed JSON (${(err as Error).message})`;
+    const why = err instanceof FhirXmlError ? err.message : `not well-formed ${format === "json" ? "JSON" : "XML"} (${(err as Error).message})`;
     return { problem: why };
   }
   const resource = obj(parsed);
