@@ -9,6 +9,7 @@ import type { TLSSocket } from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { HttpTarget } from "../src/run/http-client.ts";
+import { handshake } from "../src/connect/handshake.ts";
 
 const servers: { close: () => void }[] = [];
 afterEach(() => servers.splice(0).forEach((s) => s.close()));
@@ -47,6 +48,14 @@ describe("HTTP client against hostile targets", () => {
     const post = await http.send({ method: "POST", url: `http://127.0.0.1:${port}/`, headers: [], body: "{}" });
     expect(post.error?.fault).toBe("reset");
     expect(met.get("POST")).toBe(1);
+  });
+
+  it("ends in a diagnosis when a proxy sends bytes right after its 200 Connection Established (they once looped for ever)", async () => {
+    const port = await listen(createNetServer((socket) => socket.once("data", () => socket.write("HTTP/1.1 200 Connection Established\r\n\r\nx"))));
+    const r = await handshake("https://127.0.0.1:9/nrls", { proxy: `http://127.0.0.1:${port}`, timeoutMs: 2_000 });
+    // The one byte is no TLS server's: the handshake fails, saying so, with the tunnel it went through.
+    expect(r.tunnel).toBe("HTTP/1.1 200 Connection Established");
+    expect(r.failure?.stage).toMatch(/^(tls|client-certificate)$/);
   });
 
   it("cuts off a body larger than the cap", async () => {

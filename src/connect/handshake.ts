@@ -188,6 +188,8 @@ async function connectTunnel(proxyUrl: string, host: string, port: number, timeo
     const finish = (err?: Error) => {
       clearTimeout(timer);
       socket.off("data", onData);
+      // Not flowing until TLS takes the socket over: bytes given back below wait for it instead of re-entering here.
+      socket.pause();
       if (err) {
         socket.destroy();
         reject(err);
@@ -197,10 +199,12 @@ async function connectTunnel(proxyUrl: string, host: string, port: number, timeo
       got = Buffer.concat([got, chunk]);
       const end = got.indexOf("\r\n\r\n");
       if (end >= 0) {
-        // Anything after the head belongs to the tunnel (the server's first TLS bytes): give it back.
-        if (end + 4 < got.length) socket.unshift(got.subarray(end + 4));
+        // Anything after the head belongs to the tunnel (the server's first TLS bytes): given back once this listener
+        // is gone — given back while it listened, the same bytes came straight back to it, for ever.
+        const rest = got.subarray(end + 4);
         got = got.subarray(0, end);
         finish();
+        if (rest.length) socket.unshift(rest);
       } else if (got.length > 16_384) finish(new TunnelError("proxy", `the proxy ${proxy.host} sent an over-long answer to CONNECT`));
     };
     socket.on("data", onData);
