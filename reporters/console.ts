@@ -122,7 +122,11 @@ const indent = (text: string) => text.split("\n").map((l) => `      ${l}`).join(
  * the window, ESC[2J clears it, a carriage return overwrites the line), so every control character but the harness's own
  * colour codes, newline and tab is shown escaped (\x1b) instead of acting.
  */
-export function terminalSafe(line: string): string {
+export function terminalSafe(line: string, colours = true): string {
+  // Only the harness's own colours pass (VERDICT_COLOUR and the reset): ESC[8m, which hides what follows, is escaped.
   // eslint-disable-next-line no-control-regex
-  return line.replace(/\x1b\[[0-9;]*m|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (m) => (m.length > 1 ? m : `\\x${m.charCodeAt(0).toString(16).padStart(2, "0")}`));
+  return line.replace(/\x1b\[(?:0|3[1-6]|90)m|[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (m) => (m.length > 1 && colours ? m : escaped(m)));
 }
+
+// eslint-disable-next-line no-control-regex
+const escaped = (text: string) => [...text].map((c) => (/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(c) ? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}` : c)).join("");

@@ -86,6 +86,18 @@ describe("a signed evidence pack", { timeout: 240_000 }, () => {
     expect(recomputed.code).not.toBe(0);
   });
 
+  it("prints nothing from a pack raw: a file name or a gate reason carrying terminal escapes is shown escaped", async () => {
+    const copy = mkdtempSync(join(tmpdir(), "pack-"));
+    execFileSync("cp", ["-r", `${dir}/.`, copy]);
+    writeFileSync(join(copy, "note-\x1b[2J\x1b[1;1H.txt"), "added");
+    writeFileSync(join(copy, "manifest.json"), readFileSync(join(copy, "manifest.json"), "utf8").replace(/"reason": "/, '"reason": "\\u001b[8mhidden\\u001b[0m '));
+    const v = await runAssureCli(["verify-evidence", copy]);
+    expect(v.code).toBe(1);
+    expect(v.stdout).not.toContain("\x1b");
+    expect(v.stdout).toContain("added:   note-\\x1b[2J\\x1b[1;1H.txt");
+    expect(v.stdout).toContain("\\x1b[8mhidden\\x1b[0m");
+  });
+
   it("catches a laundering attempt: results edited, hashes recomputed, report regenerated", async () => {
     const pack = mkdtempSync(join(tmpdir(), "launder-"));
     execFileSync("cp", ["-r", run.outDir + "/.", pack]);

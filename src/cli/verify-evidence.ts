@@ -4,8 +4,12 @@
 import { join } from "node:path";
 import { EXIT } from "../model/status.ts";
 import { readTrustedRoots, verifyEvidence, type SignerReport } from "../evidence/verify-evidence.ts";
+import { terminalSafe } from "../../reporters/console.ts";
 
 export function verifyEvidenceCommand(dir: string, caFile?: string): number {
+  // Everything printed here comes from the pack (file names, the signed gate reason, certificate names): a control
+  // character in it could draw a fake "intact" line, so every one is shown escaped, colours included.
+  const console = { log: (line: string) => globalThis.console.log(terminalSafe(line, false)), error: (line: string) => globalThis.console.error(terminalSafe(line, false)) };
   let report;
   try {
     report = verifyEvidence(dir, caFile ? readTrustedRoots(caFile) : undefined);
