@@ -157,6 +157,11 @@ describe("an NHS-like environment with its own PKI and test data", () => {
     expect(v.stdout).toMatch(/signature manifest\.nrls\.jws: valid, signed \S+ for nrls\n +signer: +[^\n]*CN=nrls client 200000000777[^\n]*\n/);
     expect(v.stdout).not.toContain("embedded sandbox's test identity");
     expect(v.stdout.match(/trust: +chains to/g)).toHaveLength(2);
+    expect(v.stdout).toContain("evidence intact and signed, the signer trusted");
+    // Without roots, a valid signature is only a signature: the verdict says the signer was not checked.
+    const unchecked = await runAssureCli(["verify-evidence", dir]);
+    expect(unchecked.stdout).toContain("signer NOT checked: give --ca FILE");
+    expect(unchecked.stdout).not.toContain("the signer trusted");
     // Only e-RS's CA trusted: the NRLS signature's chain fails, and the pack is not verified.
     const ersOnly = await runAssureCli(["verify-evidence", dir, "--ca", file("ers-root.pem", ersPki.ca.cert)]);
     expect(ersOnly.code).toBe(1);

@@ -35,7 +35,19 @@ export function verifyEvidenceCommand(dir: string, caFile?: string): number {
     for (const s of o.signatures) for (const line of signerLines(s)) console.log(`  ${line}`);
   }
   if (report.ok) {
-    console.log(`evidence intact and signed${caFile ? ", the signer trusted" : " (give --ca FILE to check the signer against roots you trust)"}`);
+    // What the verdict proves, and no more: a key anyone can read proves nothing of who made the pack, and without
+    // roots to check against, a valid signature is only a signature.
+    const publicKey = report.signatures.some((s) => s.sandboxTestIdentity);
+    if (publicKey) {
+      console.log("files match the manifest, but the signer is the embedded sandbox's test key, committed to the repository: anyone can re-sign an edited pack with it, so the signature proves neither integrity nor who made the pack (integrity not provable)");
+      // Asked for trust (--ca), a public key can never give it.
+      if (caFile) {
+        console.log("NOT VERIFIED: --ca asks whether the signer can be trusted, and a key anyone can read cannot be");
+        return 1;
+      }
+    } else if (!caFile) {
+      console.log("evidence intact and signed; signer NOT checked: give --ca FILE with the roots you trust (any key can make a valid signature)");
+    } else console.log("evidence intact and signed, the signer trusted");
     return 0;
   }
   console.log("NOT VERIFIED:");
