@@ -1,6 +1,6 @@
 // Writes a file whole or not at all: a reader never sees half a summary.
-import { accessSync, constants, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 
 /** Why the output root cannot take a run's evidence (checked before anything is sent), or undefined when it can. */
 export function outputFolderProblem(outRoot: string): string | undefined {
@@ -44,6 +44,7 @@ export interface DirectoryWriter {
  * sees half of one.
  */
 export function directoryWriter(dir: string): DirectoryWriter {
+  restoreInterrupted(dir);
   const tmp = `${dir}.${process.pid}.tmp`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
@@ -60,9 +61,33 @@ export function directoryWriter(dir: string): DirectoryWriter {
       writeFileSync(file, content);
     },
     commit: () => {
-      rmSync(dir, { recursive: true, force: true });
+      // Two renames, then the old folder goes: stopped at any point (a signal, a kill), the folder that was there is
+      // still whole — in place, or beside it as .old, put back by the next writer (restoreInterrupted).
+      const old = `${dir}.${process.pid}.old`;
+      rmSync(old, { recursive: true, force: true });
+      if (existsSync(dir)) renameSync(dir, old);
       renameSync(tmp, dir);
+      rmSync(old, { recursive: true, force: true });
     },
     abort: () => rmSync(tmp, { recursive: true, force: true }),
   };
+}
+
+/**
+ * A folder whose replacement was stopped between its two renames is missing, and whole beside itself as
+ * `<dir>.<pid>.old`: it is put back. (A replacement that finished leaves no .old; one stopped before the first rename
+ * left the folder in place.)
+ */
+export function restoreInterrupted(dir: string): void {
+  if (existsSync(dir)) return;
+  const parent = dirname(dir);
+  const prefix = `${basename(dir)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  const old = names.find((n) => n.startsWith(prefix) && /^\d+\.old$/.test(n.slice(prefix.length)));
+  if (old) renameSync(join(parent, old), dir);
 }

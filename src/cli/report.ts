@@ -12,6 +12,7 @@ import type { RunResult } from "../model/run-result.ts";
 import { EXIT } from "../model/status.ts";
 import { readRunResult, RUN_RESULT } from "../evidence/run-result-file.ts";
 import { publish } from "../stages/publish.ts";
+import { restoreInterrupted } from "../write-atomic.ts";
 import { sandboxClientTls } from "../stages/open-targets.ts";
 import { isTargetName } from "../targets.ts";
 
@@ -19,6 +20,8 @@ export async function regenerateReport(runDir: string | undefined, outRoot: stri
   const latestOf = (root: string) => (existsSync(join(root, "latest-run")) ? readFileSync(join(root, "latest-run"), "utf8").trim() : undefined);
   const latestId = latestOf(outRoot);
   const dir = runDir ?? (latestId ? join(outRoot, "runs", latestId) : undefined);
+  // A regeneration stopped between its two renames left the folder whole beside itself: put back before anything.
+  if (dir) restoreInterrupted(dir);
   if (!dir || !existsSync(join(dir, RUN_RESULT))) {
     console.error(`report: no run to regenerate (${dir ? `${dir}/${RUN_RESULT} not found: a run folder written before run results were stored cannot be regenerated; run again` : `no latest run under ${outRoot}`})`);
     return EXIT.configOrSuite;
