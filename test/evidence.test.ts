@@ -88,6 +88,19 @@ describe("a signed evidence pack", { timeout: 240_000 }, () => {
     expect(recomputed.code).not.toBe(0);
   });
 
+  it("counts every byte: a file slipped into original-manifest/ and bytes after signer.pem's chain are named", async () => {
+    const copy = mkdtempSync(join(tmpdir(), "pack-"));
+    execFileSync("cp", ["-r", `${dir}/.`, copy]);
+    expect((await runAssureCli(["verify-evidence", copy])).code).toBe(0);
+    execFileSync("mkdir", ["-p", join(copy, "original-manifest")]);
+    writeFileSync(join(copy, "original-manifest", "approval.html"), "<p>approved</p>");
+    appendFileSync(join(copy, "signer.pem"), "approved by the assurance team\n");
+    const v = await runAssureCli(["verify-evidence", copy]);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toContain("original-manifest/approval.html is covered by no manifest or signature");
+    expect(v.stdout).toContain("signer.pem holds more than the chain that signed manifest.jws");
+  });
+
   it("prints nothing from a pack raw: a file name or a gate reason carrying terminal escapes is shown escaped", async () => {
     const copy = mkdtempSync(join(tmpdir(), "pack-"));
     execFileSync("cp", ["-r", `${dir}/.`, copy]);

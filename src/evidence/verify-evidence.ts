@@ -3,10 +3,11 @@
 // whether that certificate chains to a root they trust. Any doubt makes the pack not verified.
 import { X509Certificate } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { dnLine, pemCertificateBlocks } from "../config/tls-identity.ts";
 import { verifyDetached } from "./jws.ts";
-import { checkHashes, isJwsFile, isSandboxTestCertificate, MANIFEST, ORIGINAL, pemBeside, readManifest, type HashCheck, type Manifest } from "./manifest.ts";
+import { checkHashes, coveredFiles, isJwsFile, isSandboxTestCertificate, MANIFEST, ORIGINAL, pemBeside, readManifest, type HashCheck, type Manifest } from "./manifest.ts";
+import { filesUnder } from "../files-under.ts";
 
 export interface SignerReport {
   file: string;
@@ -52,6 +53,9 @@ export function verifyEvidence(dir: string, trusted?: X509Certificate[]): Eviden
   if (!hashes.ok) problems.push(`${hashes.changed.length} edited, ${hashes.missing.length} removed, ${hashes.added.length} added file(s) since the manifest was written`);
   if (!signatures.length) problems.push("unsigned: the manifest detects accidental change only — anyone can edit the files and recompute it");
   for (const s of signatures) for (const p of s.problems) problems.push(`${s.file}: ${p}`);
+  // Every byte counts: a file no manifest covers (an "approval" slipped into original-manifest/, a certificate file
+  // with no signature beside it) is named, never passed over.
+  for (const f of uncoveredFiles(dir)) problems.push(`${f} is covered by no manifest or signature: it may have been added after the run`);
   let original: EvidenceReport["original"];
   if (manifest.regeneratedFromAltered) {
     problems.push(`regenerated from altered results on ${manifest.regeneratedFromAltered.at}: the files are not what the run wrote`);
@@ -85,8 +89,11 @@ function checkSignatures(dir: string, shownPrefix: string, manifest: Manifest, b
     if (at && (at < new Date(leaf.validFrom) || at > new Date(leaf.validTo))) report.problems.push(`the certificate was not valid when it signed (${signedAt})`);
     const pem = pemBeside(file);
     if (existsSync(join(dir, pem))) {
-      const first = pemCertificateBlocks(readFileSync(join(dir, pem), "utf8"))[0];
+      const text = readFileSync(join(dir, pem), "utf8");
+      const first = pemCertificateBlocks(text)[0];
       if (!first || new X509Certificate(first).fingerprint256 !== leaf.fingerprint256) report.problems.push(`${pem} is not the certificate that signed ${file}`);
+      // Written as the signing chain and nothing else: any other byte in it is covered by no signature.
+      else if (text !== check.chain.map((c) => c.toString()).join("")) report.problems.push(`${pem} holds more than the chain that signed ${file}: bytes no signature covers`);
     }
     if (trusted) {
       const chained = chainTo(check.chain, trusted, at ?? new Date());
@@ -114,3 +121,23 @@ function chainTo(chain: X509Certificate[], roots: X509Certificate[], at: Date): 
   }
 }
 
+
+/**
+ * Files of the pack that nothing vouches for: not covered by the manifest (coveredFiles), not the manifest or a
+ * signature with its certificate, and not the kept original manifest's own manifest, signatures and certificates.
+ */
+function uncoveredFiles(dir: string): string[] {
+  const covered = new Set(coveredFiles(dir));
+  const top = readdirSync(dir);
+  const signed = new Set(top.filter(isJwsFile).flatMap((jws) => [jws, pemBeside(jws)]));
+  const uncovered = filesUnder(dir).map((f) => relative(dir, f).split(sep).join("/")).filter((f) => {
+    if (covered.has(f) || f === MANIFEST || signed.has(f)) return false;
+    if (f.startsWith(`${ORIGINAL}/`)) {
+      const name = f.slice(ORIGINAL.length + 1);
+      const kept = existsSync(join(dir, ORIGINAL)) ? readdirSync(join(dir, ORIGINAL)).filter(isJwsFile).flatMap((jws) => [jws, pemBeside(jws)]) : [];
+      return !(name === MANIFEST || kept.includes(name));
+    }
+    return true;
+  });
+  return uncovered.sort();
+}
