@@ -50,6 +50,8 @@ export interface SandboxOptions {
   publicOrigin?: string;
   /** Told of every request received, with the answer given (assess-client): the sandbox answers exactly as without it. */
   observe?: (received: ReceivedRequest) => void;
+  /** Told when an observed request starts arriving, and when its exchange is over (answered, or the client gone). */
+  inFlight?: { started(): void; ended(): void };
 }
 
 export interface RunningSandbox {
@@ -119,6 +121,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
   // Recording: the body is read first (the handlers are given the same text), and the answer as the reply sends it.
   const record = (req: IncomingMessage, res: ServerResponse, observe: (r: ReceivedRequest) => void) => {
+    options.inFlight?.started();
+    // After the observer has the request (or the client left before an answer): the exchange is over.
+    let over = false;
+    const ended = () => {
+      if (over) return;
+      over = true;
+      options.inFlight?.ended();
+    };
+    res.once("close", () => {
+      if (!res.writableFinished) ended();
+    });
     const receivedAt = Date.now();
     const started = performance.now();
     const body = readBody(req).catch(() => "(more than 1 MiB: not kept)");
@@ -137,6 +150,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
           ...(cn ? { clientCertificate: String(cn) } : {}),
           response: answer, durationMs: performance.now() - started,
         });
+        ended();
       });
     });
   };

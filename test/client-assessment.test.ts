@@ -72,3 +72,33 @@ describe("an assessment that one request cannot end", () => {
     expect(cases[1]!.reason).toMatch(/could not judge this request/);
   });
 });
+
+describe("--until-idle", () => {
+  it("never ends while a request is still arriving: a body sent slowly, past the idle time, is judged", async () => {
+    const { assessClient } = await import("../src/cli/assess-client.ts");
+    const { connect } = await import("node:net");
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const lines: string[] = [];
+    let urls: Partial<Record<string, string>> = {};
+    const listening = new Promise<void>((resolve) => {
+      void assessClient({ port: 0, http: true, out: mkdtempSync(join(tmpdir(), "idle-")), untilIdle: 1, report: false, log: (l) => lines.push(l), onListening: (u) => { urls = u; resolve(); } })
+        .then((code) => (done = code));
+    });
+    let done: number | undefined;
+    await listening;
+    const url = new URL(`${urls.ers!}/v1/ProfessionalSession`);
+    const body = JSON.stringify({ typeInfo: "uk.nhs.ers.xapi.dto.v1.session.ProfessionalSession", token: "not a token" });
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise<void>((r) => socket.once("connect", () => r()));
+    socket.write(`POST ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nXAPI_ASID: 200000000220\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+    // Half the body, then twice the idle time, then the rest: the assessment must still be there to judge it.
+    socket.write(body.slice(0, 10));
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(done, lines.join("\n")).toBeUndefined();
+    socket.end(body.slice(10));
+    while (done === undefined) await new Promise((r) => setTimeout(r, 100));
+    expect(lines.join("\n")).toMatch(/Assessment ended: no request for 1 s \(--until-idle\)\. 1 request\(s\) judged\./);
+  }, 30_000);
+});

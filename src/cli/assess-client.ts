@@ -70,15 +70,28 @@ export async function assessClient(options: AssessClientOptions): Promise<number
   let end: (why: string) => void = () => {};
   const ended = new Promise<string>((resolve) => (end = resolve));
   let idle: NodeJS.Timeout | undefined;
+  // Idle means no request in flight: one still arriving (a slow body) holds the end off until it is judged.
+  let inFlight = 0;
+  let drained: () => void = () => {};
   const armIdle = () => {
-    if (options.untilIdle === undefined) return;
     clearTimeout(idle);
+    if (options.untilIdle === undefined || inFlight > 0) return;
     idle = setTimeout(() => end(`no request for ${options.untilIdle} s (--until-idle)`), options.untilIdle * 1000);
+  };
+  const flight = {
+    started: () => {
+      inFlight++;
+      clearTimeout(idle);
+    },
+    ended: () => {
+      inFlight--;
+      if (inFlight === 0) drained();
+      armIdle();
+    },
   };
   const received = (req: ReceivedRequest) => {
     const assessment = state.assessment;
     if (!assessment) return;
-    armIdle();
     const judged = assessment.add(req);
     for (const line of requestLines(judged, req, catalogue.rules)) log(assessment.redact(line));
     if (options.requests !== undefined && assessment.requests >= options.requests) end(`${options.requests} request(s) received (--requests)`);
@@ -86,7 +99,7 @@ export async function assessClient(options: AssessClientOptions): Promise<number
 
   let sandbox;
   try {
-    sandbox = await startSandbox({ port: options.port, tls: !options.http, observe: received });
+    sandbox = await startSandbox({ port: options.port, tls: !options.http, observe: received, inFlight: flight });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     log(`assess-client: cannot listen on port ${options.port}: ${code === "EADDRINUSE" ? "it is in use; choose another with --port N (0: any free one)" : (err as Error).message}`);
@@ -126,8 +139,12 @@ export async function assessClient(options: AssessClientOptions): Promise<number
   const hard = () => process.exit(EXIT.SIGINT);
   process.once("SIGINT", hard);
   try {
-    // Requests being answered as the end came are let finish (a short grace), then the sandbox stops.
-    await new Promise((r) => setTimeout(r, 100));
+    // Requests in flight as the end came are let finish and be judged (bounded by the sandbox's own request timeout),
+    // then the sandbox stops.
+    if (inFlight > 0) await new Promise<void>((r) => {
+      drained = r;
+      setTimeout(r, 30_000).unref();
+    });
     await sandbox.close();
     log(`Assessment ended: ${why}. ${assessment.requests} request(s) judged.`);
 
