@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { clientCatalogue } from "../src/client/catalogue.ts";
 import { createLimiter } from "../src/run/limiter.ts";
 import { assessReferenceClient, type Assessed } from "./helpers/assess.ts";
-import { CLIENT_FAULTS } from "./helpers/reference-client.ts";
+import { CLIENT_FAULTS, type Outgoing } from "./helpers/reference-client.ts";
 
 const catalogue = clientCatalogue();
 const mustRules = catalogue.rules.filter((r) => r.level === "MUST").map((r) => r.id);
@@ -22,6 +22,13 @@ describe.concurrent("client assessment of the reference client", () => {
     expect(run.requirements.filter((r) => r.verdict !== "pass").map((r) => `${r.id} ${r.verdict}`)).toEqual([]);
     expect(run.gate.exitCode).toBe(0);
     expect(run.cases).toHaveLength(9);
+  });
+
+  it("passes a client that spells the standard Authorization header in lower case (HTTP/2 always does); fromasid still fails", async () => {
+    const lower = (r: Outgoing) => ({ ...r, headers: r.headers.map(([n, v]): [string, string] => [n === "Authorization" ? "authorization" : n, v]) });
+    const { run, blamed, statuses } = await slot(() => assessReferenceClient({ name: "authorization-lower-case", breaks: "", request: (r, i) => (i.startsWith("nrls") ? lower(r) : r) }));
+    expect(statuses).toEqual([201, 201, 200, 200, 200, 201, 200, 200, 204]);
+    expect(blamed, JSON.stringify(run.requirements.filter((r) => r.verdict !== "pass" && r.verdict !== "not-run").map((r) => [r.id, r.cases.flatMap((c) => c.messages)]))).toEqual([]);
   });
 
   it("has a fault for every client MUST rule", () => {

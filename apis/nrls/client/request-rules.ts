@@ -55,7 +55,8 @@ export interface NrlsRequestContext {
 
 export function nrlsRequestFindings(req: ReceivedRequest, interaction: "nrls-create" | "nrls-read" | "nrls-delete", ctx: NrlsRequestContext): Finding[] {
   const out: Finding[] = [];
-  const auth = header(req, "Authorization");
+  // The standard HTTP header: its name in any letter case (the catalogue's note). fromASID and toASID stay exact.
+  const auth = { value: req.headers.find(([n]) => n.toLowerCase() === "authorization")?.[1] } as { value?: string; otherSpelling?: string };
   const bearer = auth.value !== undefined ? /^Bearer\s+(\S*)\s*$/i.exec(auth.value) : null;
   out.push(ruleOf("NRLS-CLI-01", "an Authorization header: Bearer <JWT>").check(!!bearer, auth.value === undefined ? missing("Authorization", auth) : "a value without the Bearer scheme", "header Authorization"));
 

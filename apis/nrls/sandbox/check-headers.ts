@@ -16,7 +16,9 @@ export function checkHeaders(req: IncomingMessage, directory: Directory, switche
   const has = (f: NrlsSwitch) => switches.has(f);
   const header = (issue: string, diagnostics: string) => ({ ...spineError("MISSING_OR_INVALID_HEADER", diagnostics, issue), ...(has("nrls-header-error-information") ? { severity: "information" } : {}) });
   if (!has("nrls-no-jwt-check") && !(reused && has("nrls-auth-first-request-only"))) {
-    const auth = exactHeader(req, "Authorization");
+    // Authorization is the standard HTTP header: any letter case, as Spine's web stack takes it (fromASID and toASID,
+    // below, are matched exactly: the general guidance makes them case-sensitive).
+    const auth = req.headers.authorization;
     // Two documented wordings for a missing header: the JWT page's (structure), and the general guidance's (a variant).
     if (!auth && has("nrls-authorization-general-guidance")) return header("invalid", "Authorization HTTP Header is missing");
     const problem = checkJwt(auth, req.method === "GET" ? "read" : "write", directory, switches);
