@@ -113,6 +113,8 @@ export interface ClientSide {
   secrets?: { of(directory: Directory): string[]; fields: string[] };
   /** The rules themselves, imported when an assessment or `validate` starts. */
   rules(): Promise<ClientRules>;
+  /** The catch-all rule a refused request fails when no MUST rule of its own does: the sandbox's answer is evidence. */
+  acceptedRule: string;
 }
 
 export interface ClientRules {

@@ -12,7 +12,8 @@ import { PROJECT_ROOT } from "../src/project-root.ts";
 const catalogue = clientCatalogue();
 const SPEC = join(PROJECT_ROOT, "..", "shared", "spec");
 // Each API module's client rules (apis/<name>/client/), where every rule's check lives.
-const code = filesUnder(join(PROJECT_ROOT, "apis")).filter((f) => /[\\/]client[\\/]/.test(f)).map((f) => readFileSync(f, "utf8")).join("\n");
+// The client rules, and each module's entry (which names its catch-all rule, checked by the assessment for every API).
+const code = filesUnder(join(PROJECT_ROOT, "apis")).filter((f) => /[\\/]client[\\/]|[\\/]index\.ts$/.test(f)).map((f) => readFileSync(f, "utf8")).join("\n");
 
 describe("client rule catalogue", () => {
   it("has a check in an API module's client rules for every rule, and a rule for every check", () => {

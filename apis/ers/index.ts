@@ -28,6 +28,7 @@ export default defineApi({
       "ers-a003": { api: "e-RS referrer system", name: "A003 Delete Professional Session" },
       "ers-a004": { api: "e-RS referrer system", name: "A004 Retrieve Reference Data" },
     },
+    acceptedRule: "ERS-CLI-12",
     interactionOf(method, path) {
       if (path === "/v1/ProfessionalSession") return method === "POST" ? "ers-a001" : undefined;
       if (/^\/v1\/ProfessionalSession\/[^/]+$/.test(path)) return method === "PUT" ? "ers-a002" : method === "DELETE" ? "ers-a003" : undefined;

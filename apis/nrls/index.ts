@@ -38,6 +38,7 @@ export default defineApi({
       "nrls-read": { api: "NRLS provider system", name: "Read or search pointers" },
       "nrls-delete": { api: "NRLS provider system", name: "Delete pointer" },
     },
+    acceptedRule: "NRLS-CLI-30",
     interactionOf(method, path) {
       if (path !== "/DocumentReference") return undefined;
       return method === "POST" ? "nrls-create" : method === "GET" ? "nrls-read" : method === "DELETE" ? "nrls-delete" : undefined;

@@ -16,7 +16,8 @@ import { TARGETS, type TargetName } from "../targets.ts";
 import { harnessLabel } from "../tool-info.ts";
 import type { Directory } from "../../sandbox/directory.ts";
 import { clientRequirements, INTERACTIONS, type ClientCatalogue, type Interaction } from "./catalogue.ts";
-import type { Finding } from "../model/finding.ts";
+import { ruleOf, type Finding } from "../model/finding.ts";
+import { fhirXmlToJson } from "../fhir/xml-codec.ts";
 import type { ReceivedRequest } from "../model/received-request.ts";
 import type { ClientAssessor, ClientSide } from "../api-module.ts";
 
@@ -113,6 +114,9 @@ export class ClientAssessment {
     }
     // Keep only findings of rules the catalogue has for this interaction (a test holds the code and catalogue equal).
     const applicable = findings.filter((f) => interaction && this.rules.get(f.rule)?.appliesTo.includes(interaction));
+    // The sandbox's answer is evidence: a request it refused with no MUST rule failing for it fails the API's catch-all.
+    const accepted = at && interaction && !unjudged ? this.rules.get(at.api.client.acceptedRule) : undefined;
+    if (accepted?.appliesTo.includes(interaction!)) applicable.push(acceptedFinding(accepted.id, req, applicable, this.rules));
     let shownPath: string;
     try {
       shownPath = this.shownPath(req.url, at);
@@ -264,4 +268,24 @@ export function clientRunResult(input: ClientRunInput): { run: RunResult; secret
     runErrors: [],
   };
   return { run, secrets };
+}
+
+/** The catch-all's finding: a refusal (4xx, 5xx) no MUST rule already blames fails it, with what the sandbox said. */
+function acceptedFinding(rule: string, req: ReceivedRequest, findings: readonly Finding[], rules: ReadonlyMap<string, { level: string }>): Finding {
+  const check = ruleOf(rule, "a request the sandbox (Spine's stand-in) accepts, or one a MUST rule of its own blames");
+  const { status } = req.response;
+  if (status < 400 || findings.some((f) => f.outcome === "fail" && rules.get(f.rule)?.level === "MUST")) return check.pass();
+  return check.fail(`refused: HTTP ${status}${refusalOf(req.response.body)}`, "the sandbox's answer");
+}
+
+/** The code and diagnostics of an error answer (a Spine OperationOutcome, or e-RS's), briefly. */
+function refusalOf(body: string): string {
+  try {
+    const parsed = body.trimStart().startsWith("<") ? fhirXmlToJson(body, { ignoreUnknownElements: true }) : JSON.parse(body);
+    const issue = (parsed as { issue?: { details?: { coding?: { code?: string }[] }; diagnostics?: string }[] }).issue?.[0];
+    const code = issue?.details?.coding?.[0]?.code;
+    return `${code ? ` ${code}` : ""}${issue?.diagnostics ? `: ${issue.diagnostics.slice(0, 200)}` : ""}`;
+  } catch {
+    return "";
+  }
 }

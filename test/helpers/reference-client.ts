@@ -24,6 +24,11 @@ export interface ClientFault {
   name: string;
   /** The client rule it breaks. */
   breaks: string;
+  /**
+   * Rules its consequences break too: a request the sandbox then refuses (an A004 on a session whose A002 was refused
+   * has no role) fails the API's catch-all when no MUST rule of its own does (NRLS-CLI-30, ERS-CLI-12).
+   */
+  alsoBreaks?: string[];
   claims?: (claims: Record<string, unknown>, interaction: Interaction) => Record<string, unknown>;
   signature?: string;
   pointer?: (p: Record<string, unknown>) => Record<string, unknown>;
@@ -62,6 +67,7 @@ export const CLIENT_FAULTS: ClientFault[] = [
   { name: "type-care-plan", breaks: "NRLS-CLI-20", pointer: (p) => ({ ...p, type: { coding: [{ system: "http://snomed.info/sct", code: "718347000", display: "Mental health care plan" }] } }) },
   { name: "status-superseded", breaks: "NRLS-CLI-21", pointer: (p) => ({ ...p, status: "superseded" }) },
   { name: "nhs-number-check-digit", breaks: "NRLS-CLI-22", pointer: (p) => ({ ...p, subject: { reference: "https://demographics.spineservices.nhs.uk/STU3/Patient/9876543211" } }) },
+  { name: "author-ods-unknown", breaks: "NRLS-CLI-30", pointer: (p) => ({ ...p, author: [{ reference: "https://directory.spineservices.nhs.uk/STU3/Organization/ZZZ99" }] }) },
   { name: "author-identifier", breaks: "NRLS-CLI-23", pointer: (p) => ({ ...p, author: [{ identifier: { system: "https://fhir.nhs.uk/Id/ods-organization-code", value: "RGD" } }] }) },
   { name: "custodian-other-base", breaks: "NRLS-CLI-24", pointer: (p) => ({ ...p, custodian: { reference: `https://directory.spineservices.nhs.uk/Organization/${ODS}` } }) },
   { name: "indexed-a-date", breaks: "NRLS-CLI-25", pointer: (p) => ({ ...p, indexed: "2018-07-16" }) },
@@ -69,21 +75,22 @@ export const CLIENT_FAULTS: ClientFault[] = [
   { name: "master-identifier-no-system", breaks: "NRLS-CLI-27", pointer: (p) => ({ ...p, masterIdentifier: { value: `urn:uuid:${crypto.randomUUID()}` } }) },
   { name: "custodian-not-owned", breaks: "NRLS-CLI-28", pointer: (p) => ({ ...p, custodian: { reference: "https://directory.spineservices.nhs.uk/STU3/Organization/MHT01" } }) },
   { name: "client-id", breaks: "NRLS-CLI-29", pointer: (p) => ({ id: "my-own-id", ...p }) },
+  { name: "a004-undocumented-value-set", breaks: "ERS-CLI-12", request: (r, i) => (i === "ers-a004" ? { ...r, path: r.path.replace(/ValueSet\/[^/?]+/, "ValueSet/NOT_A_VALUE_SET") } : r) },
   { name: "no-xapi-asid-on-a004", breaks: "ERS-CLI-01", request: (r, i) => (i === "ers-a004" ? setHeader(r, "XAPI_ASID", undefined) : r) },
   { name: "a002-text-plain", breaks: "ERS-CLI-02", request: (r, i) => (i === "ers-a002" ? setHeader(r, "Content-Type", "text/plain") : r) },
   { name: "a001-extra-member", breaks: "ERS-CLI-04", request: (r, i) => (i === "ers-a001" && r.body ? { ...r, body: JSON.stringify({ ...JSON.parse(r.body), permission: null }) } : r) },
-  { name: "a002-no-session-key", breaks: "ERS-CLI-06", request: (r, i) => (i === "ers-a002" ? setHeader(r, "HTTP_X_SESSION_KEY", undefined) : r) },
-  { name: "a002-permission-not-held", breaks: "ERS-CLI-07", request: (r, i) => (i === "ers-a002" && r.body ? { ...r, body: JSON.stringify({ ...JSON.parse(r.body), permission: { businessFunction: "BOOKING_MANAGER", orgIdentifier: "R01" } }) } : r) },
+  { name: "a002-no-session-key", breaks: "ERS-CLI-06", alsoBreaks: ["ERS-CLI-12"], request: (r, i) => (i === "ers-a002" ? setHeader(r, "HTTP_X_SESSION_KEY", undefined) : r) },
+  { name: "a002-permission-not-held", breaks: "ERS-CLI-07", alsoBreaks: ["ERS-CLI-12"], request: (r, i) => (i === "ers-a002" && r.body ? { ...r, body: JSON.stringify({ ...JSON.parse(r.body), permission: { businessFunction: "BOOKING_MANAGER", orgIdentifier: "R01" } }) } : r) },
   { name: "session-used-after-a003", breaks: "ERS-CLI-09", flow: "reuse-ended-session" },
   // SHOULD rules: a warning, not a failure.
   { name: "jwt-aud-other-endpoint", breaks: "NRLS-CLI-12", claims: (c) => ({ ...c, aud: "https://nrls.digital.nhs.uk/" }) },
   { name: "jwt-names-another-system", breaks: "NRLS-CLI-15", claims: (c) => ({ ...c, sub: "https://fhir.nhs.uk/Id/accredited-system|200000000116", requesting_system: "https://fhir.nhs.uk/Id/accredited-system|200000000116", requesting_organization: "https://fhir.nhs.uk/Id/ods-organization-code|AMS01" }) },
-  { name: "jwt-organization-not-the-systems", breaks: "NRLS-CLI-16", claims: (c) => ({ ...c, requesting_organization: "https://fhir.nhs.uk/Id/ods-organization-code|RGD" }) },
+  { name: "jwt-organization-not-the-systems", breaks: "NRLS-CLI-16", alsoBreaks: ["NRLS-CLI-30"], claims: (c) => ({ ...c, requesting_organization: "https://fhir.nhs.uk/Id/ods-organization-code|RGD" }) },
   { name: "accept-anything", breaks: "NRLS-CLI-17", request: (r, i) => (i.startsWith("nrls") ? setHeader(r, "Accept", "*/*") : r) },
   { name: "a001-no-accept", breaks: "ERS-CLI-03", request: (r, i) => (i === "ers-a001" ? setHeader(r, "Accept", undefined) : r) },
   { name: "a001-no-type-info", breaks: "ERS-CLI-05", request: (r, i) => (i === "ers-a001" && r.body ? { ...r, body: JSON.stringify({ token: JSON.parse(r.body).token }) } : r) },
   { name: "a002-no-token", breaks: "ERS-CLI-08", request: (r, i) => (i === "ers-a002" && r.body ? { ...r, body: JSON.stringify({ ...JSON.parse(r.body), token: undefined }) } : r) },
-  { name: "a004-before-a002", breaks: "ERS-CLI-10", flow: "a004-before-a002" },
+  { name: "a004-before-a002", breaks: "ERS-CLI-10", alsoBreaks: ["ERS-CLI-12"], flow: "a004-before-a002" },
   { name: "session-left-open", breaks: "ERS-CLI-11", flow: "leave-session-open" },
 ];
 
