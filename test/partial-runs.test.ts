@@ -1,7 +1,8 @@
 // Partial runs are marked and merged, through the real CLI: a rerun writes its own run folder, marked partial with its
 // filters, and the latest view (summary.json, the matrix, JUnit) becomes the last full run with the rerun laid over it,
 // each verdict saying which run it comes from; "since the last run" compares like with like.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { PROJECT_ROOT } from "../src/project-root.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -35,5 +36,29 @@ describe("partial runs", { timeout: 180_000 }, () => {
     expect(latest.gate).toMatchObject({ exitCode: 0, result: "pass" });
     const junit = readFileSync(join(out, "junit.xml"), "utf8");
     expect((junit.match(/<testcase /g) ?? []).length).toBe(full.summary!.cases.length);
+  });
+
+  it("merges only runs that still match their manifests and were made from the same suites", async () => {
+    const out = mkdtempSync(join(tmpdir(), "partial-"));
+    const full = await runAssureCli(["--no-report", "--out", out], { SANDBOX_FAULTS: "nrls-location-path-id" });
+    expect(full.code).toBe(1);
+    // The full run's stored result edited to pass NRLS-CRT-07: its folder no longer matches its manifest.
+    const resultPath = join(out, "runs", full.summary!.runId, "run-result.json");
+    writeFileSync(resultPath, readFileSync(resultPath, "utf8").replace(/"verdict":"fail"/g, '"verdict":"pass"'));
+    const partial = await runAssureCli(["--no-report", "--out", out, "--requirement", "ERS-A001-01"]);
+    expect(partial.stdout).toContain(`not merged into the latest view: ${full.summary!.runId} (its files no longer match its manifest)`);
+    expect(partial.summary!.mergedFrom).toBeUndefined();
+
+    // A partial run with suites of its own (CRT-07's pattern loosened to anything) never speaks in the merged view.
+    const out2 = mkdtempSync(join(tmpdir(), "partial-"));
+    const full2 = await runAssureCli(["--no-report", "--out", out2], { SANDBOX_FAULTS: "nrls-location-path-id" });
+    const suites = mkdtempSync(join(tmpdir(), "suites-"));
+    cpSync(join(PROJECT_ROOT, "suites"), suites, { recursive: true });
+    const create = join(suites, "nrls", "create.yaml");
+    writeFileSync(create, readFileSync(create, "utf8").replace(/matches: "\^https:[^\n]*DocumentReference[^\n]*"/, 'matches: "."'));
+    const loosened = await runAssureCli(["--no-report", "--out", out2, "--suites", suites, "--requirement", "NRLS-CRT-07"], { SANDBOX_FAULTS: "nrls-location-path-id" });
+    expect(verdictsOf(loosened.summary!)["NRLS-CRT-07"], "the loosened suite passes it").toBe("pass");
+    expect(loosened.stdout).toContain(`not merged into the latest view: ${full2.summary!.runId} (made from other suites)`);
+    expect(loosened.summary!.mergedFrom).toBeUndefined();
   });
 });

@@ -119,6 +119,8 @@ export interface RunInputs {
   harness: string;
   specifications: string[];
   ruleCatalogue: string;
+  /** SHA-256 of the suites as loaded (every case, check and requirement): runs with another never merge into one view. */
+  suitesHash?: string;
 }
 
 export interface RunResult {

@@ -124,6 +124,7 @@ function runInputs(input: JudgeInput, targets: RunResult["targets"]): RunInputs 
     specifications: [...new Set(suites.map((s) => `${s.spec.name} ${s.spec.version}${s.spec.profile ? `, ${s.spec.profile}` : ""}`))],
     // RULES.md for the APIs it covers; an API module whose suite is its own catalogue says so (PDS).
     ruleCatalogue: [...new Set(TARGETS.filter((t) => suites.some((s) => s.target === t.name)).map((t) => (t.ruleCatalogue.file === "RULES.md" ? RULE_CATALOGUE : `${t.label}: ${t.ruleCatalogue.description}`)))].join("; "),
+    suitesHash: createHash("sha256").update(JSON.stringify(suites)).digest("hex"),
   };
 }
 

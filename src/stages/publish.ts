@@ -12,7 +12,7 @@ import { allureHistoryOf, generateAllureReport } from "../../reporters/allure-re
 import { LATEST_FILES } from "../../reporters/index.ts";
 import { allureEnvironment, allureResultsWriter, allureTargets, type AllureResultsWriter } from "../../reporters/allure-results.ts";
 import { readHistory, recordRun, targetKey, type Changes } from "../../reporters/history.ts";
-import { writeManifest } from "../evidence/manifest.ts";
+import { checkHashes, MANIFEST, readManifest, writeManifest } from "../evidence/manifest.ts";
 import type { Signer } from "../evidence/signing-identity.ts";
 import { certInfo } from "../config/tls-identity.ts";
 import { pruneRuns } from "../evidence/prune-runs.ts";
@@ -113,7 +113,9 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
     for (const [name, content] of Object.entries(options.keep ?? {})) folder.put(name, content);
     writeManifest(folder.path, run, options.signers);
     folder.commit();
-    const view = options.latest && run.filters ? latestView(run, options.outRoot) : run;
+    const refused: string[] = [];
+    const view = options.latest && run.filters ? latestView(run, options.outRoot, refused) : run;
+    if (refused.length) warnings.push(`not merged into the latest view: ${refused.join(", ")}`);
     if (options.latest) {
       try {
         // The latest run's files at fixed paths, for CI steps and people who just want "the report". After a partial
@@ -160,18 +162,34 @@ function signerShown(s: Signer): NonNullable<RunResult["signedBy"]>[number] {
   return { subject, issuer, serial: c.serialNumber, validFrom, validTo, targets: s.targets, embedded: s.embedded };
 }
 
-/** The last full run against the same target, with every partial run since and `run` over it (or `run` alone). */
-function latestView(run: RunResult, outRoot: string): RunResult {
+/**
+ * The last full run against the same target, with every partial run since and `run` over it (or `run` alone). Only
+ * runs whose folders still hash as their manifests say, made from the same suites as `run`, are merged: an edited
+ * run-result.json, or a partial run made with other suites (a check loosened), never speaks in the merged view.
+ */
+function latestView(run: RunResult, outRoot: string, refused: string[]): RunResult {
   const earlier = readHistory(join(outRoot, "history.jsonl")).filter((h) => h.target === targetKey(run) && !h.interrupted);
   const fullAt = earlier.findLastIndex((h) => !h.partial);
   if (fullAt < 0) return run;
   const load = (runId: string): RunResult | undefined => {
-    const path = join(runFolderOf(outRoot, runId), RUN_RESULT);
+    const dir = runFolderOf(outRoot, runId);
+    const path = join(dir, RUN_RESULT);
     if (!existsSync(path)) return undefined;
     try {
-      return readRunResult(path);
+      const { manifest } = readManifest(join(dir, MANIFEST));
+      if (!checkHashes(dir, manifest).ok) {
+        refused.push(`${runId} (its files no longer match its manifest)`);
+        return undefined;
+      }
+      const earlierRun = readRunResult(path);
+      if (earlierRun.inputs?.suitesHash !== run.inputs?.suitesHash) {
+        refused.push(`${runId} (made from other suites)`);
+        return undefined;
+      }
+      return earlierRun;
     } catch {
       // A result this harness cannot read (another version, or not one it wrote) is left out of the merged view.
+      refused.push(`${runId} (unreadable)`);
       return undefined;
     }
   };
