@@ -80,6 +80,20 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   if (unsigned) log(`warning: ${unsigned}`);
   for (const line of runHeader(runId, plan.cases.length, plan.requirements.length, targets, TARGETS.filter((t) => !open.targets[t.name]))) log(line);
   for (const w of prepared.config.warnings) log(`warning: ${w}`);
+  // Before anything reaches an external target (the pre-flight's probe is a request): the suites' checks must compile,
+  // or "Nothing was sent" would not be true. (The worker compiles them again where it runs them; the sandbox alone
+  // needs no such care, and skips the cost.)
+  if (Object.values(open.targets).some((t) => t && !t.embedded)) {
+    // Imported here: FHIRPath's models and Ajv are not paid for by a run that stops earlier.
+    const { compilePlan } = await import("../plan/compile-plan.ts");
+    const problems = compilePlan(plan).problems;
+    if (problems.length) {
+      await open.close();
+      log(new SuiteError(problems).message);
+      log("Nothing was sent.");
+      return { exitCode: EXIT.configOrSuite };
+    }
+  }
   const pre = await preflight(open, prepared.config);
   if (pre.unreachable) {
     await open.close();
