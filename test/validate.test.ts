@@ -98,6 +98,8 @@ describe("validate: the command", () => {
     const r = await cli([join(dir, "good"), "--from-asid", FROM_ASID]);
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/2 file\(s\): 2 valid, 0 invalid\./);
+    // Each pass line says what held.
+    expect(r.stdout).toMatch(/pass NRLS-CLI-21 MUST: status "current"/);
   });
   it("exits 1 for an invalid file, naming the rule, the value and the element; --json is machine-readable", async () => {
     const r = await cli([join(dir, "bad.json"), join(dir, "broken.json"), "--json"]);

@@ -102,7 +102,8 @@ export async function validateCommand(args: string[], options: ValidateOptions =
       }
       log(`${shown(r.file)} (${r.format?.toUpperCase() ?? "unknown format"}): ${r.valid ? "valid" : "INVALID"}`);
       for (const x of r.rules) {
-        const tail = x.outcome === "fail" ? `: expected ${x.expected}; got ${x.actual}${x.path ? ` at ${x.path}` : ""}` : x.outcome === "not-judged" ? ` (${x.why})` : "";
+        // A pass says what held, so a reader of a clean file sees what was judged, not only rule numbers.
+        const tail = x.outcome === "fail" ? `: expected ${x.expected}; got ${x.actual}${x.path ? ` at ${x.path}` : ""}` : x.outcome === "not-judged" ? ` (${x.why})` : `: ${x.expected}`;
         log(`  ${x.outcome === "fail" ? "FAIL" : x.outcome === "pass" ? "pass" : "----"} ${x.rule} ${x.level}${tail}`);
       }
     }
