@@ -153,12 +153,19 @@ function stepResult(step: CaseStep, id: string, source: StepSources): StepResult
 
 const md5 = (text: string) => createHash("md5").update(text).digest("hex");
 
-/** A decoded JWT as step parameters: its header, its claims (one line of JSON each) and its shape. */
+/**
+ * A decoded JWT as step parameters: its header, each claim on a line of its own (a value the report can show whole,
+ * where one line of every claim was cut off), and its shape.
+ */
 function jwtParameters(jwt: DecodedJwt): Parameter[] {
+  const shown = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
+  const claims = jwt.claims && typeof jwt.claims === "object" && !Array.isArray(jwt.claims)
+    ? Object.entries(jwt.claims as Record<string, unknown>).map(([name, value]) => ({ name: `JWT claim ${name}`, value: shown(value) }))
+    : [{ name: "JWT claims (not a JSON object)", value: shown(jwt.claims) }];
   return [
-    { name: "JWT sent, decoded: header", value: JSON.stringify(jwt.header) },
-    { name: "JWT sent, decoded: claims", value: JSON.stringify(jwt.claims) },
-    { name: "JWT sent, decoded: sections and signature", value: `${jwt.sections} section(s); signature ${jwt.signature === "" ? "empty" : `"${jwt.signature}"`}` },
+    { name: "JWT header", value: shown(jwt.header) },
+    ...claims,
+    { name: "JWT sections and signature", value: `${jwt.sections} section(s); signature ${jwt.signature === "" ? "empty" : `"${jwt.signature}"`}` },
   ];
 }
 

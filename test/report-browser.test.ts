@@ -106,7 +106,7 @@ describe.skipIf(!available)("the Allure report in headless Chromium", { timeout:
     await click("NRLS-HDR-05", true);
     await click("NRLS-HDR-05: A JWT without requesting_organization is rejected, naming the claim, json response");
     await click("create with a JWT without requesting_organization");
-    await expect.poll(() => page.content(), { timeout: UI_TIMEOUT }).toContain("JWT sent, decoded: claims");
+    await expect.poll(() => page.content(), { timeout: UI_TIMEOUT }).toContain("JWT claim requesting_system");
     await expect.poll(() => page.content(), { timeout: UI_TIMEOUT }).toContain("requesting_system");
     const html = await page.content();
     expect(html).toContain("alg");
