@@ -111,3 +111,37 @@ describe("--until-idle", () => {
     expect(lines.join("\n")).toMatch(/Assessment ended: no request for 1 s \(--until-idle\)\. 1 request\(s\) judged\./);
   }, 30_000);
 });
+
+describe("a client without a certificate", () => {
+  it("is refused by the sandbox (401), and the refusal fails the API's catch-all: the assessment does not pass", async () => {
+    const { ClientAssessment, clientRunResult } = await import("../src/client/assessment.ts");
+    const { loadDirectory } = await import("../sandbox/directory.ts");
+    const { startSandbox, SANDBOX_CLIENT_TLS } = await import("../sandbox/server.ts");
+    const { Agent, request } = await import("undici");
+    const { readFileSync } = await import("node:fs");
+    let assessment: Awaited<ReturnType<typeof ClientAssessment.create>> | undefined;
+    const seen: Promise<unknown>[] = [];
+    const sandbox = await startSandbox({ tls: true, observe: (r) => seen.push(Promise.resolve().then(() => assessment!.add(r))) });
+    try {
+      assessment = await ClientAssessment.create({ catalogue, directory: loadDirectory(), baseUrls: { nrls: sandbox.baseUrls.nrls! }, evidenceMaxBodyBytes: 1 << 20 });
+      // Trusts the sandbox's CA, presents no certificate of its own.
+      const dispatcher = new Agent({ connect: { ca: readFileSync(SANDBOX_CLIENT_TLS.ca) } });
+      // Everything else as a conformant provider system sends it (the Spine JWT, fromASID, toASID): only the certificate is missing.
+      const { nrlsHeaders } = await import("./helpers/sandbox-client.ts");
+      const subject = encodeURIComponent("https://demographics.spineservices.nhs.uk/STU3/Patient/9876543210");
+      const res = await request(`${sandbox.baseUrls.nrls!}/DocumentReference?subject=${subject}`, { dispatcher, headers: nrlsHeaders(sandbox.baseUrls.nrls!, "read", { Accept: "application/fhir+json" }) });
+      expect(res.statusCode).toBe(401);
+      await res.body.text();
+      await dispatcher.close();
+      for (let i = 0; i < 50 && assessment.requests < 1; i++) await new Promise((r) => setTimeout(r, 10));
+      await Promise.all(seen);
+      const { run } = clientRunResult({ runId: "test", startedAt: Date.now(), tool: { name: "spine-assure", version: "test" }, assessment, catalogue, baseUrls: { nrls: sandbox.baseUrls.nrls! }, tls: true, ended: "test", printed: [] });
+      const rule = run.requirements.find((r) => r.id === "NRLS-CLI-30")!;
+      expect(rule.verdict).toBe("fail");
+      expect(rule.cases.flatMap((c) => c.messages).join("\n")).toMatch(/refused: HTTP 401 ACCESS_DENIED: A valid client certificate is required/);
+      expect(run.gate.exitCode).toBe(1);
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
