@@ -60,17 +60,22 @@ export function directoryWriter(dir: string): DirectoryWriter {
       }
       writeFileSync(file, content);
     },
-    commit: () => {
-      // Two renames, then the old folder goes: stopped at any point (a signal, a kill), the folder that was there is
-      // still whole — in place, or beside it as .old, put back by the next writer (restoreInterrupted).
-      const old = `${dir}.${process.pid}.old`;
-      rmSync(old, { recursive: true, force: true });
-      if (existsSync(dir)) renameSync(dir, old);
-      renameSync(tmp, dir);
-      rmSync(old, { recursive: true, force: true });
-    },
+    commit: () => swapFolder(tmp, dir),
     abort: () => rmSync(tmp, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Puts the folder `fresh` at `dir` (none: removes `dir`) by two renames, and only then removes the old one: stopped at
+ * any point (a signal, a kill, a failed rename), the folder that was there is still whole — in place, or beside it as
+ * `<dir>.<pid>.old`, which the next writer puts back (restoreInterrupted).
+ */
+export function swapFolder(fresh: string | undefined, dir: string): void {
+  const old = `${dir}.${process.pid}.old`;
+  rmSync(old, { recursive: true, force: true });
+  if (existsSync(dir)) renameSync(dir, old);
+  if (fresh) renameSync(fresh, dir);
+  rmSync(old, { recursive: true, force: true });
 }
 
 /**

@@ -5,7 +5,7 @@
 import { ConfigError, loadConfig } from "../config/load-config.ts";
 import { mask } from "../config/mask.ts";
 import { TEST_DATA_NAMES, VARIABLES } from "../config/variables.ts";
-import { probeApi } from "../run/api-probe.ts";
+import { probeReached } from "../run/api-probe.ts";
 import { diagnoseTargets, diagnosisLines } from "../connect/diagnose.ts";
 import { EXIT } from "../model/status.ts";
 import { testDataUsage } from "../plan/test-data-usage.ts";
@@ -44,10 +44,8 @@ export async function doctor(options: DoctorOptions = {}): Promise<number> {
   const diagnoses = await diagnoseTargets(config);
   for (const line of diagnosisLines(diagnoses)) log(line);
   // Reached: is it the API? The run's own probe, one harmless request each.
-  const probes = await Promise.all(diagnoses.filter((d) => !d.problem).map(async (d) => ({
-    d, probe: await probeApi(d.target, d.baseUrl, { tls: config.tls[d.target.name]?.files ?? {}, ...(config.proxies[d.target.name] ? { proxy: config.proxies[d.target.name]!.url } : {}), timeoutMs: config.timeoutMs }),
-  })));
-  for (const { d, probe } of probes) log(`${d.target.label}  probe: ${probe.exchange}${probe.notTheApi ? `\n  PROBLEM  ${probe.notTheApi}` : "  (the API's own answer)"}`);
+  const probes = await probeReached(diagnoses, config);
+  for (const { diagnosis, probe } of probes) log(`${diagnosis.target.label}  probe: ${probe.exchange}${probe.notTheApi ? `\n  PROBLEM  ${probe.notTheApi}` : "  (the API's own answer)"}`);
   const notTheApi = probes.filter((p) => p.probe.notTheApi);
 
   log("Test data");
@@ -72,7 +70,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<number> {
     return setup ? EXIT.configOrSuite : EXIT.unreachable;
   }
   if (notTheApi.length) {
-    log(`A run would stop before its cases (exit 2): ${notTheApi.map((p) => p.d.target.baseUrlVariable).join(" and ")} do${notTheApi.length > 1 ? "" : "es"} not lead to the API.`);
+    log(`A run would stop before its cases (exit 2): ${notTheApi.map((p) => p.diagnosis.target.baseUrlVariable).join(" and ")} do${notTheApi.length > 1 ? "" : "es"} not lead to the API.`);
     return EXIT.configOrSuite;
   }
   log("A run could start: every target answered the handshake with this identity, and its probe as the API.");

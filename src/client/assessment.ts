@@ -17,7 +17,7 @@ import { harnessLabel } from "../tool-info.ts";
 import type { Directory } from "../../sandbox/directory.ts";
 import { clientRequirements, INTERACTIONS, type ClientCatalogue, type Interaction } from "./catalogue.ts";
 import { ruleOf, type Finding } from "../model/finding.ts";
-import { fhirXmlToJson } from "../fhir/xml-codec.ts";
+import { parseResponse } from "../run/parse-response.ts";
 import type { ReceivedRequest } from "../model/received-request.ts";
 import type { ClientAssessor, ClientSide } from "../api-module.ts";
 
@@ -275,17 +275,13 @@ function acceptedFinding(rule: string, req: ReceivedRequest, findings: readonly 
   const check = ruleOf(rule, "a request the sandbox (Spine's stand-in) accepts, or one a MUST rule of its own blames");
   const { status } = req.response;
   if (status < 400 || findings.some((f) => f.outcome === "fail" && rules.get(f.rule)?.level === "MUST")) return check.pass();
-  return check.fail(`refused: HTTP ${status}${refusalOf(req.response.body)}`, "the sandbox's answer");
+  return check.fail(`refused: HTTP ${status}${refusalOf(req.response)}`, "the sandbox's answer");
 }
 
-/** The code and diagnostics of an error answer (a Spine OperationOutcome, or e-RS's), briefly. */
-function refusalOf(body: string): string {
-  try {
-    const parsed = body.trimStart().startsWith("<") ? fhirXmlToJson(body, { ignoreUnknownElements: true }) : JSON.parse(body);
-    const issue = (parsed as { issue?: { details?: { coding?: { code?: string }[] }; diagnostics?: string }[] }).issue?.[0];
-    const code = issue?.details?.coding?.[0]?.code;
-    return `${code ? ` ${code}` : ""}${issue?.diagnostics ? `: ${issue.diagnostics.slice(0, 200)}` : ""}`;
-  } catch {
-    return "";
-  }
+/** The code and diagnostics of an error answer (a Spine OperationOutcome, or e-RS's), read by its Content-Type, briefly. */
+function refusalOf(response: ReceivedRequest["response"]): string {
+  const body = parseResponse({ ...response, bytes: Buffer.byteLength(response.body) }).body;
+  const issue = (body as { issue?: { details?: { coding?: { code?: string }[] }; diagnostics?: string }[] } | undefined)?.issue?.[0];
+  const code = issue?.details?.coding?.[0]?.code;
+  return `${code ? ` ${code}` : ""}${typeof issue?.diagnostics === "string" ? `: ${issue.diagnostics.slice(0, 200)}` : ""}`;
 }

@@ -62,8 +62,14 @@ export type ManifestRun = Pick<RunResult, "runId" | "tool" | "gate" | "configHas
 export function writeManifest(dir: string, run: ManifestRun, signers: readonly Signer[] = []): Manifest {
   // The same hashes in sha256sum's own format, for an assessor with stock tools alone (`sha256sum -c SHA256SUMS` in
   // the folder). Written first, so the manifest covers it and the signature over the manifest covers its every line.
-  const sums = coveredFiles(dir).filter((f) => f !== SHA256SUMS).map((path) => `${sha256(readFileSync(join(dir, path)))}  ${path}`);
-  writeFileAtomic(join(dir, SHA256SUMS), `${sums.join("\n")}\n`);
+  // Each file is read and hashed once, for both.
+  const hashed = new Map(coveredFiles(dir).filter((f) => f !== SHA256SUMS).map((path) => {
+    const data = readFileSync(join(dir, path));
+    return [path, { path, sha256: sha256(data), bytes: data.length }] as const;
+  }));
+  const sums = `${[...hashed.values()].map((f) => `${f.sha256}  ${f.path}`).join("\n")}\n`;
+  writeFileAtomic(join(dir, SHA256SUMS), sums);
+  hashed.set(SHA256SUMS, { path: SHA256SUMS, sha256: sha256(Buffer.from(sums)), bytes: Buffer.byteLength(sums) });
   const manifest: Manifest = {
     manifestVersion: 2,
     runId: run.runId,
@@ -74,10 +80,8 @@ export function writeManifest(dir: string, run: ManifestRun, signers: readonly S
     configHash: run.configHash,
     createdAt: new Date().toISOString(),
     algorithm: "sha256",
-    files: coveredFiles(dir).map((path) => {
-      const data = readFileSync(join(dir, path));
-      return { path, sha256: sha256(data), bytes: data.length };
-    }),
+    // In the folder's own order (a listing, nothing read again).
+    files: coveredFiles(dir).map((path) => hashed.get(path)!),
   };
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
   writeFileAtomic(join(dir, MANIFEST), text);

@@ -127,17 +127,8 @@ function chainTo(chain: X509Certificate[], roots: X509Certificate[], at: Date): 
  * signature with its certificate, and not the kept original manifest's own manifest, signatures and certificates.
  */
 function uncoveredFiles(dir: string): string[] {
-  const covered = new Set(coveredFiles(dir));
-  const top = readdirSync(dir);
-  const signed = new Set(top.filter(isJwsFile).flatMap((jws) => [jws, pemBeside(jws)]));
-  const uncovered = filesUnder(dir).map((f) => relative(dir, f).split(sep).join("/")).filter((f) => {
-    if (covered.has(f) || f === MANIFEST || signed.has(f)) return false;
-    if (f.startsWith(`${ORIGINAL}/`)) {
-      const name = f.slice(ORIGINAL.length + 1);
-      const kept = existsSync(join(dir, ORIGINAL)) ? readdirSync(join(dir, ORIGINAL)).filter(isJwsFile).flatMap((jws) => [jws, pemBeside(jws)]) : [];
-      return !(name === MANIFEST || kept.includes(name));
-    }
-    return true;
-  });
-  return uncovered.sort();
+  // A folder's manifest and each signature with the certificate beside it.
+  const own = (folder: string, prefix: string) => [MANIFEST, ...(existsSync(folder) ? readdirSync(folder).filter(isJwsFile).flatMap((jws) => [jws, pemBeside(jws)]) : [])].map((f) => prefix + f);
+  const vouched = new Set([...coveredFiles(dir), ...own(dir, ""), ...own(join(dir, ORIGINAL), `${ORIGINAL}/`)]);
+  return filesUnder(dir).map((f) => relative(dir, f).split(sep).join("/")).filter((f) => !vouched.has(f)).sort();
 }

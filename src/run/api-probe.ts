@@ -5,9 +5,11 @@
 // redirect or an HTML page is not one. An answer that is neither clearly the API nor clearly not (a 500 with some JSON)
 // is left to the run to judge.
 import type { ApiModule } from "../api-module.ts";
+import type { Config } from "../config/load-config.ts";
 import type { TlsFiles } from "../config/tls-identity.ts";
-import { HttpTarget, type Exchange } from "./http-client.ts";
-import { parseResponse } from "./parse-response.ts";
+import type { TargetDiagnosis } from "../connect/diagnose.ts";
+import { HttpTarget } from "./http-client.ts";
+import { parseResponse, type ParsedResponse } from "./parse-response.ts";
 
 export interface ProbeResult {
   /** What was asked and what came back, in a line. */
@@ -16,39 +18,41 @@ export interface ProbeResult {
   notTheApi?: string;
 }
 
-export async function probeApi(api: Pick<ApiModule, "label" | "baseUrlVariable" | "probe" | "example">, baseUrl: string, how: { tls: TlsFiles; proxy?: string; timeoutMs: number }): Promise<ProbeResult> {
+/** Each target the handshake reached, probed at once with its configured identity and proxy (the pre-flight, doctor). */
+export function probeReached(diagnoses: readonly TargetDiagnosis[], config: Config): Promise<{ diagnosis: TargetDiagnosis; probe: ProbeResult }[]> {
+  return Promise.all(diagnoses.filter((d) => !d.problem).map(async (diagnosis) => {
+    const { name } = diagnosis.target;
+    const proxy = config.proxies[name]?.url;
+    const probe = await probeApi(diagnosis.target, diagnosis.baseUrl, { tls: config.tls[name]?.files ?? {}, ...(proxy ? { proxy } : {}), timeoutMs: config.timeoutMs });
+    return { diagnosis, probe };
+  }));
+}
+
+async function probeApi(api: Pick<ApiModule, "label" | "baseUrlVariable" | "probe" | "example">, baseUrl: string, how: { tls: TlsFiles; proxy?: string; timeoutMs: number }): Promise<ProbeResult> {
   const http = new HttpTarget({ tls: how.tls, proxy: how.proxy, timeoutMs: how.timeoutMs, maxResponseBytes: 1 << 20, connections: 1 });
   const url = `${baseUrl.replace(/\/+$/, "")}${api.probe.path}`;
   try {
     const got = await http.send({ method: api.probe.method, url, headers: Object.entries(api.probe.headers), ...(api.probe.body !== undefined ? { body: api.probe.body } : {}) });
-    const exchange = `${api.probe.method} ${url} → ${answered(got)}`;
-    const why = notTheApi(got);
+    const res = got.response && parseResponse(got.response);
+    const exchange = `${api.probe.method} ${url} → ${res ? `${res.status}${res.contentType ? ` ${res.contentType.split(";")[0]}` : ""}` : `no answer (${got.error?.message ?? "nothing"})`}`;
+    const why = res && notTheApi(res);
     return why ? { exchange, notTheApi: `${api.baseUrlVariable} ${baseUrl} does not look like ${api.label}: ${api.probe.method} ${url} was answered ${why}, where ${api.label} answers ${api.probe.expected}. Is the path right? (a ${api.baseUrlVariable} looks like ${api.example})` } : { exchange };
   } finally {
     await http.close();
   }
 }
 
-function answered(e: Exchange): string {
-  if (!e.response) return `no answer (${e.error?.message ?? "nothing"})`;
-  const type = e.response.headers.find(([n]) => n.toLowerCase() === "content-type")?.[1];
-  return `${e.response.status}${type ? ` ${type.split(";")[0]}` : ""}`;
-}
-
-/** Why the answer is clearly not the API's, or undefined (the API's, or no answer at all: the handshake's business). */
-function notTheApi(e: Exchange): string | undefined {
-  if (!e.response) return undefined;
-  const res = parseResponse(e.response);
+/** Why the answer is clearly not the API's, or undefined (the API's, or one the run may judge). */
+function notTheApi(res: ParsedResponse): string | undefined {
   const body = res.body as { resourceType?: unknown } | undefined;
   if (body && typeof body === "object" && typeof body.resourceType === "string") return undefined;
   const { status } = res;
   const what = `${status}${res.contentType ? ` with ${res.contentType.split(";")[0]}` : " with no Content-Type"}${res.text ? "" : " and no body"}`;
-  if (status >= 300 && status < 400) return `${what}, a redirect${headerOf(res.headers, "location") ? ` to ${headerOf(res.headers, "location")}` : ""}`;
+  const location = res.headers.get("location")?.[0];
+  if (status >= 300 && status < 400) return `${what}, a redirect${location ? ` to ${location}` : ""}`;
   if (status === 404 || status === 405) return what;
   // An HTML page below 500 is a web server's or a gateway's (a login page, a 401 or 403 of its own); a 500 page may be
   // the API failing, which the run judges.
   if (/html/i.test(res.contentType ?? "") && status < 500) return `${what}, an HTML page`;
   return undefined;
 }
-
-const headerOf = (headers: Map<string, string[]>, name: string) => headers.get(name)?.[0];

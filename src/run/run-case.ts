@@ -31,7 +31,8 @@ export interface StepResult {
   answeredAs?: { variant: VariantUse; reason: string };
 }
 
-/** A step as run: with the pages after the first of a paged answer (follow: next), which runCase lists after it. */
+/** A step as run: with the pages after the first of a paged answer (follow: next, each named "page N (link next)"),
+ * which runCase lists after it, under the step's own name. */
 type StepRun = StepResult & { followed?: StepResult[] };
 
 export interface CaseResult {
@@ -101,7 +102,7 @@ export async function runCase(planned: PlannedCase, given: CaseContext): Promise
     return { ...r, ...retried, name: copy.label + interpolateForDisplay(r.name, copy.shown), checks: r.checks.map((c) => ({ ...c, expected: interpolateForDisplay(c.expected, copy.shown) })) };
   };
   // A step and the pages it followed, in the order they were sent.
-  const flat = (rs: StepRun[]): StepResult[] => rs.flatMap(({ followed, ...r }) => [r, ...(followed ?? []).map((p) => ({ ...p, name: r.name + p.name.slice(p.name.lastIndexOf(": page")) }))]);
+  const flat = (rs: StepRun[]): StepResult[] => rs.flatMap(({ followed, ...r }) => [r, ...(followed ?? []).map((p) => ({ ...p, name: `${r.name}: ${p.name}` }))]);
   const journal = (copy: Copy) => {
     if (!ctx.leftJournal) return;
     for (const name of cleanedBy) {
@@ -209,7 +210,7 @@ async function runStep(
   if (exchange.error) return { name: step.name, phase, status: "broken", exchange, checks: [], note: exchange.error.message };
   const first = parseResponse(exchange.response!);
   // A paged answer is judged whole: every page's entries in one Bundle, each page its own exchange in the evidence.
-  const paged = step.request.follow === "next" ? await followNext(first, exchange, target, http, step, phase) : undefined;
+  const paged = step.request.follow === "next" ? await followNext(first, exchange, target, http, phase) : undefined;
   if (paged?.broken) return { name: step.name, phase, status: "broken", exchange, checks: [], note: paged.broken, followed: paged.pages };
   const res = paged?.whole ?? first;
   const followed = paged?.pages.length ? { followed: paged.pages } : {};
@@ -256,7 +257,7 @@ const MAX_PAGES = 50;
  * sender), and one Bundle holding every page's entries for the checks. Only a 200 Bundle is followed; a next link
  * off the target's origin is not requested (the request carries the JWT), and the step is then broken, saying so.
  */
-async function followNext(first: ParsedResponse, exchange: Exchange, target: { baseUrl: string; extraHosts?: string[] }, http: HttpTarget, step: LoadedStep, phase: StepResult["phase"]):
+async function followNext(first: ParsedResponse, exchange: Exchange, target: { baseUrl: string; extraHosts?: string[] }, http: HttpTarget, phase: StepResult["phase"]):
   Promise<{ whole: ParsedResponse; pages: StepResult[]; broken?: string }> {
   const pages: StepResult[] = [];
   const entries: unknown[] = [];
@@ -279,7 +280,7 @@ async function followNext(first: ParsedResponse, exchange: Exchange, target: { b
     if (off) return { whole: first, pages, broken: `page ${pages.length + 1}'s link next was not followed: ${off}` };
     const sent = await http.send({ method: "GET", url, headers: exchange.request.headers });
     const shown = { ...sent, ...(exchange.jwt ? { jwt: exchange.jwt } : {}) };
-    const name = `${step.name}: page ${pages.length + 2} (link next)`;
+    const name = `page ${pages.length + 2} (link next)`;
     if (sent.error) return { whole: first, pages: [...pages, { name, phase, status: "broken", exchange: shown, checks: [], note: sent.error.message }], broken: `page ${pages.length + 2}: ${sent.error.message}` };
     pages.push({ name, phase, status: "passed", exchange: shown, checks: [], note: "a page of the step's answer: its entries are judged with the first page's" });
     page = parseResponse(sent.response!);

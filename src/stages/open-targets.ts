@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { SANDBOX_CLIENT_TLS, startSandbox, type RunningSandbox } from "../../sandbox/server.ts";
 import { ConfigError, type Config } from "../config/load-config.ts";
-import { probeApi } from "../run/api-probe.ts";
+import { probeReached } from "../run/api-probe.ts";
 import { diagnoseTargets, diagnosisLines } from "../connect/diagnose.ts";
 import type { TlsFiles } from "../config/tls-identity.ts";
 import { signersFor, type Signer } from "../evidence/signing-identity.ts";
@@ -98,11 +98,7 @@ export async function preflight(open: OpenTargets, config: Config): Promise<Pref
     else if (d.result.session) open.targets[d.target.name]!.session = d.result.session.toString("base64");
   }
   // Reached: but is it the API? One harmless request each, as the run would send it.
-  const probed = await Promise.all(diagnoses.filter((d) => !d.problem).map((d) => {
-    const t = open.targets[d.target.name]!;
-    return probeApi(d.target, d.baseUrl, { tls: t.tls, ...(t.proxy ? { proxy: t.proxy } : {}), timeoutMs: config.timeoutMs });
-  }));
-  const notTheApi = probed.flatMap((p) => (p.notTheApi ? [p.notTheApi] : []));
+  const notTheApi = (await probeReached(diagnoses, config)).flatMap(({ probe }) => (probe.notTheApi ? [probe.notTheApi] : []));
   return notTheApi.length ? { notTheApi, warnings } : { warnings };
 }
 

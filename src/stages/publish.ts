@@ -1,7 +1,7 @@
 // Stage 5, publish: every output rendered from the RunResult into the run's folder — run-result.json, summary,
 // coverage matrix, JUnit, Allure results and the HTML report, then the manifest over them — which appears whole
 // only when complete; then the latest copies at fixed paths and the history. `run` and `report RUN` both end here.
-import { cpSync, existsSync, renameSync, rmSync } from "node:fs";
+import { cpSync, existsSync, rmSync } from "node:fs";
 import { readRunResult, RUN_RESULT } from "../evidence/run-result-file.ts";
 import { join, relative } from "node:path";
 import { mergeRuns } from "../judge/merge-runs.ts";
@@ -16,7 +16,7 @@ import { checkHashes, MANIFEST, readManifest, writeManifest } from "../evidence/
 import type { Signer } from "../evidence/signing-identity.ts";
 import { certInfo } from "../config/tls-identity.ts";
 import { pruneRuns } from "../evidence/prune-runs.ts";
-import { directoryWriter, writeFileAtomic, type DirectoryWriter } from "../write-atomic.ts";
+import { directoryWriter, swapFolder, writeFileAtomic, type DirectoryWriter } from "../write-atomic.ts";
 
 
 export interface PublishOptions {
@@ -145,13 +145,10 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
 /** Puts a copy of `from` at `to` (or removes `to`), never leaving a half-copied folder: copy beside, then swap. */
 function replaceFolder(from: string | undefined, to: string): void {
   const fresh = `${to}.${process.pid}.new`;
-  const old = `${to}.${process.pid}.old`;
   if (from) cpSync(from, fresh, { recursive: true });
   try {
-    if (existsSync(to)) renameSync(to, old);
-    if (from) renameSync(fresh, to);
+    swapFolder(from ? fresh : undefined, to);
   } finally {
-    rmSync(old, { recursive: true, force: true });
     rmSync(fresh, { recursive: true, force: true });
   }
 }
