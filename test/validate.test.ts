@@ -28,7 +28,8 @@ describe("validate: the NHS's own example pointers", () => {
     ["derived/nrls-v1-pointer-with-masterIdentifier.json", [], "with a masterIdentifier"],
     ["fixtures/stu3assets_NRLS-DocumentReference-Example-1.xml", ["NRLS-CLI-20", "NRLS-CLI-29"], "type 718347000 is outside NRLS-RecordType-1, and it carries an id"],
     ["fixtures/nrl-master_example_create_documentreference_resource.json", ["NRLS-CLI-29"], "NRL 2.x's example carries a server-assigned id"],
-    ["fixtures/nrl-master_example_create_documentreference_resource.xml", ["NRLS-CLI-29"], "the same in XML"],
+    // FHIR XML follows the STU3 element order; this example puts content.extension after format.
+    ["fixtures/nrl-master_example_create_documentreference_resource.xml", ["NRLS-CLI-19"], "the same in XML, with content.extension after format (out of the STU3 order)"],
   ];
   for (const [file, rules, why] of expected) {
     it(`${file}: ${rules.length ? `invalid — ${why}` : `valid — ${why}`}`, () => {
@@ -73,6 +74,38 @@ describe("validate: one file per payload rule broken, blamed on that rule alone 
       });
     }
   }
+  // Read as strictly as FHIR writes it: each file below has every value right, and is still not STU3.
+  const notStu3: [string, string, string, RegExp][] = [
+    ["misspelt.json", JSON.stringify({ ...Object.fromEntries(Object.entries(base).map(([k, v]) => [k === "masterIdentifier" ? "masterIdentifer" : k, v])), masterIdentifer: { system: "urn:ietf:rfc:3986", value: "urn:oid:1.2.3" } }), "DocumentReference.masterIdentifer", /STU3 defines no element "masterIdentifer" here \(did you mean masterIdentifier\?\)/],
+    ["size-string.json", JSON.stringify({ ...base, content: [{ attachment: { ...(base.content as { attachment: object }[])[0]!.attachment, size: "1024" } }] }), "DocumentReference.content[0].attachment.size", /an unsignedInt is written as a JSON number .* not a string "1024"/],
+    ["author-not-a-list.json", JSON.stringify({ ...base, author: (base.author as unknown[])[0] }), "DocumentReference.author", /author repeats: STU3 JSON writes it as an array, not an object/],
+    ["bad-language.json", JSON.stringify({ ...base, language: "en GB " }), "DocumentReference.language", /"en GB " is not a code/],
+    ["out-of-order.xml", fhirJsonToXml(base).replace(/(<status value="current"\/>)([\s\S]*?<\/type>)/, "$2$1"), "(file)", /<status> at DocumentReference\.status is out of order: STU3 puts status before type/],
+  ];
+  for (const [name, text, path, message] of notStu3) {
+    it(`NRLS-CLI-19 for a pointer that is not STU3 (${name}), naming the element`, () => {
+      const file = join(dir, name);
+      writeFileSync(file, text);
+      const r = validateFile(file, payloadRules, { fromAsid: FROM_ASID, directory }, judge);
+      expect(failing(r)).toEqual(["NRLS-CLI-19"]);
+      expect(r.rules.find((x) => x.rule === "NRLS-CLI-19")).toMatchObject({ path, actual: expect.stringMatching(message) });
+    });
+  }
+  it("passes what STU3 allows: a pretty-printed body, a primitive's extension, meta, relatesTo, context, an OID masterIdentifier", () => {
+    const file = join(dir, "rich.json");
+    const rich = {
+      ...base, meta: { profile: ["https://fhir.nhs.uk/STU3/StructureDefinition/NRLS-DocumentReference-1"] },
+      masterIdentifier: { system: "urn:ietf:rfc:3986", value: "urn:oid:1.3.6.1.4.1.21367.2005.3.7" },
+      _status: { extension: [{ url: "https://example.org/ext", valueString: "x" }] },
+      relatesTo: [{ code: "replaces", target: { reference: "https://psis-sync.national.ncrs.nhs.uk/DocumentReference?_id=abc" } }],
+      context: { period: { start: "2026-01-01T00:00:00+00:00" }, practiceSetting: { coding: [{ system: "http://snomed.info/sct", code: "708168004" }] } },
+    };
+    writeFileSync(file, JSON.stringify(rich, null, 4));
+    const r = validateFile(file, payloadRules, { fromAsid: FROM_ASID, directory }, judge);
+    expect(failing(r), JSON.stringify(r.rules.filter((x) => x.outcome === "fail"))).toEqual([]);
+    writeFileSync(join(dir, "rich.xml"), fhirJsonToXml(rich));
+    expect(failing(validateFile(join(dir, "rich.xml"), payloadRules, { fromAsid: FROM_ASID, directory }, judge))).toEqual([]);
+  });
   it("without --from-asid, affiliation is not judged (and says why)", () => {
     const file = join(dir, "unjudged.json");
     writeFileSync(file, JSON.stringify(base));

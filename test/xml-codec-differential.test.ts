@@ -84,10 +84,13 @@ describe.skipIf(!existsSync(NHS))("the XML codec against FHIR.js", () => {
     expect(jsonExamples.length).toBeGreaterThanOrEqual(6);
   });
 
+  // The one NHS example out of the STU3 element order (content.extension after format): FHIR.js reads it in any order,
+  // as our reader does for a response; a request in that order is refused (test/xml-codec.test.ts).
+  const outOfOrder = new Set(["fixtures/nrl-master_example_create_documentreference_resource.xml"]);
   for (const f of xmlExamples) {
     it(`reads ${f} as FHIR.js does`, () => {
       const xml = readFileSync(join(NHS, f), "utf8");
-      const ours = fhirXmlToJson(xml);
+      const ours = fhirXmlToJson(xml, { ignoreElementOrder: outOfOrder.has(f) });
       const theirs = other.xmlToObj(xml);
       if (ours.resourceType === "StructureDefinition") expect(withoutR4ElementDefinitionDifferences(ours)).toEqual(withoutR4ElementDefinitionDifferences(theirs));
       else expect(ours).toEqual(theirs);

@@ -47,6 +47,11 @@ export interface ReadOptions {
    * does not know (RULES.md revision 2), as JSON.parse keeps them without complaint. A server reading a request refuses.
    */
   ignoreUnknownElements?: boolean;
+  /**
+   * Take elements in any order. FHIR XML must follow the STU3 definition order ("Elements must always appear in the
+   * order documented"): a request out of order is refused; a response is read whatever its order (RULES.md revision 2).
+   */
+  ignoreElementOrder?: boolean;
 }
 
 /** How the reader treats what it meets: decimals' text to a JSON value, unknown elements. */
@@ -152,6 +157,8 @@ class Reader {
       if (bare === "id" || (bare === "url" && context === "Extension")) out[bare] = attributeValue(raw);
       else throw new FhirXmlError(`unexpected attribute ${bare}="${raw}" on ${where}`);
     }
+    const order = this.options.ignoreElementOrder ? undefined : elementOrder(context);
+    let last: { name: string; place: number } | undefined;
     for (const child of children(node)) {
       if ("#text" in child) throw new FhirXmlError(`unexpected text content in ${where}`);
       const inner = scopeOf(child, scope);
@@ -160,6 +167,11 @@ class Reader {
       const info = lookupElement(context, name);
       if (!info && this.options.ignoreUnknownElements) continue;
       if (!info) throw new FhirXmlError(`unknown element <${name}> at ${path}`);
+      const place = order?.get(name);
+      if (place !== undefined) {
+        if (last && place < last.place) throw new FhirXmlError(`<${name}> at ${path} is out of order: STU3 puts ${name} before ${last.name}`);
+        last = { name, place };
+      }
       if (info.type === "xhtml" ? ns !== XHTML_NS : ns !== FHIR_NS) throw new FhirXmlError(`<${elementName(child)}> at ${path} is not in the ${info.type === "xhtml" ? "XHTML" : "FHIR"} namespace`);
       const primitive = isPrimitive(info.type);
       let value: unknown;

@@ -34,7 +34,7 @@ export function parseResponse(response: NonNullable<Exchange["response"]>): Pars
   }
   try {
     // A JSON body may start with a UTF-8 byte order mark (RULES.md revision 2): it is not part of the JSON.
-    parsed.body = format === "json" ? (JSON.parse(response.body.replace(/^\uFEFF/, "")) as unknown) : fhirXmlToJson(response.body, { ignoreUnknownElements: true });
+    parsed.body = format === "json" ? (JSON.parse(response.body.replace(/^\uFEFF/, "")) as unknown) : fhirXmlToJson(response.body, { ignoreUnknownElements: true, ignoreElementOrder: true });
   } catch (e) {
     parsed.parseError = `body is not valid ${format.toUpperCase()}: ${(e as Error).message}`;
   }

@@ -64,6 +64,10 @@ export const CLIENT_FAULTS: ClientFault[] = [
   { name: "toasid-wrong", breaks: "NRLS-CLI-14", request: (r, i) => (i.startsWith("nrls") ? setHeader(r, "toASID", "111111111111") : r) },
   { name: "content-type-text", breaks: "NRLS-CLI-18", request: (r, i) => (i === "nrls-create" ? setHeader(r, "Content-Type", "text/plain") : r) },
   { name: "body-truncated", breaks: "NRLS-CLI-19", request: (r, i) => (i === "nrls-create" && r.body ? { ...r, body: r.body.slice(0, 40) } : r) },
+  // A body FHIR does not allow, though every value in it is right: Spine's parser refuses it before any profile check.
+  { name: "master-identifier-misspelt", breaks: "NRLS-CLI-19", pointer: ({ masterIdentifier, ...p }) => ({ masterIdentifer: masterIdentifier, ...p }) },
+  { name: "attachment-size-a-string", breaks: "NRLS-CLI-19", pointer: (p) => ({ ...p, content: [{ attachment: { ...(p.content as { attachment: object }[])[0]!.attachment, size: "1024" } }] }) },
+  { name: "xml-status-before-master-identifier", breaks: "NRLS-CLI-19", request: (r, i) => (i === "nrls-create" && r.body?.startsWith("<") ? { ...r, body: r.body.replace(/(<masterIdentifier>.*?<\/masterIdentifier>)(<status value="current"\/>)/, "$2$1") } : r) },
   { name: "type-care-plan", breaks: "NRLS-CLI-20", pointer: (p) => ({ ...p, type: { coding: [{ system: "http://snomed.info/sct", code: "718347000", display: "Mental health care plan" }] } }) },
   { name: "status-superseded", breaks: "NRLS-CLI-21", pointer: (p) => ({ ...p, status: "superseded" }) },
   { name: "nhs-number-check-digit", breaks: "NRLS-CLI-22", pointer: (p) => ({ ...p, subject: { reference: "https://demographics.spineservices.nhs.uk/STU3/Patient/9876543211" } }) },

@@ -3,6 +3,8 @@
 // (a create's body) and validate (a file). Written from the profile and pages (client-rules/catalogue.yaml), not from
 // the sandbox's server-side checks: the sandbox stops at the first problem, a supplier wants every one.
 import { isValidNhsNumber } from "../../../src/fhir/nhs-number.ts";
+import { INSTANT, DATETIME } from "../../../src/fhir/stu3-lexical.ts";
+import { stu3JsonProblems, type Stu3Problem } from "../../../src/fhir/stu3-strict.ts";
 import { FhirXmlError, fhirXmlToJson } from "../../../src/fhir/xml-codec.ts";
 import type { Directory } from "../../../sandbox/directory.ts";
 import { ORG_BASE, PATIENT_BASE, RECORD_TYPE } from "../../../src/spine/nrls.ts";
@@ -11,14 +13,22 @@ import { ruleOf, shown, type Finding } from "../../../src/model/finding.ts";
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
 const filled = (v: unknown): v is string => typeof v === "string" && v.trim() !== "";
-// FHIR instant: to the second, with a time zone; dateTime: partial dates allowed, a zone when there is a time.
-const INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?(Z|[+-]((0\d|1[0-3]):[0-5]\d|14:00))$/;
-const DATETIME = /^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01])(T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?(Z|[+-]((0\d|1[0-3]):[0-5]\d|14:00)))?)?)?$/;
 
 export type PointerFormat = "json" | "xml";
 
-/** A body read as a pointer: the resource, or why it is not one (NRLS-CLI-19). */
-export function readPointer(text: string, format: PointerFormat): { resource: Json } | { problem: string } {
+// Values a payload rule of its own judges (indexed: NRLS-CLI-25; an attachment's url and creation: NRLS-CLI-26) are
+// that rule's failure, not the reading's; so is an empty or malformed value under an element a payload rule judges
+// (status "" fails NRLS-CLI-21). One mistake is blamed on one rule; an unknown element or a wrong JSON type is the
+// reading's alone.
+const OWN_RULE = /^DocumentReference\.(indexed|content\[\d+\]\.attachment\.(url|creation))$/;
+const JUDGED = /^DocumentReference\.(id|masterIdentifier|status|type|subject|author|custodian|indexed|content)(\.|\[|$)/;
+const readingsOwn = (p: Stu3Problem) => !OWN_RULE.test(p.path) && !((p.kind === "empty" || p.kind === "form") && JUDGED.test(p.path));
+
+/**
+ * A body read as a pointer: the resource, or why it is not one (NRLS-CLI-19) and where. Read as strictly as FHIR
+ * writes it (src/fhir/stu3-strict.ts; XML also in the STU3 element order): Spine's parser refuses what this refuses.
+ */
+export function readPointer(text: string, format: PointerFormat): { resource: Json } | { problem: string; path?: string } {
   let parsed: unknown;
   try {
     parsed = format === "json" ? JSON.parse(text.replace(/^\uFEFF/, "")) : fhirXmlToJson(text);
@@ -29,6 +39,11 @@ export function readPointer(text: string, format: PointerFormat): { resource: Js
   const resource = obj(parsed);
   if (!resource) return { problem: `not a JSON object but ${Array.isArray(parsed) ? "an array" : typeof parsed}` };
   if (resource.resourceType !== "DocumentReference") return { problem: `resourceType is ${shown(resource.resourceType)}, not "DocumentReference"` };
+  const problems = stu3JsonProblems(resource).filter(readingsOwn);
+  if (problems.length) {
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more: ${problems.slice(1, 4).map((p) => p.path).join(", ")}${problems.length > 4 ? ", …" : ""})` : "";
+    return { problem: `${problems[0]!.problem}${more}`, path: problems[0]!.path };
+  }
   return { resource };
 }
 

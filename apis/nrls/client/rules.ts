@@ -13,7 +13,7 @@ type NrlsInteraction = "nrls-create" | "nrls-read" | "nrls-delete";
 function documentFindings(text: string, format: "json" | "xml" | undefined, where: string, ctx: Parameters<typeof pointerFindings>[1]): { format?: "json" | "xml"; readable: boolean; findings: Finding[] } {
   const read = format ? readPointer(text, format) : { problem: "neither JSON nor XML (the first character is neither { nor <)" };
   const r19 = { rule: "NRLS-CLI-19", expected: `one well-formed FHIR STU3 DocumentReference${format ? ` in ${format.toUpperCase()}` : ""}` };
-  if ("problem" in read) return { ...(format ? { format } : {}), readable: false, findings: [{ ...r19, outcome: "fail", actual: read.problem, path: where }] };
+  if ("problem" in read) return { ...(format ? { format } : {}), readable: false, findings: [{ ...r19, outcome: "fail", actual: read.problem, path: ("path" in read && read.path) || where }] };
   return { ...(format ? { format } : {}), readable: true, findings: [{ ...r19, outcome: "pass" }, ...pointerFindings(read.resource, ctx)] };
 }
 

@@ -4,6 +4,7 @@
 import { randomInt, randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import type { FhirFormat } from "../../../src/fhir/media-types.ts";
+import { stu3JsonProblems } from "../../../src/fhir/stu3-strict.ts";
 import { fhirJsonToXml, fhirXmlToJson } from "../../../src/fhir/xml-codec.ts";
 import { spineError, spineOutcome, type SpineError } from "../../../sandbox/spine-outcome.ts";
 import { checkPointer } from "./check-pointer.ts";
@@ -26,6 +27,11 @@ export function createPointer(ctx: NrlsContext, res: ServerResponse, format: Fhi
   try {
     const parsed = sentAs === "json" ? (JSON.parse(text) as unknown) : fhirXmlToJson(text);
     if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("not an object");
+    // Spine's parser refuses an element STU3 does not define, or a value of the wrong JSON type, before any profile
+    // check (SOURCE-NOTES §1.8 step 4). Empty and malformed values are the profile's (INVALID_RESOURCE, RULES.md
+    // revision 2), so they pass here.
+    const refused = stu3JsonProblems(parsed).find((p) => p.kind === "unknown" || p.kind === "shape");
+    if (refused) throw new Error(`${refused.path}: ${refused.problem}`);
     pointer = parsed as Json;
   } catch {
     ctx.respond.fail(res, format, ctx.has("nrls-malformed-invalid-resource")

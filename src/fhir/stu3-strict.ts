@@ -1,0 +1,95 @@
+// FHIR STU3 JSON read as strictly as FHIR writes it: every member an element STU3 defines where it stands, arrays
+// exactly where the element repeats, objects never empty, and each primitive of its JSON type and lexical form. A
+// server reading a client's request refuses what a .NET or HAPI parser refuses (SOURCE-NOTES §1.8 step 4: the body
+// parse comes first), so the client rules and `validate` judge payloads by the same reading, and the sandbox refuses
+// them as Spine would. (Responses are read leniently instead: RULES.md revision 2, unknown members are ignored.)
+import { closest } from "../nearest-names.ts";
+import { primitiveProblem } from "./stu3-lexical.ts";
+import { elementOrder, isPrimitive, isResourceType, lookupElement, type Context } from "./stu3-model.ts";
+
+export interface Stu3Problem {
+  /** The element's path, e.g. DocumentReference.content[0].attachment.size. */
+  path: string;
+  problem: string;
+  /**
+   * What is wrong: an element STU3 does not define there; a value of the wrong JSON shape (an array for a single
+   * element, a string for a number); an empty value, object or array; a primitive outside its lexical form.
+   */
+  kind: "unknown" | "shape" | "empty" | "form";
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
+const kind = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : `a ${typeof v}`);
+
+/** Every way `resource` is not STU3 JSON, up to `limit` of them, in document order. */
+export function stu3JsonProblems(resource: unknown, limit = 10): Stu3Problem[] {
+  const out: Stu3Problem[] = [];
+  const add: Add = (path, problem, k) => {
+    if (out.length < limit) out.push({ path, problem, kind: k });
+  };
+  if (!isObject(resource)) {
+    add("(root)", `a resource is a JSON object, not ${kind(resource)}`, "shape");
+    return out;
+  }
+  walkResource(resource, typeof resource.resourceType === "string" ? resource.resourceType : "(root)", add);
+  return out;
+}
+
+type Add = (path: string, problem: string, kind: Stu3Problem["kind"]) => void;
+
+function walkResource(r: Json, where: string, add: Add): void {
+  const type = r.resourceType;
+  if (typeof type !== "string" || !isResourceType(type)) {
+    add(`${where}.resourceType`, type === undefined ? "no resourceType" : `${JSON.stringify(type)} is not a FHIR STU3 resource type`, "unknown");
+    return;
+  }
+  walkComplex(type, r, where, add, true);
+}
+
+function walkComplex(context: Context, o: Json, where: string, add: Add, isResource = false): void {
+  const keys = Object.keys(o).filter((k) => !(isResource && k === "resourceType"));
+  if (keys.length === 0) add(where, "an empty object: FHIR has no empty elements (leave it out)", "empty");
+  for (const key of keys) {
+    const value = o[key];
+    const path = `${where}.${key}`;
+    // _name carries a primitive's id and extensions.
+    const base = key.startsWith("_") ? key.slice(1) : undefined;
+    const info = lookupElement(context, base ?? key);
+    if (!info || (base !== undefined && !isPrimitive(info.type))) {
+      const known = knownNames(context);
+      const near = closest(base ?? key, known)[0];
+      add(path, `STU3 defines no element "${key}" here${near ? ` (did you mean ${near}?)` : ""}`, "unknown");
+      continue;
+    }
+    const one = (v: unknown, at: string) => (base !== undefined ? companion(v, at, add) : element(info.type, info.context, v, at, add));
+    if (info.repeating) {
+      if (!Array.isArray(value)) add(path, `${info.name} repeats: STU3 JSON writes it as an array, not ${kind(value)}`, "shape");
+      else if (value.length === 0) add(path, "an empty array: FHIR has no empty elements (leave it out)", "empty");
+      // A repeating primitive and its _companion line up with null where one side has nothing.
+      else value.forEach((v, i) => (v === null && (base !== undefined || isPrimitive(info.type)) ? undefined : one(v, `${path}[${i}]`)));
+    } else if (Array.isArray(value)) add(path, `${info.name} does not repeat: STU3 JSON writes one value, not an array`, "shape");
+    else one(value, path);
+  }
+}
+
+function element(type: string, context: Context, v: unknown, path: string, add: Add): void {
+  if (type === "Resource") {
+    if (!isObject(v)) add(path, `a contained resource is a JSON object, not ${kind(v)}`, "shape");
+    else walkResource(v, path, add);
+  } else if (isPrimitive(type)) {
+    const problem = primitiveProblem(type, v);
+    if (problem) add(path, problem.text, problem.kind);
+  } else if (!isObject(v)) add(path, `a ${type} is a JSON object, not ${kind(v)}`, "shape");
+  else walkComplex(context, v, path, add);
+}
+
+function companion(v: unknown, path: string, add: Add): void {
+  if (!isObject(v)) add(path, `a primitive's id and extensions are a JSON object, not ${kind(v)}`, "shape");
+  else walkComplex("Element", v, path, add);
+}
+
+/** The element names a context has, for "did you mean": the STU3 definition order lists them all. */
+function knownNames(context: Context): string[] {
+  return [...elementOrder(context).keys()];
+}
