@@ -105,7 +105,10 @@ export interface ClientAssessor {
 export interface ClientSide {
   /** Each documented interaction a request can be, as the catalogue's appliesTo names it. */
   interactions: Readonly<Record<string, { api: string; name: string }>>;
-  /** Which interaction a request is, by its method and its path under the module's sandbox path. */
+  /**
+   * Which interaction a request is, by its method and its path under the module's sandbox path: a documented one, or
+   * the module's own "other" interaction, whose rule fails an undocumented request (NRLS-CLI-33, ERS-CLI-13).
+   */
   interactionOf(method: string, path: string): string | undefined;
   /** A path as it may be printed and used as a title: a credential in it (an e-RS session key) shown as {id}. */
   shownPath?(path: string): string;

@@ -55,6 +55,8 @@ describe("validate: one file per payload rule broken, blamed on that rule alone 
     ["NRLS-CLI-27", "master-identifier-without-value", (p) => ({ ...p, masterIdentifier: { system: "urn:ietf:rfc:3986" } }), "DocumentReference.masterIdentifier.value"],
     ["NRLS-CLI-28", "custodian-of-another-system", (p) => ({ ...p, custodian: { reference: "https://directory.spineservices.nhs.uk/STU3/Organization/AMS01" } }), "DocumentReference.custodian.reference"],
     ["NRLS-CLI-29", "with-id", (p) => ({ ...p, id: "abc" }), "DocumentReference.id"],
+    ["NRLS-CLI-38", "author-unknown", (p) => ({ ...p, author: [{ reference: "https://directory.spineservices.nhs.uk/STU3/Organization/ZZZ99" }] }), "DocumentReference.author[0].reference"],
+    ["NRLS-CLI-39", "relates-to-without-target", (p) => ({ ...p, relatesTo: [{ code: "replaces" }] }), "DocumentReference.relatesTo[0].target"],
   ];
   it("covers every payload rule", () => {
     expect(breaks.map(([rule]) => rule)).toEqual(payloadRules.map((r) => r.id));

@@ -27,13 +27,14 @@ export default defineApi({
       "ers-a002": { api: "e-RS referrer system", name: "A002 Select Role" },
       "ers-a003": { api: "e-RS referrer system", name: "A003 Delete Professional Session" },
       "ers-a004": { api: "e-RS referrer system", name: "A004 Retrieve Reference Data" },
+      "ers-other": { api: "e-RS referrer system", name: "Not a documented e-RS interaction" },
     },
     acceptedRule: "ERS-CLI-12",
     interactionOf(method, path) {
-      if (path === "/v1/ProfessionalSession") return method === "POST" ? "ers-a001" : undefined;
-      if (/^\/v1\/ProfessionalSession\/[^/]+$/.test(path)) return method === "PUT" ? "ers-a002" : method === "DELETE" ? "ers-a003" : undefined;
-      if (/^\/v1\/ValueSet\/[^/]+$/.test(path)) return method === "GET" ? "ers-a004" : undefined;
-      return undefined;
+      if (path === "/v1/ProfessionalSession") return method === "POST" ? "ers-a001" : "ers-other";
+      if (/^\/v1\/ProfessionalSession\/[^/]+$/.test(path)) return method === "PUT" ? "ers-a002" : method === "DELETE" ? "ers-a003" : "ers-other";
+      if (/^\/v1\/ValueSet\/[^/]+$/.test(path)) return method === "GET" ? "ers-a004" : "ers-other";
+      return "ers-other";
     },
     // A session id in a path is a credential: never printed, never a title.
     shownPath: (path) => path.replace(/^(\/v1\/ProfessionalSession\/)[^/]+/, "$1{id}"),

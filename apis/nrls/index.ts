@@ -37,11 +37,12 @@ export default defineApi({
       "nrls-create": { api: "NRLS provider system", name: "Create pointer" },
       "nrls-read": { api: "NRLS provider system", name: "Read or search pointers" },
       "nrls-delete": { api: "NRLS provider system", name: "Delete pointer" },
+      "nrls-other": { api: "NRLS provider system", name: "Not a documented NRLS interaction" },
     },
     acceptedRule: "NRLS-CLI-30",
     interactionOf(method, path) {
-      if (path !== "/DocumentReference") return undefined;
-      return method === "POST" ? "nrls-create" : method === "GET" ? "nrls-read" : method === "DELETE" ? "nrls-delete" : undefined;
+      if (path !== "/DocumentReference") return "nrls-other";
+      return method === "POST" ? "nrls-create" : method === "GET" ? "nrls-read" : method === "DELETE" ? "nrls-delete" : "nrls-other";
     },
     rules: async () => (await import("./client/rules.ts")).default,
   },

@@ -79,7 +79,8 @@ export async function validateCommand(args: string[], options: ValidateOptions =
   const log = options.log ?? ((line: string) => console.log(terminalSafe(line)));
   let directory: Directory | undefined;
   try {
-    directory = options.fromAsid !== undefined ? loadDirectory() : undefined;
+    // The directory judges affiliation (with --from-asid) and whether the author is an organisation Spine knows.
+    directory = loadDirectory();
   } catch (err) {
     log(`validate: ${(err as Error).message}`);
     return EXIT.configOrSuite;

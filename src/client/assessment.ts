@@ -85,8 +85,11 @@ export class ClientAssessment {
     return this.held.length;
   }
 
-  /** The API a request is for, by its path under the module's sandbox path, and the path below that. */
-  private apiOf(url: string): { api: ApiAssessment; path: string } | undefined {
+  /**
+   * The API a request is for, by its path under the module's sandbox path, and the path below that. A request under no
+   * API's path is the first API's (its undocumented-interaction rule fails it): no request goes unjudged.
+   */
+  private apiOf(url: string): { api: ApiAssessment; path: string; outside?: true } | undefined {
     let path: string;
     try {
       path = new URL(url, "http://x").pathname.replace(/\/+$/, "");
@@ -94,7 +97,8 @@ export class ClientAssessment {
       return undefined;
     }
     const api = this.apis.find((a) => path.startsWith(`${a.sandboxPath}/`));
-    return api && { api, path: path.slice(api.sandboxPath.length) };
+    if (api) return { api, path: path.slice(api.sandboxPath.length) };
+    return this.apis[0] && { api: this.apis[0], path: "", outside: true };
   }
 
   /** Judges a request as it arrives (requests are judged in arrival order: e-RS sessions span them). */
@@ -134,7 +138,7 @@ export class ClientAssessment {
   /** A path safe to print and to title a case with: a credential in it (an e-RS session id) shown as {id}. */
   shownPath(url: string, at = this.apiOf(url)): string {
     const path = url.split("?")[0]!;
-    return at?.api.client.shownPath ? `${at.api.sandboxPath}${at.api.client.shownPath(at.path)}` : path;
+    return at?.api.client.shownPath && !at.outside ? `${at.api.sandboxPath}${at.api.client.shownPath(at.path)}` : path;
   }
 
   /** Text with every secret met so far masked: for the console. */

@@ -18,6 +18,11 @@ export const FHIR_MEDIA_TYPES: Readonly<Record<string, FhirFormat>> = {
 /** `_format` also takes the short forms. */
 const FORMAT_PARAM: Readonly<Record<string, FhirFormat>> = { ...FHIR_MEDIA_TYPES, json: "json", xml: "xml" };
 
+/** The format a `_format` value names (an unencoded "+" arrives as a space), or undefined when it names none. */
+export function formatParamFormat(value: string): FhirFormat | undefined {
+  return FORMAT_PARAM[bareMediaType(value).replace(/ /g, "+")];
+}
+
 export const CANONICAL_MIME: Readonly<Record<FhirFormat, string>> = {
   json: "application/fhir+json",
   xml: "application/fhir+xml",
@@ -43,8 +48,7 @@ export type Negotiated = { format: FhirFormat } | { unsupported: string };
  */
 export function negotiateFormat(formatParam: string | undefined, accept: string | undefined): Negotiated {
   if (formatParam !== undefined) {
-    // An unencoded "+" in a query string arrives as a space: application/fhir json means application/fhir+json.
-    const f = FORMAT_PARAM[bareMediaType(formatParam).replace(/ /g, "+")];
+    const f = formatParamFormat(formatParam);
     return f ? { format: f } : { unsupported: `_format=${formatParam}` };
   }
   if (accept === undefined || accept.trim() === "") return { format: "xml" };

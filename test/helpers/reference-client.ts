@@ -30,6 +30,7 @@ export interface ClientFault {
    */
   alsoBreaks?: string[];
   claims?: (claims: Record<string, unknown>, interaction: Interaction) => Record<string, unknown>;
+  jwtHeader?: (header: Record<string, unknown>) => Record<string, unknown>;
   signature?: string;
   pointer?: (p: Record<string, unknown>) => Record<string, unknown>;
   request?: (r: Outgoing, interaction: Interaction) => Outgoing;
@@ -43,6 +44,7 @@ const ODS = "RR8";
 const ERS_ASID = "200000000220";
 const TOKEN = JSON.parse(readFileSync(join(ROOT, "fixtures", "sandbox", "directory.json"), "utf8")).ers.users[0].token as string;
 const SESSION_TYPE = "uk.nhs.ers.xapi.dto.v1.session.ProfessionalSession";
+const REUSED = crypto.randomUUID();
 
 const setHeader = (r: Outgoing, name: string, value: string | undefined): Outgoing => ({
   ...r, headers: [...r.headers.filter(([n]) => n.toLowerCase() !== name.toLowerCase()), ...(value === undefined ? [] : [[name, value] as [string, string]])],
@@ -71,7 +73,7 @@ export const CLIENT_FAULTS: ClientFault[] = [
   { name: "type-care-plan", breaks: "NRLS-CLI-20", pointer: (p) => ({ ...p, type: { coding: [{ system: "http://snomed.info/sct", code: "718347000", display: "Mental health care plan" }] } }) },
   { name: "status-superseded", breaks: "NRLS-CLI-21", pointer: (p) => ({ ...p, status: "superseded" }) },
   { name: "nhs-number-check-digit", breaks: "NRLS-CLI-22", pointer: (p) => ({ ...p, subject: { reference: "https://demographics.spineservices.nhs.uk/STU3/Patient/9876543211" } }) },
-  { name: "author-ods-unknown", breaks: "NRLS-CLI-30", pointer: (p) => ({ ...p, author: [{ reference: "https://directory.spineservices.nhs.uk/STU3/Organization/ZZZ99" }] }) },
+  { name: "author-ods-unknown", breaks: "NRLS-CLI-38", pointer: (p) => ({ ...p, author: [{ reference: "https://directory.spineservices.nhs.uk/STU3/Organization/ZZZ99" }] }) },
   { name: "author-identifier", breaks: "NRLS-CLI-23", pointer: (p) => ({ ...p, author: [{ identifier: { system: "https://fhir.nhs.uk/Id/ods-organization-code", value: "RGD" } }] }) },
   { name: "custodian-other-base", breaks: "NRLS-CLI-24", pointer: (p) => ({ ...p, custodian: { reference: `https://directory.spineservices.nhs.uk/Organization/${ODS}` } }) },
   { name: "indexed-a-date", breaks: "NRLS-CLI-25", pointer: (p) => ({ ...p, indexed: "2018-07-16" }) },
@@ -79,13 +81,28 @@ export const CLIENT_FAULTS: ClientFault[] = [
   { name: "master-identifier-no-system", breaks: "NRLS-CLI-27", pointer: (p) => ({ ...p, masterIdentifier: { value: `urn:uuid:${crypto.randomUUID()}` } }) },
   { name: "custodian-not-owned", breaks: "NRLS-CLI-28", pointer: (p) => ({ ...p, custodian: { reference: "https://directory.spineservices.nhs.uk/STU3/Organization/MHT01" } }) },
   { name: "client-id", breaks: "NRLS-CLI-29", pointer: (p) => ({ id: "my-own-id", ...p }) },
-  { name: "a004-undocumented-value-set", breaks: "ERS-CLI-12", request: (r, i) => (i === "ers-a004" ? { ...r, path: r.path.replace(/ValueSet\/[^/?]+/, "ValueSet/NOT_A_VALUE_SET") } : r) },
+  { name: "a004-undocumented-value-set", breaks: "ERS-CLI-13", request: (r, i) => (i === "ers-a004" ? { ...r, path: r.path.replace(/ValueSet\/[^/?]+/, "ValueSet/NOT_A_VALUE_SET") } : r) },
   { name: "no-xapi-asid-on-a004", breaks: "ERS-CLI-01", request: (r, i) => (i === "ers-a004" ? setHeader(r, "XAPI_ASID", undefined) : r) },
   { name: "a002-text-plain", breaks: "ERS-CLI-02", request: (r, i) => (i === "ers-a002" ? setHeader(r, "Content-Type", "text/plain") : r) },
   { name: "a001-extra-member", breaks: "ERS-CLI-04", request: (r, i) => (i === "ers-a001" && r.body ? { ...r, body: JSON.stringify({ ...JSON.parse(r.body), permission: null }) } : r) },
-  { name: "a002-no-session-key", breaks: "ERS-CLI-06", alsoBreaks: ["ERS-CLI-12"], request: (r, i) => (i === "ers-a002" ? setHeader(r, "HTTP_X_SESSION_KEY", undefined) : r) },
-  { name: "a002-permission-not-held", breaks: "ERS-CLI-07", alsoBreaks: ["ERS-CLI-12"], request: (r, i) => (i === "ers-a002" && r.body ? { ...r, body: JSON.stringify({ ...JSON.parse(r.body), permission: { businessFunction: "BOOKING_MANAGER", orgIdentifier: "R01" } }) } : r) },
+  // An A002 refused selects no role: the A004 after it breaks ERS-CLI-10 too, and is refused (ERS-CLI-12).
+  { name: "a002-no-session-key", breaks: "ERS-CLI-06", alsoBreaks: ["ERS-CLI-10", "ERS-CLI-12"], request: (r, i) => (i === "ers-a002" ? setHeader(r, "HTTP_X_SESSION_KEY", undefined) : r) },
+  { name: "a002-permission-not-held", breaks: "ERS-CLI-07", alsoBreaks: ["ERS-CLI-10", "ERS-CLI-12"], request: (r, i) => (i === "ers-a002" && r.body ? { ...r, body: JSON.stringify({ ...JSON.parse(r.body), permission: { businessFunction: "BOOKING_MANAGER", orgIdentifier: "R01" } }) } : r) },
   { name: "session-used-after-a003", breaks: "ERS-CLI-09", flow: "reuse-ended-session" },
+  { name: "master-identifier-rfc3986-plain-value", breaks: "NRLS-CLI-27", pointer: (p) => ({ ...p, masterIdentifier: { system: "urn:ietf:rfc:3986", value: "PLAN-0001" } }) },
+  { name: "format-param-unknown", breaks: "NRLS-CLI-32", request: (r, i) => (i === "nrls-read" ? { ...r, path: r.path.replace(/_format=[^&]*/, "_format=application%2Fpdf") } : r) },
+  { name: "create-with-put", breaks: "NRLS-CLI-33", request: (r, i) => (i === "nrls-create" && r.body?.startsWith("{") ? { ...r, method: "PUT" } : r) },
+  { name: "search-bare-nhs-number", breaks: "NRLS-CLI-34", request: (r, i) => (i === "nrls-read" ? { ...r, path: "/DocumentReference?subject=9876543210" } : r) },
+  { name: "jwt-iss-not-a-uri", breaks: "NRLS-CLI-35", claims: (c) => ({ ...c, iss: "provider system" }) },
+  { name: "jwt-organization-unknown", breaks: "NRLS-CLI-36", claims: (c) => ({ ...c, requesting_organization: "https://fhir.nhs.uk/Id/ods-organization-code|ZZZ99" }) },
+  {
+    // 200000000116 may read and search, not delete: a consumer system acting as a provider.
+    name: "read-only-system-deletes", breaks: "NRLS-CLI-37",
+    request: (r, i) => (i === "nrls-delete" ? setHeader(r, "fromASID", "200000000116") : r),
+    claims: (c, i) => (i === "nrls-delete" ? { ...c, sub: "https://fhir.nhs.uk/Id/accredited-system|200000000116", requesting_system: "https://fhir.nhs.uk/Id/accredited-system|200000000116", requesting_organization: "https://fhir.nhs.uk/Id/ods-organization-code|AMS01" } : c),
+  },
+  { name: "relates-to-code-unknown", breaks: "NRLS-CLI-39", pointer: (p) => ({ ...p, relatesTo: [{ code: "supersedes", target: { identifier: { system: "urn:ietf:rfc:3986", value: `urn:uuid:${crypto.randomUUID()}` } } }] }) },
+  { name: "a003-sent-as-get", breaks: "ERS-CLI-13", alsoBreaks: ["ERS-CLI-11"], request: (r, i) => (i === "ers-a003" ? { ...r, method: "GET" } : r) },
   // SHOULD rules: a warning, not a failure.
   { name: "jwt-aud-other-endpoint", breaks: "NRLS-CLI-12", claims: (c) => ({ ...c, aud: "https://nrls.digital.nhs.uk/" }) },
   { name: "jwt-names-another-system", breaks: "NRLS-CLI-15", claims: (c) => ({ ...c, sub: "https://fhir.nhs.uk/Id/accredited-system|200000000116", requesting_system: "https://fhir.nhs.uk/Id/accredited-system|200000000116", requesting_organization: "https://fhir.nhs.uk/Id/ods-organization-code|AMS01" }) },
@@ -94,6 +111,13 @@ export const CLIENT_FAULTS: ClientFault[] = [
   { name: "a001-no-accept", breaks: "ERS-CLI-03", request: (r, i) => (i === "ers-a001" ? setHeader(r, "Accept", undefined) : r) },
   { name: "a001-no-type-info", breaks: "ERS-CLI-05", request: (r, i) => (i === "ers-a001" && r.body ? { ...r, body: JSON.stringify({ token: JSON.parse(r.body).token }) } : r) },
   { name: "a002-no-token", breaks: "ERS-CLI-08", request: (r, i) => (i === "ers-a002" && r.body ? { ...r, body: JSON.stringify({ ...JSON.parse(r.body), token: undefined }) } : r) },
+  { name: "jwt-no-typ", breaks: "NRLS-CLI-31", jwtHeader: () => ({ alg: "none" }) },
+  {
+    // The XML pointer carries the JSON pointer's masterIdentifier: Spine refuses it (DUPLICATE_REJECTED).
+    name: "master-identifier-reused", breaks: "NRLS-CLI-40", alsoBreaks: ["NRLS-CLI-30"],
+    pointer: (p) => ({ ...p, masterIdentifier: { system: "urn:ietf:rfc:3986", value: `urn:uuid:${REUSED}` } }),
+    request: (r, i) => (i === "nrls-create" && r.body?.startsWith("<") ? { ...r, body: r.body.replace(/urn:uuid:[0-9a-f-]{36}/, `urn:uuid:${REUSED}`) } : r),
+  },
   { name: "a004-before-a002", breaks: "ERS-CLI-10", alsoBreaks: ["ERS-CLI-12"], flow: "a004-before-a002" },
   { name: "session-left-open", breaks: "ERS-CLI-11", flow: "leave-session-open" },
 ];
@@ -145,7 +169,8 @@ function spineToken(base: string, interaction: Interaction, fault?: ClientFault)
     requesting_organization: `https://fhir.nhs.uk/Id/ods-organization-code|${ODS}`,
   };
   if (fault?.claims) claims = fault.claims(claims, interaction);
-  return `${b64url({ alg: "none", typ: "JWT" })}.${b64url(claims)}.${fault?.signature ?? ""}`;
+  const header = fault?.jwtHeader ? fault.jwtHeader({ alg: "none", typ: "JWT" }) : { alg: "none", typ: "JWT" };
+  return `${b64url(header)}.${b64url(claims)}.${fault?.signature ?? ""}`;
 }
 
 function nrlsHeaders(base: string, interaction: Interaction, fault?: ClientFault): [string, string][] {
@@ -153,9 +178,10 @@ function nrlsHeaders(base: string, interaction: Interaction, fault?: ClientFault
 }
 
 async function nrlsFlow(base: string, send: Send, fault?: ClientFault): Promise<void> {
+  const first = `urn:uuid:${crypto.randomUUID()}`;
   let pointer: Record<string, unknown> = {
     resourceType: "DocumentReference",
-    masterIdentifier: { system: "urn:ietf:rfc:3986", value: `urn:uuid:${crypto.randomUUID()}` },
+    masterIdentifier: { system: "urn:ietf:rfc:3986", value: first },
     status: "current",
     type: { coding: [{ system: "http://snomed.info/sct", code: "736253002", display: "Mental health crisis plan (record artifact)" }] },
     subject: { reference: "https://demographics.spineservices.nhs.uk/STU3/Patient/9876543210" },
@@ -166,11 +192,11 @@ async function nrlsFlow(base: string, send: Send, fault?: ClientFault): Promise<
   };
   if (fault?.pointer) pointer = fault.pointer(pointer);
   const created = await send(base, "nrls-create", { method: "POST", path: "/DocumentReference", headers: [...nrlsHeaders(base, "nrls-create", fault), ["Content-Type", "application/fhir+json"]], body: JSON.stringify(pointer) });
-  // A second pointer in FHIR XML (elements in the STU3 order), as a system that speaks XML sends it.
-  const xml = `<DocumentReference xmlns="http://hl7.org/fhir"><masterIdentifier><system value="urn:ietf:rfc:3986"/><value value="urn:uuid:${crypto.randomUUID()}"/></masterIdentifier><status value="current"/><type><coding><system value="http://snomed.info/sct"/><code value="736253002"/><display value="Mental health crisis plan (record artifact)"/></coding></type><subject><reference value="https://demographics.spineservices.nhs.uk/STU3/Patient/9876543210"/></subject><indexed value="${new Date().toISOString()}"/><author><reference value="https://directory.spineservices.nhs.uk/STU3/Organization/RGD"/></author><custodian><reference value="https://directory.spineservices.nhs.uk/STU3/Organization/${ODS}"/></custodian><content><attachment><contentType value="application/pdf"/><url value="https://supplier.example.com/plans/0002.pdf"/></attachment></content></DocumentReference>`;
+  // A second pointer in FHIR XML (elements in the STU3 order), as a system that speaks XML sends it, replacing the first.
+  const xml = `<DocumentReference xmlns="http://hl7.org/fhir"><masterIdentifier><system value="urn:ietf:rfc:3986"/><value value="urn:uuid:${crypto.randomUUID()}"/></masterIdentifier><status value="current"/><type><coding><system value="http://snomed.info/sct"/><code value="736253002"/><display value="Mental health crisis plan (record artifact)"/></coding></type><subject><reference value="https://demographics.spineservices.nhs.uk/STU3/Patient/9876543210"/></subject><indexed value="${new Date().toISOString()}"/><author><reference value="https://directory.spineservices.nhs.uk/STU3/Organization/RGD"/></author><custodian><reference value="https://directory.spineservices.nhs.uk/STU3/Organization/${ODS}"/></custodian><relatesTo><code value="replaces"/><target><identifier><system value="urn:ietf:rfc:3986"/><value value="${first}"/></identifier></target></relatesTo><content><attachment><contentType value="application/pdf"/><url value="https://supplier.example.com/plans/0002.pdf"/></attachment></content></DocumentReference>`;
   const createdXml = await send(base, "nrls-create", { method: "POST", path: "/DocumentReference", headers: [...nrlsHeaders(base, "nrls-create", fault).filter(([n]) => n !== "Accept"), ["Accept", "application/fhir+xml"], ["Content-Type", "application/fhir+xml"]], body: xml });
   const subject = encodeURIComponent("https://demographics.spineservices.nhs.uk/STU3/Patient/9876543210");
-  await send(base, "nrls-read", { method: "GET", path: `/DocumentReference?subject=${subject}`, headers: nrlsHeaders(base, "nrls-read", fault) });
+  await send(base, "nrls-read", { method: "GET", path: `/DocumentReference?subject=${subject}&_format=${encodeURIComponent("application/fhir+json")}`, headers: nrlsHeaders(base, "nrls-read", fault) });
   for (const answer of [created, createdXml]) {
     const location = answer.headers.location;
     const id = typeof location === "string" ? new URL(location).searchParams.get("_id") : null;

@@ -3,7 +3,7 @@
 import type { ClientRules } from "../../../src/api-module.ts";
 import { ErsSessions } from "./session-rules.ts";
 
-type ErsInteraction = "ers-a001" | "ers-a002" | "ers-a003" | "ers-a004";
+type ErsInteraction = "ers-a001" | "ers-a002" | "ers-a003" | "ers-a004" | "ers-other";
 
 const ersClientRules: ClientRules = {
   assessor: ({ directory }) => {

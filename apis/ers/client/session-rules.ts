@@ -1,7 +1,7 @@
-// The e-RS rules of the client catalogue (ERS-CLI-01 to 11). Sessions span requests, so the judge keeps what each
-// session's A001 answer said (its id, token and the user's permissions) and what happened to it since: a role
-// selected, ended with A003. Requests are judged in the order they arrived; ERS-CLI-11 (every session ended) is
-// judged when the assessment ends.
+// The e-RS rules of the client catalogue (ERS-CLI-01 to 13; 12, the catch-all, is the assessment's). Sessions span
+// requests, so the judge keeps what each session's A001 answer said (its id, token and the user's permissions) and
+// what happened to it since: a role selected (an A002 accepted), ended with A003. Requests are judged in the order
+// they arrived; ERS-CLI-11 (every session ended) is judged when the assessment ends.
 import { bareMediaType } from "../../../src/fhir/media-types.ts";
 import type { Directory, ErsPermission } from "../../../sandbox/directory.ts";
 import { SESSION_TYPE } from "../../../src/spine/ers.ts";
@@ -10,12 +10,16 @@ import { headerIn as headerOf, type ReceivedRequest } from "../../../src/model/r
 
 type Json = Record<string, unknown>;
 
+/** A004's documented value sets (nhs/ers-2018-04_explore_endpoint_a004.md, Input). */
+const VALUE_SETS = ["REQUEST_PRIORITY", "SPECIALTY", "CLINIC_TYPE", "REQUEST_TYPE", "COMMISSIONING_TYPE"];
+
 interface Session {
   token: string;
   permissions: ErsPermission[];
   /** The request (by its number in the assessment) whose answer opened it. */
   openedBy: number;
-  roleRequested: boolean;
+  /** An A002 for it was accepted (a refused one selects no role). */
+  roleSelected: boolean;
   ended: boolean;
 }
 
@@ -39,8 +43,13 @@ export class ErsSessions {
   }
 
   /** Judges request number `n`, then learns from its answer. */
-  judge(req: ReceivedRequest, interaction: "ers-a001" | "ers-a002" | "ers-a003" | "ers-a004", n: number): Finding[] {
+  judge(req: ReceivedRequest, interaction: "ers-a001" | "ers-a002" | "ers-a003" | "ers-a004" | "ers-other", n: number): Finding[] {
     const out: Finding[] = [];
+    const documented = ruleOf("ERS-CLI-13", `a documented interaction (A001 to A004; an A004 value set one of ${VALUE_SETS.join(", ")})`);
+    const path = new URL(req.url, "http://x").pathname;
+    if (interaction === "ers-other") return [documented.fail(`${req.method} ${path.replace(/(\/v1\/ProfessionalSession\/)[^/]+$/, "$1{id}")}`, "method and path")];
+    const valueSet = interaction === "ers-a004" ? decodeURIComponent(path.split("/").pop() ?? "") : undefined;
+    out.push(documented.check(valueSet === undefined || VALUE_SETS.includes(valueSet), `value set ${shown(valueSet)}`, "path {valueSetId}"));
     const asid = headerOf(req, "XAPI_ASID");
     out.push(ruleOf("ERS-CLI-01", "XAPI_ASID with the system's ASID, one authorised for e-RS").check(asid !== undefined && this.directory.ers.asids.includes(asid), asid === undefined ? "no XAPI_ASID header" : `${shown(asid)}, not an ASID authorised for e-RS`, "header XAPI_ASID"));
     if (interaction === "ers-a001" || interaction === "ers-a002") {
@@ -80,9 +89,9 @@ export class ErsSessions {
         const held = target.permissions.map((p) => `${p.businessFunction}@${p.orgIdentifier}`);
         out.push(ruleOf("ERS-CLI-07", `a permission from the session's user.permissions (${held.join(", ")})`).check(!!wanted && held.includes(`${String(wanted.businessFunction)}@${String(wanted.orgIdentifier)}`), wanted ? `${String(wanted.businessFunction)}@${String(wanted.orgIdentifier)}` : `permission ${shown(o?.permission)}`, "body.permission"));
         out.push(ruleOf("ERS-CLI-08", "the session's token, as A001 returned it").check(typeof o?.token === "string" && o.token.trim() === target.token, o?.token === undefined ? "no token" : "another token", "body.token"));
-        target.roleRequested = true;
+        if (req.response.status >= 200 && req.response.status < 300) target.roleSelected = true;
       }
-      if (interaction === "ers-a004") out.push(ruleOf("ERS-CLI-10", "a role selected (A002) before the session is used").check(target.roleRequested, "no A002 for this session before this request", "header HTTP_X_SESSION_KEY"));
+      if (interaction === "ers-a004") out.push(ruleOf("ERS-CLI-10", "a role selected (an A002 accepted) before the session is used").check(target.roleSelected, "no A002 for this session was accepted before this request", "header HTTP_X_SESSION_KEY"));
       if (interaction === "ers-a003" && req.response.status >= 200 && req.response.status < 300) target.ended = true;
     }
     return out;
@@ -105,7 +114,7 @@ export class ErsSessions {
     this.sessions.set(s.id, {
       token: typeof s.token === "string" ? s.token.trim() : "",
       permissions: Array.isArray(user?.permissions) ? (user.permissions as ErsPermission[]) : [],
-      openedBy: n, roleRequested: false, ended: false,
+      openedBy: n, roleSelected: false, ended: false,
     });
   }
 }

@@ -1,9 +1,9 @@
-// The payload rules of the client catalogue (NRLS-CLI-19 to 29): a pointer as a provider system must send it, judged
-// element by element so each failure names the rule and the path of the offending element. Shared by assess-client
+// The payload rules of the client catalogue (NRLS-CLI-19 to 29, 38 and 39): a pointer as a provider system must send
+// it, judged element by element so each failure names the rule and the path of the offending element. Shared by assess-client
 // (a create's body) and validate (a file). Written from the profile and pages (client-rules/catalogue.yaml), not from
 // the sandbox's server-side checks: the sandbox stops at the first problem, a supplier wants every one.
 import { isValidNhsNumber } from "../../../src/fhir/nhs-number.ts";
-import { INSTANT, DATETIME } from "../../../src/fhir/stu3-lexical.ts";
+import { DATETIME, INSTANT, primitiveProblem } from "../../../src/fhir/stu3-lexical.ts";
 import { stu3JsonProblems, type Stu3Problem } from "../../../src/fhir/stu3-strict.ts";
 import { FhirXmlError, fhirXmlToJson } from "../../../src/fhir/xml-codec.ts";
 import type { Directory } from "../../../sandbox/directory.ts";
@@ -15,6 +15,13 @@ const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Ar
 const filled = (v: unknown): v is string => typeof v === "string" && v.trim() !== "";
 
 export type PointerFormat = "json" | "xml";
+
+// The create page's "Ensuring that masterIdentifier is unique": under urn:ietf:rfc:3986, an OID or UUID URI.
+const RFC3986 = "urn:ietf:rfc:3986";
+/** An OID or UUID URI, in the STU3 forms of the oid and uuid types (a UUID's hex digits in either case). */
+const oidOrUuid = (v: string) => primitiveProblem("oid", v) === undefined || (v.startsWith("urn:uuid:") && primitiveProblem("uuid", v.toLowerCase()) === undefined);
+/** document-relationship-type (STU3), the values the resources reference lists. */
+const RELATIONSHIPS = ["replaces", "transforms", "signs", "appends"];
 
 // Values a payload rule of its own judges (indexed: NRLS-CLI-25; an attachment's url and creation: NRLS-CLI-26) are
 // that rule's failure, not the reading's; so is an empty or malformed value under an element a payload rule judges
@@ -130,11 +137,31 @@ export function pointerFindings(p: Json, ctx: PointerContext = {}): Finding[] {
     out.push(bad ?? contentRule.pass());
   }
 
-  // NRLS-CLI-27: masterIdentifier, when sent, with system and value.
+  // NRLS-CLI-27: masterIdentifier, when sent, with system (a URI) and value; under urn:ietf:rfc:3986 an OID or UUID URI.
   if (p.masterIdentifier !== undefined) {
     const mi = obj(p.masterIdentifier);
-    const r = ruleOf("NRLS-CLI-27", "masterIdentifier with both system and value");
-    out.push(!mi ? r.fail(shown(p.masterIdentifier), at("masterIdentifier")) : !filled(mi.system) ? r.fail(shown(mi.system), at("masterIdentifier.system")) : r.check(filled(mi.value), shown(mi.value), at("masterIdentifier.value")));
+    const r = ruleOf("NRLS-CLI-27", "masterIdentifier with both system (a URI) and value (urn:oid:<OID> or urn:uuid:<UUID> under urn:ietf:rfc:3986)");
+    if (!mi) out.push(r.fail(shown(p.masterIdentifier), at("masterIdentifier")));
+    else if (!filled(mi.system) || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(mi.system)) out.push(r.fail(shown(mi.system), at("masterIdentifier.system")));
+    else if (!filled(mi.value)) out.push(r.fail(shown(mi.value), at("masterIdentifier.value")));
+    else if (mi.system === RFC3986) out.push(r.check(oidOrUuid(mi.value), `${shown(mi.value)} under system ${RFC3986}`, at("masterIdentifier.value")));
+    else out.push(r.pass());
+  }
+
+  // NRLS-CLI-39: each relatesTo with a code from document-relationship-type and a target.
+  if (Array.isArray(p.relatesTo)) {
+    const r = ruleOf("NRLS-CLI-39", `each relatesTo with a code (${RELATIONSHIPS.join(", ")}) and a target`);
+    const bad = p.relatesTo.map((x, i) => [obj(x), i] as const).find(([x]) => !x || !RELATIONSHIPS.includes(String(x.code)) || !obj(x.target));
+    out.push(!bad ? r.pass() : !bad[0] || !RELATIONSHIPS.includes(String(bad[0].code)) ? r.fail(shown(bad[0]?.code), at(`relatesTo[${bad[1]}].code`)) : r.fail("no target", at(`relatesTo[${bad[1]}].target`)));
+  }
+
+  // NRLS-CLI-38: the author an organisation Spine knows. Judged with a directory, for an author in the right form (a
+  // wrong form is NRLS-CLI-23's failure).
+  const author = Array.isArray(p.author) && p.author.length === 1 ? obj(p.author[0]) : undefined;
+  const authorRef = author?.reference;
+  if (ctx.directory && filled(authorRef) && authorRef.startsWith(ORG_BASE) && author?.identifier === undefined) {
+    const ods = authorRef.slice(ORG_BASE.length);
+    out.push(ruleOf("NRLS-CLI-38", "an author ODS code Spine knows").check(Object.hasOwn(ctx.directory.nrls.organisations, ods), `${ods}, not an organisation in the directory (Spine answers ORGANISATION_NOT_FOUND)`, at("author[0].reference")));
   }
 
   // NRLS-CLI-28: the custodian affiliated with the sender. Judged only with a sender and a directory to ask, and a

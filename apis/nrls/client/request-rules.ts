@@ -1,8 +1,11 @@
-// The NRLS request rules of the client catalogue (NRLS-CLI-01 to 18): the Authorization header and its Spine JWT, the
-// ASID headers and the media types, judged on one request as the sandbox received it. A rule whose subject is missing
+// The NRLS request rules of the client catalogue (NRLS-CLI-01 to 18, 31 to 37): the Authorization header and its Spine
+// JWT, the ASID headers and their rights, the media types, and the query's parameters, judged on one request as the
+// sandbox received it. A rule whose subject is missing
 // altogether is left to the rule about that subject (no token: only NRLS-CLI-01 fails; no claim: only NRLS-CLI-03), so
 // a request with one mistake is blamed for that one mistake.
-import { bareMediaType, FHIR_MEDIA_TYPES } from "../../../src/fhir/media-types.ts";
+import { bareMediaType, FHIR_MEDIA_TYPES, formatParamFormat } from "../../../src/fhir/media-types.ts";
+import { isValidNhsNumber } from "../../../src/fhir/nhs-number.ts";
+import { PATIENT_BASE } from "../../../src/spine/nrls.ts";
 import type { Directory } from "../../../sandbox/directory.ts";
 import { MANDATORY_CLAIMS } from "../../../src/spine/jwt.ts";
 import { ruleOf, shown, type Finding } from "../../../src/model/finding.ts";
@@ -71,6 +74,9 @@ export function nrlsRequestFindings(req: ReceivedRequest, interaction: "nrls-cre
     else if (h.alg !== "none" || (h.typ !== undefined && h.typ !== "JWT")) out.push(r.fail(shown(h), "JWT header"));
     else if (!token.claims) out.push(r.fail("claims that are not a base64url-encoded JSON object", "JWT claims"));
     else out.push(r.check(token.sections[2] === "", `a signature of ${token.sections[2]!.length} characters`, "JWT signature"));
+    // typ absent is the example's difference, not the SHALL's (a wrong typ is NRLS-CLI-02's).
+    if (h && typeof h === "object" && h.alg === "none" && h.typ === undefined) out.push(ruleOf("NRLS-CLI-31", 'a JWT header {"alg":"none","typ":"JWT"}').fail(shown(h), "JWT header typ"));
+    else if (h && typeof h === "object" && h.typ === "JWT") out.push(ruleOf("NRLS-CLI-31", 'a JWT header {"alg":"none","typ":"JWT"}').pass());
   }
   const c = token?.claims;
   if (c) judgeClaims(c, req, interaction, ctx, out);
@@ -79,6 +85,13 @@ export function nrlsRequestFindings(req: ReceivedRequest, interaction: "nrls-cre
   const from = header(req, "fromASID");
   const fromRule = ruleOf("NRLS-CLI-13", "a fromASID header with the system's ASID, known to Spine");
   out.push(from.value === undefined ? fromRule.fail(missing("fromASID", from), "header fromASID") : fromRule.check(Object.hasOwn(ctx.directory.nrls.asids, from.value), `${shown(from.value)}, an ASID Spine does not know`, "header fromASID"));
+  // Its rights, for a known ASID (an unknown one is NRLS-CLI-13's failure).
+  const rights = from.value !== undefined && Object.hasOwn(ctx.directory.nrls.asids, from.value) ? ctx.directory.nrls.asids[from.value]!.interactions : undefined;
+  if (rights) {
+    const query = new URL(req.url, "http://x").searchParams;
+    const needs = interaction === "nrls-create" ? "create" : interaction === "nrls-delete" ? "delete" : query.has("_id") ? "read" : "search";
+    out.push(ruleOf("NRLS-CLI-37", `fromASID ${from.value} authorised to ${needs} (its rights: ${rights.join(", ")})`).check(rights.includes(needs), `ASID ${from.value} has no ${needs} rights: Spine answers 403 ASID_CHECK_FAILED`, "header fromASID"));
+  }
   const to = header(req, "toASID");
   const toRule = ruleOf("NRLS-CLI-14", `a toASID header with the Spine ASID (${ctx.directory.spineAsid})`);
   out.push(to.value === undefined ? toRule.fail(missing("toASID", to), "header toASID") : toRule.check(to.value === ctx.directory.spineAsid, shown(to.value), "header toASID"));
@@ -94,14 +107,44 @@ export function nrlsRequestFindings(req: ReceivedRequest, interaction: "nrls-cre
     out.push(ruleOf("NRLS-CLI-18", "Content-Type a FHIR, DSTU2 or generic JSON or XML type").check(ct !== undefined && known(ct), ct === undefined ? "no Content-Type" : shown(ct), "header Content-Type"));
   }
   const accept = headerIn(req, "Accept");
-  const format = new URL(req.url, "http://x").searchParams.get("_format");
-  if (accept !== undefined || format !== null) {
-    const r = ruleOf("NRLS-CLI-17", "Accept and _format, when sent, name a supported FHIR, DSTU2 or generic JSON or XML type");
-    const formatOk = format === null || known(format.replace(/ /g, "+")) || format === "json" || format === "xml";
-    const acceptOk = accept === undefined || accept.split(",").some(known);
-    out.push(!formatOk ? r.fail(`_format=${format}`, "query _format") : r.check(acceptOk, `Accept: ${accept}${accept?.includes("*/*") ? " (*/* names no FHIR type: the reference implementation answers 415)" : ""}`, "header Accept"));
+  if (accept !== undefined) {
+    out.push(ruleOf("NRLS-CLI-17", "Accept, when sent, names a supported FHIR, DSTU2 or generic JSON or XML type").check(accept.split(",").some(known), `Accept: ${accept}${accept.includes("*/*") ? " (*/* names no FHIR type: the reference implementation answers 415)" : ""}`, "header Accept"));
   }
+  const query = new URL(req.url, "http://x").searchParams;
+  const format = query.get("_format");
+  if (format !== null) out.push(ruleOf("NRLS-CLI-32", "_format a media type NRLS recognises (or json, xml)").check(formatParamFormat(format) !== undefined, `_format=${format}`, "query _format"));
+  if (interaction !== "nrls-create") out.push(parameterFinding(query, interaction));
   return out;
+}
+
+const SNOMED = "http://snomed.info/sct|";
+const ODS_SYSTEM = "https://fhir.nhs.uk/Id/ods-organization-code|";
+
+/** NRLS-CLI-34: a read, search or delete's parameters in their documented forms; the first one that is not, named. */
+function parameterFinding(query: URLSearchParams, interaction: "nrls-read" | "nrls-delete"): Finding {
+  const r = ruleOf("NRLS-CLI-34", interaction === "nrls-delete" ? "a delete naming the pointer: _id=<id>" : "a read (_id) or a search (subject=<Patient URL>), each parameter in its documented form");
+  const names = [...query.keys()];
+  const value = (name: string) => query.get(name) ?? "";
+  const id = query.get("_id");
+  if (interaction === "nrls-delete") return r.check(id !== null && id.trim() !== "", id === null ? "no _id" : "an empty _id", "query _id");
+  if (query.has("_summary")) {
+    if (value("_summary") !== "count") return r.fail(`_summary=${value("_summary")} (only count)`, "query _summary");
+    const others = names.filter((n) => n !== "_summary" && n !== "_format");
+    return r.check(others.length === 0, `_summary with ${others.join(", ")} (only _format may come with it)`, "query _summary");
+  }
+  if (id !== null) return r.check(id.trim() !== "", "an empty _id", "query _id");
+  const subject = query.get("subject");
+  if (subject === null) return r.fail("neither _id nor subject (subject is mandatory for a search)", "query subject");
+  if (!subject.startsWith(PATIENT_BASE) || !isValidNhsNumber(subject.slice(PATIENT_BASE.length))) return r.fail(`subject=${subject}`, "query subject");
+  const custodian = query.get("custodian");
+  if (custodian !== null && !(custodian.startsWith(ODS_SYSTEM) && /^[A-Za-z0-9]+$/.test(custodian.slice(ODS_SYSTEM.length)))) return r.fail(`custodian=${custodian}`, "query custodian");
+  for (const name of ["type", "type.coding"]) {
+    const t = query.get(name);
+    if (t !== null && !(t.startsWith(SNOMED) && /^\d+$/.test(t.slice(SNOMED.length)))) return r.fail(`${name}=${t}`, `query ${name}`);
+  }
+  const mi = query.get("masterIdentifier");
+  if (mi !== null && !/^[^|]+\|[^|]+$/.test(mi)) return r.fail(`masterIdentifier=${mi} (system|value, both)`, "query masterIdentifier");
+  return r.pass();
 }
 
 function judgeClaims(c: Record<string, unknown>, req: ReceivedRequest, interaction: string, ctx: NrlsRequestContext, out: Finding[]): void {
@@ -136,6 +179,7 @@ function judgeClaims(c: Record<string, unknown>, req: ReceivedRequest, interacti
       out.push(iat > now + CLOCK_SKEW_S ? r10.fail(`iat ${iat - now} s in the future`, "JWT claim iat") : r10.check(exp + CLOCK_SKEW_S >= now, `the token expired ${now - exp} s before the request arrived`, "JWT claim exp"));
     }
   }
+  if (present("iss")) out.push(ruleOf("NRLS-CLI-35", "iss the issuer's URI, absolute").check(typeof c.iss === "string" && /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(c.iss) && URL.canParse(c.iss), shown(c.iss), "JWT claim iss"));
   if (present("aud")) {
     const absolute = typeof c.aud === "string" && /^[A-Za-z][A-Za-z0-9+.-]*:\/\/./.test(c.aud) && URL.canParse(c.aud);
     out.push(ruleOf("NRLS-CLI-11", "aud an absolute URI").check(absolute, shown(c.aud), "JWT claim aud"));
@@ -149,10 +193,18 @@ function judgeClaims(c: Record<string, unknown>, req: ReceivedRequest, interacti
       out.push(ruleOf("NRLS-CLI-12", `aud the endpoint requested (${ctx.baseUrl})`).check(ok, shown(c.aud), "JWT claim aud"));
     }
   }
+  if (systemForm || orgForm) {
+    const asid = systemForm ? (system as string).slice(SYSTEM_PREFIX.length) : undefined;
+    const ods = orgForm ? (org as string).slice(ORG_PREFIX.length) : undefined;
+    const unknownAsid = asid !== undefined && !Object.hasOwn(ctx.directory.nrls.asids, asid);
+    const unknownOds = ods !== undefined && !Object.hasOwn(ctx.directory.nrls.organisations, ods);
+    out.push(ruleOf("NRLS-CLI-36", "requesting_system's ASID and requesting_organization's ODS code known to Spine").check(!unknownAsid && !unknownOds, unknownAsid ? `ASID ${asid}, unknown to Spine` : `ODS code ${ods}, unknown to Spine`, unknownAsid ? "JWT claim requesting_system" : "JWT claim requesting_organization"));
+  }
   if (systemForm && orgForm) {
     const asid = (system as string).slice(SYSTEM_PREFIX.length);
     const ods = (org as string).slice(ORG_PREFIX.length);
     const owner = Object.hasOwn(ctx.directory.nrls.asids, asid) ? ctx.directory.nrls.asids[asid]!.ods : undefined;
-    if (owner) out.push(ruleOf("NRLS-CLI-16", `requesting_organization the organisation of ASID ${asid} (${owner})`).check(owner === ods, shown(ods), "JWT claim requesting_organization"));
+    // An unknown ODS code is NRLS-CLI-36's failure, not this rule's.
+    if (owner && Object.hasOwn(ctx.directory.nrls.organisations, ods)) out.push(ruleOf("NRLS-CLI-16", `requesting_organization the organisation of ASID ${asid} (${owner})`).check(owner === ods, shown(ods), "JWT claim requesting_organization"));
   }
 }
