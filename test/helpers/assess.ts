@@ -5,7 +5,7 @@ import { clientCatalogue } from "../../src/client/catalogue.ts";
 import type { RunResult } from "../../src/model/run-result.ts";
 import { loadDirectory } from "../../sandbox/directory.ts";
 import { startSandbox } from "../../sandbox/server.ts";
-import { runReferenceClient, type ClientFault } from "./reference-client.ts";
+import { runReferenceClient, type ClientFault, type ClientVariation } from "./reference-client.ts";
 
 export interface Assessed {
   run: RunResult;
@@ -14,7 +14,7 @@ export interface Assessed {
   statuses: number[];
 }
 
-export async function assessReferenceClient(fault?: ClientFault, tls = false): Promise<Assessed> {
+export async function assessReferenceClient(fault?: ClientFault | ClientVariation, tls = false): Promise<Assessed> {
   const catalogue = clientCatalogue();
   let assessment: ClientAssessment | undefined;
   const pending: Promise<void>[] = [];

@@ -4,6 +4,7 @@
 // bent by a fault, so the tests can prove the assessment blames exactly the rule a fault breaks.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Readable } from "node:stream";
 import { Agent, request } from "undici";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -36,7 +37,48 @@ export interface ClientFault {
   request?: (r: Outgoing, interaction: Interaction) => Outgoing;
   /** Another flow: a session used after it ended, left open, or used before a role was selected. */
   flow?: "reuse-ended-session" | "leave-session-open" | "a004-before-a002";
+  /** Bodies sent in chunks (Transfer-Encoding: chunked) rather than with a Content-Length. */
+  chunked?: boolean;
 }
+
+/** A documented choice a conformant client may make: the same hooks as a fault, breaking nothing. */
+export type ClientVariation = Omit<ClientFault, "breaks" | "alsoBreaks" | "flow"> & { breaks?: undefined; alsoBreaks?: undefined; flow?: undefined };
+type Bend = ClientFault | ClientVariation;
+
+const mapHeaders = (r: Outgoing, f: (name: string, value: string) => [string, string]): Outgoing => ({ ...r, headers: r.headers.map(([n, v]) => f(n, v)) });
+const withMediaType = (r: Outgoing, type: string): Outgoing => mapHeaders(r, (n, v) => [n, /^(content-type|accept)$/i.test(n) && /json/.test(v) ? type : v]);
+
+export const CLIENT_VARIATIONS: ClientVariation[] = [
+  { name: "authorization-lower-case", request: (r, i) => (i.startsWith("nrls") ? mapHeaders(r, (n, v) => [n === "Authorization" ? "authorization" : n, v]) : r) },
+  { name: "bearer-scheme-lower-case", request: (r, i) => (i.startsWith("nrls") ? mapHeaders(r, (n, v) => [n, n === "Authorization" ? v.replace(/^Bearer /, "bearer ") : v]) : r) },
+  { name: "charset-parameters", request: (r) => mapHeaders(r, (n, v) => [n, /^(content-type|accept)$/i.test(n) ? `${v}; charset=utf-8` : v]) },
+  { name: "no-accept-on-nrls", request: (r, i) => (i.startsWith("nrls") ? setHeader(r, "Accept", undefined) : r) },
+  { name: "accept-list-with-q", request: (r, i) => (i.startsWith("nrls") ? mapHeaders(r, (n, v) => [n, n === "Accept" ? `${v}, application/fhir+xml;q=0.5` : v]) : r) },
+  { name: "dstu2-media-types", request: (r, i) => (i.startsWith("nrls") ? withMediaType(r, "application/json+fhir") : r) },
+  { name: "generic-json-media-type", request: (r, i) => (i.startsWith("nrls") ? withMediaType(r, "application/json") : r) },
+  { name: "format-short-form", request: (r, i) => (i === "nrls-read" ? { ...r, path: r.path.replace(/_format=[^&]*/, "_format=json") } : r) },
+  { name: "claims-in-another-order", claims: (c) => Object.fromEntries(Object.entries(c).reverse()) },
+  { name: "jwt-header-members-reordered", jwtHeader: () => ({ typ: "JWT", alg: "none" }) },
+  {
+    name: "requesting-user-present",
+    claims: (c) => ({ ...c, requesting_user: "https://fhir.nhs.uk/Id/sds-role-profile-id|fakeRoleId", sub: "https://fhir.nhs.uk/Id/sds-role-profile-id|fakeRoleId" }),
+  },
+  { name: "oid-master-identifier", pointer: (p) => ({ ...p, masterIdentifier: { system: "urn:ietf:rfc:3986", value: `urn:oid:1.3.6.1.4.1.21367.2005.3.7.${Date.now()}` } }) },
+  { name: "providers-own-master-identifier-system", pointer: (p) => ({ ...p, masterIdentifier: { system: "https://supplier.example.com/Id/crisis-plan", value: `PLAN-${crypto.randomUUID()}` } }) },
+  { name: "no-master-identifier", pointer: ({ masterIdentifier: _mi, ...p }) => p },
+  {
+    name: "optional-pointer-elements",
+    pointer: (p) => ({
+      ...p, meta: { profile: ["https://fhir.nhs.uk/STU3/StructureDefinition/NRLS-DocumentReference-1"] }, description: "Crisis plan, updated after review",
+      context: { period: { start: "2026-11-01T09:00:00+00:00" }, practiceSetting: { coding: [{ system: "http://snomed.info/sct", code: "892811000000109", display: "General practice" }] } },
+      content: [{ attachment: { ...(p.content as { attachment: object }[])[0]!.attachment, title: "Crisis plan", size: 1024, language: "en-GB" } }],
+    }),
+  },
+  { name: "pretty-printed-json", request: (r, i) => (i === "nrls-create" && r.body?.startsWith("{") ? { ...r, body: JSON.stringify(JSON.parse(r.body), null, 2) } : r) },
+  { name: "xml-declaration-and-comments", request: (r, i) => (i === "nrls-create" && r.body?.startsWith("<") ? { ...r, body: `<?xml version="1.0" encoding="UTF-8"?>\n<!-- a crisis plan -->\n${r.body.replace("<status", "\n  <!-- status -->\n  <status")}` } : r) },
+  { name: "chunked-bodies", chunked: true },
+  { name: "connection-close", request: (r) => setHeader(r, "Connection", "close") },
+];
 
 const FROM_ASID = "200000000118";
 const SPINE_ASID = "999999999999";
@@ -130,12 +172,13 @@ export interface ClientTarget {
 }
 
 /** A conformant provider and referrer system, bent by `fault` if one is given. Returns the statuses it got. */
-export async function runReferenceClient(target: ClientTarget, fault?: ClientFault): Promise<number[]> {
+export async function runReferenceClient(target: ClientTarget, fault?: Bend): Promise<number[]> {
   const dispatcher = new Agent(target.tls ? { connect: { ca: readFileSync(join(TLS, "ca.crt")), cert: readFileSync(join(TLS, "client.crt")), key: readFileSync(join(TLS, "client.key")) } } : {});
   const statuses: number[] = [];
   const send = async (base: string, interaction: Interaction, made: Outgoing) => {
     const r = fault?.request ? fault.request(made, interaction) : made;
-    const res = await request(`${base}${r.path}`, { method: r.method as "GET", headers: r.headers.flat(), body: r.body, dispatcher, headersTimeout: 10_000, bodyTimeout: 10_000 });
+    const body = fault?.chunked && r.body !== undefined ? Readable.from([Buffer.from(r.body)]) : r.body;
+    const res = await request(`${base}${r.path}`, { method: r.method as "GET", headers: r.headers.flat(), body, dispatcher, headersTimeout: 10_000, bodyTimeout: 10_000 });
     const text = await res.body.text();
     statuses.push(res.statusCode);
     return { status: res.statusCode, headers: res.headers, text };
@@ -154,7 +197,7 @@ type Send = (base: string, interaction: Interaction, r: Outgoing) => Promise<{ s
 const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
 
 /** The Spine JWT (Spine Core "JWT without an Authorisation Server"): alg none, empty signature, so it ends with ".". */
-function spineToken(base: string, interaction: Interaction, fault?: ClientFault): string {
+function spineToken(base: string, interaction: Interaction, fault?: Bend): string {
   const iat = Math.floor(Date.now() / 1000);
   const system = `https://fhir.nhs.uk/Id/accredited-system|${FROM_ASID}`;
   let claims: Record<string, unknown> = {
@@ -173,11 +216,11 @@ function spineToken(base: string, interaction: Interaction, fault?: ClientFault)
   return `${b64url(header)}.${b64url(claims)}.${fault?.signature ?? ""}`;
 }
 
-function nrlsHeaders(base: string, interaction: Interaction, fault?: ClientFault): [string, string][] {
+function nrlsHeaders(base: string, interaction: Interaction, fault?: Bend): [string, string][] {
   return [["Authorization", `Bearer ${spineToken(base, interaction, fault)}`], ["fromASID", FROM_ASID], ["toASID", SPINE_ASID], ["Accept", "application/fhir+json"]];
 }
 
-async function nrlsFlow(base: string, send: Send, fault?: ClientFault): Promise<void> {
+async function nrlsFlow(base: string, send: Send, fault?: Bend): Promise<void> {
   const first = `urn:uuid:${crypto.randomUUID()}`;
   let pointer: Record<string, unknown> = {
     resourceType: "DocumentReference",
@@ -204,7 +247,7 @@ async function nrlsFlow(base: string, send: Send, fault?: ClientFault): Promise<
   }
 }
 
-async function ersFlow(base: string, send: Send, fault?: ClientFault): Promise<void> {
+async function ersFlow(base: string, send: Send, fault?: Bend): Promise<void> {
   const json: [string, string][] = [["XAPI_ASID", ERS_ASID], ["Content-Type", "application/json"], ["Accept", "application/json"]];
   const created = await send(base, "ers-a001", { method: "POST", path: "/v1/ProfessionalSession", headers: json, body: JSON.stringify({ typeInfo: SESSION_TYPE, token: TOKEN }) });
   if (created.status !== 201) return;
