@@ -61,10 +61,16 @@ export function formatVerdictTable(verdicts: RequirementVerdict[], style: Consol
   const paint = (v: Verdict, s: string) => (style.colour ? `\x1b[${VERDICT_COLOUR[v]}m${s}\x1b[0m` : s);
   const lines: string[] = [];
   let group = "";
-  const shown = style.quiet ? verdicts.filter((v) => v.verdict !== "pass") : verdicts;
+  // Each group once, where it first appears, its requirements in their order (a catalogue numbers rules as they were
+  // added: NRLS-CLI-31 belongs with the header rules, listed after the pointer's).
+  const groupOf = (v: RequirementVerdict) => `${v.api} — ${v.interaction}`;
+  const firstSeen = new Map<string, number>();
+  verdicts.forEach((v, i) => firstSeen.set(groupOf(v), firstSeen.get(groupOf(v)) ?? i));
+  const ordered = verdicts.map((v, i) => [v, i] as const).sort(([a, i], [b, j]) => firstSeen.get(groupOf(a))! - firstSeen.get(groupOf(b))! || i - j).map(([v]) => v);
+  const shown = style.quiet ? ordered.filter((v) => v.verdict !== "pass") : ordered;
   if (style.quiet) lines.push(`(--quiet: ${verdicts.length - shown.length} plain pass(es) not listed)`);
   for (const v of shown) {
-    const g = `${v.api} — ${v.interaction}`;
+    const g = groupOf(v);
     if (g !== group) {
       lines.push("", g);
       group = g;
