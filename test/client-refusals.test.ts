@@ -49,15 +49,16 @@ describe("every request the sandbox refuses fails a MUST client rule", () => {
       let n = 0;
       const { run } = await assessReferenceClient({ name: what, request: (r) => (n++ === k ? (bend(r) ?? r) : r) });
       for (const c of run.cases) {
-        const status = c.steps[0]!.exchange!.response.status;
+        const answer = c.steps[0]!.exchange!.response!;
+        const status = answer.status;
         if (status < 400) continue;
-        const code = /"code"\s*:\s*"([A-Z_]+)"|"errorCode"\s*:\s*"([A-Z_]+)"|<code value="([A-Z_]+)"/.exec(c.steps[0]!.exchange!.response.body ?? "");
+        const code = /"code"\s*:\s*"([A-Z_]+)"|"errorCode"\s*:\s*"([A-Z_]+)"|<code value="([A-Z_]+)"/.exec(answer.body ?? "");
         const key = `${status} ${code?.[1] ?? code?.[2] ?? code?.[3] ?? "(no code)"}`;
         refusals.set(key, (refusals.get(key) ?? 0) + 1);
         const failedMust = c.steps[0]!.checks.filter((x) => x.outcome === "fail" && must.has(x.requirement)).map((x) => x.requirement);
         if (!failedMust.length) unblamed.push(`${what} → ${key}: ${c.title}`);
       }
-      expect(run.gate.exitCode === 0 ? run.cases.every((c) => c.steps[0]!.exchange!.response.status < 400) : true, what).toBe(true);
+      expect(run.gate.exitCode === 0 ? run.cases.every((c) => c.steps[0]!.exchange!.response!.status < 400) : true, what).toBe(true);
     })));
     console.log(`Sandbox refusals reached by ${runs.length} bent flows (status, code: requests)\n${[...refusals].sort().map(([k, n]) => `  ${k}: ${n}`).join("\n")}`);
     expect(unblamed).toEqual([]);
