@@ -275,6 +275,27 @@ describe("an NHS-like environment with its own PKI and test data", () => {
     expect(Object.values(v)).not.toContain("fail");
     expect(run.summary!.gate.reason).toMatch(/test data unsuitable .*change NRLS_CUSTODIAN_ODS/);
   }, 60_000);
+
+  // Issue 29: a wrong ASID is a set-up mistake. The target's own answer says so (it names the ASID as unknown, or
+  // refuses XAPI_ASID with 403): every rule it touches is unproven, naming the variable, and none is failed.
+  it("an NRLS_FROM_ASID the target does not know is test data, not 35 failures: exit 2 naming the variable", async () => {
+    const run = await runAssureCli(["--no-report", "--suite", "nrls-create", "--tag", "happy-path"], { ...identities, ERS_BASE_URL: "", NRLS_FROM_ASID: "200000000779" });
+    expect(run.code, run.stdout).toBe(2);
+    const v = verdictsOf(run.summary);
+    expect(v["NRLS-CRT-01"]).toBe("unsuitable");
+    expect(Object.entries(v).filter(([, x]) => x === "fail")).toEqual([]);
+    expect(run.summary!.gate.reason).toMatch(/test data unsuitable .*change NRLS_FROM_ASID$/);
+    expect(run.stdout).toMatch(/test-data-from-asid-unknown/);
+  }, 60_000);
+
+  it("an ERS_ASID the target does not authorise is test data: exit 2 naming ERS_ASID, no rule failed", async () => {
+    const run = await runAssureCli(["--no-report", "--suite", "ers-professional-session"], { ...identities, NRLS_BASE_URL: "", ERS_ASID: "200000000902" });
+    expect(run.code, run.stdout).toBe(2);
+    const v = verdictsOf(run.summary);
+    expect(v["ERS-A001-01"]).toBe("unsuitable");
+    expect(Object.entries(v).filter(([, x]) => x === "fail")).toEqual([]);
+    expect(run.summary!.gate.reason).toMatch(/change ERS_ASID$/);
+  }, 60_000);
 });
 
 describe("certificates are checked before anything is sent", () => {
