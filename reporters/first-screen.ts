@@ -3,7 +3,7 @@
 // endpoint identity (who signed the pack), then every requirement with its verdict, grouped by API, each linking to
 // its tests in the Allure report. The per-test percentage is not the headline: requirements are.
 import { escapeXml as esc } from "../src/fhir/xml-codec.ts";
-import type { RunResult } from "../src/model/run-result.ts";
+import { describeSystem, type RunResult } from "../src/model/run-result.ts";
 import { variantShown } from "../src/judge/judge-case.ts";
 import { allureTestLink } from "./allure-results.ts";
 import { verdictReason } from "./coverage-matrix.ts";
@@ -58,7 +58,7 @@ table.kv th{width:220px;background:#f6f6f6;font-weight:600} .id{white-space:nowr
 <h1>Spine assurance — ${run.assessment ? "client assessment" : "run"} ${esc(run.runId)}</h1>
 ${run.regenerated?.fromAltered ? `<div class="banner">REGENERATED FROM ALTERED RESULTS on ${esc(run.regenerated.fromAltered.at)}: these are not the outputs the run wrote. The run's own signed manifest is in original-manifest/.</div>` : ""}
 <div class="gate" id="gate">Gate: exit ${run.gate.exitCode} — ${esc(run.gate.result.toUpperCase())}: ${esc(run.gate.reason)}</div>
-${run.assessment ? `<div class="note" id="client-assessment"><b>Client assessment</b>: the embedded sandbox judged the ${run.assessment.requests} request(s) the supplier's own system sent it (${run.assessment.tls ? "over mutual TLS" : "over plain HTTP"}) against the client rule catalogue; the assessment ended: ${esc(run.assessment.ended)}. This is evidence about the supplier's system, not about an NHS environment; a rule no request exercised is "not run".</div>` : sandbox ? `<div class="note">Target: the <b>embedded sandbox</b>, not an NHS environment. A sandbox run shows the harness works; it is not evidence about an NHS environment.${inputs?.sandbox && (inputs.sandbox.faults.length || inputs.sandbox.variants.length) ? ` Switched on: faults ${esc(inputs.sandbox.faults.join(", ") || "none")}; variants ${esc(inputs.sandbox.variants.join(", ") || "none")}.` : ""}</div>` : ""}
+${run.assessment ? `<div class="note" id="client-assessment"><b>Client assessment</b>: the embedded sandbox judged the ${run.assessment.requests} request(s) the supplier's own system sent it (${run.assessment.tls ? "over mutual TLS" : "over plain HTTP"}) against the client rule catalogue; the assessment ended: ${esc(run.assessment.ended)}. This is evidence about the supplier's system, not about an NHS environment; a rule no request exercised is "not run".<br><b>Assessed system</b>: ${run.assessment.system ? esc(describeSystem(run.assessment.system)) : "not named (assess-client was given no --system, --supplier or --system-asid)"}.</div>` : sandbox ? `<div class="note">Target: the <b>embedded sandbox</b>, not an NHS environment. A sandbox run shows the harness works; it is not evidence about an NHS environment.${inputs?.sandbox && (inputs.sandbox.faults.length || inputs.sandbox.variants.length) ? ` Switched on: faults ${esc(inputs.sandbox.faults.join(", ") || "none")}; variants ${esc(inputs.sandbox.variants.join(", ") || "none")}.` : ""}</div>` : ""}
 ${run.interrupted ? `<div class="banner">Interrupted by ${run.interrupted}: not a complete result.</div>` : ""}
 <p>Requirements: ${[...counts].map(([k, n]) => `${n} ${esc(VERDICT_SHOWN[k]?.label ?? k)}`).join(", ")} of ${run.requirements.length}.
 Full detail: <a href="allure-report/index.html">the Allure report</a>, <a href="requirements.md">requirements.md</a>, <a href="summary.json">summary.json</a>.

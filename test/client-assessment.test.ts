@@ -163,3 +163,66 @@ describe("a client without a certificate", () => {
     }
   });
 });
+
+describe("the pack says whose system it judged, and who signed it", () => {
+  const assess = async (extra: { system?: Record<string, string>; env?: NodeJS.ProcessEnv; cwd?: string }) => {
+    const { assessClient } = await import("../src/cli/assess-client.ts");
+    const { mkdtempSync, readFileSync, readdirSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { request } = await import("undici");
+    const out = mkdtempSync(join(tmpdir(), "assessed-"));
+    const lines: string[] = [];
+    let urls: Partial<Record<string, string>> = {};
+    let listening!: () => void;
+    const ready = new Promise<void>((r) => (listening = r));
+    const done = assessClient({ port: 0, http: true, out, requests: 1, report: false, log: (l) => lines.push(l), onListening: (u) => ((urls = u), listening()), ...extra });
+    await ready;
+    await (await request(`${urls.nrls!}/DocumentReference?_id=x`)).body.text();
+    const code = await done;
+    const runDir = join(out, "runs", readdirSync(join(out, "runs"))[0]!);
+    return { code, lines: lines.join("\n"), run: JSON.parse(readFileSync(join(runDir, "run-result.json"), "utf8")) as import("../src/model/run-result.ts").RunResult, index: readFileSync(join(runDir, "index.html"), "utf8") };
+  };
+
+  it("names the assessed system on the first screen and in the signed result, and signs with the supplier's own identity when one is configured", async () => {
+    const { makePki } = await import("./helpers/pki.ts");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "supplier-id-"));
+    const id = makePki("supplier").issue("CarePlan Pro signing 200000000118");
+    writeFileSync(join(dir, "me.crt"), id.cert);
+    writeFileSync(join(dir, "me.key"), id.key);
+    const env = { ...process.env, TLS_CLIENT_CERT: "me.crt", TLS_CLIENT_KEY: "me.key", ASSESSED_SUPPLIER: "Acme Health (X26)" };
+    const { code, lines, run, index } = await assess({ system: { product: "CarePlan Pro", version: "4.2", asid: "200000000118" }, env, cwd: dir });
+    expect(code, lines).toBe(1);
+    expect(run.assessment!.system).toEqual({ product: "CarePlan Pro", version: "4.2", supplier: "Acme Health (X26)", asid: "200000000118" });
+    expect(index).toMatch(/<b>Assessed system<\/b>: CarePlan Pro 4\.2 by Acme Health \(X26\) \(ASID 200000000118\)/);
+    expect(lines).toMatch(/Assessing: CarePlan Pro 4\.2 by Acme Health \(X26\) \(ASID 200000000118\)\./);
+    expect(lines).toMatch(/The evidence will be signed with your identity: CN=CarePlan Pro signing 200000000118/);
+    expect(run.signedBy!.map((s) => [s.subject, s.embedded])).toEqual([[expect.stringContaining("CN=CarePlan Pro signing 200000000118"), false]]);
+  });
+
+  it("says plainly when nothing names the system and the sandbox's public key signs", async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("TLS_") && !k.startsWith("ASSESSED_")));
+    const { lines, run, index } = await assess({ env });
+    expect(run.assessment!.system).toBeUndefined();
+    expect(lines).toMatch(/Assessing a system not named: give --system/);
+    expect(lines).toMatch(/signed with the sandbox's public test key \(it shows the files are as written, not who the supplier is\)/);
+    expect(index).toMatch(/<b>Assessed system<\/b>: not named/);
+    expect(run.signedBy!.every((s) => s.embedded)).toBe(true);
+  });
+
+  it("refuses an ASSESSED_SYSTEM_ASID that is not an ASID, and a TLS_CLIENT_CERT that does not exist, naming the variable (exit 2)", async () => {
+    const { assessClient } = await import("../src/cli/assess-client.ts");
+    const { mkdtempSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    for (const [env, message] of [[{ ASSESSED_SYSTEM_ASID: "not-an-asid" }, /ASSESSED_SYSTEM_ASID/], [{ TLS_CLIENT_CERT: "/nonexistent/me.crt", TLS_CLIENT_KEY: "/nonexistent/me.key" }, /TLS_CLIENT_CERT names a file that does not exist/]] as const) {
+      const lines: string[] = [];
+      const code = await assessClient({ port: 0, http: true, out: mkdtempSync(join(tmpdir(), "assessed-bad-")), requests: 1, report: false, log: (l) => lines.push(l), env: { ...process.env, ...env } });
+      expect(code, lines.join("\n")).toBe(2);
+      expect(lines.join("\n")).toMatch(message);
+    }
+  });
+});

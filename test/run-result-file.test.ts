@@ -49,13 +49,16 @@ describe("run-result.json", () => {
     expect(() => readRunResult(write("text.json", "{ not json"))).toThrow(/cannot be read as JSON/);
   });
 
-  it("gates an assessment that received only requests no client rule applies to as nothing assessed (exit 3)", async () => {
+  it("fails requests that are no documented interaction (a path outside every API's, another NRLS resource), naming them", async () => {
     const assessment = await ClientAssessment.create({ catalogue, directory: loadDirectory(), baseUrls, evidenceMaxBodyBytes: 1024 });
     for (const url of ["/favicon.ico", "/nrls/Patient/9876543210"]) {
       assessment.add({ method: "GET", url, headers: [["Host", "127.0.0.1"]], body: "", receivedAt: Date.now(), origin: "https://127.0.0.1:9443", response: { status: 404, headers: [], body: "Not found" }, durationMs: 1 });
     }
     const { run: other } = clientRunResult({ runId: "20261202-000001-abcdef", startedAt: Date.now(), tool: { name: "spine-assure", version: "test" }, assessment, catalogue, baseUrls, tls: true, ended: "test", printed: [] });
-    expect(other.gate).toMatchObject({ exitCode: 3, result: "unreachable" });
-    expect(other.gate.reason).toMatch(/2 request\(s\) received, none of them an interaction a client rule applies to/);
+    expect(other.gate).toMatchObject({ exitCode: 1, result: "fail" });
+    // A path under no API's base URL is judged by the first API the supplier was given (e-RS here).
+    const messages = (id: string) => other.requirements.find((r) => r.id === id)!.cases.flatMap((c) => c.messages).join("\n");
+    expect(messages("ERS-CLI-13")).toMatch(/got GET \/favicon\.ico/);
+    expect(messages("NRLS-CLI-33")).toMatch(/got GET \/nrls\/Patient\/9876543210/);
   });
 });

@@ -4,7 +4,9 @@
 // --until-idle, Ctrl-C or SIGTERM) writes the same evidence pack as `run`, marked as a client assessment.
 import { join, relative, resolve } from "node:path";
 import { clientCatalogue, INTERACTIONS, type ClientCatalogue } from "../client/catalogue.ts";
-import { loadConfig, type Config } from "../config/load-config.ts";
+import { ConfigError, loadConfig, type Config } from "../config/load-config.ts";
+import { dnLine, resolveTargetTls } from "../config/tls-identity.ts";
+import { describeSystem, type AssessedSystem } from "../model/run-result.ts";
 import { ClientAssessment, clientRunResult, type JudgedRequest } from "../client/assessment.ts";
 import type { ReceivedRequest } from "../model/received-request.ts";
 import { signersFor, type Signer } from "../evidence/signing-identity.ts";
@@ -35,6 +37,12 @@ export interface AssessClientOptions {
   onListening?: (urls: Partial<Record<TargetName, string>>) => void;
   /** Ends the assessment when it resolves (tests; the command line uses signals). */
   stop?: Promise<unknown>;
+  /** The supplier's system being assessed (overriding ASSESSED_SYSTEM, ASSESSED_SYSTEM_VERSION, ASSESSED_SUPPLIER, ASSESSED_SYSTEM_ASID). */
+  system?: AssessedSystem;
+  /** Where relative TLS_* paths and .env are read from (the current folder by default). */
+  cwd?: string;
+  /** The environment (process.env by default). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function assessClient(options: AssessClientOptions): Promise<number> {
@@ -52,16 +60,20 @@ export async function assessClient(options: AssessClientOptions): Promise<number
   let catalogue: ClientCatalogue;
   let directory: Directory;
   let config: Config;
+  let signers: Signer[];
+  let signing: string;
   try {
     catalogue = clientCatalogue();
     directory = loadDirectory();
     // The settings it uses (EVIDENCE_MAX_BODY_BYTES, ASSURE_KEEP_RUNS), checked as a run checks them, from the
     // environment and .env. An assessment reaches no target, so base URLs are set aside: no TLS files are read for it.
-    config = loadConfig({ testDataIsFatal: false, env: { ...process.env, ...Object.fromEntries(TARGETS.map((t) => [t.baseUrlVariable, ""])) } });
+    config = loadConfig({ testDataIsFatal: false, ...(options.cwd ? { cwd: options.cwd } : {}), env: { ...(options.env ?? process.env), ...Object.fromEntries(TARGETS.map((t) => [t.baseUrlVariable, ""])) } });
+    ({ signers, signing } = assessmentSigners(config, options.cwd ?? process.cwd()));
   } catch (err) {
     log((err as Error).message);
     return EXIT.configOrSuite;
   }
+  const system = assessedSystem(config, options.system);
   const runId = newRunId(startedAt);
   const tool = toolInfo();
 
@@ -123,6 +135,8 @@ export async function assessClient(options: AssessClientOptions): Promise<number
   } else log("  plain HTTP (--http): no certificates");
   const [asid, entry] = Object.entries(directory.nrls.asids)[0] ?? [];
   log(`Test data the sandbox knows (${shown(process.env.SANDBOX_DIRECTORY ? resolve(process.env.SANDBOX_DIRECTORY) : DEFAULT_DIRECTORY)}): NRLS fromASID ${asid ?? "?"} (custodian ODS ${entry?.ods ?? "?"}), toASID ${directory.spineAsid}; e-RS XAPI_ASID ${directory.ers.asids[0] ?? "?"}; smartcard tokens under ers.users[].token.`);
+  log(system ? `Assessing: ${describeSystem(system)}.` : "Assessing a system not named: give --system, --system-version, --supplier and --system-asid (or ASSESSED_* in .env), so the pack says whose system it judged.");
+  log(`The evidence will be signed ${signing}.`);
   log(`Ends ${[options.requests !== undefined ? `after ${options.requests} request(s)` : "", options.untilIdle !== undefined ? `after ${options.untilIdle} s without a request` : "", "on Ctrl-C"].filter(Boolean).join(", ")}; then the evidence is written under ${shown(options.out)}.`);
   options.onListening?.(baseUrls);
   armIdle();
@@ -148,14 +162,7 @@ export async function assessClient(options: AssessClientOptions): Promise<number
     await sandbox.close();
     log(`Assessment ended: ${why}. ${assessment.requests} request(s) judged.`);
 
-    const { run, secrets } = clientRunResult({ runId, startedAt, tool: await tool, assessment, catalogue, baseUrls, tls: !options.http, ended: why, printed, carriedFiles: carriedHistory(options.out) });
-    let signers: Signer[] = [];
-    try {
-      // The sandbox's committed test identity signs: the pack shows integrity, not who the supplier is.
-      signers = signersFor([{ name: "ers", tls: sandboxClientTls(), embedded: true }]).map((s) => ({ ...s, targets: ["ers", "nrls"] }));
-    } catch (err) {
-      log(`warning: the evidence will be unsigned: ${(err as Error).message}`);
-    }
+    const { run, secrets } = clientRunResult({ runId, startedAt, tool: await tool, assessment, catalogue, baseUrls, tls: !options.http, ended: why, printed, carriedFiles: carriedHistory(options.out), ...(system ? { system } : {}) });
     let published;
     try {
       published = await publish(run, { outRoot: options.out, html: options.report, recordHistory: true, latest: true, keepRuns: config.keepRuns, signers, secrets });
@@ -193,4 +200,33 @@ function requestLines(judged: JudgedRequest, req: ReceivedRequest, rules: readon
     lines.push(`    ${f.rule} ${level}: expected ${f.expected}; got ${f.actual ?? "it"}${f.path ? ` (at ${f.path})` : ""}`);
   }
   return lines;
+}
+
+/**
+ * Who signs the pack: the supplier's own identity when one is configured (TLS_CLIENT_CERT and TLS_CLIENT_KEY, or
+ * TLS_PFX, read as a run reads them), so an assessor can tell the pack came from them; otherwise the sandbox's
+ * committed test key, which shows the files are as written and nothing about who wrote them. Throws a ConfigError
+ * naming the variable when the configured identity cannot be read.
+ */
+function assessmentSigners(config: Config, cwd: string): { signers: Signer[]; signing: string } {
+  const targets = TARGETS.filter((t) => t.client);
+  const resolved = targets.map((t) => ({ t, ...resolveTargetTls(t, config.values, cwd) }));
+  const problems = resolved.flatMap((r) => r.problems);
+  if (problems.length) throw new ConfigError([...new Set(problems)]);
+  const own = signersFor(resolved.filter((r) => r.tls.files.pfx || (r.tls.files.cert && r.tls.files.key)).map((r) => ({ name: r.t.name, tls: r.tls.files, embedded: false })));
+  if (own.length) return { signers: own, signing: `with your identity: ${own.map((s) => `${dnLine(s.identity.chain[0]!.subject)} (${s.targets.join(", ")})`).join("; ")}` };
+  const sandbox = signersFor([{ name: targets[0]!.name, tls: sandboxClientTls(), embedded: true }]).map((s) => ({ ...s, targets: targets.map((t) => t.name) }));
+  return { signers: sandbox, signing: "with the sandbox's public test key (it shows the files are as written, not who the supplier is): set TLS_CLIENT_CERT and TLS_CLIENT_KEY, or TLS_PFX, to sign with your own identity" };
+}
+
+/** The assessed system as declared: options over ASSESSED_* settings; undefined when nothing was declared. */
+function assessedSystem(config: Config, given: AssessedSystem = {}): AssessedSystem | undefined {
+  const v = config.values;
+  const system: AssessedSystem = {
+    ...(given.product ?? v.ASSESSED_SYSTEM ? { product: given.product ?? v.ASSESSED_SYSTEM } : {}),
+    ...(given.version ?? v.ASSESSED_SYSTEM_VERSION ? { version: given.version ?? v.ASSESSED_SYSTEM_VERSION } : {}),
+    ...(given.supplier ?? v.ASSESSED_SUPPLIER ? { supplier: given.supplier ?? v.ASSESSED_SUPPLIER } : {}),
+    ...(given.asid ?? v.ASSESSED_SYSTEM_ASID ? { asid: given.asid ?? v.ASSESSED_SYSTEM_ASID } : {}),
+  };
+  return Object.keys(system).length ? system : undefined;
 }

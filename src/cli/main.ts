@@ -193,10 +193,15 @@ program.command("assess-client").description("the sandbox judges your own system
   .option("--until-idle <seconds>", "end after this many seconds without a request", positive)
   .option("--requests <n>", "end after this many requests", positive)
   .option("--no-report", "skip the HTML report (everything else is still written)")
-  .addHelpText("after", "\nExit codes: 0 no client MUST rule failed; 1 a client MUST rule failed (or a secret leaked); 2 a usage or set-up error;\n  3 no request was received (nothing was assessed).")
-  .action(async (flags: { port: number; http?: boolean; out: string; untilIdle?: number; requests?: number; report: boolean }) => {
+  .option("--system <name>", "the product being assessed, named and signed in the pack (ASSESSED_SYSTEM)")
+  .option("--system-version <v>", "its version (ASSESSED_SYSTEM_VERSION)")
+  .option("--supplier <org>", "the supplier organisation, name or ODS code (ASSESSED_SUPPLIER)")
+  .option("--system-asid <asid>", "the system's ASID (ASSESSED_SYSTEM_ASID)")
+  .addHelpText("after", "\nThe pack is signed with your identity when TLS_CLIENT_CERT and TLS_CLIENT_KEY (or TLS_PFX) are set, otherwise with the\nsandbox's public test key (integrity only).\nExit codes: 0 no client MUST rule failed; 1 a client MUST rule failed (or a secret leaked); 2 a usage or set-up error;\n  3 no request was received (nothing was assessed).")
+  .action(async (flags: { port: number; http?: boolean; out: string; untilIdle?: number; requests?: number; report: boolean; system?: string; systemVersion?: string; supplier?: string; systemAsid?: string }) => {
     const { assessClient } = await import("./assess-client.ts");
-    process.exitCode = await assessClient({ port: flags.port, http: !!flags.http, out: resolve(flags.out), untilIdle: flags.untilIdle, requests: flags.requests, report: flags.report });
+    const system = { ...(flags.system ? { product: flags.system } : {}), ...(flags.systemVersion ? { version: flags.systemVersion } : {}), ...(flags.supplier ? { supplier: flags.supplier } : {}), ...(flags.systemAsid ? { asid: flags.systemAsid } : {}) };
+    process.exitCode = await assessClient({ port: flags.port, http: !!flags.http, out: resolve(flags.out), untilIdle: flags.untilIdle, requests: flags.requests, report: flags.report, system });
   });
 
 program.command("validate").description("judge pointer files (JSON or XML, told apart by content; a folder: its *.json and *.xml) against the client rules' payload rules, offline")

@@ -4,7 +4,7 @@
 // server-side run has — summary, matrix, JUnit, Allure report, signed manifest — renders a client assessment too.
 import { judgeCase } from "../judge/judge-case.ts";
 import { judgeRun } from "../judge/judge-run.ts";
-import { RESULT_VERSION, type CaseRecord, type RunResult, type TargetRecord } from "../model/run-result.ts";
+import { RESULT_VERSION, type AssessedSystem, type CaseRecord, type RunResult, type TargetRecord } from "../model/run-result.ts";
 import type { PlannedCase } from "../plan/make-plan.ts";
 import type { CheckResult } from "../run/evaluate-check.ts";
 import { evidenceBodies } from "../run/evidence-bodies.ts";
@@ -213,6 +213,8 @@ export interface ClientRunInput {
   /** Why the assessment ended: --requests, --until-idle, a signal. */
   ended: string;
   printed: readonly string[];
+  /** The supplier's system, as declared (assess-client's options, ASSESSED_*). */
+  system?: AssessedSystem;
   /** Files the outputs will carry forward from earlier assessments (Allure's history). */
   carriedFiles?: readonly { path: string; where: string }[];
 }
@@ -243,7 +245,7 @@ export function clientRunResult(input: ClientRunInput): { run: RunResult; secret
     finishedAt: new Date(finishedAt).toISOString(),
     durationMs: Math.max(0, finishedAt - input.startedAt),
     strict: false,
-    assessment: { kind: "client", ended: input.ended, requests: cases.length, tls: input.tls },
+    assessment: { kind: "client", ended: input.ended, requests: cases.length, tls: input.tls, ...(input.system && Object.keys(input.system).length ? { system: input.system } : {}) },
     targets,
     inputs: {
       targets: targets.map((t) => ({ api: t.name, kind: "embedded sandbox" as const, baseUrl: t.baseUrl })),

@@ -3,7 +3,7 @@
 // `.env.example` documents the same names; a test keeps the two in step.
 import type { VariableSpec } from "../api-module.ts";
 import { TARGETS } from "../targets.ts";
-import { positiveInt, url } from "../value-checks.ts";
+import { asid, positiveInt, url } from "../value-checks.ts";
 
 export type { VariableSpec } from "../api-module.ts";
 
@@ -33,6 +33,11 @@ export const VARIABLES: readonly VariableSpec[] = [
   { name: "ALLOW_PRODUCTION", description: "true: allow base URLs on NHS production hosts (pointers would be created in live Spine)", default: "false", check: (v) => (v === "true" || v === "false" ? undefined : "must be true or false") },
   { name: "ASSURE_CONCURRENCY", description: "how many cases run at once (requests in flight at most)", default: "8", check: positiveInt(256) },
   { name: "ASSURE_RUN_TIMEOUT", description: "seconds a run may take before it stops itself as on Ctrl-C (teardown runs, outputs written, exit 4)", default: "3600", check: positiveInt(864000) },
+  // assess-client: the supplier's system being assessed, named in the pack (its options override these).
+  { name: "ASSESSED_SYSTEM", description: "assess-client: the product name of the supplier system being assessed (shown and signed in the pack)" },
+  { name: "ASSESSED_SYSTEM_VERSION", description: "assess-client: its version" },
+  { name: "ASSESSED_SUPPLIER", description: "assess-client: the supplier organisation (name or ODS code)" },
+  { name: "ASSESSED_SYSTEM_ASID", description: "assess-client: the system's ASID (as it sends fromASID or XAPI_ASID)", check: asid },
   { name: "ASSURE_KEEP_RUNS", description: "run folders kept under the output root's runs/ (older ones are removed after each run)", default: "20", check: positiveInt(100000) },
 ];
 

@@ -123,6 +123,25 @@ export interface RunInputs {
   suitesHash?: string;
 }
 
+/**
+ * The supplier's system a client assessment judged, as the supplier declared it (assess-client's options or the
+ * ASSESSED_* settings): shown on the first screen and signed with the rest, so an assessor knows whose system it was.
+ */
+export interface AssessedSystem {
+  /** The product's name. */
+  product?: string;
+  version?: string;
+  /** The supplier organisation (name or ODS code). */
+  supplier?: string;
+  /** The system's ASID, the one it sends as fromASID or XAPI_ASID. */
+  asid?: string;
+}
+
+/** "Product 2.1 by Supplier (ASID 200000000118)", from what was declared. */
+export function describeSystem(s: AssessedSystem): string {
+  return [s.product ?? "an unnamed product", s.version, s.supplier ? `by ${s.supplier}` : undefined, s.asid ? `(ASID ${s.asid})` : undefined].filter(Boolean).join(" ");
+}
+
 export interface RunResult {
   resultVersion: typeof RESULT_VERSION;
   runId: string;
@@ -133,7 +152,7 @@ export interface RunResult {
   strict: boolean;
   /** Set for a client assessment (`assess-client`): the cases are the requests the supplier's system sent, judged
    * against the client rule catalogue, not the suites' cases against a target. */
-  assessment?: { kind: "client"; ended: string; requests: number; tls: boolean };
+  assessment?: { kind: "client"; ended: string; requests: number; tls: boolean; system?: AssessedSystem };
   /** Set when the run was stopped by a signal: cases that had not started are not-run, and the run is not compared. */
   interrupted?: StopReason;
   /** The filters a partial run was made with (a filtered run or a rerun); absent for a full run. */
