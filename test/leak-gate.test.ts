@@ -89,6 +89,23 @@ describe("the leak gate", () => {
     const leaks = findLeaksInFiles([big, small, clean].map((path) => ({ path, where: path.slice(dir.length + 1) })), hunted);
     expect(leaks.map((l) => l.where).sort()).toEqual(["attachment.txt", "big.json"]);
   });
+
+  it("fails the gate on an earlier run's JWT in the carried history (no secret of this run), naming the file, and not on a clean history", async () => {
+    const { judgeRun } = await import("../src/judge/judge-run.ts");
+    const dir = mkdtempSync(join(tmpdir(), "history-"));
+    const b64 = (v: object) => Buffer.from(JSON.stringify(v)).toString("base64url");
+    const jwt = `${b64({ alg: "none", typ: "JWT" })}.${b64({ iss: "https://x.example", sub: "s", requesting_system: "https://fhir.nhs.uk/Id/accredited-system|200000000118" })}.`;
+    const poisoned = join(dir, "allure-history.jsonl");
+    writeFileSync(poisoned, `{"uuid":"1","testResults":{"x":{"statusDetails":{"message":"got Authorization: Bearer ${jwt}"}}}}\n`);
+    const clean = join(dir, "clean.jsonl");
+    writeFileSync(clean, `{"uuid":"2","testResults":{"x":{"statusDetails":{"message":"Authorization: Bearer [REDACTED JWT]"}}}}\n`);
+    const judged = (path: string) => judgeRun({ requirements: [], cases: [], targets: [], strict: false, secrets: [], printed: [], carriedFiles: [{ path, where: "allure-history.jsonl" }], context: {} });
+    const bad = judged(poisoned).gate;
+    expect(bad.exitCode).toBe(1);
+    expect(bad.reason).toMatch(/allure-history\.jsonl \(an earlier run's JWT: remove that file to start the history afresh\)/);
+    expect(bad.reason).not.toContain(jwt);
+    expect(judged(clean).gate.leaks ?? []).toEqual([]);
+  });
 });
 
 describe.concurrent("secrets a hostile target echoes back", () => {

@@ -4,7 +4,7 @@
 import type { PlannedRequirement } from "../plan/make-plan.ts";
 import { Redactor } from "../secrets/redact.ts";
 import { decideGate, type GateContext } from "./gate.ts";
-import { findLeaksInFiles, findLeaksInRun } from "./leak-gate.ts";
+import { findLeaksInFiles, findShapedLeaksInFiles, findLeaksInRun } from "./leak-gate.ts";
 import type { CaseRecord, Gate, RequirementVerdict, TargetRecord } from "../model/run-result.ts";
 import { requirementVerdicts } from "./verdicts.ts";
 import { applyWaivers, type Waiver } from "./waivers.ts";
@@ -43,6 +43,7 @@ export function judgeRun(input: RunToJudge): JudgedRun {
   const leaks = [
     ...findLeaksInRun({ cases: input.cases, requirements, printed: input.printed }, secrets),
     ...findLeaksInFiles(input.carriedFiles ?? [], secrets),
+    ...findShapedLeaksInFiles(input.carriedFiles ?? []),
   ];
   const neverRan = input.cases.filter((c) => c.status === "not-run").map((c) => c.key);
   const gate = decideGate(requirements, input.targets, { ...input.context, strict: input.strict, leaks, neverRan });
