@@ -152,3 +152,23 @@ describe("validate: the command", () => {
     expect((await cli([join(dir, "good"), "--from-asid", "123"])).code).toBe(2);
   });
 });
+
+describe("validate: a mixed folder", () => {
+  it("skips files that are plainly other FHIR resources, one line each, judges the rest; a named file is always judged", async () => {
+    const { validateCommand } = await import("../src/cli/validate.ts");
+    const dir = mkdtempSync(join(tmpdir(), "validate-mixed-"));
+    writeFileSync(join(dir, "a-pointer.json"), JSON.stringify(base));
+    writeFileSync(join(dir, "b-patient.json"), JSON.stringify({ resourceType: "Patient", id: "9876543210" }));
+    writeFileSync(join(dir, "c-outcome.xml"), `<?xml version="1.0"?>\n<!-- an answer -->\n<OperationOutcome xmlns="http://hl7.org/fhir"><issue><severity value="error"/><code value="invalid"/></issue></OperationOutcome>`);
+    writeFileSync(join(dir, "d-broken.json"), "{ not json");
+    const lines: string[] = [];
+    expect(await validateCommand([dir], { log: (l) => lines.push(l) })).toBe(1);
+    const out = lines.join("\n");
+    expect(out).toMatch(/b-patient\.json: skipped — not a DocumentReference \(a Patient\)/);
+    expect(out).toMatch(/c-outcome\.xml: skipped — not a DocumentReference \(a OperationOutcome\)/);
+    expect(out).toMatch(/4 file\(s\): 1 valid, 1 invalid, 2 skipped \(not pointers\)\./);
+    const named: string[] = [];
+    expect(await validateCommand([join(dir, "b-patient.json")], { log: (l) => named.push(l) })).toBe(1);
+    expect(named.join("\n")).toMatch(/FAIL NRLS-CLI-19 MUST: .*resourceType is "Patient"/);
+  });
+});

@@ -7,6 +7,7 @@ import { clientCatalogue, type ClientRule } from "../client/catalogue.ts";
 import type { ClientRules } from "../api-module.ts";
 import { TARGETS } from "../targets.ts";
 import { filesUnder } from "../files-under.ts";
+import { isResourceType } from "../fhir/stu3-model.ts";
 import { EXIT } from "../model/status.ts";
 import { terminalSafe } from "../../reporters/console.ts";
 import { loadDirectory, type Directory } from "../../sandbox/directory.ts";
@@ -24,17 +25,22 @@ export interface FileResult {
   valid: boolean;
   /** Set when the file could not be read at all. */
   unreadable?: string;
+  /** Set for a file met in a folder that is another FHIR resource: not judged, not counted invalid (a named file is judged). */
+  skipped?: string;
   rules: RuleResult[];
 }
 
-/** Every file a list of arguments names: files as given, folders as their *.json and *.xml files, in path order. */
-function expand(args: string[]): { files: string[]; unreadable: FileResult[] } {
-  const files: string[] = [];
+/**
+ * Every file a list of arguments names: files as given, folders as their *.json and *.xml files, in path order. A
+ * folder's files are those of a mixed folder: one that is plainly another FHIR resource is skipped, not judged.
+ */
+function expand(args: string[]): { files: { path: string; inFolder: boolean }[]; unreadable: FileResult[] } {
+  const files: { path: string; inFolder: boolean }[] = [];
   const unreadable: FileResult[] = [];
   for (const a of args) {
     try {
-      if (statSync(a).isDirectory()) files.push(...filesUnder(a).filter((f) => /\.(json|xml)$/i.test(f)).sort());
-      else files.push(a);
+      if (statSync(a).isDirectory()) files.push(...filesUnder(a).filter((f) => /\.(json|xml)$/i.test(f)).sort().map((path) => ({ path, inFolder: true })));
+      else files.push({ path: a, inFolder: false });
     } catch (err) {
       unreadable.push({ file: a, valid: false, unreadable: (err as NodeJS.ErrnoException).code ?? (err as Error).message, rules: [] });
     }
@@ -92,13 +98,20 @@ export async function validateCommand(args: string[], options: ValidateOptions =
   const payloadRules = clientCatalogue().rules.filter((r) => r.payload);
   const { files, unreadable } = expand(args);
   const judge = await documentJudge();
-  const results = [...unreadable, ...files.map((f) => validateFile(f, payloadRules, { fromAsid: options.fromAsid, directory }, judge))];
+  const results = [...unreadable, ...files.map((f) => {
+    const other = f.inFolder ? otherResourceType(f.path) : undefined;
+    return other ? { file: f.path, valid: true, skipped: `not a DocumentReference (${/^[AEIOU]/.test(other) ? "an" : "a"} ${other})`, rules: [] } : validateFile(f.path, payloadRules, { fromAsid: options.fromAsid, directory }, judge);
+  })];
   const shown = (f: string) => relative(process.cwd(), f) || f;
   if (options.json) log(JSON.stringify({ fromAsid: options.fromAsid ?? null, files: results.map((r) => ({ ...r, file: shown(r.file) })) }, null, 2));
   else {
     for (const r of results) {
       if (r.unreadable) {
         log(`${shown(r.file)}: UNREADABLE (${r.unreadable})`);
+        continue;
+      }
+      if (r.skipped) {
+        log(`${shown(r.file)}: skipped — ${r.skipped}`);
         continue;
       }
       log(`${shown(r.file)} (${r.format?.toUpperCase() ?? "unknown format"}): ${r.valid ? "valid" : "INVALID"}`);
@@ -110,8 +123,28 @@ export async function validateCommand(args: string[], options: ValidateOptions =
     }
     const count = (f: (r: FileResult) => boolean) => results.filter(f).length;
     const unread = count((r) => !!r.unreadable);
-    log(`${results.length} file(s): ${count((r) => r.valid)} valid, ${count((r) => !r.valid && !r.unreadable)} invalid${unread ? `, ${unread} unreadable` : ""}.`);
+    const skipped = count((r) => !!r.skipped);
+    log(`${results.length} file(s): ${count((r) => r.valid && !r.skipped)} valid, ${count((r) => !r.valid && !r.unreadable)} invalid${skipped ? `, ${skipped} skipped (not pointers)` : ""}${unread ? `, ${unread} unreadable` : ""}.`);
   }
   if (results.some((r) => r.unreadable)) return EXIT.configOrSuite;
   return results.every((r) => r.valid) ? EXIT.ok : EXIT.mustFailed;
+}
+
+/** The resource type of a file that is plainly another FHIR resource than a pointer (JSON's resourceType, XML's root). */
+function otherResourceType(file: string): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8").replace(/^\uFEFF/, "");
+  } catch {
+    return undefined;
+  }
+  let type: unknown;
+  if (/^\s*\{/.test(text)) {
+    try {
+      type = (JSON.parse(text) as { resourceType?: unknown }).resourceType;
+    } catch {
+      return undefined;
+    }
+  } else type = /^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:[A-Za-z_][\w.-]*:)?([A-Za-z]+)[\s>/]/.exec(text)?.[1];
+  return typeof type === "string" && type !== "DocumentReference" && isResourceType(type) ? type : undefined;
 }
