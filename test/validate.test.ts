@@ -165,7 +165,7 @@ describe("validate: a mixed folder", () => {
     expect(await validateCommand([dir], { log: (l) => lines.push(l) })).toBe(1);
     const out = lines.join("\n");
     expect(out).toMatch(/b-patient\.json: skipped — not a DocumentReference \(a Patient\)/);
-    expect(out).toMatch(/c-outcome\.xml: skipped — not a DocumentReference \(a OperationOutcome\)/);
+    expect(out).toMatch(/c-outcome\.xml: skipped — not a DocumentReference \(an OperationOutcome\)/);
     expect(out).toMatch(/4 file\(s\): 1 valid, 1 invalid, 2 skipped \(not pointers\)\./);
     const named: string[] = [];
     expect(await validateCommand([join(dir, "b-patient.json")], { log: (l) => named.push(l) })).toBe(1);
