@@ -288,6 +288,15 @@ describe("an NHS-like environment with its own PKI and test data", () => {
     expect(run.stdout).toMatch(/test-data-from-asid-unknown/);
   }, 60_000);
 
+  it("an NRLS_TO_ASID that is not the target's Spine ASID is test data (it calls the toASID sent missing): exit 2 naming it", async () => {
+    const run = await runAssureCli(["--no-report", "--suite", "nrls-create", "--tag", "happy-path"], { ...identities, ERS_BASE_URL: "", NRLS_TO_ASID: "928942012546" });
+    expect(run.code, run.stdout).toBe(2);
+    const v = verdictsOf(run.summary);
+    expect(v["NRLS-CRT-01"]).toBe("unsuitable");
+    expect(Object.entries(v).filter(([, x]) => x === "fail")).toEqual([]);
+    expect(run.summary!.gate.reason).toMatch(/change NRLS_TO_ASID$/);
+  }, 60_000);
+
   it("an ERS_ASID the target does not authorise is test data: exit 2 naming ERS_ASID, no rule failed", async () => {
     const run = await runAssureCli(["--no-report", "--suite", "ers-professional-session"], { ...identities, NRLS_BASE_URL: "", ERS_ASID: "200000000902" });
     expect(run.code, run.stdout).toBe(2);

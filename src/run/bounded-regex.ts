@@ -47,5 +47,26 @@ function run<T>(script: vm.Script, pattern: string, text: string): T {
 /** How often a match starved of CPU is tried again before it is called the pattern's fault. */
 const MAX_STARVED_ATTEMPTS = 40;
 
-export const boundedTest = (pattern: string, text: string): boolean => run<boolean>(testScript, pattern, text);
-export const boundedExec = (pattern: string, text: string): RegExpExecArray | null => run<RegExpExecArray | null>(execScript, pattern, text);
+// A bounded match costs a watchdog thread (about half a millisecond); a run asks the same pattern of the same text
+// again and again (a diagnostics pattern of every step's answer, a variant tried on each check): answered once. Only
+// short texts are kept, and only so many, so the cache stays small.
+const CACHE_ENTRIES = 4096;
+const CACHE_TEXT_CHARS = 4096;
+const cache = new Map<string, boolean | RegExpExecArray | null>();
+
+function cached<T extends boolean | RegExpExecArray | null>(kind: "t" | "e", script: vm.Script, pattern: string, text: string): T {
+  if (text.length > CACHE_TEXT_CHARS) return run<T>(script, pattern, text);
+  const key = `${kind}${pattern.length}:${pattern}${text}`;
+  if (cache.has(key)) {
+    const hit = cache.get(key)!;
+    // An exec result is an array the caller may change: each caller gets its own copy.
+    return (Array.isArray(hit) ? Object.assign([...hit], { index: hit.index, input: hit.input, groups: hit.groups }) : hit) as T;
+  }
+  const result = run<T>(script, pattern, text);
+  if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
+  cache.set(key, Array.isArray(result) ? Object.assign([...result], { index: result.index, input: result.input, groups: result.groups }) as RegExpExecArray : result);
+  return result;
+}
+
+export const boundedTest = (pattern: string, text: string): boolean => cached<boolean>("t", testScript, pattern, text);
+export const boundedExec = (pattern: string, text: string): RegExpExecArray | null => cached<RegExpExecArray | null>("e", execScript, pattern, text);

@@ -299,6 +299,10 @@ export interface DefaultStepVariant {
    * Only an answer the test data caused applies to every step.
    */
   outcome: "unsuitable";
+  /**
+   * Only for a step whose request carried this header (any letter case): an answer that calls a header missing or wrong is the test data's only when the harness sent it, not in a case that leaves it out on purpose.
+   */
+  requestCarries?: string;
   source: VariantSource;
   /**
    * The statuses (or classes) that tell this answer.
