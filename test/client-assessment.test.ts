@@ -49,8 +49,8 @@ describe.concurrent("client assessment of the reference client", () => {
   for (const fault of CLIENT_FAULTS) {
     const expected = [fault.breaks, ...(fault.alsoBreaks ?? [])].sort();
     it(`blames ${expected.join(" and ")} alone for the client fault ${fault.name}`, async () => {
-      const { run, blamed }: Assessed = await slot(() => assessReferenceClient(fault));
-      rows.push({ fault: fault.name, rule: fault.breaks, blamed: blamed.join(", ") || "nothing", caught: blamed.join() === expected.join() });
+      const { run, blamed }: Assessed = await slot(() => assessReferenceClient(fault, !!fault.noCertificate));
+      rows.push({ fault: fault.name, rule: fault.breaks, blamed: blamed.join(", ") || "nothing", caught: [...blamed].sort().join() === expected.join() });
       expect([...blamed].sort(), JSON.stringify(run.requirements.filter((r) => r.verdict !== "pass" && r.verdict !== "not-run").map((r) => [r.id, r.verdict, r.cases.flatMap((c) => c.messages)]))).toEqual(expected);
       const rule = run.requirements.find((r) => r.id === fault.breaks)!;
       expect(rule.verdict).toBe(levelOf.get(fault.breaks) === "MUST" ? "fail" : "warning");
@@ -131,7 +131,7 @@ describe("--until-idle", () => {
 });
 
 describe("a client without a certificate", () => {
-  it("is refused by the sandbox (401), and the refusal fails the API's catch-all: the assessment does not pass", async () => {
+  it("is refused by the sandbox (401), and fails NRLS-CLI-41 (mutual TLS): the assessment does not pass", async () => {
     const { ClientAssessment, clientRunResult } = await import("../src/client/assessment.ts");
     const { loadDirectory } = await import("../sandbox/directory.ts");
     const { startSandbox, SANDBOX_CLIENT_TLS } = await import("../sandbox/server.ts");
@@ -154,9 +154,11 @@ describe("a client without a certificate", () => {
       for (let i = 0; i < 50 && assessment.requests < 1; i++) await new Promise((r) => setTimeout(r, 10));
       await Promise.all(seen);
       const { run } = clientRunResult({ runId: "test", startedAt: Date.now(), tool: { name: "spine-assure", version: "test" }, assessment, catalogue, baseUrls: { nrls: sandbox.baseUrls.nrls! }, tls: true, ended: "test", printed: [] });
-      const rule = run.requirements.find((r) => r.id === "NRLS-CLI-30")!;
+      const rule = run.requirements.find((r) => r.id === "NRLS-CLI-41")!;
       expect(rule.verdict).toBe("fail");
-      expect(rule.cases.flatMap((c) => c.messages).join("\n")).toMatch(/refused: HTTP 401 ACCESS_DENIED: A valid client certificate is required/);
+      expect(rule.cases.flatMap((c) => c.messages).join("\n")).toMatch(/NRLS-CLI-41: expected a client certificate \(TLS mutual authentication\); got no client certificate/);
+      // Blamed on the rule it broke, not on the catch-all besides.
+      expect(run.requirements.find((r) => r.id === "NRLS-CLI-30")!.verdict).toBe("pass");
       expect(run.gate.exitCode).toBe(1);
     } finally {
       await sandbox.close();

@@ -39,6 +39,8 @@ export interface ClientFault {
   flow?: "reuse-ended-session" | "leave-session-open" | "a004-before-a002";
   /** Bodies sent in chunks (Transfer-Encoding: chunked) rather than with a Content-Length. */
   chunked?: boolean;
+  /** Over TLS, trusting the sandbox but presenting no client certificate. */
+  noCertificate?: boolean;
 }
 
 /** A documented choice a conformant client may make: the same hooks as a fault, breaking nothing. */
@@ -144,6 +146,8 @@ export const CLIENT_FAULTS: ClientFault[] = [
     claims: (c, i) => (i === "nrls-delete" ? { ...c, sub: "https://fhir.nhs.uk/Id/accredited-system|200000000116", requesting_system: "https://fhir.nhs.uk/Id/accredited-system|200000000116", requesting_organization: "https://fhir.nhs.uk/Id/ods-organization-code|AMS01" } : c),
   },
   { name: "relates-to-code-unknown", breaks: "NRLS-CLI-39", pointer: (p) => ({ ...p, relatesTo: [{ code: "supersedes", target: { identifier: { system: "urn:ietf:rfc:3986", value: `urn:uuid:${crypto.randomUUID()}` } } }] }) },
+  // e-RS has no rule of its own for the certificate: its refusals fail its catch-all.
+  { name: "no-client-certificate", breaks: "NRLS-CLI-41", alsoBreaks: ["ERS-CLI-12"], noCertificate: true },
   { name: "a003-sent-as-get", breaks: "ERS-CLI-13", alsoBreaks: ["ERS-CLI-11"], request: (r, i) => (i === "ers-a003" ? { ...r, method: "GET" } : r) },
   // SHOULD rules: a warning, not a failure.
   { name: "jwt-aud-other-endpoint", breaks: "NRLS-CLI-12", claims: (c) => ({ ...c, aud: "https://nrls.digital.nhs.uk/" }) },
@@ -173,7 +177,7 @@ export interface ClientTarget {
 
 /** A conformant provider and referrer system, bent by `fault` if one is given. Returns the statuses it got. */
 export async function runReferenceClient(target: ClientTarget, fault?: Bend): Promise<number[]> {
-  const dispatcher = new Agent(target.tls ? { connect: { ca: readFileSync(join(TLS, "ca.crt")), cert: readFileSync(join(TLS, "client.crt")), key: readFileSync(join(TLS, "client.key")) } } : {});
+  const dispatcher = new Agent(target.tls ? { connect: { ca: readFileSync(join(TLS, "ca.crt")), ...(fault?.noCertificate ? {} : { cert: readFileSync(join(TLS, "client.crt")), key: readFileSync(join(TLS, "client.key")) }) } } : {});
   const statuses: number[] = [];
   const send = async (base: string, interaction: Interaction, made: Outgoing) => {
     const r = fault?.request ? fault.request(made, interaction) : made;

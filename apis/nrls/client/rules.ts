@@ -31,9 +31,11 @@ const nrlsClientRules: ClientRules = {
     const created = new Set<string>();
     return {
       judge(req, interaction) {
+        // Mutual TLS, when the assessment is over TLS at all (--http has no certificates to judge).
+        const tls = req.origin.startsWith("https:") ? [ruleOf("NRLS-CLI-41", "a client certificate (TLS mutual authentication)").check(!!req.clientCertificate, "no client certificate", "TLS handshake")] : [];
         const documented = ruleOf("NRLS-CLI-33", "a documented NRLS interaction: POST, GET or DELETE on [base]/DocumentReference");
-        if (interaction === "nrls-other") return [documented.fail(`${req.method} ${new URL(req.url, "http://x").pathname}`, "method and path")];
-        const out = [documented.pass(), ...nrlsRequestFindings(req, interaction as Exclude<NrlsInteraction, "nrls-other">, { directory, baseUrl })];
+        if (interaction === "nrls-other") return [...tls, documented.fail(`${req.method} ${new URL(req.url, "http://x").pathname}`, "method and path")];
+        const out = [...tls, documented.pass(), ...nrlsRequestFindings(req, interaction as Exclude<NrlsInteraction, "nrls-other">, { directory, baseUrl })];
         if (interaction === "nrls-create") {
           // The body in the format its Content-Type names; from its first character when that names none (NRLS-CLI-18
           // has said so), so the pointer is still judged.
