@@ -15,6 +15,8 @@ import { judge as judgeRun } from "../stages/judge.ts";
 import { judgeOnArrival } from "../stages/judge-on-arrival.ts";
 import { openTargets } from "../stages/open-targets.ts";
 import { prepare } from "../stages/prepare.ts";
+import { APIS } from "../apis.ts";
+import { readSuites } from "../suite/load-suites.ts";
 
 export interface FaultRun {
   /** The gate's exit code. */
@@ -50,10 +52,27 @@ export function runWithVariant(variant: string, options: SelftestRunOptions = {}
 // No .env or waivers.yaml is read: the self-test judges the suites as shipped, whatever the working folder holds.
 let emptyFolder: string | undefined;
 
+/**
+ * The API a fault or variant belongs to (its module's list): a switch changes only that API's answers, so its run needs
+ * only that API's suites, and is judged on that API's requirements alone. The e-RS suite is serial (its cases share
+ * one user's sessions), so which of its rules a fault breaks does not depend on the other API's cases beside it.
+ */
+function apiOfSwitches(switches: Record<string, string>): (typeof APIS)[number] | undefined {
+  const names = [switches.SANDBOX_FAULTS, switches.SANDBOX_VARIANTS].flatMap((v) => (v ?? "").split(",")).map((n) => n.trim()).filter(Boolean);
+  const owners = new Set(names.map((n) => APIS.find((a) => a.sandbox?.faults.some((f) => f.name === n) || a.sandbox?.variants.some((v) => v.name === n))));
+  return owners.size === 1 ? [...owners][0] : undefined;
+}
+
+/** Each suite's target, read once for every run of the process. */
+let suitesByTarget: [string, string][] | undefined;
+
 async function runSandboxWith(switches: Record<string, string>, { strict = false }: SelftestRunOptions): Promise<FaultRun> {
   emptyFolder ??= mkdtempSync(join(tmpdir(), "selftest-"));
   const startedAt = Date.now();
-  const prepared = prepare({ env: { ...switches }, cwd: emptyFolder });
+  const api = apiOfSwitches(switches);
+  suitesByTarget ??= readSuites().suites.map((x) => [x.target, x.suite]);
+  const suites = api ? suitesByTarget.filter(([t]) => t === api.name).map(([, name]) => name) : [];
+  const prepared = prepare({ env: { ...switches }, cwd: emptyFolder, ...(suites.length ? { filter: { suites } } : {}) });
   const open = await openTargets(prepared.config, switches);
   const listener = judgeOnArrival(prepared.plan);
   const secrets = new Set<string>();
@@ -72,11 +91,12 @@ async function runSandboxWith(switches: Record<string, string>, { strict = false
     runId: "selftest", startedAt, tool: { name: "spine-assure", version: "selftest" }, strict, prepared, open, judged: listener.judged, printed: [],
     execution: { results: new Map(), secrets, runErrors: [], planProblems: [] },
   });
-  const output = run.requirements.flatMap((r) => r.cases.filter((c) => c.status !== "passed").map((c) => `${r.id} ${c.key} ${c.status}: ${c.messages.join("; ")}`));
+  const judged = suites.length ? run.requirements.filter((r) => r.id.startsWith(`${api!.requirementPrefix}-`)) : run.requirements;
+  const output = judged.flatMap((r) => r.cases.filter((c) => c.status !== "passed").map((c) => `${r.id} ${c.key} ${c.status}: ${c.messages.join("; ")}`));
   return {
     code: run.gate.exitCode,
-    verdicts: Object.fromEntries(run.requirements.map((r) => [r.id, r.verdict])),
-    variants: Object.fromEntries(run.requirements.map((r) => [r.id, (r.variants ?? []).map((v) => v.name)])),
+    verdicts: Object.fromEntries(judged.map((r) => [r.id, r.verdict])),
+    variants: Object.fromEntries(judged.map((r) => [r.id, (r.variants ?? []).map((v) => v.name)])),
     output: output.join("\n"),
     unanswered,
   };
