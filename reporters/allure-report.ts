@@ -49,6 +49,12 @@ export async function generateAllureReport(resultsDirIn: string, outputDirIn: st
 }
 
 /**
+ * Earlier runs the trend charts carry. The single-file report embeds the whole history file (about 0.8 MB a run), so
+ * a history as long as --keep-runs grew every pack by that much per run: it keeps the last few runs only.
+ */
+export const HISTORY_RUNS = 5;
+
+/**
  * Allure 3 always embeds Google Analytics (the awesome plugin hard-codes it). An evidence pack must not report its
  * opening to a third party, and on a closed network the script's lookup can stall the page: it is cut out.
  */

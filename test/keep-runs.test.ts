@@ -31,3 +31,16 @@ describe("keeping run folders", { timeout: 180_000 }, () => {
     expect(runs(out)).toEqual([ids[1], last.summary!.runId]);
   });
 });
+
+describe("Allure's trend history", () => {
+  it("keeps the last HISTORY_RUNS runs whatever --keep-runs is: the single-file report embeds all of it", async () => {
+    const { pruneRuns } = await import("../src/evidence/prune-runs.ts");
+    const { HISTORY_RUNS } = await import("../reporters/allure-report.ts");
+    const { mkdirSync } = await import("node:fs");
+    const out = mkdtempSync(join(tmpdir(), "history-cap-"));
+    mkdirSync(join(out, "runs"));
+    writeFileSync(join(out, "allure-history.jsonl"), Array.from({ length: 9 }, (_, i) => `{"run":${i}}\n`).join(""));
+    pruneRuns(out, 20, new Set());
+    expect(readFileSync(join(out, "allure-history.jsonl"), "utf8").trim().split("\n")).toEqual(Array.from({ length: HISTORY_RUNS }, (_, i) => `{"run":${9 - HISTORY_RUNS + i}}`));
+  });
+});

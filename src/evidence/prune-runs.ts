@@ -1,9 +1,9 @@
 // Bounded disk: after a run is published, run folders beyond the newest `keep` are removed — never the run just
-// written, nor one a waiver cites as its evidence — and Allure's trend history is cut to the same number of runs.
+// written, nor one a waiver cites as its evidence — and Allure's trend history is cut to as many runs, at most HISTORY_RUNS.
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileAtomic } from "../write-atomic.ts";
-import { allureHistoryOf } from "../../reporters/allure-report.ts";
+import { allureHistoryOf, HISTORY_RUNS } from "../../reporters/allure-report.ts";
 
 /** Run ids sort by time (yyyymmdd-hhmmss-random), so the newest are last. */
 export function pruneRuns(outRoot: string, keep: number, protectedRuns: ReadonlySet<string>): void {
@@ -13,7 +13,7 @@ export function pruneRuns(outRoot: string, keep: number, protectedRuns: Readonly
   const runs = readdirSync(runsDir).filter((name) => /^\d{8}-\d{6}-[0-9a-f]+$/.test(name) && statSync(join(runsDir, name)).isDirectory()).sort();
   const newest = new Set(runs.slice(-keep));
   for (const id of runs) if (!newest.has(id) && !protectedRuns.has(id)) rmSync(join(runsDir, id), { recursive: true, force: true });
-  boundAllureHistory(allureHistoryOf(outRoot), keep);
+  boundAllureHistory(allureHistoryOf(outRoot), Math.min(keep, HISTORY_RUNS));
 }
 
 /** Allure appends one line per generated report: only the last `keep` are worth their space. */
