@@ -136,3 +136,10 @@ export function terminalSafe(line: string, colours = true): string {
 
 // eslint-disable-next-line no-control-regex
 const escaped = (text: string) => [...text].map((c) => (/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(c) ? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}` : c)).join("");
+
+/** What pruning removed, said once: a failing pack is named as such, never removed unsaid. Empty when nothing went. */
+export function prunedLines(pruned: readonly { runId: string; exitCode?: number }[], keep: number): string[] {
+  if (!pruned.length) return [];
+  const failing = pruned.filter((p) => p.exitCode !== undefined && p.exitCode !== 0);
+  return [`Removed ${pruned.length} older run folder(s) to keep the newest ${keep} (--keep-runs, ASSURE_KEEP_RUNS): ${pruned.map((p) => p.runId).join(", ")}${failing.length ? ` — ${failing.length} of them a failing or unfinished pack: ${failing.map((p) => `${p.runId} (exit ${p.exitCode})`).join(", ")}` : ""}.`];
+}

@@ -29,6 +29,8 @@ describe("keeping run folders", { timeout: 180_000 }, () => {
     // The waivers file sits in the folder the run starts in, so it applies without --waivers too.
     const last = await runAssureCli(["--tag", "happy-path", "--keep-runs", "1", "--no-report", "--out", out]);
     expect(runs(out)).toEqual([ids[1], last.summary!.runId]);
+    // What went is said, never silent.
+    expect(last.stdout).toMatch(new RegExp(`Removed 2 older run folder\\(s\\) to keep the newest 1 \\(--keep-runs, ASSURE_KEEP_RUNS\\): ${ids[2]}, ${next.summary!.runId}\\.`));
   });
 });
 
@@ -42,5 +44,21 @@ describe("Allure's trend history", () => {
     writeFileSync(join(out, "allure-history.jsonl"), Array.from({ length: 9 }, (_, i) => `{"run":${i}}\n`).join(""));
     pruneRuns(out, 20, new Set());
     expect(readFileSync(join(out, "allure-history.jsonl"), "utf8").trim().split("\n")).toEqual(Array.from({ length: HISTORY_RUNS }, (_, i) => `{"run":${9 - HISTORY_RUNS + i}}`));
+  });
+});
+
+describe("what pruning says", () => {
+  it("names a removed failing pack as such", async () => {
+    const { pruneRuns } = await import("../src/evidence/prune-runs.ts");
+    const { prunedLines } = await import("../reporters/console.ts");
+    const { mkdirSync } = await import("node:fs");
+    const out = mkdtempSync(join(tmpdir(), "prune-say-"));
+    for (const [id, code] of [["20261201-000001-aaaaaa", 1], ["20261201-000002-bbbbbb", 0], ["20261201-000003-cccccc", 0]] as const) {
+      mkdirSync(join(out, "runs", id), { recursive: true });
+      writeFileSync(join(out, "runs", id, "summary.json"), JSON.stringify({ gate: { exitCode: code } }));
+    }
+    const pruned = pruneRuns(out, 1, new Set());
+    expect(pruned).toEqual([{ runId: "20261201-000001-aaaaaa", exitCode: 1 }, { runId: "20261201-000002-bbbbbb", exitCode: 0 }]);
+    expect(prunedLines(pruned, 1)).toEqual(["Removed 2 older run folder(s) to keep the newest 1 (--keep-runs, ASSURE_KEEP_RUNS): 20261201-000001-aaaaaa, 20261201-000002-bbbbbb — 1 of them a failing or unfinished pack: 20261201-000001-aaaaaa (exit 1)."]);
   });
 });

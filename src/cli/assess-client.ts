@@ -13,7 +13,7 @@ import { signersFor, type Signer } from "../evidence/signing-identity.ts";
 import { newRunId } from "../judge/run-id.ts";
 import { EXIT } from "../model/status.ts";
 import { carriedHistory } from "../../reporters/allure-report.ts";
-import { closingLines, consoleStyle, terminalSafe } from "../../reporters/console.ts";
+import { closingLines, consoleStyle, prunedLines, terminalSafe } from "../../reporters/console.ts";
 import { OutputLeakError, publish } from "../stages/publish.ts";
 import { outputFolderProblem } from "../write-atomic.ts";
 import { sandboxClientTls } from "../stages/open-targets.ts";
@@ -175,6 +175,7 @@ export async function assessClient(options: AssessClientOptions): Promise<number
       return EXIT.configOrSuite;
     }
     for (const w of published.warnings) log(`warning: ${w}`);
+    for (const line of prunedLines(published.pruned, config.keepRuns)) log(line);
     const paths = {
       runDir: shown(published.runDir),
       summary: shown(join(options.out, "summary.json")),

@@ -10,7 +10,7 @@ import { carriedHistory } from "../../reporters/allure-report.ts";
 import { allureResultsWriter, allureTargets } from "../../reporters/allure-results.ts";
 import { newRunId } from "../judge/run-id.ts";
 import { outputFolderProblem } from "../write-atomic.ts";
-import { closingLines, consoleStyle, exchangeLines, runHeader, terminalSafe } from "../../reporters/console.ts";
+import { closingLines, consoleStyle, exchangeLines, prunedLines, runHeader, terminalSafe } from "../../reporters/console.ts";
 import { Redactor } from "../secrets/redact.ts";
 import { SuiteError } from "../suite/suite-problems.ts";
 import { execute } from "../stages/execute.ts";
@@ -65,6 +65,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   }
   redactor = new Redactor(prepared.config.secrets.map((s) => s.value));
   const { plan } = prepared;
+  const keepRuns = prepared.config.keepRuns;
 
   const outRoot = options.outDir ?? join(PROJECT_ROOT, "reports");
   // Where the evidence goes must be writable before anything is sent: a run whose outputs cannot land proves nothing.
@@ -176,6 +177,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
 
   function finish(run: RunResult, published: Published): AssureOutcome {
     for (const w of [...(run.warnings ?? []), ...published.warnings]) log(`warning: ${w}`);
+    for (const line of prunedLines(published.pruned, keepRuns)) log(line);
     const shown = (p: string) => relative(process.cwd(), p) || p;
     const paths = {
       runDir: shown(published.runDir),

@@ -5,15 +5,36 @@ import { join } from "node:path";
 import { writeFileAtomic } from "../write-atomic.ts";
 import { allureHistoryOf, HISTORY_RUNS } from "../../reporters/allure-report.ts";
 
-/** Run ids sort by time (yyyymmdd-hhmmss-random), so the newest are last. */
-export function pruneRuns(outRoot: string, keep: number, protectedRuns: ReadonlySet<string>): void {
+/** A run folder pruning removed, with its gate's exit code (read from its summary before it went): none is removed unsaid. */
+export interface PrunedRun {
+  runId: string;
+  exitCode?: number;
+}
+
+/** Run ids sort by time (yyyymmdd-hhmmss-random), so the newest are last. Returns the folders removed, oldest first. */
+export function pruneRuns(outRoot: string, keep: number, protectedRuns: ReadonlySet<string>): PrunedRun[] {
   const runsDir = join(outRoot, "runs");
-  if (!existsSync(runsDir)) return;
+  if (!existsSync(runsDir)) return [];
   // Finished run folders only: a scratch folder (.tmp) belongs to a run still writing, or to one that was killed.
   const runs = readdirSync(runsDir).filter((name) => /^\d{8}-\d{6}-[0-9a-f]+$/.test(name) && statSync(join(runsDir, name)).isDirectory()).sort();
   const newest = new Set(runs.slice(-keep));
-  for (const id of runs) if (!newest.has(id) && !protectedRuns.has(id)) rmSync(join(runsDir, id), { recursive: true, force: true });
+  const removed: PrunedRun[] = [];
+  for (const id of runs) {
+    if (newest.has(id) || protectedRuns.has(id)) continue;
+    removed.push({ runId: id, ...gateOf(join(runsDir, id)) });
+    rmSync(join(runsDir, id), { recursive: true, force: true });
+  }
   boundAllureHistory(allureHistoryOf(outRoot), Math.min(keep, HISTORY_RUNS));
+  return removed;
+}
+
+function gateOf(dir: string): { exitCode?: number } {
+  try {
+    const code = (JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as { gate?: { exitCode?: unknown } }).gate?.exitCode;
+    return typeof code === "number" ? { exitCode: code } : {};
+  } catch {
+    return {};
+  }
 }
 
 /** Allure appends one line per generated report: only the last `keep` are worth their space. */

@@ -15,7 +15,7 @@ import { readHistory, recordRun, targetKey, type Changes } from "../../reporters
 import { checkHashes, MANIFEST, readManifest, writeManifest } from "../evidence/manifest.ts";
 import type { Signer } from "../evidence/signing-identity.ts";
 import { certInfo } from "../config/tls-identity.ts";
-import { pruneRuns } from "../evidence/prune-runs.ts";
+import { pruneRuns, type PrunedRun } from "../evidence/prune-runs.ts";
 import { directoryWriter, swapFolder, writeFileAtomic, type DirectoryWriter } from "../write-atomic.ts";
 
 
@@ -53,6 +53,8 @@ export interface Published {
   signedBy: NonNullable<RunResult["signedBy"]>;
   /** The latest copies are a merged view of these runs (oldest first), not this run alone. */
   mergedFrom?: RunResult["mergedFrom"];
+  /** Older run folders removed to keep --keep-runs, each with its gate's exit code. */
+  pruned: PrunedRun[];
 }
 
 /** A secret found in the written outputs although the judged run held none: the pack is withheld. */
@@ -134,8 +136,8 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
     const changes = options.recordHistory ? recordRun(join(options.outRoot, "history.jsonl"), run) : undefined;
     // Never prune a run the merged latest view is made from.
     const cited = [run.runId, ...(options.protectRuns ?? []), ...(view.mergedFrom ?? []).map((r) => r.runId)];
-    if (options.keepRuns) pruneRuns(options.outRoot, options.keepRuns, new Set(cited));
-    return { runDir, reportPath, changes, warnings, gate: run.gate, signedBy: run.signedBy ?? [], ...(view.mergedFrom ? { mergedFrom: view.mergedFrom } : {}) };
+    const pruned = options.keepRuns ? pruneRuns(options.outRoot, options.keepRuns, new Set(cited)) : [];
+    return { runDir, reportPath, changes, warnings, gate: run.gate, signedBy: run.signedBy ?? [], pruned, ...(view.mergedFrom ? { mergedFrom: view.mergedFrom } : {}) };
   } catch (err) {
     folder.abort();
     throw err;
