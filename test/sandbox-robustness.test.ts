@@ -218,13 +218,14 @@ describe("sandbox robustness", () => {
       const res = await create(JSON.stringify(unique({})), write(claims));
       expect(res.status, JSON.stringify(claims)).toBe(400);
     }
-    // 3-5. A pointer with an unknown element, a meta that is not an object, an extension 20,000 deep: refused, not stored.
+    // 3-5. A pointer with an unknown element, a meta that is not an object, an extension 20,000 deep: refused by the
+    // parse, before any profile check (SOURCE-NOTES §1.8 step 4: INVALID_REQUEST_MESSAGE), and not stored.
     const deep = `${'{"extension":['.repeat(20_000)}{"url":"x"}${"]}".repeat(20_000)}`;
     const bodies = [JSON.stringify(unique({ madeUpElement: "x" })), JSON.stringify(unique({ meta: "x" })), JSON.stringify(unique({})).replace(/^\{/, `{"extension":[${deep}],`)];
     for (const body of bodies) {
       const res = await create(body);
       expect(res.status, body.slice(0, 80)).toBe(400);
-      expect(res.text).toContain("INVALID_RESOURCE");
+      expect(res.text).toContain("INVALID_REQUEST_MESSAGE");
     }
     // Every later search for the patient still answers, in both formats.
     const read = { ...write(), Authorization: `Bearer ${spineJwt({ scope: "read" }, { fromAsid: "200000000118", ods: "RR8", audience: sb.baseUrls.nrls! })}` };

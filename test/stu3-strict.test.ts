@@ -67,6 +67,12 @@ describe("the strict STU3 reader against FHIR.js", () => {
     });
   }
 
+  it("refuses nesting deeper than any resource has, without walking it to a stack overflow", () => {
+    const deep = JSON.parse(`${'{"extension":['.repeat(20_000)}{"url":"x"}${"]}".repeat(20_000)}`) as Json;
+    const problems = stu3JsonProblems({ ...base, extension: [deep] });
+    expect(problems).toMatchObject([{ kind: "shape", problem: "nested deeper than 64 levels" }]);
+  });
+
   it("names what the definition wants, and the nearest element for a misspelling", () => {
     const [p] = stu3JsonProblems({ ...base, masterIdentifer: {} });
     expect(p).toMatchObject({ kind: "unknown", problem: 'STU3 defines no element "masterIdentifer" here (did you mean masterIdentifier?)' });

@@ -32,22 +32,29 @@ export function stu3JsonProblems(resource: unknown, limit = 10): Stu3Problem[] {
     add("(root)", `a resource is a JSON object, not ${kind(resource)}`, "shape");
     return out;
   }
-  walkResource(resource, typeof resource.resourceType === "string" ? resource.resourceType : "(root)", add);
+  walkResource(resource, typeof resource.resourceType === "string" ? resource.resourceType : "(root)", add, 0);
   return out;
 }
 
+/** Deeper than any resource FHIR defines nests (extensions of extensions included): refused, never walked to a stack overflow. */
+const MAX_DEPTH = 64;
+
 type Add = (path: string, problem: string, kind: Stu3Problem["kind"]) => void;
 
-function walkResource(r: Json, where: string, add: Add): void {
+function walkResource(r: Json, where: string, add: Add, depth: number): void {
   const type = r.resourceType;
   if (typeof type !== "string" || !isResourceType(type)) {
     add(`${where}.resourceType`, type === undefined ? "no resourceType" : `${JSON.stringify(type)} is not a FHIR STU3 resource type`, "unknown");
     return;
   }
-  walkComplex(type, r, where, add, true);
+  walkComplex(type, r, where, add, depth, true);
 }
 
-function walkComplex(context: Context, o: Json, where: string, add: Add, isResource = false): void {
+function walkComplex(context: Context, o: Json, where: string, add: Add, depth: number, isResource = false): void {
+  if (depth > MAX_DEPTH) {
+    add(where, `nested deeper than ${MAX_DEPTH} levels`, "shape");
+    return;
+  }
   const keys = Object.keys(o).filter((k) => !(isResource && k === "resourceType"));
   if (keys.length === 0) add(where, "an empty object: FHIR has no empty elements (leave it out)", "empty");
   for (const key of keys) {
@@ -62,7 +69,7 @@ function walkComplex(context: Context, o: Json, where: string, add: Add, isResou
       add(path, `STU3 defines no element "${key}" here${near ? ` (did you mean ${near}?)` : ""}`, "unknown");
       continue;
     }
-    const one = (v: unknown, at: string) => (base !== undefined ? companion(v, at, add) : element(info.type, info.context, v, at, add));
+    const one = (v: unknown, at: string) => (base !== undefined ? companion(v, at, add, depth + 1) : element(info.type, info.context, v, at, add, depth + 1));
     if (info.repeating) {
       if (!Array.isArray(value)) add(path, `${info.name} repeats: STU3 JSON writes it as an array, not ${kind(value)}`, "shape");
       else if (value.length === 0) add(path, "an empty array: FHIR has no empty elements (leave it out)", "empty");
@@ -73,20 +80,20 @@ function walkComplex(context: Context, o: Json, where: string, add: Add, isResou
   }
 }
 
-function element(type: string, context: Context, v: unknown, path: string, add: Add): void {
+function element(type: string, context: Context, v: unknown, path: string, add: Add, depth: number): void {
   if (type === "Resource") {
     if (!isObject(v)) add(path, `a contained resource is a JSON object, not ${kind(v)}`, "shape");
-    else walkResource(v, path, add);
+    else walkResource(v, path, add, depth);
   } else if (isPrimitive(type)) {
     const problem = primitiveProblem(type, v);
     if (problem) add(path, problem.text, problem.kind);
   } else if (!isObject(v)) add(path, `a ${type} is a JSON object, not ${kind(v)}`, "shape");
-  else walkComplex(context, v, path, add);
+  else walkComplex(context, v, path, add, depth);
 }
 
-function companion(v: unknown, path: string, add: Add): void {
+function companion(v: unknown, path: string, add: Add, depth: number): void {
   if (!isObject(v)) add(path, `a primitive's id and extensions are a JSON object, not ${kind(v)}`, "shape");
-  else walkComplex("Element", v, path, add);
+  else walkComplex("Element", v, path, add, depth);
 }
 
 /** The element names a context has, for "did you mean": the STU3 definition order lists them all. */
