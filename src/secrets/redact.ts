@@ -36,17 +36,25 @@ export class Redactor {
   add(value: string | undefined): void {
     const v = value?.trim();
     if (!v) return;
-    this.found = undefined;
     if (v.length < MIN_SECRET_LENGTH) {
-      for (const f of [v, encodeURIComponent(v), JSON.stringify(v).slice(1, -1)]) this.short.add(f);
+      for (const f of [v, encodeURIComponent(v), JSON.stringify(v).slice(1, -1)]) this.addForm(f, true);
       return;
     }
     // The forms a target (or a template) may echo a secret in: plain, URL-encoded, JSON-escaped, base64, base64url, hex.
     const forms = [v, encodeURIComponent(v), JSON.stringify(v).slice(1, -1), Buffer.from(v).toString("base64"), Buffer.from(v).toString("base64url"), Buffer.from(v).toString("hex")];
-    for (const f of forms) if (f.length >= MIN_SECRET_LENGTH) this.values.add(f);
+    for (const f of forms) if (f.length >= MIN_SECRET_LENGTH) this.addForm(f, false);
     // A bearer token: the token itself is the secret.
     const bearer = /^Bearer\s+(.+)$/i.exec(v);
     if (bearer) this.add(bearer[1]);
+  }
+
+  /** A form hunted from now on: the matcher, once built, takes it in constant time (never rebuilt as secrets grow). */
+  private addForm(form: string, short: boolean): void {
+    const set = short ? this.short : this.values;
+    if (set.has(form)) return;
+    set.add(form);
+    if (short) this.found?.addShort(form);
+    else this.found?.addLong(form);
   }
 
   /** Learns the secrets an exchange carries: credential headers and secret JSON fields in either body. */

@@ -1,56 +1,83 @@
 // Finding every known secret in a text at once, in any letter case. A run knows thousands of secret forms (every JWT
-// of every case, each plain, URL-encoded, base64, base64url and hex), and one regular expression alternating over all
-// of them tries each at every position of every text: the leak gate spent seconds there. Instead, one expression of
-// the forms' distinct first four characters (few: the JWTs of a run share theirs) finds the positions where any form
-// could start, natively, and only there is the whole alternation tried, anchored. Forms too short to hunt inside
-// other text match only as a whole token.
+// of every case, each plain, URL-encoded, base64, base64url and hex), and an assessment learns more with every request.
+// One expression of the forms' distinct first four characters (few: the JWTs of a run share theirs) finds the
+// positions where any form could start, natively; only there are the forms looked up — in a set per length, longest
+// first (a form that contains another is matched whole) — behind a cheap check of their first sixteen characters. A
+// form is added in constant time (a set entry), so learning a secret per request never rebuilds anything that grows
+// with the number already known. Forms too short to hunt inside other text match only as a whole token.
 
 const PREFIX = 4;
+const GUARD = 16;
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export class SecretMatcher {
-  /** Where a long form could start: any of their first four characters. */
-  private readonly starts?: RegExp;
-  /** Every long form, longest first (a form that contains another is matched whole), tried at one position. */
-  private readonly anchored?: RegExp;
-  /** The short forms, only as whole tokens. */
-  private readonly shortPattern?: RegExp;
+  /** Where a long form could start: any of their first four characters (rebuilt only when a new prefix appears). */
+  private starts?: RegExp;
+  private readonly prefixes = new Set<string>();
+  /** Each long form, lower-cased, by length; the lengths longest first, those of GUARD or more apart. */
+  private readonly byLength = new Map<number, Set<string>>();
+  private longLengths: number[] = [];
+  private shortLengths: number[] = [];
+  /** The first GUARD characters of every form that long: a candidate whose own differ starts none of them. */
+  private readonly guards = new Set<string>();
+  private readonly shorts = new Set<string>();
+  /** The short forms, only as whole tokens (rebuilt when one is added: they are few). */
+  private shortPattern?: RegExp;
 
-  constructor(long: Iterable<string>, short: Iterable<string>) {
-    const forms = [...new Set(long)].filter((f) => f.length >= PREFIX).sort((a, b) => b.length - a.length);
-    if (forms.length) {
-      const prefixes = [...new Set(forms.map((f) => f.slice(0, PREFIX).toLowerCase()))];
-      this.starts = new RegExp(prefixes.map(escapeRegExp).join("|"), "gi");
-      this.anchored = new RegExp(forms.map(escapeRegExp).join("|"), "iy");
+  constructor(long: Iterable<string> = [], short: Iterable<string> = []) {
+    for (const f of long) this.addLong(f);
+    for (const f of short) this.addShort(f);
+  }
+
+  addLong(form: string): void {
+    if (form.length < PREFIX) return this.addShort(form);
+    // Keyed by the form's own length, compared lower-cased: a text's slice of that length is lower-cased the same way.
+    let set = this.byLength.get(form.length);
+    if (!set) {
+      this.byLength.set(form.length, (set = new Set()));
+      const lengths = [...this.byLength.keys()].sort((a, b) => b - a);
+      this.longLengths = lengths.filter((l) => l >= GUARD);
+      this.shortLengths = lengths.filter((l) => l < GUARD);
     }
-    const shorts = [...new Set(short)].sort((a, b) => b.length - a.length);
-    if (shorts.length) this.shortPattern = new RegExp(shorts.map((v) => `(?<![A-Za-z0-9])${escapeRegExp(v)}(?![A-Za-z0-9])`).join("|"), "gi");
+    set.add(form.toLowerCase());
+    if (form.length >= GUARD) this.guards.add(form.slice(0, GUARD).toLowerCase());
+    const prefix = form.slice(0, PREFIX).toLowerCase();
+    if (!this.prefixes.has(prefix)) {
+      this.prefixes.add(prefix);
+      this.starts = undefined;
+    }
+  }
+
+  addShort(form: string): void {
+    if (!form || this.shorts.has(form)) return;
+    this.shorts.add(form);
+    this.shortPattern = undefined;
   }
 
   get empty(): boolean {
-    return !this.anchored && !this.shortPattern;
+    return this.byLength.size === 0 && this.shorts.size === 0;
   }
 
   /** Every span [start, end) holding a secret, in order, none overlapping. `first`: stop at the first. */
   spans(text: string, first = false): [number, number][] {
     const found: [number, number][] = [];
-    if (this.anchored && this.starts) {
-      const starts = this.starts;
+    if (this.prefixes.size) {
+      const starts = (this.starts ??= new RegExp([...this.prefixes].map(escapeRegExp).join("|"), "gi"));
       starts.lastIndex = 0;
       for (let s = starts.exec(text); s; s = starts.exec(text)) {
         const i = s.index;
-        this.anchored.lastIndex = i;
-        const m = this.anchored.exec(text);
+        const length = this.longestAt(text, i);
         // Candidates may overlap: after a miss, look again from the next character.
-        starts.lastIndex = m ? i + m[0].length : i + 1;
-        if (!m) continue;
-        found.push([i, i + m[0].length]);
+        starts.lastIndex = length ? i + length : i + 1;
+        if (!length) continue;
+        found.push([i, i + length]);
         if (first) return found;
       }
     }
-    if (this.shortPattern) {
-      this.shortPattern.lastIndex = 0;
-      for (let m = this.shortPattern.exec(text); m; m = this.shortPattern.exec(text)) {
+    if (this.shorts.size) {
+      const pattern = (this.shortPattern ??= new RegExp([...this.shorts].sort((a, b) => b.length - a.length).map((v) => `(?<![A-Za-z0-9])${escapeRegExp(v)}(?![A-Za-z0-9])`).join("|"), "gi"));
+      pattern.lastIndex = 0;
+      for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
         found.push([m.index, m.index + m[0].length]);
         if (first) return found;
       }
@@ -66,6 +93,22 @@ export class SecretMatcher {
       return kept;
     }
     return found;
+  }
+
+  /** The length of the longest long form starting at `i`, or 0. */
+  private longestAt(text: string, i: number): number {
+    const rest = text.length - i;
+    // One look at the next GUARD characters rules out every form that long (most candidates: hex or base64 that only
+    // shares four characters with a secret's encoding).
+    if (rest >= GUARD && this.guards.has(text.slice(i, i + GUARD).toLowerCase())) {
+      for (const length of this.longLengths) {
+        if (length <= rest && this.byLength.get(length)!.has(text.slice(i, i + length).toLowerCase())) return length;
+      }
+    }
+    for (const length of this.shortLengths) {
+      if (length <= rest && this.byLength.get(length)!.has(text.slice(i, i + length).toLowerCase())) return length;
+    }
+    return 0;
   }
 
   /** True when the text holds a secret. */
