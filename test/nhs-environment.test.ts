@@ -297,6 +297,16 @@ describe("an NHS-like environment with its own PKI and test data", () => {
     expect(run.summary!.gate.reason).toMatch(/change NRLS_TO_ASID$/);
   }, 60_000);
 
+  it("an ERS_SMARTCARD_TOKEN the target does not know is test data: exit 2 naming it, no rule failed", async () => {
+    const run = await runAssureCli(["--no-report", "--suite", "ers-professional-session"], { ...identities, NRLS_BASE_URL: "", ERS_SMARTCARD_TOKEN: "AQIC5wM2LY4SfczNotThisUsersToken0123456789abcd=@AAJTSQACMDE=#" });
+    expect(run.code, run.stdout).toBe(2);
+    const v = verdictsOf(run.summary);
+    expect(v["ERS-A001-01"]).toBe("unsuitable");
+    expect(Object.entries(v).filter(([, x]) => x === "fail")).toEqual([]);
+    expect(run.summary!.gate.reason).toMatch(/change ERS_SMARTCARD_TOKEN$/);
+    expect(run.stdout + run.stderr).not.toContain("NotThisUsersToken");
+  }, 60_000);
+
   it("an ERS_ASID the target does not authorise is test data: exit 2 naming ERS_ASID, no rule failed", async () => {
     const run = await runAssureCli(["--no-report", "--suite", "ers-professional-session"], { ...identities, NRLS_BASE_URL: "", ERS_ASID: "200000000902" });
     expect(run.code, run.stdout).toBe(2);

@@ -230,7 +230,7 @@ async function runStep(
         if (cap.secret) secrets.push(value);
       }
     }
-    other = answeredOtherWay(step, pc, res, lookup, exchange.request.headers);
+    other = answeredOtherWay(step, pc, res, lookup, exchange.request);
   } catch (err) {
     // The suite's own check could not be evaluated (a pattern invalid after interpolation, or one that never ends), or
     // the response could not be (nested beyond what a checker can walk): the step is broken, saying which, and the
@@ -296,10 +296,14 @@ async function followNext(first: ParsedResponse, exchange: Exchange, target: { b
  * The documented variant the whole step was answered by, if any (a JWT signature not validated: the pointer was
  * created): the step's own variants first, then the suite's, which answer every requirement the step checks.
  */
-function answeredOtherWay(step: LoadedStep, pc: PlannedCase, res: ParsedResponse, lookup: Lookup, sent: readonly (readonly [string, string])[]) {
+function answeredOtherWay(step: LoadedStep, pc: PlannedCase, res: ParsedResponse, lookup: Lookup, sent: { url: string; headers: readonly (readonly [string, string])[]; body?: string }) {
   const told = (v: { status: (number | string)[]; diagnosticsMatches?: string }) => statusAllowed(v.status, res.status) &&
     (!v.diagnosticsMatches || diagnosticsOf(res).some((d) => boundedTest(String(interpolate(v.diagnosticsMatches!, lookup)), d)));
-  const carried = (v: { requestCarries?: string }) => !v.requestCarries || sent.some(([n]) => n.toLowerCase() === v.requestCarries!.toLowerCase());
+  const carried = (v: { requestCarries?: string; requestContains?: string }) => {
+    if (v.requestCarries && !sent.headers.some(([n]) => n.toLowerCase() === v.requestCarries!.toLowerCase())) return false;
+    const text = v.requestContains && String(interpolate(v.requestContains, lookup));
+    return !text || sent.url.includes(text) || sent.headers.some(([, value]) => value.includes(text)) || !!sent.body?.includes(text);
+  };
   const shared = pc.defaultVariants?.find((v) => carried(v) && told(v));
   return step.variants?.find(told) ?? (shared && { ...shared, rules: [...new Set(step.expect.map((e) => e.req))] });
 }

@@ -308,6 +308,10 @@ export interface DefaultStepVariant {
    * Only for a step whose request carried this header (any letter case): an answer that calls a header missing or wrong is the test data's only when the harness sent it, not in a case that leaves it out on purpose.
    */
   requestCarries?: string;
+  /**
+   * Only for a step whose request (its URL, a header or its body) contains this text, configuration filled in ({{NAME}}): an answer refusing a test-data value is the test data's only when the harness sent that value, not in a case that sends another on purpose.
+   */
+  requestContains?: string;
   source: VariantSource;
   /**
    * The statuses (or classes) that tell this answer.
