@@ -1,5 +1,6 @@
 // What a run prints: its opening lines, then the per-requirement table, what changed since the last run, and where
 // the evidence is, ending with the gate. Colour only on a terminal, never with NO_COLOR.
+import { firstCauses } from "./first-causes.ts";
 import type { RunResult, RequirementVerdict, TargetRecord } from "../src/model/run-result.ts";
 import { VERDICT_COLOUR, VERDICT_LABEL, VERDICTS, type Verdict } from "../src/model/status.ts";
 import type { Exchange } from "../src/run/http-client.ts";
@@ -43,6 +44,11 @@ export function consoleStyle(quiet = false, stream: NodeJS.WriteStream = process
 
 export function closingLines(run: RunResult, style: ConsoleStyle, paths?: OutputPaths, changes?: Changes): string[] {
   const lines = [formatVerdictTable(run.requirements, style), "", `Requirements: ${formatTotals(run.requirements)}`];
+  const causes = firstCauses(run);
+  if (causes.some((c) => c.then.length)) {
+    const failing = causes.reduce((n, c) => n + 1 + c.then.length, 0);
+    lines.push(`By first cause: ${causes.length} behind ${failing} rule(s) that failed or warned — ${causes.map((c) => (c.then.length ? `${c.id} (then ${c.then.join(", ")}, in the same cases)` : c.id)).join("; ")}.`);
+  }
   if (changes?.previous) {
     lines.push(`Since run ${changes.previous.runId} against the same target: ${changes.newlyFailing.length ? `newly failing ${changes.newlyFailing.join(", ")}` : "nothing newly failing"}; ${changes.fixed.length ? `fixed ${changes.fixed.join(", ")}` : "nothing fixed"}.`);
   }

@@ -7,6 +7,7 @@ import { describeSystem, type RunResult } from "../src/model/run-result.ts";
 import { variantShown } from "../src/judge/judge-case.ts";
 import { allureTestLink } from "./allure-results.ts";
 import { verdictReason } from "./coverage-matrix.ts";
+import { firstCauses } from "./first-causes.ts";
 import { BASIS_LEGEND, sourceTitle } from "./source-title.ts";
 
 const VERDICT_SHOWN: Record<string, { label: string; colour: string }> = {
@@ -63,6 +64,7 @@ ${run.interrupted ? `<div class="banner">Interrupted by ${run.interrupted}: not 
 <p>Requirements: ${[...counts].map(([k, n]) => `${n} ${esc(VERDICT_SHOWN[k]?.label ?? k)}`).join(", ")} of ${run.requirements.length}.
 Full detail: <a href="allure-report/index.html">the Allure report</a>, <a href="requirements.md">requirements.md</a>, <a href="summary.json">summary.json</a>.
 Check this folder with <code>spine-assure verify-evidence &lt;this folder&gt; --ca &lt;roots you trust&gt;</code>.</p>
+${causesSection(run)}
 <h2>What was tested, against what</h2>
 <table class="kv" id="inputs">${rows([
     ...(inputs?.targets ?? []).map((t): [string, string] => (run.assessment
@@ -88,4 +90,16 @@ ${requirementRows(g.reqs)}</table>`).join("\n")}
 <p>Basis: ${Object.entries(BASIS_LEGEND).map(([k, v]) => `<b>${k}</b> ${esc(v)}`).join("; ")}.</p>
 </body></html>
 `;
+}
+
+/**
+ * The failing rules by their first cause, when some failed only after another in the same cases: an assessor counts
+ * the faults, not every rule a fault stopped from being shown.
+ */
+function causesSection(run: RunResult): string {
+  const causes = firstCauses(run);
+  if (!causes.some((c) => c.then.length)) return "";
+  const text = (id: string) => run.requirements.find((r) => r.id === id)?.text ?? "";
+  const items = causes.map((c) => `<li><span class="id">${esc(c.id)}</span> ${esc(text(c.id))}${c.then.length ? `<div class="why">then, in the same cases, not shown because of it: ${c.then.map(esc).join(", ")}</div>` : ""}</li>`).join("\n");
+  return `<h2 id="first-causes">Failures by first cause</h2>\n<p>${causes.length} first cause(s) behind ${causes.reduce((n, c) => n + 1 + c.then.length, 0)} rule(s) that failed or warned: a rule listed under another failed only after it, in every case it failed in.</p>\n<ul>${items}</ul>`;
 }
