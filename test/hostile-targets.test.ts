@@ -116,8 +116,9 @@ describe("hostile targets on both APIs at once", () => {
   for (const [name, start] of both) {
     it(`exit 3 when both targets are ${name}: every case ended and the report written, or (refused) the pre-flight's diagnosis`, async () => {
       const port = await start();
+      // A target that never answers costs every case a whole timeout (the e-RS suite's one at a time): a short one.
       const run = await runAssureCli(["--concurrency", "32"], {
-        ASSURE_ACCEPT_SANDBOX_VALUES: "all", ERS_BASE_URL: `http://127.0.0.1:${port}/ers-api`, NRLS_BASE_URL: `http://127.0.0.1:${port}/nrls`, HTTP_TIMEOUT_MS: String(TIMEOUT_MS),
+        ASSURE_ACCEPT_SANDBOX_VALUES: "all", ERS_BASE_URL: `http://127.0.0.1:${port}/ers-api`, NRLS_BASE_URL: `http://127.0.0.1:${port}/nrls`, HTTP_TIMEOUT_MS: "500",
       });
       expect(run.code, run.stdout + run.stderr).toBe(3);
       expect(run.stdout + run.stderr).not.toMatch(/Unhandled|harness error|internal error/);
