@@ -40,6 +40,11 @@ export interface Fault {
    * and names the variable (never a pass; it gates as the rule's level does, with exit 2).
    */
   unsuitable?: boolean;
+  /**
+   * What it breaks in other cases depends on how they interleave (a session handed to whichever case asks next): the
+   * self-test runs its API's cases one at a time, so its row is the same on every run. A real run is not slowed for it.
+   */
+  oneCaseAtATime?: boolean;
   description: string;
 }
 

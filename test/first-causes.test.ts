@@ -5,12 +5,12 @@ import { firstCauses } from "../reporters/first-causes.ts";
 import type { RunResult } from "../src/model/run-result.ts";
 
 type Case = RunResult["cases"][number];
-const check = (requirement: string, outcome: "pass" | "fail") => ({ requirement, outcome, expected: "x", at: { file: "s.yaml", line: 1 } });
+const check = (requirement: string, outcome: "pass" | "fail") => ({ requirement, outcome, expected: "x", at: "s.yaml:1" });
 const kase = (key: string, verifies: string[], failed: string[], checks: [string, "pass" | "fail"][]): Case => ({
-  key, title: key, suite: "s", api: "NRLS", interaction: "i", target: "nrls", at: { file: "s.yaml", line: 1 }, tags: [], vars: {}, verifies, status: failed.length ? "failed" : "passed", durationMs: 1,
+  key, title: key, suite: "s", api: "NRLS", interaction: "i", target: "nrls", at: "s.yaml:1", tags: [], vars: {}, verifies, status: failed.length ? "failed" : "passed", durationMs: 1,
   steps: [{ name: "step", phase: "main", status: "failed", checks: checks.map(([r, o]) => check(r, o)) }] as Case["steps"],
   requirements: verifies.map((id) => ({ key, title: key, status: failed.includes(id) ? "failed" : "passed", caseStatus: "failed", messages: [] })),
-}) as Case;
+}) as unknown as Case;
 const verdicts = (fail: string[], pass: string[]) => [...fail.map((id) => ({ id, verdict: "fail" })), ...pass.map((id) => ({ id, verdict: "pass" }))] as RunResult["requirements"];
 
 describe("first causes", () => {

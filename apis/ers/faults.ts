@@ -33,7 +33,7 @@ export const ERS_FAULTS = [
   { name: "ers-grants-first-permission", dimension: "state", breaks: ["ERS-A002-02"], description: "Select Role grants the user's first permission, whichever was selected" },
   { name: "ers-permission-org-unchecked", dimension: "state", breaks: ["ERS-A002-03"], description: "Select Role matches the business function only: one held at another organisation is granted" },
   { name: "ers-a004-after-a003", dimension: "state", breaks: ["ERS-A003-02"], description: "a deleted session still gets reference data (A004), though A002 refuses it" },
-  { name: "ers-second-create-keeps-role", dimension: "state", breaks: ["ERS-A001-08"], description: "a create for a token that already holds a live session with a role selected returns that session, role and all" },
+  { name: "ers-second-create-keeps-role", dimension: "state", oneCaseAtATime: true, breaks: ["ERS-A001-08"], description: "a create for a token that already holds a live session with a role selected returns that session, role and all" },
   { name: "ers-odd-token-accepted", dimension: "identifier", breaks: ["ERS-A001-14"], description: "only tokens shaped like a smartcard token (AQIC…@…#) are checked: any other logs in as the first user" },
 ] as const satisfies readonly Fault[];
 

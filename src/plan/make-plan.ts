@@ -43,8 +43,6 @@ export interface PlannedCase {
   /** Answers any step may get that the test data caused (the suite's defaults.variants). */
   defaultVariants: DefaultStepVariant[];
   secretFields: string[];
-  /** Its suite runs its cases one at a time (suite `serial: true`). */
-  serial?: boolean;
   /** Who the Spine JWT says is asking (templates of configuration), as the suite declares it. */
   requester?: Requester;
   /** Set when the case cannot run against this configuration. */
@@ -172,7 +170,6 @@ function expandCase(suite: LoadedSuite, c: LoadedCase, config: Pick<Config, "val
       defaultHeaders: suite.defaults?.headers ?? {},
       defaultVariants: suite.defaults?.variants ?? [],
       secretFields: suite.secretFields ?? [],
-      ...(suite.serial ? { serial: true } : {}),
       requester: suite.requester,
       notApplicable: missing?.length ? `${c.requires!.reason} (not configured: ${missing.join(", ")})` : undefined,
     });

@@ -4,7 +4,7 @@
 import { existsSync } from "node:fs";
 import type { CompiledPlan } from "../plan/compile-plan.ts";
 import { compilePlan } from "../plan/compile-plan.ts";
-import type { Plan, PlannedCase } from "../plan/make-plan.ts";
+import type { Plan } from "../plan/make-plan.ts";
 import { SuiteError } from "../suite/suite-problems.ts";
 import type { TargetName } from "../targets.ts";
 import type { TlsFiles } from "../config/tls-identity.ts";
@@ -64,9 +64,6 @@ export async function runPlan(plan: Plan, targets: Partial<Record<TargetName, Ru
     const stopped = options.stopFile ? () => existsSync(options.stopFile!) : () => false;
     const ctx = { targets: open, config: options.config, fixturesDir: options.fixturesDir, compiled, stopped, leftJournal: options.stopFile && `${options.stopFile}.left` };
     const slot = createLimiter(options.concurrency);
-    // A serial suite's cases take its turn first, then a slot: one of them at a time, none holding a slot while waiting.
-    const turns = new Map<string, ReturnType<typeof createLimiter>>();
-    const turnOf = (pc: PlannedCase) => (pc.serial ? turns.get(pc.suite) ?? turns.set(pc.suite, createLimiter(1)).get(pc.suite)! : <T>(task: () => Promise<T>) => task());
     // Cases start one per turn of the event loop: started all in one go, the first cases' sockets would wait for every
     // other case to build and send its first request before their own handshakes and responses were served.
     let admission = Promise.resolve();
@@ -75,7 +72,7 @@ export async function runPlan(plan: Plan, targets: Partial<Record<TargetName, Ru
     await Promise.all(longestFirst.map(async (pc) => {
       await admitted();
       // A case run as copies has as many requests in flight as copies: it takes that many slots, and needs them.
-      const raw = await turnOf(pc)(() => slot(async () => {
+      const raw = await slot(async () => {
         // Asked to stop: a case not yet started never starts, and reports nothing (it is not-run).
         if (stopped()) return undefined;
         try {
@@ -87,7 +84,7 @@ export async function runPlan(plan: Plan, targets: Partial<Record<TargetName, Ru
           // A harness fault in one case must not take the others down; the case says what happened.
           return { key: pc.key, status: "broken", reason: `the harness failed while running this case: ${(err as Error).message}`, steps: [], startedAt: Date.now(), durationMs: 0, secrets: [] } satisfies CaseResult;
         }
-      }, pc.copies ?? 1));
+      }, pc.copies ?? 1);
       if (!raw) return;
       const redactor = new Redactor([...options.secrets, ...raw.secrets], pc.secretFields);
       for (const s of raw.steps) if (s.exchange) redactor.learn(s.exchange);

@@ -7,7 +7,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Fault } from "../../sandbox/faults.ts";
+import { FAULTS, type Fault } from "../../sandbox/faults.ts";
 import type { DocumentedVariant } from "../../sandbox/variants.ts";
 import { runPlan } from "../run/run-plan.ts";
 import { runOptions, runTargets } from "../stages/execute.ts";
@@ -54,8 +54,7 @@ let emptyFolder: string | undefined;
 
 /**
  * The API a fault or variant belongs to (its module's list): a switch changes only that API's answers, so its run needs
- * only that API's suites, and is judged on that API's requirements alone. The e-RS suite is serial (its cases share
- * one user's sessions), so which of its rules a fault breaks does not depend on the other API's cases beside it.
+ * only that API's suites, and is judged on that API's requirements alone.
  */
 function apiOfSwitches(switches: Record<string, string>): (typeof APIS)[number] | undefined {
   const names = [switches.SANDBOX_FAULTS, switches.SANDBOX_VARIANTS].flatMap((v) => (v ?? "").split(",")).map((n) => n.trim()).filter(Boolean);
@@ -72,7 +71,9 @@ async function runSandboxWith(switches: Record<string, string>, { strict = false
   const api = apiOfSwitches(switches);
   suitesByTarget ??= readSuites().suites.map((x) => [x.target, x.suite]);
   const suites = api ? suitesByTarget.filter(([t]) => t === api.name).map(([, name]) => name) : [];
-  const prepared = prepare({ env: { ...switches }, cwd: emptyFolder, ...(suites.length ? { filter: { suites } } : {}) });
+  // A fault whose effect on other cases depends on their interleaving is run one case at a time (Fault.oneCaseAtATime).
+  const alone = (switches.SANDBOX_FAULTS ?? "").split(",").some((n) => FAULTS.find((f) => f.name === n.trim())?.oneCaseAtATime);
+  const prepared = prepare({ env: { ...switches }, cwd: emptyFolder, ...(suites.length ? { filter: { suites } } : {}), ...(alone ? { concurrency: 1 } : {}) });
   const open = await openTargets(prepared.config, switches);
   const listener = judgeOnArrival(prepared.plan);
   const secrets = new Set<string>();

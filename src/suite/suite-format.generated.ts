@@ -224,10 +224,6 @@ export interface SpineAssureSuite {
     organization: string;
   };
   secretFields?: string[];
-  /**
-   * Run this suite's cases one at a time (other suites' cases still run beside them): for cases that share state on the target they cannot keep apart, such as one smartcard user's sessions, so a verdict never depends on how the cases interleaved.
-   */
-  serial?: boolean;
   defaults?: {
     headers?: StringMap;
     /**
@@ -275,7 +271,6 @@ export interface SpineAssureSuite {
         organization: string;
       }
     | string[]
-    | boolean
     | {
         headers?: StringMap;
         /**
