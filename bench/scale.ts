@@ -1,0 +1,68 @@
+// The cost curve from 1× to N× today's cases (issue: the curve must be flat). Each suite's cases are copied under new
+// ids (same rules, same checks), the copies run against the embedded sandbox, and for each scale it prints the wall
+// time, the time per case, the CLI's peak memory and memory per case, the run folder's size and the single-file
+// report's, and the report's share of the wall time. BENCH_SCALES="1,10,100" picks the scales (default 1,10);
+// SANDBOX_LATENCY_MS adds latency to every answer. Prints figures; asserts nothing.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseDocument, stringify } from "yaml";
+import { filesUnder } from "../src/files-under.ts";
+import { PROJECT_ROOT } from "../src/project-root.ts";
+import type { Summary } from "../reporters/summary.ts";
+
+const SCALES = (process.env.BENCH_SCALES ?? "1,10").split(",").map(Number).filter((n) => n >= 1);
+const LATENCY = process.env.SANDBOX_LATENCY_MS;
+
+/** The suites with every case copied `factor` times in all (the copies' ids suffixed), in a folder of their own. */
+function scaledSuites(factor: number): string {
+  const dir = mkdtempSync(join(tmpdir(), `scale-${factor}x-`));
+  for (const file of filesUnder(join(PROJECT_ROOT, "suites")).filter((f) => f.endsWith(".yaml"))) {
+    const data = parseDocument(readFileSync(file, "utf8"), { merge: true }).toJS({ maxAliasCount: -1 }) as { cases: { id: string }[] };
+    data.cases = data.cases.flatMap((c) => Array.from({ length: factor }, (_, k) => (k === 0 ? c : { ...c, id: `${c.id}-x${k + 1}` })));
+    const out = join(dir, file.slice(join(PROJECT_ROOT, "suites").length + 1));
+    mkdirSync(join(out, ".."), { recursive: true });
+    writeFileSync(out, stringify(data, { aliasDuplicateObjects: false }));
+  }
+  return dir;
+}
+
+const sizeOf = (path: string): number => (statSync(path).isDirectory() ? readdirSync(path).reduce((n, f) => n + sizeOf(join(path, f)), 0) : statSync(path).size);
+const mib = (bytes: number) => bytes / (1 << 20);
+
+interface Row { factor: number; cases: number; requests: number; wall: number; bareWall: number; rss: number; folder: number; report: number }
+
+function run(suites: string, report: boolean): { wall: number; summary: Summary; runDir: string } {
+  const out = mkdtempSync(join(tmpdir(), "scale-out-"));
+  const started = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "run", "--suites", suites, "--out", out, ...(report ? [] : ["--no-report"])], {
+    cwd: out, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...(LATENCY ? { SANDBOX_LATENCY_MS: LATENCY } : {}) }, encoding: "utf8", maxBuffer: 256 << 20,
+  });
+  const wall = Number(process.hrtime.bigint() - started) / 1e6;
+  if (r.status !== 0) throw new Error(`run exited ${r.status}: ${r.stdout.slice(-2000)}${r.stderr.slice(-2000)}`);
+  const runs = readdirSync(join(out, "runs"));
+  return { wall, summary: JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as Summary, runDir: join(out, "runs", runs[0]!) };
+}
+
+const rows: Row[] = [];
+for (const factor of SCALES) {
+  const suites = scaledSuites(factor);
+  const full = run(suites, true);
+  const bare = run(suites, false);
+  const reportFile = join(full.runDir, "allure-report", "index.html");
+  rows.push({
+    factor, cases: full.summary.cases.length, requests: full.summary.timing!.requests, wall: full.wall, bareWall: bare.wall, rss: full.summary.timing!.peakRssMiB,
+    folder: mib(sizeOf(full.runDir)), report: (() => { try { return mib(statSync(reportFile).size); } catch { return 0; } })(),
+  });
+}
+console.log(`the suites at ${SCALES.join("×, ")}× their cases against the embedded sandbox${LATENCY ? `, ${LATENCY} ms latency` : ", no added latency"} (report included):`);
+console.log("scale  cases  requests  wall s  ms/case  (no report)  peak MiB  KiB/case  folder MiB  KiB/case  report MiB  report share");
+for (const r of rows) {
+  console.log(`${`${r.factor}×`.padStart(5)}  ${String(r.cases).padStart(5)}  ${String(r.requests).padStart(8)}  ${(r.wall / 1000).toFixed(1).padStart(6)}  ${(r.wall / r.cases).toFixed(1).padStart(7)}  ${(r.bareWall / r.cases).toFixed(1).padStart(11)}  ${r.rss.toFixed(0).padStart(8)}  ${((r.rss * 1024) / r.cases).toFixed(0).padStart(8)}  ${r.folder.toFixed(1).padStart(10)}  ${((r.folder * 1024) / r.cases).toFixed(0).padStart(8)}  ${r.report.toFixed(1).padStart(10)}  ${(((r.wall - r.bareWall) / r.wall) * 100).toFixed(0).padStart(10)} %`);
+}
+const [first, last] = [rows[0]!, rows[rows.length - 1]!];
+if (rows.length > 1) {
+  console.log(`at ${last.factor}× against 1×: time per case ${(last.wall / last.cases / (first.wall / first.cases)).toFixed(2)}×, memory per case ${((last.rss / last.cases) / (first.rss / first.cases)).toFixed(2)}×, folder per case ${((last.folder / last.cases) / (first.folder / first.cases)).toFixed(2)}×`);
+}
+console.log("target: time and memory per case at 100× within 1.5× of 1×; the run folder linear in cases");
