@@ -1,9 +1,12 @@
 // Bounded disk, through the real CLI: after each run only the newest --keep-runs run folders remain, except one a
 // waiver cites as its evidence; Allure's trend history keeps as many lines.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { HISTORY_RUNS } from "../reporters/allure-report.ts";
+import { prunedLines } from "../reporters/console.ts";
+import { pruneRuns } from "../src/evidence/prune-runs.ts";
 import { runAssureCli } from "./helpers/run-cli.ts";
 
 const runs = (out: string) => readdirSync(join(out, "runs")).sort();
@@ -34,29 +37,26 @@ describe("keeping run folders", { timeout: 180_000 }, () => {
   });
 });
 
-describe("Allure's trend history", () => {
-  it("keeps the last HISTORY_RUNS runs whatever --keep-runs is: the single-file report embeds all of it", async () => {
-    const { pruneRuns } = await import("../src/evidence/prune-runs.ts");
-    const { HISTORY_RUNS } = await import("../reporters/allure-report.ts");
-    const { mkdirSync } = await import("node:fs");
-    const out = mkdtempSync(join(tmpdir(), "history-cap-"));
+describe("pruning, in process", () => {
+  const folder = (name: string, runs: [string, number][] = []) => {
+    const out = mkdtempSync(join(tmpdir(), `${name}-`));
     mkdirSync(join(out, "runs"));
+    for (const [id, code] of runs) {
+      mkdirSync(join(out, "runs", id));
+      writeFileSync(join(out, "runs", id, "summary.json"), JSON.stringify({ gate: { exitCode: code } }));
+    }
+    return out;
+  };
+
+  it("keeps the last HISTORY_RUNS runs of Allure's trend history whatever --keep-runs is: the single-file report embeds all of it", () => {
+    const out = folder("history-cap");
     writeFileSync(join(out, "allure-history.jsonl"), Array.from({ length: 9 }, (_, i) => `{"run":${i}}\n`).join(""));
     pruneRuns(out, 20, new Set());
     expect(readFileSync(join(out, "allure-history.jsonl"), "utf8").trim().split("\n")).toEqual(Array.from({ length: HISTORY_RUNS }, (_, i) => `{"run":${9 - HISTORY_RUNS + i}}`));
   });
-});
 
-describe("what pruning says", () => {
-  it("names a removed failing pack as such", async () => {
-    const { pruneRuns } = await import("../src/evidence/prune-runs.ts");
-    const { prunedLines } = await import("../reporters/console.ts");
-    const { mkdirSync } = await import("node:fs");
-    const out = mkdtempSync(join(tmpdir(), "prune-say-"));
-    for (const [id, code] of [["20261201-000001-aaaaaa", 1], ["20261201-000002-bbbbbb", 0], ["20261201-000003-cccccc", 0]] as const) {
-      mkdirSync(join(out, "runs", id), { recursive: true });
-      writeFileSync(join(out, "runs", id, "summary.json"), JSON.stringify({ gate: { exitCode: code } }));
-    }
+  it("says what it removed, naming a failing pack as such", () => {
+    const out = folder("prune-say", [["20261201-000001-aaaaaa", 1], ["20261201-000002-bbbbbb", 0], ["20261201-000003-cccccc", 0]]);
     const pruned = pruneRuns(out, 1, new Set());
     expect(pruned).toEqual([{ runId: "20261201-000001-aaaaaa", exitCode: 1 }, { runId: "20261201-000002-bbbbbb", exitCode: 0 }]);
     expect(prunedLines(pruned, 1)).toEqual(["Removed 2 older run folder(s) to keep the newest 1 (--keep-runs, ASSURE_KEEP_RUNS): 20261201-000001-aaaaaa, 20261201-000002-bbbbbb — 1 of them a failing or unfinished pack: 20261201-000001-aaaaaa (exit 1)."]);

@@ -276,45 +276,27 @@ describe("an NHS-like environment with its own PKI and test data", () => {
     expect(run.summary!.gate.reason).toMatch(/test data unsuitable .*change NRLS_CUSTODIAN_ODS/);
   }, 60_000);
 
-  // Issue 29: a wrong ASID is a set-up mistake. The target's own answer says so (it names the ASID as unknown, or
-  // refuses XAPI_ASID with 403): every rule it touches is unproven, naming the variable, and none is failed.
-  it("an NRLS_FROM_ASID the target does not know is test data, not 35 failures: exit 2 naming the variable", async () => {
-    const run = await runAssureCli(["--no-report", "--suite", "nrls-create", "--tag", "happy-path"], { ...identities, ERS_BASE_URL: "", NRLS_FROM_ASID: "200000000779" });
-    expect(run.code, run.stdout).toBe(2);
-    const v = verdictsOf(run.summary);
-    expect(v["NRLS-CRT-01"]).toBe("unsuitable");
-    expect(Object.entries(v).filter(([, x]) => x === "fail")).toEqual([]);
-    expect(run.summary!.gate.reason).toMatch(/test data unsuitable .*change NRLS_FROM_ASID$/);
-    expect(run.stdout).toMatch(/test-data-from-asid-unknown/);
-  }, 60_000);
-
-  it("an NRLS_TO_ASID that is not the target's Spine ASID is test data (it calls the toASID sent missing): exit 2 naming it", async () => {
-    const run = await runAssureCli(["--no-report", "--suite", "nrls-create", "--tag", "happy-path"], { ...identities, ERS_BASE_URL: "", NRLS_TO_ASID: "928942012546" });
-    expect(run.code, run.stdout).toBe(2);
-    const v = verdictsOf(run.summary);
-    expect(v["NRLS-CRT-01"]).toBe("unsuitable");
-    expect(Object.entries(v).filter(([, x]) => x === "fail")).toEqual([]);
-    expect(run.summary!.gate.reason).toMatch(/change NRLS_TO_ASID$/);
-  }, 60_000);
-
-  it("an ERS_SMARTCARD_TOKEN the target does not know is test data: exit 2 naming it, no rule failed", async () => {
-    const run = await runAssureCli(["--no-report", "--suite", "ers-professional-session"], { ...identities, NRLS_BASE_URL: "", ERS_SMARTCARD_TOKEN: "AQIC5wM2LY4SfczNotThisUsersToken0123456789abcd=@AAJTSQACMDE=#" });
-    expect(run.code, run.stdout).toBe(2);
-    const v = verdictsOf(run.summary);
-    expect(v["ERS-A001-01"]).toBe("unsuitable");
-    expect(Object.entries(v).filter(([, x]) => x === "fail")).toEqual([]);
-    expect(run.summary!.gate.reason).toMatch(/change ERS_SMARTCARD_TOKEN$/);
-    expect(run.stdout + run.stderr).not.toContain("NotThisUsersToken");
-  }, 60_000);
-
-  it("an ERS_ASID the target does not authorise is test data: exit 2 naming ERS_ASID, no rule failed", async () => {
-    const run = await runAssureCli(["--no-report", "--suite", "ers-professional-session"], { ...identities, NRLS_BASE_URL: "", ERS_ASID: "200000000902" });
-    expect(run.code, run.stdout).toBe(2);
-    const v = verdictsOf(run.summary);
-    expect(v["ERS-A001-01"]).toBe("unsuitable");
-    expect(Object.entries(v).filter(([, x]) => x === "fail")).toEqual([]);
-    expect(run.summary!.gate.reason).toMatch(/change ERS_ASID$/);
-  }, 60_000);
+  // Issue 29: a wrong ASID or token is a set-up mistake. The target's own answer says so (it names the ASID as unknown,
+  // calls a header it was sent missing, refuses XAPI_ASID or the token with 403): every rule it touches is unproven,
+  // naming the variable, and none is failed.
+  const wrongData: [variable: string, value: string, suite: string, rule: string][] = [
+    ["NRLS_FROM_ASID", "200000000779", "nrls-create", "NRLS-CRT-01"],
+    ["NRLS_TO_ASID", "928942012546", "nrls-create", "NRLS-CRT-01"],
+    ["ERS_ASID", "200000000902", "ers-professional-session", "ERS-A001-01"],
+    ["ERS_SMARTCARD_TOKEN", "AQIC5wM2LY4SfczNotThisUsersToken0123456789abcd=@AAJTSQACMDE=#", "ers-professional-session", "ERS-A001-01"],
+  ];
+  for (const [variable, value, suite, rule] of wrongData) {
+    it(`${variable} wrong for the target is test data, not a failure of every rule: exit 2 naming it`, async () => {
+      const other: Record<string, string> = suite.startsWith("nrls") ? { ERS_BASE_URL: "" } : { NRLS_BASE_URL: "" };
+      const run = await runAssureCli(["--no-report", "--suite", suite, ...(suite.startsWith("nrls") ? ["--tag", "happy-path"] : [])], { ...identities, ...other, [variable]: value });
+      expect(run.code, run.stdout).toBe(2);
+      const v = verdictsOf(run.summary);
+      expect(v[rule]).toBe("unsuitable");
+      expect(Object.entries(v).filter(([, x]) => x === "fail")).toEqual([]);
+      expect(run.summary!.gate.reason).toMatch(new RegExp(`test data unsuitable .*change ${variable}$`));
+      expect(run.stdout + run.stderr).not.toContain("NotThisUsersToken");
+    }, 60_000);
+  }
 });
 
 describe("certificates are checked before anything is sent", () => {
