@@ -122,6 +122,8 @@ export function loadConfig(options: LoadOptions = {}): Config {
   for (const spec of VARIABLES) {
     const target = TARGETS.find((t) => t.name === spec.api);
     if (!spec.testData || !target || !values[target.baseUrlVariable] || values[spec.name] !== spec.default) continue;
+    // A base URL that is itself refused is the mistake to fix first: its test data waits (and no suite is read for it).
+    if (problems.some((p) => p.startsWith(`${target.baseUrlVariable} `))) continue;
     if (accepted.has("all") || accepted.has(spec.name)) continue;
     const usedBy = (usage ??= options.testDataUsage?.() ?? {})[spec.name] ?? [];
     const shown = usedBy.length > 6 ? `${usedBy.slice(0, 6).join(", ")} and ${usedBy.length - 6} more` : usedBy.join(", ");
