@@ -42,3 +42,18 @@ console.log(`    after the cases (vitest wind-down, judging, outputs, manifest):
 console.log(`  the HTML report costs:      ${(median(full.map((x) => x.wall)) - median(bare.map((x) => x.wall))).toFixed(0)}`);
 console.log(`  peak memory of the CLI process (vitest workers are threads in it): ${m((x) => x.rss)} MiB`);
 console.log("  target: under 5,000 ms, report included");
+console.log(`  start-up, spawn to the first case: ${m((x) => x.cli + x.startup, bare)}   target: under 2,000 ms`);
+
+// A configuration error: everything a mistake costs before it is named (nothing is sent), as CPU of the process and
+// its children (bash's `times`, which Node cannot read for a child). Median of RUNS.
+function configErrorCpuMs(): number {
+  const cli = join(PROJECT_ROOT, "bin", "spine-assure.js");
+  const r = spawnSync("bash", ["-c", `"${process.execPath}" "${cli}" run >/dev/null 2>&1; echo "exit $?"; times`], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", NRLS_BASE_URL: "not-a-url" }, encoding: "utf8",
+  });
+  if (!/^exit 2$/m.test(r.stdout)) throw new Error(`a configuration error did not exit 2: ${r.stdout}${r.stderr}`);
+  const [user, sys] = [...r.stdout.trim().split("\n").pop()!.matchAll(/(\d+)m([\d.]+)s/g)].map((x) => Number(x[1]) * 60 + Number(x[2]));
+  return (user! + sys!) * 1000;
+}
+const configErrors = Array.from({ length: RUNS }, configErrorCpuMs);
+console.log(`  a configuration error (nothing sent), CPU: ${median(configErrors).toFixed(0)} ms   (runs: ${configErrors.map((x) => x.toFixed(0)).join(", ")})   target: under 1,200 ms`);
