@@ -116,11 +116,15 @@ describe.concurrent("assess-client", () => {
     }
   }, 120_000);
 
-  it("exits 3 when no request came before --until-idle, writing a pack that says nothing was assessed", async () => {
+  it("exits 3 when no request came before --until-idle, writing a pack that says nothing was assessed, and leaving the latest files alone", async () => {
     const a = startAssessor(["--http", "--until-idle", "1", "--no-report"]);
     const { code, stdout } = await a.done;
     expect(code, stdout).toBe(3);
-    const summary = JSON.parse(readFileSync(join(a.out, "summary.json"), "utf8")) as Summary;
+    // The latest copies are not replaced by an assessment of nothing: the pack is in its own run folder.
+    expect(existsSync(join(a.out, "summary.json"))).toBe(false);
+    expect(stdout).toMatch(/Nothing was received: this pack is kept in .*runs/);
+    const runs = readdirSync(join(a.out, "runs"));
+    const summary = JSON.parse(readFileSync(join(a.out, "runs", runs[0]!, "summary.json"), "utf8")) as Summary;
     expect(summary.gate.reason).toMatch(/no request was received/);
     expect(summary.requirements.every((r) => r.verdict === "not-run")).toBe(true);
   }, 60_000);
