@@ -106,3 +106,18 @@ describe("configuration", () => {
     for (const v of VARIABLES) expect(example, v.name).toMatch(new RegExp(`^#?\\s*${v.name}=`, "m"));
   });
 });
+
+describe("a key passphrase that is a word of the exchanges", () => {
+  // Never sent, so no target can echo it; as an ordinary word ("DocumentReference") it would be masked wherever the
+  // word appears and fail every run's leak gate on a leak that is not one.
+  const suitesText = () => JSON.stringify({ cases: [{ request: { path: "/DocumentReference" } }] });
+  const cwd = mkdtempSync(join(tmpdir(), "passphrase-"));
+  it("is not hunted for, with a warning naming the variable; any other passphrase is", () => {
+    const ordinary = loadConfig({ env: { TLS_KEY_PASSPHRASE: "DocumentReference" }, cwd, ordinaryText: suitesText });
+    expect(ordinary.secrets.map((s) => s.name)).not.toContain("TLS_KEY_PASSPHRASE");
+    expect(ordinary.warnings.join("\n")).toMatch(/TLS_KEY_PASSPHRASE is a word the exchanges themselves carry/);
+    const strong = loadConfig({ env: { TLS_KEY_PASSPHRASE: "c0rrect-h0rse#battery" }, cwd, ordinaryText: suitesText });
+    expect(strong.secrets).toEqual([{ name: "TLS_KEY_PASSPHRASE", value: "c0rrect-h0rse#battery" }]);
+    expect(strong.warnings.join("\n")).not.toMatch(/a word the exchanges/);
+  });
+});

@@ -50,7 +50,7 @@ export function prepare(options: PrepareOptions = {}): Prepared {
   // requirements a test-data variable left at the sandbox's value would affect).
   let read: ReturnType<typeof readSuites> | undefined;
   const suitesRead = () => (read ??= readSuites({ dir: options.suitesDir }));
-  const config = loadConfig({ env, cwd, testDataUsage: () => testDataUsage(suitesRead().suites, TEST_DATA_NAMES) });
+  const config = loadConfig({ env, cwd, testDataUsage: () => testDataUsage(suitesRead().suites, TEST_DATA_NAMES), ordinaryText: () => JSON.stringify(suitesRead().suites) });
   const { suites, problems } = suitesRead();
   const plan = makePlan(suites, config, options.filter);
   // Once any API has a base URL, one without is not run, never sent to the embedded sandbox (open-targets.ts).
