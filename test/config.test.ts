@@ -117,7 +117,7 @@ describe("a key passphrase that is a word of the exchanges", () => {
     expect(ordinary.secrets.map((s) => s.name)).not.toContain("TLS_KEY_PASSPHRASE");
     expect(ordinary.warnings.join("\n")).toMatch(/TLS_KEY_PASSPHRASE is a word the exchanges themselves carry/);
     const strong = loadConfig({ env: { TLS_KEY_PASSPHRASE: "c0rrect-h0rse#battery" }, cwd, ordinaryText: suitesText });
-    expect(strong.secrets).toEqual([{ name: "TLS_KEY_PASSPHRASE", value: "c0rrect-h0rse#battery" }]);
+    expect(strong.secrets).toContainEqual({ name: "TLS_KEY_PASSPHRASE", value: "c0rrect-h0rse#battery" });
     expect(strong.warnings.join("\n")).not.toMatch(/a word the exchanges/);
   });
 });

@@ -8,6 +8,7 @@ import { closest } from "../nearest-names.ts";
 import { proxyFor, type ProxyChoice } from "./proxy.ts";
 import { resolveTargetTls, type TargetTls } from "./tls-identity.ts";
 import { MIN_SECRET_LENGTH } from "../secrets/redact.ts";
+import { escapeRegExp } from "../secrets/secret-matcher.ts";
 import { OWN_PREFIXES, SANDBOX_VARIABLE_NAMES, VARIABLES } from "./variables.ts";
 
 export class ConfigError extends Error {
@@ -180,9 +181,10 @@ export function loadConfig(options: LoadOptions = {}): Config {
   // evidence wherever the word appears, and every run would fail on a leak that is not one: it is left out, saying so.
   const ordinary = secrets.some((s) => s.name.endsWith("KEY_PASSPHRASE")) ? options.ordinaryText?.() : undefined;
   if (ordinary) {
-    const words = new Set(ordinary.toLowerCase().match(/[a-z0-9_.:/+-]+/g) ?? []);
+    const text = ordinary.toLowerCase();
+    const isWord = (v: string) => new RegExp(`(?<![a-z0-9])${escapeRegExp(v.toLowerCase())}(?![a-z0-9])`).test(text);
     secrets = secrets.filter((s) => {
-      if (!s.name.endsWith("KEY_PASSPHRASE") || !words.has(s.value.toLowerCase())) return true;
+      if (!s.name.endsWith("KEY_PASSPHRASE") || !isWord(s.value)) return true;
       warnings.push(`${s.name} is a word the exchanges themselves carry (the suites use it): it is not hunted for in the evidence, which it would mask wherever the word appears. It is never sent or written; a passphrase that is no word of the API is safer`);
       return false;
     });

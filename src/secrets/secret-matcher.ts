@@ -8,7 +8,8 @@
 
 const PREFIX = 4;
 const GUARD = 16;
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** A literal text as a regular expression that matches it. */
+export const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export class SecretMatcher {
   /** Where a long form could start: any of their first four characters (rebuilt only when a new prefix appears). */
