@@ -84,7 +84,7 @@ export function formatVerdictTable(verdicts: RequirementVerdict[], style: Consol
     // A pass that relied on a documented variant is marked, and says which.
     const label = paint(v.verdict, `${VERDICT_LABEL[v.verdict]}${v.variants?.length ? "*" : ""}`.padEnd(7));
     const detail = v.verdict === "pass" ? variantsLine(v) : firstProblem(v, style.cut);
-    lines.push(`  ${label} ${v.level.padEnd(6)} ${v.id.padEnd(12)} ${truncate(v.text, 70)}${detail ? `\n          ${detail}` : ""}`);
+    lines.push(`  ${label} ${v.level.padEnd(6)} ${v.id.padEnd(12)} ${(style.cut ? truncate(v.text, 70) : v.text)}${detail ? `\n          ${detail}` : ""}`);
   }
   return lines.join("\n");
 }

@@ -19,8 +19,8 @@ export interface VariableSpec {
   testData?: boolean;
   /** The API whose requests carry it: against an external target it must be set to that environment's value. */
   api?: string;
-  /** Shown in the report's environment, masked: the identity a run used, enough to tell runs apart. */
-  shownMasked?: boolean;
+  /** Shown in the report's environment: the identity a run used (an ASID is no secret: shown whole, as in every exchange). */
+  shownInEnvironment?: boolean;
 }
 
 /** A named fault of the sandbox: breaks one documented behaviour the way a real implementation might. */

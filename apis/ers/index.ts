@@ -18,7 +18,7 @@ export default defineApi({
   // A create with no ASID and no token: e-RS refuses it (403 or 422) with an OperationOutcome, and makes no session.
   probe: { method: "POST", path: "/v1/ProfessionalSession", headers: { "Content-Type": "application/json", Accept: "application/json" }, body: "{}", expected: "an OperationOutcome refusing the request (403 or 422)" },
   variables: [
-    { name: "ERS_ASID", api: "ers", description: "ASID sent as XAPI_ASID to e-RS", default: "200000000220", check: asid, testData: true, shownMasked: true },
+    { name: "ERS_ASID", api: "ers", description: "ASID sent as XAPI_ASID to e-RS", default: "200000000220", check: asid, testData: true, shownInEnvironment: true },
     { name: "ERS_SMARTCARD_TOKEN", api: "ers", description: "smartcard token for A001 (secret)", default: "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#", secret: true, testData: true },
   ],
   client: {

@@ -20,7 +20,7 @@ export default defineApi({
   // header, or no record), whatever else it does.
   probe: { method: "GET", path: "/DocumentReference?_id=spine-assure-probe", headers: { Accept: "application/fhir+json" }, expected: "a FHIR OperationOutcome (MISSING_OR_INVALID_HEADER or NO_RECORD_FOUND)" },
   variables: [
-    { name: "NRLS_FROM_ASID", api: "nrls", description: "your system's ASID, sent as fromASID and in the JWT requesting_system", default: "200000000118", check: asid, testData: true, shownMasked: true },
+    { name: "NRLS_FROM_ASID", api: "nrls", description: "your system's ASID, sent as fromASID and in the JWT requesting_system", default: "200000000118", check: asid, testData: true, shownInEnvironment: true },
     { name: "NRLS_TO_ASID", api: "nrls", description: "the Spine ASID, sent as toASID", default: "999999999999", check: asid, testData: true },
     { name: "NRLS_CUSTODIAN_ODS", api: "nrls", description: "the ODS code affiliated with NRLS_FROM_ASID (pointer custodian, JWT requesting_organization)", default: "RR8", check: odsCode, testData: true },
     { name: "NRLS_AUTHOR_ODS", api: "nrls", description: "a known ODS code used as the pointer author", default: "RGD", check: odsCode, testData: true },

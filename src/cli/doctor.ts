@@ -3,7 +3,6 @@
 // the test data — and says what to fix. It sends no API request. Exit 0: a run could start; 3: a target cannot be
 // reached; 2: configuration (nothing contacted when it cannot even be loaded).
 import { ConfigError, loadConfig } from "../config/load-config.ts";
-import { mask } from "../config/mask.ts";
 import { TEST_DATA_NAMES, VARIABLES } from "../config/variables.ts";
 import { probeReached } from "../run/api-probe.ts";
 import { diagnoseTargets, diagnosisLines } from "../connect/diagnose.ts";
@@ -51,7 +50,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<number> {
   log("Test data");
   for (const spec of VARIABLES.filter((v) => v.testData && external.some((t) => t.name === v.api))) {
     const value = config.values[spec.name] ?? "";
-    const shown = spec.secret ? `<secret, ${value.length} characters>` : spec.shownMasked ? mask(value) : value;
+    const shown = spec.secret ? `<secret, ${value.length} characters>` : value;
     const atDefault = value === spec.default ? "  (the embedded sandbox's value)" : "";
     log(`  ${spec.name.padEnd(24)} ${shown}${atDefault}`);
   }

@@ -3,7 +3,6 @@
 // rendered from (the leak gate), and the gate is decided — all before anything is written.
 import { createHash } from "node:crypto";
 import { TARGETS, type TargetName } from "../targets.ts";
-import { mask } from "../config/mask.ts";
 import { SECRET_VARIABLES, VARIABLES } from "../config/variables.ts";
 import { judgeCase } from "../judge/judge-case.ts";
 import { judgeRun, secretForms } from "../judge/judge-run.ts";
@@ -75,7 +74,7 @@ export function judge(input: JudgeInput): RunResult {
       ...Object.fromEntries(TARGETS.filter((t) => !input.open.targets[t.name]).map((t) => [`${t.name.toUpperCase()} target`, `not run: no target configured (${t.baseUrlVariable} is not set)`])),
       ...Object.fromEntries(targets.flatMap((t) => (t.clientCertificate ? [[`${t.name.toUpperCase()} client certificate`, `${t.clientCertificate.subject}, valid to ${t.clientCertificate.validTo.slice(0, 10)}`]] : []))),
       ...(config.warnings.length ? { Warnings: config.warnings.join(" | ") } : {}),
-      ...Object.fromEntries(VARIABLES.filter((v) => v.shownMasked).map((v) => [v.name, mask(config.values[v.name] ?? "")])),
+      ...Object.fromEntries(VARIABLES.filter((v) => v.shownInEnvironment).map((v) => [v.name, config.values[v.name] ?? ""])),
       Harness: harnessLabel(input.tool, true),
       Specifications: [...new Set(prepared.suites.map((s) => `${s.spec.name} ${s.spec.version}`))].join("; "),
       Run: input.runId,
