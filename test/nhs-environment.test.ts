@@ -137,6 +137,14 @@ describe("an NHS-like environment with its own PKI and test data", () => {
     expect(lines.join("\n")).toMatch(/PROBLEM {2}NRLS_BASE_URL https:\/\/localhost:\d+ does not look like NRLS[\s\S]*A run would stop before its cases \(exit 2\): NRLS_BASE_URL does not lead to the API/);
   }, 60_000);
 
+  it("says to use https:// when a base URL says http:// to a TLS port, before any case (exit 2), in doctor as in a run", async () => {
+    // No identity configured (one with http:// is refused before this, as sending it in clear).
+    const env = { ...DATA, ERS_BASE_URL: "", NRLS_BASE_URL: `http://localhost:${nrls.port}/nrls` };
+    const lines: string[] = [];
+    expect(await doctor({ env, cwd: dir, log: (l) => lines.push(l) }), lines.join("\n")).toBe(2);
+    expect(lines.join("\n")).toMatch(new RegExp(`NRLS_BASE_URL http://localhost:${nrls.port}/nrls uses http://, but localhost:${nrls.port} speaks TLS: use https://`));
+  }, 60_000);
+
   it("runs with one identity per endpoint (PEM for e-RS, PKCS#12 for NRLS), each endpoint receiving only its own certificate", async () => {
     const run = await runAssureCli(["--no-report"], identities);
     expect(run.code, run.stdout + run.stderr).toBe(0);

@@ -8,6 +8,7 @@ import type { ApiModule } from "../api-module.ts";
 import type { Config } from "../config/load-config.ts";
 import type { TlsFiles } from "../config/tls-identity.ts";
 import type { TargetDiagnosis } from "../connect/diagnose.ts";
+import { connect as tlsConnect } from "node:tls";
 import { HttpTarget } from "./http-client.ts";
 import { parseResponse, type ParsedResponse } from "./parse-response.ts";
 
@@ -35,6 +36,10 @@ async function probeApi(api: Pick<ApiModule, "label" | "baseUrlVariable" | "prob
     const got = await http.send({ method: api.probe.method, url, headers: Object.entries(api.probe.headers), ...(api.probe.body !== undefined ? { body: api.probe.body } : {}) });
     const res = got.response && parseResponse(got.response);
     const exchange = `${api.probe.method} ${url} → ${res ? `${res.status}${res.contentType ? ` ${res.contentType.split(";")[0]}` : ""}` : `no answer (${got.error?.message ?? "nothing"})`}`;
+    // No answer to plain HTTP: a TLS port takes the request for a broken handshake and closes. Said as what it is.
+    if (!res && url.startsWith("http:") && !how.proxy && (await speaksTls(new URL(url)))) {
+      return { exchange, notTheApi: `${api.baseUrlVariable} ${baseUrl} uses http://, but ${new URL(url).host} speaks TLS: use https:// (a ${api.baseUrlVariable} looks like ${api.example})` };
+    }
     const why = res && notTheApi(res);
     return why ? { exchange, notTheApi: `${api.baseUrlVariable} ${baseUrl} does not look like ${api.label}: ${api.probe.method} ${url} was answered ${why}, where ${api.label} answers ${api.probe.expected}. Is the path right? (a ${api.baseUrlVariable} looks like ${api.example})` } : { exchange };
   } finally {
@@ -55,4 +60,21 @@ function notTheApi(res: ParsedResponse): string | undefined {
   // the API failing, which the run judges.
   if (/html/i.test(res.contentType ?? "") && status < 500) return `${what}, an HTML page`;
   return undefined;
+}
+
+/**
+ * Whether host:port answers a TLS handshake: it completes, or the server ends it with a TLS alert (one that wants a
+ * client certificate refuses a client without one that way). Anything else — a refusal, silence, plain text — is no.
+ */
+function speaksTls(url: URL): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = tlsConnect({ host: url.hostname, port: Number(url.port || 80), rejectUnauthorized: false, ...(/^[\d.]+$|:/.test(url.hostname) ? {} : { servername: url.hostname }) });
+    const done = (yes: boolean) => {
+      socket.destroy();
+      resolve(yes);
+    };
+    socket.setTimeout(2_000, () => done(false));
+    socket.once("secureConnect", () => done(true));
+    socket.once("error", (err: NodeJS.ErrnoException) => done(/^ERR_SSL_|^ERR_TLS_/.test(err.code ?? "") || /alert/i.test(err.message)));
+  });
 }
