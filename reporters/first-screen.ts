@@ -39,7 +39,7 @@ export function firstScreen(run: RunResult): string {
     const from = r.fromRun && r.fromRun !== run.runId ? `runs/${r.fromRun}/` : "";
     const tests = r.cases.filter((c) => c.status !== "not-run").map((c) => `<a href="${esc(from + allureTestLink(r.fromRun ?? run.runId, c.key, r.id))}">${esc(c.key)}</a>`).join("<br>");
     return `<tr><td class="id">${esc(r.id)}</td><td>${r.level}</td><td>${esc(r.basis)}</td><td><b style="color:${v.colour}">${esc(v.label)}</b></td>` +
-      `<td>${esc(r.text)}${reason ? `<div class="why">${esc(reason)}</div>` : ""}${variant ? `<div class="why">documented variant: ${esc(variant)}</div>` : ""}` +
+      `<td>${inlineCode(r.text)}${reason ? `<div class="why">${esc(reason)}</div>` : ""}${variant ? `<div class="why">documented variant: ${esc(variant)}</div>` : ""}` +
       `${r.waiver ? `<div class="why">waiver: ${esc(r.waiver.reason)} — ${esc(r.waiver.approvedBy)}, ${r.waiver.expired ? "EXPIRED" : "until"} ${esc(r.waiver.expires)}</div>` : ""}</td>` +
       `<td class="tests">${tests || "—"}</td><td class="src">${r.source.url ? `<a href="${esc(r.source.url)}">${esc(sourceTitle(r.source))}</a>` : esc(sourceTitle(r.source))}</td></tr>`;
   }).join("\n");
@@ -55,6 +55,7 @@ h1{font-size:20px;margin:0 0 8px} h2{font-size:16px;margin:24px 0 8px}
 table{border-collapse:collapse;width:100%} th,td{border:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}
 table.kv th{width:220px;background:#f6f6f6;font-weight:600} .id{white-space:nowrap;font-family:monospace}
 .why{color:#555;font-size:12px;margin-top:4px;white-space:pre-wrap;font-family:monospace} .tests,.src{font-size:12px}
+.src{overflow-wrap:anywhere} code{background:#f3f3f3;padding:0 2px;border-radius:2px}
 </style></head><body>
 <h1>Spine assurance — ${run.assessment ? "client assessment" : "run"} ${esc(run.runId)}</h1>
 ${run.regenerated?.fromAltered ? `<div class="banner">REGENERATED FROM ALTERED RESULTS on ${esc(run.regenerated.fromAltered.at)}: these are not the outputs the run wrote. The run's own signed manifest is in original-manifest/.</div>` : ""}
@@ -100,6 +101,11 @@ function causesSection(run: RunResult): string {
   const causes = firstCauses(run);
   if (!causes.some((c) => c.then.length)) return "";
   const text = (id: string) => run.requirements.find((r) => r.id === id)?.text ?? "";
-  const items = causes.map((c) => `<li><span class="id">${esc(c.id)}</span> ${esc(text(c.id))}${c.then.length ? `<div class="why">then, in the same cases, not shown because of it: ${c.then.map(esc).join(", ")}</div>` : ""}</li>`).join("\n");
+  const items = causes.map((c) => `<li><span class="id">${esc(c.id)}</span> ${inlineCode(text(c.id))}${c.then.length ? `<div class="why">then, in the same cases, not shown because of it: ${c.then.map(esc).join(", ")}</div>` : ""}</li>`).join("\n");
   return `<h2 id="first-causes">Failures by first cause</h2>\n<p>${causes.length} first cause(s) behind ${causes.reduce((n, c) => n + 1 + c.then.length, 0)} rule(s) that failed or warned: a rule listed under another failed only after it, in every case it failed in.</p>\n<ul>${items}</ul>`;
+}
+
+/** A rule's text as the catalogues write it: `code` in backticks shown as code, everything else escaped. */
+function inlineCode(text: string): string {
+  return esc(text).replace(/`([^`]+)`/g, "<code>$1</code>");
 }
