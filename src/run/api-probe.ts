@@ -75,6 +75,7 @@ function speaksTls(url: URL): Promise<boolean> {
     };
     socket.setTimeout(2_000, () => done(false));
     socket.once("secureConnect", () => done(true));
-    socket.once("error", (err: NodeJS.ErrnoException) => done(/^ERR_SSL_|^ERR_TLS_/.test(err.code ?? "") || /alert/i.test(err.message)));
+    // A TLS alert is TLS speaking; "wrong version number" and the like are a server that answered in plain text.
+    socket.once("error", (err: NodeJS.ErrnoException) => done(/ALERT/.test(err.code ?? "") || /\balert\b/i.test(err.message)));
   });
 }
