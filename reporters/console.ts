@@ -43,7 +43,10 @@ export function consoleStyle(quiet = false, stream: NodeJS.WriteStream = process
 }
 
 export function closingLines(run: RunResult, style: ConsoleStyle, paths?: OutputPaths, changes?: Changes): string[] {
-  const lines = [formatVerdictTable(run.requirements, style), "", `Requirements: ${formatTotals(run.requirements)}`];
+  // A partial run (a filter, a rerun) lists what it selected: the rest is in the merged latest view, not news here.
+  const unselected = run.filters ? run.requirements.filter((r) => r.verdict === "not-run" && r.cases.length === 0) : [];
+  const listed = unselected.length ? run.requirements.filter((r) => !unselected.includes(r)) : run.requirements;
+  const lines = [formatVerdictTable(listed, style), ...(unselected.length ? [`(${unselected.length} requirement(s) this partial run did not select are not listed: the latest view merges their last verdicts)`] : []), "", `Requirements: ${formatTotals(run.requirements)}`];
   const causes = firstCauses(run);
   if (causes.some((c) => c.then.length)) {
     const failing = causes.reduce((n, c) => n + 1 + c.then.length, 0);

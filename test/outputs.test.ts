@@ -110,6 +110,9 @@ describe("assurance outputs", () => {
     const again = await cli(["rerun", "--no-report"], out);
     expect(again.code, again.stdout).toBe(0);
     expect(again.stdout).toContain("rerun: 4 case(s) that failed or broke");
+    // Quiet about what it did not select: one line, not a NOT RUN row per requirement.
+    expect(again.stdout).not.toMatch(/NOT RUN/);
+    expect(again.stdout).toMatch(/\(\d+ requirement\(s\) this partial run did not select are not listed: the latest view merges their last verdicts\)/);
     const second = JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as Summary;
     expect(second.cases.filter((c) => c.status !== "not-run").map((c) => c.key).sort()).toEqual(failedKeys);
     expect(again.stdout).toMatch(/against the same target: nothing newly failing; fixed NRLS-CRT-07/);
