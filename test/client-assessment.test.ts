@@ -25,6 +25,12 @@ describe.concurrent("client assessment of the reference client", () => {
     expect(run.cases).toHaveLength(9);
   });
 
+  it("says beside a verdict when the value may be the test data's: an ODS code the sandbox's directory lacks", async () => {
+    const { run } = await slot(() => assessReferenceClient(CLIENT_FAULTS.find((f) => f.name === "author-ods-unknown")!));
+    const message = run.requirements.find((r) => r.id === "NRLS-CLI-38")!.cases.flatMap((c) => c.messages)[0]!;
+    expect(message).toMatch(/ZZZ99, an organisation Spine does not know .*not in the sandbox directory \(if it is your real one, give the sandbox a directory that has it: SANDBOX_DIRECTORY\)/);
+  });
+
   it("still fails a lower-case fromasid: only the standard header's name is case-insensitive", async () => {
     const fault = CLIENT_FAULTS.find((f) => f.name === "fromasid-lower-case")!;
     const { blamed } = await slot(() => assessReferenceClient(fault));

@@ -21,6 +21,13 @@ export function ruleOf(rule: string, expected: string) {
   };
 }
 
+/**
+ * Why a value the sandbox's directory lacks may be the test data's doing: a supplier's real ASID or ODS code is not in
+ * the sandbox's directory until they give it one (SANDBOX_DIRECTORY). Said beside the verdict, so it is not mistaken
+ * for a fault of the system.
+ */
+export const NOT_IN_DIRECTORY = "not in the sandbox directory (if it is your real one, give the sandbox a directory that has it: SANDBOX_DIRECTORY)";
+
 /** A value as a message shows it: strings quoted, absent as "nothing". */
 export function shown(v: unknown): string {
   if (v === undefined) return "nothing";

@@ -5,7 +5,7 @@
 import { bareMediaType } from "../../../src/fhir/media-types.ts";
 import type { Directory, ErsPermission } from "../../../sandbox/directory.ts";
 import { SESSION_TYPE } from "../../../src/spine/ers.ts";
-import { ruleOf, shown, type Finding } from "../../../src/model/finding.ts";
+import { NOT_IN_DIRECTORY, ruleOf, shown, type Finding } from "../../../src/model/finding.ts";
 import { headerIn as headerOf, type ReceivedRequest } from "../../../src/model/received-request.ts";
 
 type Json = Record<string, unknown>;
@@ -51,7 +51,7 @@ export class ErsSessions {
     const valueSet = interaction === "ers-a004" ? decodeURIComponent(path.split("/").pop() ?? "") : undefined;
     out.push(documented.check(valueSet === undefined || VALUE_SETS.includes(valueSet), `value set ${shown(valueSet)}`, "path {valueSetId}"));
     const asid = headerOf(req, "XAPI_ASID");
-    out.push(ruleOf("ERS-CLI-01", "XAPI_ASID with the system's ASID, one authorised for e-RS").check(asid !== undefined && this.directory.ers.asids.includes(asid), asid === undefined ? "no XAPI_ASID header" : `${shown(asid)}, not an ASID authorised for e-RS`, "header XAPI_ASID"));
+    out.push(ruleOf("ERS-CLI-01", "XAPI_ASID with the system's ASID, one authorised for e-RS").check(asid !== undefined && this.directory.ers.asids.includes(asid), asid === undefined ? "no XAPI_ASID header" : `${shown(asid)}, not an ASID authorised for e-RS: ${NOT_IN_DIRECTORY}`, "header XAPI_ASID"));
     if (interaction === "ers-a001" || interaction === "ers-a002") {
       const ct = headerOf(req, "Content-Type");
       out.push(ruleOf("ERS-CLI-02", "Content-Type: application/json").check(ct !== undefined && bareMediaType(ct) === "application/json", ct === undefined ? "no Content-Type" : shown(ct), "header Content-Type"));

@@ -8,7 +8,7 @@ import { stu3JsonProblems, type Stu3Problem } from "../../../src/fhir/stu3-stric
 import { FhirXmlError, fhirXmlToJson } from "../../../src/fhir/xml-codec.ts";
 import type { Directory } from "../../../sandbox/directory.ts";
 import { ORG_BASE, PATIENT_BASE, RECORD_TYPE } from "../../../src/spine/nrls.ts";
-import { ruleOf, shown, type Finding } from "../../../src/model/finding.ts";
+import { NOT_IN_DIRECTORY, ruleOf, shown, type Finding } from "../../../src/model/finding.ts";
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : undefined);
@@ -161,7 +161,7 @@ export function pointerFindings(p: Json, ctx: PointerContext = {}): Finding[] {
   const authorRef = author?.reference;
   if (ctx.directory && filled(authorRef) && authorRef.startsWith(ORG_BASE) && author?.identifier === undefined) {
     const ods = authorRef.slice(ORG_BASE.length);
-    out.push(ruleOf("NRLS-CLI-38", "an author ODS code Spine knows").check(Object.hasOwn(ctx.directory.nrls.organisations, ods), `${ods}, not an organisation in the directory (Spine answers ORGANISATION_NOT_FOUND)`, at("author[0].reference")));
+    out.push(ruleOf("NRLS-CLI-38", "an author ODS code Spine knows").check(Object.hasOwn(ctx.directory.nrls.organisations, ods), `${ods}, an organisation Spine does not know (it answers ORGANISATION_NOT_FOUND): ${NOT_IN_DIRECTORY}`, at("author[0].reference")));
   }
 
   // NRLS-CLI-28: the custodian affiliated with the sender. Judged only with a sender and a directory to ask, and a

@@ -8,7 +8,7 @@ import { isValidNhsNumber } from "../../../src/fhir/nhs-number.ts";
 import { PATIENT_BASE } from "../../../src/spine/nrls.ts";
 import type { Directory } from "../../../sandbox/directory.ts";
 import { MANDATORY_CLAIMS } from "../../../src/spine/jwt.ts";
-import { ruleOf, shown, type Finding } from "../../../src/model/finding.ts";
+import { NOT_IN_DIRECTORY, ruleOf, shown, type Finding } from "../../../src/model/finding.ts";
 import { headerIn, type ReceivedRequest } from "../../../src/model/received-request.ts";
 
 const SYSTEM_PREFIX = "https://fhir.nhs.uk/Id/accredited-system|";
@@ -84,7 +84,7 @@ export function nrlsRequestFindings(req: ReceivedRequest, interaction: "nrls-cre
   // The ASID headers.
   const from = header(req, "fromASID");
   const fromRule = ruleOf("NRLS-CLI-13", "a fromASID header with the system's ASID, known to Spine");
-  out.push(from.value === undefined ? fromRule.fail(missing("fromASID", from), "header fromASID") : fromRule.check(Object.hasOwn(ctx.directory.nrls.asids, from.value), `${shown(from.value)}, an ASID Spine does not know`, "header fromASID"));
+  out.push(from.value === undefined ? fromRule.fail(missing("fromASID", from), "header fromASID") : fromRule.check(Object.hasOwn(ctx.directory.nrls.asids, from.value), `${shown(from.value)}, an ASID Spine does not know: ${NOT_IN_DIRECTORY}`, "header fromASID"));
   // Its rights, for a known ASID (an unknown one is NRLS-CLI-13's failure).
   const rights = from.value !== undefined && Object.hasOwn(ctx.directory.nrls.asids, from.value) ? ctx.directory.nrls.asids[from.value]!.interactions : undefined;
   if (rights) {
@@ -198,7 +198,7 @@ function judgeClaims(c: Record<string, unknown>, req: ReceivedRequest, interacti
     const ods = orgForm ? (org as string).slice(ORG_PREFIX.length) : undefined;
     const unknownAsid = asid !== undefined && !Object.hasOwn(ctx.directory.nrls.asids, asid);
     const unknownOds = ods !== undefined && !Object.hasOwn(ctx.directory.nrls.organisations, ods);
-    out.push(ruleOf("NRLS-CLI-36", "requesting_system's ASID and requesting_organization's ODS code known to Spine").check(!unknownAsid && !unknownOds, unknownAsid ? `ASID ${asid}, unknown to Spine` : `ODS code ${ods}, unknown to Spine`, unknownAsid ? "JWT claim requesting_system" : "JWT claim requesting_organization"));
+    out.push(ruleOf("NRLS-CLI-36", "requesting_system's ASID and requesting_organization's ODS code known to Spine").check(!unknownAsid && !unknownOds, unknownAsid ? `ASID ${asid}, unknown to Spine: ${NOT_IN_DIRECTORY}` : `ODS code ${ods}, unknown to Spine: ${NOT_IN_DIRECTORY}`, unknownAsid ? "JWT claim requesting_system" : "JWT claim requesting_organization"));
   }
   if (systemForm && orgForm) {
     const asid = (system as string).slice(SYSTEM_PREFIX.length);
