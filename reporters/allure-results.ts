@@ -32,19 +32,39 @@ const host = hostname();
 export function allureFilesForCase(c: CaseRecord, requirements: ReadonlyMap<string, RequirementInfo>, targetUrl: string, runId: string): AllureFile[] {
   const files: AllureFile[] = [];
   // Each exchange (and its decoded JWT) serialised once; Allure wants a file of its own for every test that shows it.
+  // The first test that shows it gets it whole (as the evidence keeps it); every later copy gets its bodies cut to
+  // COPY_BODY_CHARS, saying where the whole is, so a large body costs the pack once, not once per requirement.
   const exchanges = c.steps.map((step) => step.exchange && JSON.stringify(toAllureExchange(step.exchange), null, 2));
+  const firstShownIn = new Map<number, string>();
   c.verifies.forEach((id, i) => {
     const sources = exchanges.map((content, s) => {
-      const checks = c.steps[s]!.checks;
-      if (content === undefined || (checks.length && !checks.some((k) => k.requirement === id))) return undefined;
+      const step = c.steps[s]!;
+      if (content === undefined || (step.checks.length && !step.checks.some((k) => k.requirement === id))) return undefined;
+      const first = firstShownIn.get(s);
+      if (!first) firstShownIn.set(s, id);
       const exchange = `${randomUUID()}-attachment${ALLURE_HTTP_EXCHANGE_FILE_EXTENSION}`;
-      files.push({ name: exchange, content });
+      files.push({ name: exchange, content: first ? copyOf(step.exchange!, content, first, c.key) : content });
       return { exchange };
     });
     const tr = requirementTest(c, c.requirements[i]!, requirements.get(id), id, sources, targetUrl, runId);
     files.push({ name: `${tr.uuid}-result.json`, content: JSON.stringify(tr) });
   });
   return files;
+}
+
+/** Body characters a later copy of an exchange keeps: enough to see what it was, never a large body again and again. */
+export const COPY_BODY_CHARS = 4096;
+
+/** A later copy of an exchange: the serialised whole when its bodies are small, else its bodies cut, saying where the whole is. */
+function copyOf(e: Exchange, whole: string, firstRequirement: string, caseKey: string): string {
+  const long = (body: string | undefined) => body !== undefined && body.length > COPY_BODY_CHARS;
+  if (!long(e.request.body) && !long(e.response?.body)) return whole;
+  const cut = (body: string) => (body.length > COPY_BODY_CHARS ? `${body.slice(0, COPY_BODY_CHARS)}\n… (${body.length} characters in all: this copy keeps the first ${COPY_BODY_CHARS}; the whole, as the evidence keeps it, is in ${firstRequirement}'s test of this case and in run-result.json, case ${caseKey})` : body);
+  const exchange = toAllureExchange({ ...e, request: { ...e.request, ...(e.request.body !== undefined ? { body: cut(e.request.body) } : {}) }, ...(e.response ? { response: { ...e.response, body: cut(e.response.body) } } : {}) });
+  // The sizes stay the whole bodies', and a cut one is marked so.
+  if (exchange.request.body && long(e.request.body)) Object.assign(exchange.request.body, { size: Buffer.byteLength(e.request.body!), truncated: true });
+  if (exchange.response?.body && long(e.response!.body)) exchange.response.body.truncated = true;
+  return JSON.stringify(exchange, null, 2);
 }
 
 /** environment.properties: what Allure shows as the run's environment. */

@@ -1,0 +1,40 @@
+// A case's exchange shown in each requirement's Allure test is a file per test (Allure shows an attachment in one test
+// only). The first copy is whole; later ones cut a large body and say where the whole is, so the pack grows with a
+// body once, not once per requirement (issue: a 1 MiB request had become ~7 MB of pack).
+import { describe, expect, it } from "vitest";
+import { allureFilesForCase, COPY_BODY_CHARS } from "../reporters/allure-results.ts";
+import type { CaseRecord } from "../src/model/run-result.ts";
+
+const body = `{"data":"${"x".repeat(200_000)}"}`;
+const record = (requestBody: string): CaseRecord => ({
+  key: "request-0001", title: "request 1", suite: "s", api: "NRLS", interaction: "Create pointer", target: "nrls", at: "c.yaml:1", tags: [], vars: {},
+  verifies: ["R-01", "R-02", "R-03"], status: "passed", durationMs: 1,
+  steps: [{
+    name: "the request", phase: "main", status: "passed", checks: [],
+    exchange: { request: { method: "POST", url: "https://127.0.0.1:1/nrls/DocumentReference", headers: [["Content-Type", "application/fhir+json"]], body: requestBody }, response: { status: 201, headers: [], body: "{}", bytes: 2 }, startedAt: 0, durationMs: 1 },
+  }],
+  requirements: ["R-01", "R-02", "R-03"].map(() => ({ key: "request-0001", title: "request 1", status: "passed", caseStatus: "passed", messages: [] })),
+}) as unknown as CaseRecord;
+
+const attachments = (c: CaseRecord) => allureFilesForCase(c, new Map(), "https://x", "run").filter((f) => f.name.includes("-attachment"));
+
+describe("copies of an exchange in each requirement's test", () => {
+  it("keeps the first whole and cuts a large body in the others, saying where the whole is", () => {
+    const files = attachments(record(body));
+    expect(files).toHaveLength(3);
+    const bodies = files.map((f) => (JSON.parse(f.content) as { request: { body: { value: string; size: number } } }).request.body);
+    expect(bodies[0]!.value).toBe(body);
+    for (const b of bodies.slice(1)) {
+      expect(b.value.length).toBeLessThan(COPY_BODY_CHARS + 300);
+      expect(b.value).toMatch(/… \(200011 characters in all: this copy keeps the first 4096; the whole, as the evidence keeps it, is in R-01's test of this case and in run-result\.json, case request-0001\)$/);
+      expect(b.size).toBe(Buffer.byteLength(body));
+    }
+    const total = files.reduce((n, f) => n + f.content.length, 0);
+    expect(total).toBeLessThan(body.length + 3 * (COPY_BODY_CHARS + 2000));
+  });
+
+  it("copies a small exchange whole in every test", () => {
+    const files = attachments(record('{"small":true}'));
+    expect(new Set(files.map((f) => f.content)).size).toBe(1);
+  });
+});
