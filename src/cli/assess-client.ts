@@ -163,11 +163,12 @@ export async function assessClient(options: AssessClientOptions): Promise<number
     log(`Assessment ended: ${why}. ${assessment.requests} request(s) judged.`);
 
     const { run, secrets } = clientRunResult({ runId, startedAt, tool: await tool, assessment, catalogue, baseUrls, tls: !options.http, ended: why, printed, carriedFiles: carriedHistory(options.out), ...(system ? { system } : {}) });
+    // An assessment that received nothing keeps its own pack, but does not replace the latest one: the last real
+    // assessment stays what the output root's summary and report show.
+    const received = assessment.requests > 0;
     let published;
     try {
-      // An assessment that received nothing keeps its own pack, but does not replace the latest one: the last real
-      // assessment stays what the output root's summary and report show.
-      published = await publish(run, { outRoot: options.out, html: options.report, recordHistory: assessment.requests > 0, latest: assessment.requests > 0, keepRuns: config.keepRuns, signers, secrets });
+      published = await publish(run, { outRoot: options.out, html: options.report, recordHistory: received, latest: received, keepRuns: config.keepRuns, signers, secrets });
     } catch (err) {
       if (err instanceof OutputLeakError) {
         log(`${err.message} (exit ${EXIT.mustFailed}).`);
@@ -179,15 +180,15 @@ export async function assessClient(options: AssessClientOptions): Promise<number
     for (const w of published.warnings) log(`warning: ${w}`);
     for (const line of prunedLines(published.pruned, config.keepRuns)) log(line);
     // With nothing received the latest copies are left alone: the paths are this pack's own.
-    const latestDir = assessment.requests > 0 ? options.out : published.runDir;
+    const latestDir = received ? options.out : published.runDir;
     const paths = {
       runDir: shown(published.runDir),
       summary: shown(join(latestDir, "summary.json")),
       coverage: shown(join(latestDir, "requirements.md")),
       junit: shown(join(latestDir, "junit.xml")),
-      report: published.reportPath && shown(assessment.requests > 0 ? join(options.out, "allure-report", "index.html") : published.reportPath),
+      report: published.reportPath && shown(received ? join(options.out, "allure-report", "index.html") : published.reportPath),
     };
-    if (assessment.requests === 0) log(`Nothing was received: this pack is kept in ${shown(published.runDir)}, and the latest assessment's files in ${shown(options.out)} are left as they were.`);
+    if (!received) log(`Nothing was received: this pack is kept in ${shown(published.runDir)}, and the latest assessment's files in ${shown(options.out)} are left as they were.`);
     for (const line of closingLines({ ...run, gate: published.gate, signedBy: published.signedBy }, consoleStyle(), paths)) log(line);
     return published.gate.exitCode;
   } finally {

@@ -37,23 +37,19 @@ const FORMS: Readonly<Record<string, { json: "string" | "number" | "boolean"; fo
  * JSON type (shape), an empty string (empty), or text outside the type's lexical form (form).
  */
 export function primitiveProblem(type: string, value: unknown): { text: string; kind: "shape" | "empty" | "form" } | undefined {
-  const p = problemText(type, value);
-  return p === undefined ? undefined : { text: p, kind: typeof value !== (FORMS[type] ?? FORMS.string!).json ? "shape" : value === "" ? "empty" : "form" };
-}
-
-function problemText(type: string, value: unknown): string | undefined {
   const f = FORMS[type] ?? FORMS.string!;
   const shown = JSON.stringify(value);
-  if (typeof value !== f.json) return `${/^[aeiou]/.test(type) ? "an" : "a"} ${type} is written as a JSON ${f.json} (${f.words}), not ${value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`} ${shown}`;
+  const form = { text: `${shown} is not ${f.words}`, kind: "form" } as const;
+  if (typeof value !== f.json) return { text: `${/^[aeiou]/.test(type) ? "an" : "a"} ${type} is written as a JSON ${f.json} (${f.words}), not ${value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`} ${shown}`, kind: "shape" };
   if (typeof value === "string") {
-    if (value === "") return `an empty ${type}: FHIR has no empty values (leave the element out)`;
-    return f.form && !f.form.test(value) ? `${shown} is not ${f.words}` : undefined;
+    if (value === "") return { text: `an empty ${type}: FHIR has no empty values (leave the element out)`, kind: "empty" };
+    return f.form && !f.form.test(value) ? form : undefined;
   }
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) return `${shown} is not ${f.words}`;
+    if (!Number.isFinite(value)) return form;
     if (type === "decimal") return undefined;
-    if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647) return `${shown} is not ${f.words}`;
-    if ((type === "unsignedInt" && value < 0) || (type === "positiveInt" && value < 1)) return `${shown} is not ${f.words}`;
+    if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647) return form;
+    if ((type === "unsignedInt" && value < 0) || (type === "positiveInt" && value < 1)) return form;
   }
   return undefined;
 }

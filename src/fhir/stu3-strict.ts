@@ -22,12 +22,10 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => !!v && typeof v === "object" && !Array.isArray(v);
 const kind = (v: unknown) => (v === null ? "null" : Array.isArray(v) ? "an array" : typeof v === "object" ? "an object" : `a ${typeof v}`);
 
-/** Every way `resource` is not STU3 JSON, up to `limit` of them, in document order. */
-export function stu3JsonProblems(resource: unknown, limit = 10): Stu3Problem[] {
+/** Every way `resource` is not STU3 JSON, in document order. */
+export function stu3JsonProblems(resource: unknown): Stu3Problem[] {
   const out: Stu3Problem[] = [];
-  const add: Add = (path, problem, k) => {
-    if (out.length < limit) out.push({ path, problem, kind: k });
-  };
+  const add: Add = (path, problem, k) => out.push({ path, problem, kind: k });
   if (!isObject(resource)) {
     add("(root)", `a resource is a JSON object, not ${kind(resource)}`, "shape");
     return out;

@@ -47,31 +47,33 @@ export function findLeaksInFiles(files: readonly { path: string; where: string }
   // The overlap holds the longest form however it is spelt: a character written as \\u0043 (escaped twice) is 7.
   const longest = Math.max(0, ...hunter.secrets().map((s) => s.length)) * 8;
   if (!longest) return [];
-  const leaks: Leak[] = [];
-  for (const f of files) {
-    let size: number;
-    try {
-      size = statSync(f.path).size;
-    } catch {
-      continue;
-    }
-    // The single-file report is read whole: its embedded data must be decoded block by block, not cut.
-    const chunk = /\.html?$/.test(f.path) ? size : CHUNK;
-    const fd = openSync(f.path, "r");
-    try {
-      const buf = Buffer.alloc(Math.min(size, chunk + longest));
-      for (let at = 0; at < size; at += chunk) {
-        const text = buf.subarray(0, readSync(fd, buf, 0, buf.length, at)).toString("utf8");
-        if (found(hunter, text) || (chunk === size && embeddedLeak(text, hunter))) {
-          leaks.push({ where: f.where });
-          break;
-        }
-      }
-    } finally {
-      closeSync(fd);
-    }
+  // The single-file report is read whole: its embedded data must be decoded block by block, not cut.
+  return files.filter((f) => anyPart(f.path, longest, /\.html?$/.test(f.path), (text, whole) => found(hunter, text) || (whole && embeddedLeak(text, hunter)))).map((f) => ({ where: f.where }));
+}
+
+/**
+ * Whether `test` holds for some part of a file, read CHUNK at a time with `overlap` bytes of the next, or read whole
+ * (`whole`). A file that cannot be read holds nothing.
+ */
+function anyPart(path: string, overlap: number, whole: boolean, test: (text: string, whole: boolean) => boolean): boolean {
+  let fd: number;
+  let size: number;
+  try {
+    size = statSync(path).size;
+    fd = openSync(path, "r");
+  } catch {
+    return false;
   }
-  return leaks;
+  try {
+    const chunk = whole ? size : CHUNK;
+    const buf = Buffer.alloc(Math.min(size, chunk + overlap));
+    for (let at = 0; at < size; at += chunk) {
+      if (test(buf.subarray(0, readSync(fd, buf, 0, buf.length, at)).toString("utf8"), whole)) return true;
+    }
+    return false;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The base64 blocks an HTML report embeds its data in, decoded and searched (a scan, not a regex: a block can be MBs long). */
@@ -104,26 +106,5 @@ const JWT_SHAPE = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/;
  * is no secret this run knows, yet the new report would embed it. (Configured secrets are hunted by findLeaksInFiles.)
  */
 export function findShapedLeaksInFiles(files: readonly { path: string; where: string }[]): Leak[] {
-  const leaks: Leak[] = [];
-  for (const f of files) {
-    let fd: number;
-    try {
-      fd = openSync(f.path, "r");
-    } catch {
-      continue;
-    }
-    try {
-      const size = statSync(f.path).size;
-      const buf = Buffer.alloc(Math.min(size, CHUNK + 4096));
-      for (let at = 0; at < size; at += CHUNK) {
-        if (JWT_SHAPE.test(buf.subarray(0, readSync(fd, buf, 0, buf.length, at)).toString("utf8"))) {
-          leaks.push({ where: `${f.where} (an earlier run's JWT: remove that file to start the history afresh)` });
-          break;
-        }
-      }
-    } finally {
-      closeSync(fd);
-    }
-  }
-  return leaks;
+  return files.filter((f) => anyPart(f.path, 4096, false, (text) => JWT_SHAPE.test(text))).map((f) => ({ where: `${f.where} (an earlier run's JWT: remove that file to start the history afresh)` }));
 }

@@ -57,15 +57,16 @@ const cache = new Map<string, boolean | RegExpExecArray | null>();
 function cached<T extends boolean | RegExpExecArray | null>(kind: "t" | "e", script: vm.Script, pattern: string, text: string): T {
   if (text.length > CACHE_TEXT_CHARS) return run<T>(script, pattern, text);
   const key = `${kind}${pattern.length}:${pattern}${text}`;
-  if (cache.has(key)) {
-    const hit = cache.get(key)!;
-    // An exec result is an array the caller may change: each caller gets its own copy.
-    return (Array.isArray(hit) ? Object.assign([...hit], { index: hit.index, input: hit.input, groups: hit.groups }) : hit) as T;
-  }
+  if (cache.has(key)) return ownCopy(cache.get(key)!) as T;
   const result = run<T>(script, pattern, text);
   if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
-  cache.set(key, Array.isArray(result) ? Object.assign([...result], { index: result.index, input: result.input, groups: result.groups }) as RegExpExecArray : result);
+  cache.set(key, ownCopy(result));
   return result;
+}
+
+/** An exec result is an array its caller may change: the cache keeps one of its own, and hands out copies. */
+function ownCopy<T extends boolean | RegExpExecArray | null>(r: T): T {
+  return (Array.isArray(r) ? Object.assign([...r], { index: r.index, input: r.input, groups: r.groups }) : r) as T;
 }
 
 export const boundedTest = (pattern: string, text: string): boolean => cached<boolean>("t", testScript, pattern, text);

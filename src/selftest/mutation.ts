@@ -7,8 +7,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FAULTS, type Fault } from "../../sandbox/faults.ts";
-import type { DocumentedVariant } from "../../sandbox/variants.ts";
+import { FAULTS, parseFaults, type Fault } from "../../sandbox/faults.ts";
+import { parseVariants, type DocumentedVariant } from "../../sandbox/variants.ts";
 import { runPlan } from "../run/run-plan.ts";
 import { runOptions, runTargets } from "../stages/execute.ts";
 import { judge as judgeRun } from "../stages/judge.ts";
@@ -57,7 +57,7 @@ let emptyFolder: string | undefined;
  * only that API's suites, and is judged on that API's requirements alone.
  */
 function apiOfSwitches(switches: Record<string, string>): (typeof APIS)[number] | undefined {
-  const names = [switches.SANDBOX_FAULTS, switches.SANDBOX_VARIANTS].flatMap((v) => (v ?? "").split(",")).map((n) => n.trim()).filter(Boolean);
+  const names = [...parseFaults(switches.SANDBOX_FAULTS), ...parseVariants(switches.SANDBOX_VARIANTS)];
   const owners = new Set(names.map((n) => APIS.find((a) => a.sandbox?.faults.some((f) => f.name === n) || a.sandbox?.variants.some((v) => v.name === n))));
   return owners.size === 1 ? [...owners][0] : undefined;
 }
@@ -72,7 +72,7 @@ async function runSandboxWith(switches: Record<string, string>, { strict = false
   suitesByTarget ??= readSuites().suites.map((x) => [x.target, x.suite]);
   const suites = api ? suitesByTarget.filter(([t]) => t === api.name).map(([, name]) => name) : [];
   // A fault whose effect on other cases depends on their interleaving is run one case at a time (Fault.oneCaseAtATime).
-  const alone = (switches.SANDBOX_FAULTS ?? "").split(",").some((n) => FAULTS.find((f) => f.name === n.trim())?.oneCaseAtATime);
+  const alone = [...parseFaults(switches.SANDBOX_FAULTS)].some((n) => FAULTS.find((f) => f.name === n)?.oneCaseAtATime);
   const prepared = prepare({ env: { ...switches }, cwd: emptyFolder, ...(suites.length ? { filter: { suites } } : {}), ...(alone ? { concurrency: 1 } : {}) });
   const open = await openTargets(prepared.config, switches);
   const listener = judgeOnArrival(prepared.plan);

@@ -46,7 +46,7 @@ export function readPointer(text: string, format: PointerFormat): { resource: Js
   const resource = obj(parsed);
   if (!resource) return { problem: `not a JSON object but ${Array.isArray(parsed) ? "an array" : typeof parsed}` };
   if (resource.resourceType !== "DocumentReference") return { problem: `resourceType is ${shown(resource.resourceType)}, not "DocumentReference"` };
-  const problems = stu3JsonProblems(resource, Number.POSITIVE_INFINITY).filter(readingsOwn);
+  const problems = stu3JsonProblems(resource).filter(readingsOwn);
   if (problems.length) {
     const more = problems.length > 1 ? ` (and ${problems.length - 1} more: ${problems.slice(1, 4).map((p) => p.path).join(", ")}${problems.length > 4 ? ", …" : ""})` : "";
     return { problem: `${problems[0]!.problem}${more}`, path: problems[0]!.path };

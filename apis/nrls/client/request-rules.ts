@@ -59,12 +59,12 @@ export interface NrlsRequestContext {
 export function nrlsRequestFindings(req: ReceivedRequest, interaction: "nrls-create" | "nrls-read" | "nrls-delete", ctx: NrlsRequestContext): Finding[] {
   const out: Finding[] = [];
   // The standard HTTP header: its name in any letter case (the catalogue's note). fromASID and toASID stay exact.
-  const auth = { value: req.headers.find(([n]) => n.toLowerCase() === "authorization")?.[1] } as { value?: string; otherSpelling?: string };
-  const bearer = auth.value !== undefined ? /^Bearer\s+(\S*)\s*$/i.exec(auth.value) : null;
-  out.push(ruleOf("NRLS-CLI-01", "an Authorization header: Bearer <JWT>").check(!!bearer, auth.value === undefined ? missing("Authorization", auth) : "a value without the Bearer scheme", "header Authorization"));
+  const auth = headerIn(req, "Authorization");
+  const bearer = auth !== undefined ? /^Bearer\s+(\S*)\s*$/i.exec(auth) : null;
+  out.push(ruleOf("NRLS-CLI-01", "an Authorization header: Bearer <JWT>").check(!!bearer, auth === undefined ? "no such header" : "a value without the Bearer scheme", "header Authorization"));
 
   // The token: after "Bearer ", or the bare value (the reference implementation takes one; NRLS-CLI-01 has said so).
-  const tokenText = bearer ? bearer[1]! : auth.value?.trim();
+  const tokenText = bearer ? bearer[1]! : auth?.trim();
   const token = tokenText ? readToken(tokenText) : undefined;
   if (token) {
     const r = ruleOf("NRLS-CLI-02", 'three base64url sections, header {"alg":"none","typ":"JWT"}, claims a JSON object, an empty signature');

@@ -33,8 +33,7 @@ export function createPointer(ctx: NrlsContext, res: ServerResponse, format: Fhi
     // Spine's parser refuses an element STU3 does not define, or a value of the wrong JSON type, before any profile
     // check (SOURCE-NOTES §1.8 step 4). Empty and malformed values are the profile's (INVALID_RESOURCE, RULES.md
     // revision 2), so they pass here.
-    // Every problem, not the first ten: an unknown element must not hide behind ten empty values.
-    const problems = stu3JsonProblems(parsed, Number.POSITIVE_INFINITY);
+    const problems = stu3JsonProblems(parsed);
     const refused = problems.find((p) => p.kind === "unknown" || p.kind === "shape");
     if (refused) throw new Error(`${refused.path}: ${refused.problem}`);
     renderRisk = problems.some((p) => p.kind === "empty") || text.includes("\\u");
