@@ -1,6 +1,17 @@
 #!/usr/bin/env node
-// The spine-assure executable: runs the TypeScript CLI through tsx's loader, so no build step is needed.
-import { register } from "tsx/esm/api";
+// The spine-assure executable. It runs a compiled copy of the TypeScript CLI (bin/compiled-cli.js: rebuilt whenever a
+// source changes), or, where that cannot be had, the sources themselves through tsx's loader. SPINE_ASSURE_TSX=1
+// always runs the sources (stack traces then name the .ts lines).
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { compiledCli } from "./compiled-cli.js";
 
-register();
-await import("../src/cli/main.ts");
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const compiled = await compiledCli(root);
+if (compiled) {
+  await import(pathToFileURL(compiled).href);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import("../src/cli/main.ts");
+}

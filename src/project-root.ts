@@ -1,5 +1,19 @@
-// The checkout's root folder, so suites, fixtures and schemas resolve the same from any working directory.
-import { dirname, resolve } from "node:path";
+// The checkout's root folder, so suites, fixtures and schemas resolve the same from any working directory. Found by
+// walking up to the project's package.json rather than by a fixed "..": the CLI also runs from a compiled copy of its
+// sources under node_modules/.cache (bin/spine-assure.js), where this module sits elsewhere in the tree.
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    try {
+      if ((JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string }).name === "spine-assure") return dir;
+    } catch {
+      // No package.json here (or not ours): keep walking up.
+    }
+    if (dirname(dir) === dir) throw new Error(`spine-assure: no package.json named spine-assure above ${from}`);
+  }
+}
+
+export const PROJECT_ROOT = projectRoot(dirname(fileURLToPath(import.meta.url)));

@@ -29,6 +29,20 @@ export interface CompiledPlan {
 
 const isFhir = (body: unknown) => !!body && typeof body === "object" && "resourceType" in body;
 
+// Compiled expressions, kept for the process: parsing FHIRPath is most of a plan's compile, and a process that runs
+// plans again (the self-test, ninety times) meets the same expressions. An evaluator holds no state between calls.
+const compiledExpressions = new Map<string, Evaluator>();
+function compileExpression(expression: string, release?: FhirRelease): Evaluator {
+  const key = `${release ?? "plain"}\0${expression}`;
+  let compiled = compiledExpressions.get(key);
+  if (!compiled) {
+    const text = fhirPathTemplate(expression).expression;
+    compiled = (release ? fhirpath.compile(text, fhirpathModel(release) as never) : fhirpath.compile(text)) as unknown as Evaluator;
+    compiledExpressions.set(key, compiled);
+  }
+  return compiled;
+}
+
 export function compilePlan(plan: Pick<Plan, "checks">, schemasDir = join(PROJECT_ROOT, "schemas")): CompiledPlan {
   const problems: SuiteProblem[] = [];
   const problem = (at: string, path: string, message: string) => {
@@ -39,11 +53,11 @@ export function compilePlan(plan: Pick<Plan, "checks">, schemasDir = join(PROJEC
   const evaluators = new Map<string, { plain: Evaluator; fhir: Partial<Record<FhirRelease, Evaluator>> }>();
   const compileFor = (expression: string, release: FhirRelease) => {
     const entry = evaluators.get(expression)!;
-    return (entry.fhir[release] ??= fhirpath.compile(fhirPathTemplate(expression).expression, fhirpathModel(release) as never) as unknown as Evaluator);
+    return (entry.fhir[release] ??= compileExpression(expression, release));
   };
   for (const { expression, at, release = "STU3" } of plan.checks.fhirpath) {
     try {
-      if (!evaluators.has(expression)) evaluators.set(expression, { plain: fhirpath.compile(fhirPathTemplate(expression).expression) as unknown as Evaluator, fhir: {} });
+      if (!evaluators.has(expression)) evaluators.set(expression, { plain: compileExpression(expression), fhir: {} });
       compileFor(expression, release);
     } catch (err) {
       problem(at, "fhirpath", `FHIRPath does not compile: ${(err as Error).message.split("\n")[0]}`);

@@ -62,18 +62,18 @@ function apiOfSwitches(switches: Record<string, string>): (typeof APIS)[number] 
   return owners.size === 1 ? [...owners][0] : undefined;
 }
 
-/** Each suite's target, read once for every run of the process. */
-let suitesByTarget: [string, string][] | undefined;
+/** The suites, read once for every run of the process (each run makes its own plan from them). */
+let read: ReturnType<typeof readSuites> | undefined;
 
 async function runSandboxWith(switches: Record<string, string>, { strict = false }: SelftestRunOptions): Promise<FaultRun> {
   emptyFolder ??= mkdtempSync(join(tmpdir(), "selftest-"));
   const startedAt = Date.now();
   const api = apiOfSwitches(switches);
-  suitesByTarget ??= readSuites().suites.map((x) => [x.target, x.suite]);
-  const suites = api ? suitesByTarget.filter(([t]) => t === api.name).map(([, name]) => name) : [];
+  read ??= readSuites();
+  const suites = api ? read.suites.filter((s) => s.target === api.name).map((s) => s.suite) : [];
   // A fault whose effect on other cases depends on their interleaving is run one case at a time (Fault.oneCaseAtATime).
   const alone = [...parseFaults(switches.SANDBOX_FAULTS)].some((n) => FAULTS.find((f) => f.name === n)?.oneCaseAtATime);
-  const prepared = prepare({ env: { ...switches }, cwd: emptyFolder, ...(suites.length ? { filter: { suites } } : {}), ...(alone ? { concurrency: 1 } : {}) });
+  const prepared = prepare({ env: { ...switches }, cwd: emptyFolder, read, ...(suites.length ? { filter: { suites } } : {}), ...(alone ? { concurrency: 1 } : {}) });
   const open = await openTargets(prepared.config, switches);
   const listener = judgeOnArrival(prepared.plan);
   const secrets = new Set<string>();

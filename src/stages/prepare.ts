@@ -28,6 +28,8 @@ export interface PrepareOptions {
   keepRuns?: number;
   /** A waivers file; without it, waivers.yaml in cwd if there is one. */
   waiversFile?: string;
+  /** The suites as readSuites gave them, for a process that prepares many runs of the same suites (the self-test). */
+  read?: ReturnType<typeof readSuites>;
 }
 
 export interface Prepared {
@@ -48,7 +50,7 @@ export function prepare(options: PrepareOptions = {}): Prepared {
   if (options.keepRuns !== undefined) env.ASSURE_KEEP_RUNS = String(options.keepRuns);
   // Configuration first: a mistake there is named before the suites are read (they are read only to say which
   // requirements a test-data variable left at the sandbox's value would affect).
-  let read: ReturnType<typeof readSuites> | undefined;
+  let read = options.read;
   const suitesRead = () => (read ??= readSuites({ dir: options.suitesDir }));
   const config = loadConfig({ env, cwd, testDataUsage: () => testDataUsage(suitesRead().suites, TEST_DATA_NAMES), ordinaryText: () => JSON.stringify(suitesRead().suites) });
   const { suites, problems } = suitesRead();
