@@ -47,7 +47,7 @@ export async function compiledCli(root) {
     // Built beside, then renamed into place: a run started at the same moment never sees half a build.
     const scratch = join(cache, `.building-${process.pid}-${Date.now()}`);
     await build({
-      entryPoints: { main: join(root, "src", "cli", "main.ts") },
+      entryPoints: { main: join(root, "src", "cli", "main.ts"), "assurance.run": join(root, "src", "run", "vitest", "assurance.run.ts") },
       bundle: true,
       splitting: true,
       format: "esm",

@@ -1,6 +1,9 @@
 // Stage 3, execute: the plan run by vitest — the product's runner — in a worker thread, through the thin adapter
 // src/run/vitest/assurance.run.ts over runPlan. Each case's redacted result reaches `onCase` in this process as it
 // arrives. The worker compiles the plan before sending anything; checks that do not compile come back as problems.
+import { existsSync } from "node:fs";
+import { dirname, join, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { CaseResult } from "../run/run-case.ts";
 import { CaseResultsReporter } from "../run/vitest/case-results-reporter.ts";
 import type { WorkerInput } from "../run/vitest/worker-input.ts";
@@ -50,10 +53,15 @@ export async function execute(prepared: Prepared, open: OpenTargets, onCase: (re
   const before = new Map(signals.map((sig) => [sig, new Set(process.listeners(sig))]));
   // Imported only when there are cases to run: a configuration error or an empty plan never pays for vitest.
   const { createVitest } = await import("vitest/node");
+  // Run from the compiled CLI (bin/compiled-cli.js), the worker runs the compiled test file beside this module: its
+  // imports then load as plain JavaScript, not through vite's transform, which halves the worker's start.
+  const here = dirname(fileURLToPath(import.meta.url));
+  const compiled = here.includes(`${sep}node_modules${sep}.cache${sep}`) && existsSync(join(here, "assurance.run.js"));
   const vitest = await createVitest("test", {
-    root: PROJECT_ROOT,
+    root: compiled ? here : PROJECT_ROOT,
     config: false,
-    include: ["src/run/vitest/assurance.run.ts"],
+    include: [compiled ? "assurance.run.js" : "src/run/vitest/assurance.run.ts"],
+    ...(compiled ? { exclude: [] } : {}),
     watch: false,
     reporters: [reporter],
     provide: { assurance: input },
@@ -64,9 +72,9 @@ export async function execute(prepared: Prepared, open: OpenTargets, onCase: (re
     pool: "threads",
     fileParallelism: false,
     passWithNoTests: true,
-    // The engine's modules, transformed once and kept (node_modules/.vite, keyed by each file's content): a later
-    // run's worker starts without transforming them again.
-    experimental: { fsModuleCache: true },
+    // Run from the sources, the engine's modules are transformed once and kept (node_modules/.vite, keyed by each
+    // file's content): a later run's worker starts without transforming them again. The compiled copy needs no transform.
+    experimental: { fsModuleCache: !compiled },
   }, { logLevel: "silent" });
   // vitest exits the process on SIGINT and SIGTERM; a run stops safely instead (cli/stop-signals.ts): its handlers go.
   for (const sig of signals) for (const l of process.listeners(sig)) if (!before.get(sig)!.has(l)) process.off(sig, l);
