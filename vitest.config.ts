@@ -6,7 +6,7 @@ import { defineConfig } from "vitest/config";
 
 /** Whole-process tests: each spawns the CLI (or a browser) at least once. */
 const CLI = [
-  "assess-client-cli", "assure-e2e", "attribution", "cli-usage", "evidence", "hardening", "hostile-targets", "keep-runs",
+  "assess-client-cli", "assure-e2e", "attribution", "cli-usage", "compiled-cli", "evidence", "hardening", "hostile-targets", "keep-runs",
   "leak-gate", "nhs-environment", "outputs", "partial-runs", "report-browser", "stop-signals",
 ].map((name) => `test/${name}.test.ts`);
 /** The mutation and variant self-tests, and their run on a starved machine. */

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
+import { runAssureCli } from "./helpers/run-cli.ts";
 // @ts-expect-error: plain JavaScript (it runs before any TypeScript loader), no declarations
 import { compiledCli } from "../bin/compiled-cli.js";
 
@@ -14,8 +15,10 @@ const build = compiledCli as (root: string) => Promise<string | undefined>;
 
 function project(main: string): string {
   const root = mkdtempSync(join(tmpdir(), "compiled-cli-"));
-  for (const dir of ["src/cli", "sandbox", "reporters", "apis", "bin"]) mkdirSync(join(root, dir), { recursive: true });
+  for (const dir of ["src/cli", "src/run/vitest", "sandbox", "reporters", "apis", "bin"]) mkdirSync(join(root, dir), { recursive: true });
   writeFileSync(join(root, "src", "cli", "main.ts"), main);
+  // The assurance run's vitest test file: the compiled CLI's second entry point.
+  writeFileSync(join(root, "src", "run", "vitest", "assurance.run.ts"), "export {};\n");
   writeFileSync(join(root, "src", "answer.ts"), "export const answer: number = 1;\n");
   writeFileSync(join(root, "package.json"), '{"name":"spine-assure"}');
   writeFileSync(join(root, "package-lock.json"), "{}");
@@ -52,5 +55,27 @@ describe("the compiled CLI", () => {
       delete process.env.SPINE_ASSURE_TSX;
     }
     expect(await load((await build(root))!)).toBe(3);
+  });
+});
+
+describe("the suites as the compiled CLI keeps them between commands", () => {
+  it("are read afresh after any edit, and a problem is always found, never a kept load served", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "suites-cache-")), "suites");
+    cpSync(join(PROJECT_ROOT, "suites"), dir, { recursive: true });
+    const file = join(dir, "ers", "professional-session.yaml");
+    const original = readFileSync(file, "utf8");
+    const basis = async () => (await runAssureCli(["requirements", "--suites", dir])).stdout.match(/ERS-A001-04 +SHOULD +([A-Z]+)/)?.[1];
+    const edited = (to: string) => original.replace(/(id: ERS-A001-04\n\s+level: SHOULD\n\s+basis: )EX/, `$1${to}`);
+    expect(edited("DOC")).not.toBe(original);
+    expect(await basis()).toBe("EX");
+    expect(await basis()).toBe("EX");
+    writeFileSync(file, edited("DOC"));
+    expect(await basis()).toBe("DOC");
+    writeFileSync(file, edited("HEARSAY"));
+    const broken = await runAssureCli(["requirements", "--suites", dir]);
+    expect(broken.code).toBe(2);
+    expect(broken.stdout + broken.stderr).toMatch(/professional-session\.yaml:\d+: requirements\[3\]\.basis/);
+    writeFileSync(file, original);
+    expect(await basis()).toBe("EX");
   });
 });

@@ -10,6 +10,7 @@ import { describeSchemaError, pickSchemaErrors, showPath, SuiteError, type Suite
 import { eachValueLabel, type Expectation, type LoadedCase, type LoadedStep, type LoadedSuite } from "./types.ts";
 import type { SpineAssureSuite, Step } from "./suite-format.generated.ts";
 import { yamlLines } from "./yaml-lines.ts";
+import { cachedSuites, keepSuites } from "./suites-cache.ts";
 import { filesUnder } from "../files-under.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { TEST_DATA_NAMES, VARIABLES } from "../config/variables.ts";
@@ -63,9 +64,13 @@ export function readSuites(options: LoadSuitesOptions = {}): { suites: LoadedSui
   if (existsSync(dir) && !statSync(dir).isDirectory()) return { suites: [], problems: [{ file: relative(process.cwd(), dir) || dir, path: "", message: "is not a folder: --suites names the folder that holds the suite files" }] };
   const files = existsSync(dir) ? filesUnder(dir).filter((f) => /\.ya?ml$/.test(f)) : [];
   if (files.length === 0) return { suites: [], problems: [{ file: relative(process.cwd(), dir) || dir, path: "", message: "no suite files (*.yaml) found" }] };
+  const fixturesDir = options.fixturesDir ?? join(PROJECT_ROOT, "fixtures");
+  const cached = cachedSuites(files, fixturesDir);
+  if (cached.suites) return { suites: cached.suites, problems: [] };
   const problems: SuiteProblem[] = [];
-  const suites = files.flatMap((file) => loadSuiteFile(file, options.fixturesDir ?? join(PROJECT_ROOT, "fixtures"), problems) ?? []);
+  const suites = files.flatMap((file) => loadSuiteFile(file, fixturesDir, problems) ?? []);
   checkAcrossSuites(suites, problems);
+  if (!problems.length) keepSuites(cached.key, suites);
   return { suites, problems };
 }
 
