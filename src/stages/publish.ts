@@ -93,25 +93,32 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
     // A guard, not a decision: the gate was decided on everything these files are rendered from (the cases, the
     // verdicts, the history the report carries forward). A secret found in what was written anyway, when the gate knew
     // of none, is a defect of a renderer: the pack is withheld, never published with a gate it contradicts. (When the
-    // gate already failed for a leak, the outputs say so and carry it where the judged sources did.) Searched before
-    // the HTML report is generated from the Allure results, and the report again after.
+    // gate already failed for a leak, the outputs say so and carry it where the judged sources did.) The files the
+    // HTML report is generated from are searched while it is generated, and the report once it is.
     const guard = (paths: readonly { path: string; where: string }[]) => {
       const leaks = options.secrets?.length && !run.gate.leaks?.length ? findLeaksInFiles(paths, options.secrets) : [];
       if (leaks.length) throw new OutputLeakError(leaks.map((l) => l.where));
     };
     const written = () => filesUnder(folder.path).map((path) => ({ path, where: relative(folder.path, path) }));
-    guard(written());
+    const sources = written();
     let reportPath: string | undefined;
     if (options.html) {
+      // Allure's generator is a process of its own: it starts at once and the search of what it reads runs beside it
+      // (two cores), instead of before it. A secret found there withholds the pack all the same, once it has ended.
+      const name = `Spine ${run.assessment ? "client assessment" : "assurance report"} — gate: exit ${run.gate.exitCode} ${run.gate.result.toUpperCase()}${run.regenerated?.fromAltered ? " — REGENERATED FROM ALTERED RESULTS" : ""}`;
+      const generating = generateAllureReport(join(folder.path, "allure-results"), join(folder.path, "allure-report"), allureHistoryOf(options.outRoot), name).then(
+        () => undefined,
+        (err: Error) => err,
+      );
       try {
-        const name = `Spine ${run.assessment ? "client assessment" : "assurance report"} — gate: exit ${run.gate.exitCode} ${run.gate.result.toUpperCase()}${run.regenerated?.fromAltered ? " — REGENERATED FROM ALTERED RESULTS" : ""}`;
-        await generateAllureReport(join(folder.path, "allure-results"), join(folder.path, "allure-report"), allureHistoryOf(options.outRoot), name);
-        reportPath = join(runDir, "allure-report", "index.html");
-      } catch (err) {
-        warnings.push((err as Error).message);
+        guard(sources);
+      } finally {
+        const failed = await generating;
+        if (failed) warnings.push(failed.message);
+        else reportPath = join(runDir, "allure-report", "index.html");
       }
       guard(written().filter((f) => f.where.startsWith("allure-report")));
-    }
+    } else guard(sources);
     for (const [name, content] of Object.entries(options.keep ?? {})) folder.put(name, content);
     writeManifest(folder.path, run, options.signers);
     folder.commit();
