@@ -33,6 +33,8 @@ export function interpolate<T>(template: T, lookup: Lookup): T {
 
 function walk(value: unknown, lookup: Lookup): unknown {
   if (typeof value === "string") {
+    // Most strings of a body hold no template: left as they are without running either expression over them.
+    if (!value.includes("{{")) return value;
     const whole = WHOLE.exec(value);
     if (whole) return resolvePath(whole[1]!, lookup);
     return value.replace(TEMPLATE, (_m, expr: string) => {
