@@ -1,0 +1,78 @@
+// assess-client under load: a stand-in supplier system sends N valid NRLS creates (8 connections, keep-alive, mutual
+// TLS) and the assessment ends after N requests and writes its pack (no HTML report). For each N (BENCH_REQUESTS,
+// default 250,1000): the time to send them, the time to judge and write the pack after the last one, CPU per request,
+// the process's peak memory (VmHWM, read until it exits), and the pack's size and file count. The target: memory
+// bounded whatever N (under 300 MB after 20,000 requests). Prints figures; asserts nothing.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { Agent, request } from "undici";
+import { SANDBOX_CLIENT_TLS } from "../sandbox/server.ts";
+import { filesUnder } from "../src/files-under.ts";
+import { PROJECT_ROOT } from "../src/project-root.ts";
+import { spineJwt } from "../src/spine/jwt.ts";
+
+const COUNTS = (process.env.BENCH_REQUESTS ?? "250,1000").split(",").map(Number).filter((n) => n >= 1);
+const CONNECTIONS = 8;
+const pointer = readFileSync(join(PROJECT_ROOT, "fixtures", "nrls", "pointer.json"), "utf8");
+
+async function once(count: number) {
+  const out = mkdtempSync(join(tmpdir(), "bench-assess-"));
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "assess-client", "--port", "0", "--requests", String(count), "--no-report", "--out", out], {
+    cwd: out, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", SANDBOX_MAX_POINTERS: String(count + 100) }, stdio: ["ignore", "pipe", "inherit"],
+  });
+  let peakKiB = 0;
+  let cpu = { user: 0, system: 0 };
+  const poll = setInterval(() => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      peakKiB = Math.max(peakKiB, Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0));
+      const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      cpu = { user: Number(stat[11]) / 100, system: Number(stat[12]) / 100 };
+    } catch {
+      // Gone: the last reading stands.
+    }
+  }, 50);
+  const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
+  const lines = createInterface({ input: child.stdout! });
+  const base = await new Promise<string>((resolve) => lines.on("line", (line) => {
+    const m = /(https:\/\/127\.0\.0\.1:\d+\/nrls)\b/.exec(line);
+    if (m) resolve(m[1]!);
+  }));
+  lines.on("line", () => {});
+  const agent = new Agent({
+    connect: { ca: readFileSync(SANDBOX_CLIENT_TLS.ca), cert: readFileSync(SANDBOX_CLIENT_TLS.cert), key: readFileSync(SANDBOX_CLIENT_TLS.key) },
+    connections: CONNECTIONS, keepAliveTimeout: 30_000,
+  });
+  const headers = {
+    Authorization: `Bearer ${spineJwt({ scope: "write" }, { fromAsid: "200000000118", ods: "RR8", audience: base })}`,
+    fromASID: "200000000118", toASID: "999999999999", "Content-Type": "application/fhir+json", Accept: "application/fhir+json",
+  };
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (next < count) {
+      next++;
+      const res = await request(`${base}/DocumentReference`, { method: "POST", headers, body: pointer, dispatcher: agent });
+      await res.body.dump();
+    }
+  }));
+  const sent = performance.now() - started;
+  const code = await exited;
+  const ended = performance.now() - started;
+  clearInterval(poll);
+  await agent.close();
+  const files = filesUnder(join(out, "runs"));
+  const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
+  return { count, code, sent, after: ended - sent, cpuPerRequest: ((cpu.user + cpu.system) * 1000) / count, peakMiB: peakKiB / 1024, files: files.length, packMiB: bytes / (1 << 20) };
+}
+
+console.log(`assess-client: N valid NRLS creates from ${CONNECTIONS} connections, the pack without the HTML report:`);
+console.log("requests  exit  send s  judge+pack s  CPU ms/request  peak MiB  pack files  files/request  pack MiB");
+for (const count of COUNTS) {
+  const r = await once(count);
+  console.log(`${String(r.count).padStart(8)}  ${String(r.code).padStart(4)}  ${(r.sent / 1000).toFixed(1).padStart(6)}  ${(r.after / 1000).toFixed(1).padStart(12)}  ${r.cpuPerRequest.toFixed(1).padStart(14)}  ${r.peakMiB.toFixed(0).padStart(8)}  ${String(r.files).padStart(10)}  ${(r.files / r.count).toFixed(1).padStart(13)}  ${r.packMiB.toFixed(1).padStart(8)}`);
+}
+console.log("target: peak memory under 300 MB after 20,000 requests, and flat CPU per request");
