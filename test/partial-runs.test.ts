@@ -5,15 +5,28 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Summary } from "../reporters/summary.ts";
-import { runAssureCli, verdictsOf } from "./helpers/run-cli.ts";
+import { runAssureCli, verdictsOf, type CliRun } from "./helpers/run-cli.ts";
 
 describe("partial runs", { timeout: 180_000 }, () => {
-  it("merges a rerun into the latest view instead of replacing it with a handful of cases", async () => {
+  // One full run (NRLS-CRT-07 failing), and each scenario in a copy of its output folder: the same evidence a full run
+  // of its own would leave, for a third of the time.
+  let fullOut: string;
+  let full: CliRun;
+  beforeAll(async () => {
+    fullOut = mkdtempSync(join(tmpdir(), "partial-full-"));
+    full = await runAssureCli(["--no-report", "--out", fullOut], { SANDBOX_FAULTS: "nrls-location-path-id" });
+  }, 180_000);
+  const copyOfFull = () => {
     const out = mkdtempSync(join(tmpdir(), "partial-"));
-    const full = await runAssureCli(["--no-report", "--out", out], { SANDBOX_FAULTS: "nrls-location-path-id" });
+    cpSync(fullOut, out, { recursive: true });
+    return out;
+  };
+
+  it("merges a rerun into the latest view instead of replacing it with a handful of cases", async () => {
     expect(full.code).toBe(1);
+    const out = copyOfFull();
     const failedCases = full.summary!.cases.filter((c) => c.status === "failed").length;
 
     const rerun = await runAssureCli(["rerun", "--no-report", "--out", out]);
@@ -39,8 +52,7 @@ describe("partial runs", { timeout: 180_000 }, () => {
   });
 
   it("merges only runs that still match their manifests and were made from the same suites", async () => {
-    const out = mkdtempSync(join(tmpdir(), "partial-"));
-    const full = await runAssureCli(["--no-report", "--out", out], { SANDBOX_FAULTS: "nrls-location-path-id" });
+    const out = copyOfFull();
     expect(full.code).toBe(1);
     // The full run's stored result edited to pass NRLS-CRT-07: its folder no longer matches its manifest.
     const resultPath = join(out, "runs", full.summary!.runId, "run-result.json");
@@ -50,15 +62,14 @@ describe("partial runs", { timeout: 180_000 }, () => {
     expect(partial.summary!.mergedFrom).toBeUndefined();
 
     // A partial run with suites of its own (CRT-07's pattern loosened to anything) never speaks in the merged view.
-    const out2 = mkdtempSync(join(tmpdir(), "partial-"));
-    const full2 = await runAssureCli(["--no-report", "--out", out2], { SANDBOX_FAULTS: "nrls-location-path-id" });
+    const out2 = copyOfFull();
     const suites = mkdtempSync(join(tmpdir(), "suites-"));
     cpSync(join(PROJECT_ROOT, "suites"), suites, { recursive: true });
     const create = join(suites, "nrls", "create.yaml");
     writeFileSync(create, readFileSync(create, "utf8").replace(/matches: "\^https:[^\n]*DocumentReference[^\n]*"/, 'matches: "."'));
     const loosened = await runAssureCli(["--no-report", "--out", out2, "--suites", suites, "--requirement", "NRLS-CRT-07"], { SANDBOX_FAULTS: "nrls-location-path-id" });
     expect(verdictsOf(loosened.summary!)["NRLS-CRT-07"], "the loosened suite passes it").toBe("pass");
-    expect(loosened.stdout).toContain(`not merged into the latest view: ${full2.summary!.runId} (made from other suites)`);
+    expect(loosened.stdout).toContain(`not merged into the latest view: ${full.summary!.runId} (made from other suites)`);
     expect(loosened.summary!.mergedFrom).toBeUndefined();
   });
 });
