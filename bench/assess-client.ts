@@ -8,15 +8,13 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { Agent, request } from "undici";
-import { SANDBOX_CLIENT_TLS } from "../sandbox/server.ts";
+import { request } from "undici";
+import { nrlsCreateClient, POINTER } from "./nrls-client.ts";
 import { filesUnder } from "../src/files-under.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
-import { spineJwt } from "../src/spine/jwt.ts";
 
 const COUNTS = (process.env.BENCH_REQUESTS ?? "250,1000").split(",").map(Number).filter((n) => n >= 1);
 const CONNECTIONS = 8;
-const pointer = readFileSync(join(PROJECT_ROOT, "fixtures", "nrls", "pointer.json"), "utf8");
 
 async function once(count: number) {
   const out = mkdtempSync(join(tmpdir(), "bench-assess-"));
@@ -42,20 +40,14 @@ async function once(count: number) {
     if (m) resolve(m[1]!);
   }));
   lines.on("line", () => {});
-  const agent = new Agent({
-    connect: { ca: readFileSync(SANDBOX_CLIENT_TLS.ca), cert: readFileSync(SANDBOX_CLIENT_TLS.cert), key: readFileSync(SANDBOX_CLIENT_TLS.key) },
-    connections: CONNECTIONS, keepAliveTimeout: 30_000,
-  });
-  const headers = {
-    Authorization: `Bearer ${spineJwt({ scope: "write" }, { fromAsid: "200000000118", ods: "RR8", audience: base })}`,
-    fromASID: "200000000118", toASID: "999999999999", "Content-Type": "application/fhir+json", Accept: "application/fhir+json",
-  };
+  const { agent, headers } = nrlsCreateClient(base, CONNECTIONS);
+
   const started = performance.now();
   let next = 0;
   await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
     while (next < count) {
       next++;
-      const res = await request(`${base}/DocumentReference`, { method: "POST", headers, body: pointer, dispatcher: agent });
+      const res = await request(`${base}/DocumentReference`, { method: "POST", headers, body: POINTER, dispatcher: agent });
       await res.body.dump();
     }
   }));

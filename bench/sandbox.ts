@@ -6,15 +6,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
-import { Agent, request } from "undici";
-import { SANDBOX_CLIENT_TLS } from "../sandbox/server.ts";
-import { spineJwt } from "../src/spine/jwt.ts";
+import { request } from "undici";
+import { nrlsCreateClient, POINTER } from "./nrls-client.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 5000);
 const CLIENTS = 32;
 const tsx = pathToFileURL(join(PROJECT_ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
-const pointer = readFileSync(join(PROJECT_ROOT, "fixtures", "nrls", "pointer.json"), "utf8");
 
 async function serve(kind: string): Promise<{ port: number; child: ChildProcess }> {
   const child = spawn(process.execPath, ["--import", tsx, join(PROJECT_ROOT, "bench", "serve.ts"), kind], { stdio: ["ignore", "pipe", "inherit"] });
@@ -30,17 +28,11 @@ function peakRssMiB(pid: number): number {
 async function drive(kind: string) {
   const { port, child } = await serve(kind);
   const base = `https://127.0.0.1:${port}/nrls`;
-  const agent = new Agent({
-    connect: { ca: readFileSync(SANDBOX_CLIENT_TLS.ca), cert: readFileSync(SANDBOX_CLIENT_TLS.cert), key: readFileSync(SANDBOX_CLIENT_TLS.key) },
-    connections: CLIENTS, keepAliveTimeout: 30_000,
-  });
-  const headers = {
-    Authorization: `Bearer ${spineJwt({ scope: "write" }, { fromAsid: "200000000118", ods: "RR8", audience: base })}`,
-    fromASID: "200000000118", toASID: "999999999999", "Content-Type": "application/fhir+json", Accept: "application/fhir+json",
-  };
+  const { agent, headers } = nrlsCreateClient(base, CLIENTS);
+
   const one = async () => {
     const t = performance.now();
-    const res = await request(`${base}/DocumentReference`, { method: "POST", headers, body: pointer, dispatcher: agent });
+    const res = await request(`${base}/DocumentReference`, { method: "POST", headers, body: POINTER, dispatcher: agent });
     await res.body.dump();
     if (res.statusCode !== 201) throw new Error(`${kind}: status ${res.statusCode}`);
     return performance.now() - t;
