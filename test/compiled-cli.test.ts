@@ -58,6 +58,16 @@ describe("the compiled CLI", () => {
   });
 });
 
+describe("the two ways the executable runs", () => {
+  it("say the same: the compiled copy and the sources through tsx (SPINE_ASSURE_TSX=1)", async () => {
+    const [compiled, sources] = await Promise.all([runAssureCli(["requirements"]), runAssureCli(["requirements"], { SPINE_ASSURE_TSX: "1" })]);
+    expect(compiled.code).toBe(0);
+    expect(sources.code).toBe(0);
+    expect(compiled.stdout).toMatch(/NRLS-CRT-07 +MUST/);
+    expect(sources.stdout).toBe(compiled.stdout);
+  });
+});
+
 describe("the suites as the compiled CLI keeps them between commands", () => {
   it("are read afresh after any edit, and a problem is always found, never a kept load served", async () => {
     const dir = join(mkdtempSync(join(tmpdir(), "suites-cache-")), "suites");
