@@ -35,7 +35,7 @@ const m = (f: (x: Phases) => number, xs = full) => median(xs.map(f)).toFixed(0);
 console.log(`cold spine-assure run against the embedded sandbox, median of ${RUNS} (ms):`);
 console.log(`  whole run, report included: ${m((x) => x.wall)}   (runs: ${full.map((x) => x.wall.toFixed(0)).join(", ")})`);
 console.log(`  without the HTML report:    ${m((x) => x.wall, bare)}   (runs: ${bare.map((x) => x.wall.toFixed(0)).join(", ")})`);
-console.log(`    node + tsx + CLI start:   ${m((x) => x.cli, bare)}`);
+console.log(`    node + CLI start:         ${m((x) => x.cli, bare)}`);
 console.log(`    configuration, suites, sandbox, vitest worker, compiling the checks: ${m((x) => x.startup, bare)}`);
 console.log(`    cases (${bare[0]!.requests} requests): ${m((x) => x.cases, bare)}`);
 console.log(`    after the cases (vitest wind-down, judging, outputs, manifest): ${m((x) => x.after, bare)}`);
