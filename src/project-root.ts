@@ -2,7 +2,7 @@
 // walking up to the project's package.json rather than by a fixed "..": the CLI also runs from a compiled copy of its
 // sources under node_modules/.cache (bin/spine-assure.js), where this module sits elsewhere in the tree.
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 function projectRoot(from: string): string {
@@ -17,3 +17,12 @@ function projectRoot(from: string): string {
 }
 
 export const PROJECT_ROOT = projectRoot(dirname(fileURLToPath(import.meta.url)));
+
+/**
+ * The compiled CLI's folder (node_modules/.cache/spine-assure/<fingerprint>, bin/compiled-cli.js) when this process runs
+ * from it, or undefined when it runs from the sources. Its modules all sit in that one folder.
+ */
+export const COMPILED_BUILD: string | undefined = (() => {
+  const here = dirname(fileURLToPath(import.meta.url));
+  return here.includes(`${sep}node_modules${sep}.cache${sep}spine-assure${sep}`) ? here : undefined;
+})();

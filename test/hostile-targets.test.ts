@@ -106,11 +106,8 @@ const HOSTILE: Hostile[] = [
 describe("hostile targets on both APIs at once", () => {
   const both: [string, () => Promise<number>][] = [
     ["silent (accepting, never answering)", () => listen(createNet(() => {}))],
-    ["refusing connections", async () => {
-      const port = await listen(createNet());
-      servers.pop()!.close();
-      return port;
-    }],
+    // Port 9, as for one API below: a port freed here could be taken by a server of another test file meanwhile.
+    ["refusing connections", async () => 9],
   ];
   for (const [name, start] of both) {
     it(`exit 3 when both targets are ${name}: every case ended and the report written, or (refused) the pre-flight's diagnosis`, async () => {

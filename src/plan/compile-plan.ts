@@ -49,16 +49,14 @@ export function compilePlan(plan: Pick<Plan, "checks">, schemasDir = join(PROJEC
     const [file, line] = splitLocation(at);
     problems.push({ file, line, path, message });
   };
-  // Per expression: plain, and one per FHIR release it is used with.
-  const evaluators = new Map<string, { plain: Evaluator; fhir: Partial<Record<FhirRelease, Evaluator>> }>();
-  const compileFor = (expression: string, release: FhirRelease) => {
-    const entry = evaluators.get(expression)!;
-    return (entry.fhir[release] ??= compileExpression(expression, release));
-  };
+  // The plan's expressions, each compiled plain and for the FHIR release it is used with (kept for the process by
+  // compileExpression; a release met only at evaluation is compiled then).
+  const inPlan = new Set<string>();
   for (const { expression, at, release = "STU3" } of plan.checks.fhirpath) {
     try {
-      if (!evaluators.has(expression)) evaluators.set(expression, { plain: compileExpression(expression), fhir: {} });
-      compileFor(expression, release);
+      compileExpression(expression);
+      inPlan.add(expression);
+      compileExpression(expression, release);
     } catch (err) {
       problem(at, "fhirpath", `FHIRPath does not compile: ${(err as Error).message.split("\n")[0]}`);
     }
@@ -73,9 +71,8 @@ export function compilePlan(plan: Pick<Plan, "checks">, schemasDir = join(PROJEC
   const view = (release: FhirRelease): CompiledPlan => ({
     problems,
     fhirpath(expression, body, vars = {}) {
-      const compiled = evaluators.get(expression);
-      if (!compiled) throw new Error(`FHIRPath not in the compiled plan: ${expression}`);
-      return (isFhir(body) ? compileFor(expression, release) : compiled.plain)(body as object, vars);
+      if (!inPlan.has(expression)) throw new Error(`FHIRPath not in the compiled plan: ${expression}`);
+      return compileExpression(expression, isFhir(body) ? release : undefined)(body as object, vars);
     },
     forRelease: (r) => view(r ?? "STU3"),
     schema(path) {

@@ -2,12 +2,11 @@
 // src/run/vitest/assurance.run.ts over runPlan. Each case's redacted result reaches `onCase` in this process as it
 // arrives. The worker compiles the plan before sending anything; checks that do not compile come back as problems.
 import { existsSync } from "node:fs";
-import { dirname, join, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { CaseResult } from "../run/run-case.ts";
 import { CaseResultsReporter } from "../run/vitest/case-results-reporter.ts";
 import type { WorkerInput } from "../run/vitest/worker-input.ts";
-import { PROJECT_ROOT } from "../project-root.ts";
+import { COMPILED_BUILD, PROJECT_ROOT } from "../project-root.ts";
 import type { SuiteProblem } from "../suite/suite-problems.ts";
 import type { Prepared } from "./prepare.ts";
 import type { OpenTargets } from "./open-targets.ts";
@@ -55,10 +54,9 @@ export async function execute(prepared: Prepared, open: OpenTargets, onCase: (re
   const { createVitest } = await import("vitest/node");
   // Run from the compiled CLI (bin/compiled-cli.js), the worker runs the compiled test file beside this module: its
   // imports then load as plain JavaScript, not through vite's transform, which halves the worker's start.
-  const here = dirname(fileURLToPath(import.meta.url));
-  const compiled = here.includes(`${sep}node_modules${sep}.cache${sep}`) && existsSync(join(here, "assurance.run.js"));
+  const compiled = COMPILED_BUILD && existsSync(join(COMPILED_BUILD, "assurance.run.js")) ? COMPILED_BUILD : undefined;
   const vitest = await createVitest("test", {
-    root: compiled ? here : PROJECT_ROOT,
+    root: compiled ?? PROJECT_ROOT,
     config: false,
     include: [compiled ? "assurance.run.js" : "src/run/vitest/assurance.run.ts"],
     ...(compiled ? { exclude: [] } : {}),
