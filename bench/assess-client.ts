@@ -19,7 +19,7 @@ const CONNECTIONS = 8;
 async function once(count: number) {
   const out = mkdtempSync(join(tmpdir(), "bench-assess-"));
   const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "assess-client", "--port", "0", "--requests", String(count), "--no-report", "--out", out], {
-    cwd: out, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", SANDBOX_MAX_POINTERS: String(count + 100) }, stdio: ["ignore", "pipe", "inherit"],
+    cwd: out, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "inherit"],
   });
   let peakKiB = 0;
   let cpu = { user: 0, system: 0 };
@@ -40,14 +40,14 @@ async function once(count: number) {
     if (m) resolve(m[1]!);
   }));
   lines.on("line", () => {});
-  const { agent, headers } = nrlsCreateClient(base, CONNECTIONS);
+  const { agent, freshHeaders } = nrlsCreateClient(base, CONNECTIONS);
 
   const started = performance.now();
   let next = 0;
   await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
     while (next < count) {
       next++;
-      const res = await request(`${base}/DocumentReference`, { method: "POST", headers, body: POINTER, dispatcher: agent });
+      const res = await request(`${base}/DocumentReference`, { method: "POST", headers: freshHeaders(), body: POINTER, dispatcher: agent });
       await res.body.dump();
     }
   }));

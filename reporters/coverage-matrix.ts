@@ -16,7 +16,7 @@ function rows(run: RunResult): Record<(typeof COLUMNS)[number], string>[] {
     reason: verdictReason(r),
     variants: (r.variants ?? []).map(variantShown).join("; "),
     waiver: r.waiver ? `${r.waiver.reason} — approved by ${r.waiver.approvedBy ?? "?"}, ${r.waiver.expired ? "EXPIRED" : "until"} ${r.waiver.expires}` : "",
-    cases: r.cases.map((c) => `${c.key} (${c.status})`).join("; "),
+    cases: `${r.requests ? `${r.requests.judged} request(s) judged, ${r.requests.broke} broke it; kept in full: ` : ""}${r.cases.map((c) => `${c.key} (${c.status})`).join("; ")}`,
     source: sourceTitle(r.source),
     sourceUrl: r.source.url ?? "",
     text: r.text,
@@ -32,7 +32,7 @@ export function verdictReason(r: RunResult["requirements"][number]): string {
   return r.cases.find((c) => c.status !== "passed" && c.messages.length)?.messages[0] ?? r.cases.find((c) => c.messages.length)?.messages[0] ?? r.reason ?? "";
 }
 
-const csvCell = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+export const csvCell = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
 export function coverageCsv(run: RunResult): string {
   return [COLUMNS.join(","), ...rows(run).map((r) => COLUMNS.map((c) => csvCell(r[c])).join(","))].join("\r\n") + "\r\n";
@@ -43,7 +43,7 @@ export function coverageMarkdown(run: RunResult): string {
   const lines = [
     `# ${run.assessment ? "Client rule coverage — client assessment" : "Requirement coverage — run"} ${run.runId}`,
     "",
-    ...(run.assessment ? [`A client assessment: the embedded sandbox judged the ${run.assessment.requests} request(s) the supplier's system sent against the client rule catalogue (ended: ${run.assessment.ended}).`, ""] : []),
+    ...(run.assessment ? [`A client assessment: the embedded sandbox judged the ${run.assessment.requests} request(s) the supplier's system sent against the client rule catalogue (ended: ${run.assessment.ended}).${run.assessment.keptRule ? ` Kept in full as cases: ${run.assessment.keptRule}.` : ""}`, ""] : []),
     ...(run.regenerated?.fromAltered ? [`**REGENERATED FROM ALTERED RESULTS** on ${run.regenerated.fromAltered.at}: these are not the outputs the run wrote; see original-manifest/.`, ""] : []),
     `Gate: exit ${run.gate.exitCode} (${run.gate.result}) — ${run.gate.reason}.`,
     `Targets: ${(run.inputs?.targets ?? run.targets.map((t) => ({ api: t.name, kind: t.embedded ? "embedded sandbox" : "external", baseUrl: t.baseUrl }))).map((t) => `${t.api.toUpperCase()} ${t.kind}${t.baseUrl ? ` ${t.baseUrl}` : ""}`).join("; ")}.`,

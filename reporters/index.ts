@@ -6,12 +6,15 @@ import type { RunResult } from "../src/model/run-result.ts";
 import { coverageCsv, coverageMarkdown } from "./coverage-matrix.ts";
 import { firstScreen } from "./first-screen.ts";
 import { junitXml } from "./junit.ts";
+import { requestLogCsv } from "./request-log.ts";
 import { renderSummary } from "./summary.ts";
 
-export const LATEST_FILES: Readonly<Record<string, (run: RunResult) => string>> = {
+/** A renderer gives a file's text, or nothing when the file is not one this kind of run has. */
+export const LATEST_FILES: Readonly<Record<string, (run: RunResult) => string | undefined>> = {
   "summary.json": renderSummary,
   "requirements.csv": coverageCsv,
   "requirements.md": coverageMarkdown,
   "junit.xml": junitXml,
   "index.html": firstScreen,
+  "requests.csv": requestLogCsv,
 };

@@ -39,7 +39,11 @@ export function junitOutcome(c: CaseRecord, run: Pick<RunResult, "requirements" 
 
 export function junitXml(run: RunResult): string {
   const suites = new Map<string, CaseRecord[]>();
-  for (const c of run.cases) suites.set(c.suite, [...(suites.get(c.suite) ?? []), c]);
+  for (const c of run.cases) {
+    const list = suites.get(c.suite);
+    if (list) list.push(c);
+    else suites.set(c.suite, [c]);
+  }
   const outcomes = new Map(run.cases.map((c) => [c.key, junitOutcome(c, run)]));
   const count = (cs: CaseRecord[], element: string) => cs.filter((c) => outcomes.get(c.key)!.element === element).length;
   const totals = (cs: CaseRecord[]) => `tests="${cs.length}" failures="${count(cs, "failure")}" errors="${count(cs, "error")}" skipped="${count(cs, "skipped")}"`;

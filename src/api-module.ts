@@ -102,7 +102,8 @@ export interface ClientAssessor {
   judge(req: ReceivedRequest, interaction: string, n: number): Finding[];
   /** Findings only the end of the assessment decides, by the request they are about (a session never ended). */
   atEnd?(): ReadonlyMap<number, Finding>;
-  /** Credentials the system was given along the way (session keys): redacted everywhere. */
+  /** Credentials the system was given since the last call (session keys): redacted everywhere. Only the new ones, so
+   * asking after every request costs nothing that grows with the assessment. */
   secrets?(): Iterable<string>;
 }
 

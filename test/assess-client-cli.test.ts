@@ -87,6 +87,13 @@ describe.concurrent("assess-client", () => {
     expect(failed.map((r) => [label(r, "epic"), label(r, "feature"), label(r, "story"), label(r, "case")])).toEqual([["NRLS provider system", "Create pointer", "NRLS-CLI-22", "request-0002"]]);
     expect(new Set(results.map((r) => label(r, "case")))).toEqual(new Set(["request-0001", "request-0002"]));
     expect(readFileSync(join(runDir, "junit.xml"), "utf8")).toMatch(/<testcase classname="client-rules\/catalogue\.yaml" name="request-0002"[^]*?<failure/);
+    // The request log, in the signed pack and at the output root: every request, how it was judged, its case.
+    const log = readFileSync(join(runDir, "requests.csv"), "utf8").trim().split("\r\n");
+    expect(log.slice(1).map((l) => l.replace(/^(\d+),[^,]+,/, "$1,<at>,"))).toEqual([
+      "1,<at>,POST,/nrls/DocumentReference,201,nrls,Create pointer,held,,request-0001",
+      "2,<at>,POST,/nrls/DocumentReference,400,nrls,Create pointer,broke,NRLS-CLI-22,request-0002",
+    ]);
+    expect(readFileSync(join(a.out, "requests.csv"), "utf8")).toBe(log.join("\r\n") + "\r\n");
     // Files intact; signed by the sandbox's committed test key, which no --ca can make trusted.
     const verify = await runNode([BIN, "verify-evidence", runDir], {});
     expect(verify.code, verify.stdout).toBe(0);

@@ -21,6 +21,7 @@ import { DEFAULT_DIRECTORY, loadDirectory, type Directory } from "../../sandbox/
 import { TARGETS, type TargetName } from "../targets.ts";
 import { SANDBOX_CLIENT_TLS, startSandbox } from "../../sandbox/server.ts";
 import { toolInfo } from "../tool-info.ts";
+import { heapTrimmer } from "../client/heap-trim.ts";
 
 export interface AssessClientOptions {
   port: number;
@@ -101,9 +102,11 @@ export async function assessClient(options: AssessClientOptions): Promise<number
       armIdle();
     },
   };
+  const trim = heapTrimmer();
   const received = (req: ReceivedRequest) => {
     const assessment = state.assessment;
     if (!assessment) return;
+    trim();
     const judged = assessment.add(req);
     for (const line of requestLines(judged, req, catalogue.rules)) log(assessment.redact(line));
     if (options.requests !== undefined && assessment.requests >= options.requests) end(`${options.requests} request(s) received (--requests)`);
@@ -119,7 +122,7 @@ export async function assessClient(options: AssessClientOptions): Promise<number
   }
   // The APIs whose own system can be assessed: those with client rules (their module's client side).
   const baseUrls = Object.fromEntries(TARGETS.filter((t) => t.client && sandbox.baseUrls[t.name]).map((t) => [t.name, sandbox.baseUrls[t.name]!])) as Partial<Record<TargetName, string>>;
-  const assessment = await ClientAssessment.create({ catalogue, directory, baseUrls, evidenceMaxBodyBytes: config.evidenceBodyBytes });
+  const assessment = await ClientAssessment.create({ catalogue, directory, baseUrls, evidenceMaxBodyBytes: config.evidenceBodyBytes, evidenceMaxTotalBodyBytes: config.evidenceTotalBodyBytes });
   state.assessment = assessment;
 
   // Paths as the user can use them from where they are: relative below the current folder, absolute elsewhere.

@@ -1,10 +1,17 @@
-// A client assessment: every request the sandbox received from the supplier's system becomes a case, judged against
-// the client rules that apply to its interaction; at the end each rule's verdict is decided across every request
-// that exercised it (the run's own requirementVerdicts), and the whole becomes a RunResult, so every output the
-// server-side run has — summary, matrix, JUnit, Allure report, signed manifest — renders a client assessment too.
+// A client assessment: every request the sandbox received from the supplier's system is judged against the client
+// rules that apply to its interaction as it arrives, counted for each rule, and listed in the request log; the whole
+// becomes a RunResult, so every output the server-side run has — summary, matrix, JUnit, Allure report, signed
+// manifest — renders a client assessment too.
+//
+// An assessment may last hours: what it holds and writes must not grow with every request. So only some requests are
+// kept in full as cases (their exchange and every check): the first few to show each rule held, the first few to show
+// each rule broken, the first few the harness could not judge or no rule covers (KEEP). The rest are judged the same,
+// counted in each rule's tally and listed in the log, and then let go. Every verdict a full record would give is
+// given: a rule that any request broke has a kept case that broke it, and one that held has a kept case that held it.
+// The bodies kept across the pack are bounded too (EVIDENCE_MAX_TOTAL_BODY_BYTES), cut with their SHA-256 past that.
 import { judgeCase } from "../judge/judge-case.ts";
 import { judgeRun } from "../judge/judge-run.ts";
-import { RESULT_VERSION, type AssessedSystem, type CaseRecord, type RunResult, type TargetRecord } from "../model/run-result.ts";
+import { RESULT_VERSION, type AssessedSystem, type CaseRecord, type RequestLogEntry, type RunResult, type TargetRecord } from "../model/run-result.ts";
 import type { PlannedCase } from "../plan/make-plan.ts";
 import type { CheckResult } from "../run/evaluate-check.ts";
 import { evidenceBodies } from "../run/evidence-bodies.ts";
@@ -28,6 +35,35 @@ export interface AssessmentOptions {
   baseUrls: Partial<Record<TargetName, string>>;
   /** Bodies kept as evidence up to this many bytes (EVIDENCE_MAX_BODY_BYTES). */
   evidenceMaxBodyBytes: number;
+  /** The bodies kept across the whole pack, at most (EVIDENCE_MAX_TOTAL_BODY_BYTES; none: unbounded). */
+  evidenceMaxTotalBodyBytes?: number;
+  /** How many requests are kept in full (KEEP by default). */
+  keep?: Partial<KeepPolicy>;
+}
+
+/** How many requests are kept in full as cases; every other request is judged, counted and logged. */
+export interface KeepPolicy {
+  /** For each rule, the first this many requests that broke it. */
+  brokePerRule: number;
+  /** For each rule, the first this many requests it held for. */
+  heldPerRule: number;
+  /** The first this many the harness could not judge, and the first this many no client rule covers. */
+  unjudged: number;
+}
+
+export const KEEP: KeepPolicy = { brokePerRule: 20, heldPerRule: 3, unjudged: 20 };
+
+/** KEEP in words, for the pack. */
+export function keptRule(keep: KeepPolicy): string {
+  return `for each rule, the first ${keep.brokePerRule} request(s) that broke it and the first ${keep.heldPerRule} it held for; the first ${keep.unjudged} the harness could not judge and the first ${keep.unjudged} no client rule covers; every request is judged, counted in each rule's tally and listed in the request log (requests.csv)`;
+}
+
+/** A rule's counts over every request: the verdict's tally, and how many kept cases show each outcome. */
+interface Tally {
+  judged: number;
+  broke: number;
+  keptHeld: number;
+  keptBroke: number;
 }
 
 /** One request as judged when it arrived: what the console shows. */
@@ -44,9 +80,9 @@ export interface JudgedRequest {
 }
 
 interface Held {
-  req: ReceivedRequest;
-  /** The request and answer as the exchange every output renders (unredacted: redacted when the assessment ends). */
-  exchange: Exchange;
+  /** The request and answer as the exchange every output renders (unredacted: redacted when the assessment ends); none
+   * for a request let go and kept only for what the end decided of it. */
+  exchange?: Exchange;
   judged: JudgedRequest;
 }
 
@@ -59,7 +95,13 @@ interface ApiAssessment {
 }
 
 export class ClientAssessment {
-  private readonly held: Held[] = [];
+  /** The requests kept in full, by number. */
+  private readonly held = new Map<number, Held>();
+  /** Every request, as judged (the log's entries; each is small). */
+  private readonly log: (Omit<RequestLogEntry, "at" | "kept" | "target"> & { target?: TargetName; receivedAt: number; durationMs: number; kept: boolean; interactionId?: Interaction })[] = [];
+  private readonly tallies = new Map<string, Tally>();
+  private readonly keptOther = { unjudged: 0, "not judged": 0 };
+  private readonly keep: KeepPolicy;
   private readonly rules: Map<string, ClientCatalogue["rules"][number]>;
   /** Learns each request's secrets as it arrives (tokens, JWTs, session ids), so even the live console is redacted. */
   private readonly redactor: Redactor;
@@ -77,12 +119,52 @@ export class ClientAssessment {
 
   private constructor(private readonly options: AssessmentOptions, private readonly apis: readonly ApiAssessment[]) {
     const secrets = apis.flatMap((a) => a.client.secrets?.of(options.directory) ?? []);
-    this.redactor = new Redactor(secrets, apis.flatMap((a) => a.client.secrets?.fields ?? []));
+    // Compact: it learns a JWT with every request, and must not hold each as text for the whole assessment.
+    this.redactor = new Redactor(secrets, apis.flatMap((a) => a.client.secrets?.fields ?? []), { compact: true });
     this.rules = new Map(options.catalogue.rules.map((r) => [r.id, r]));
+    this.keep = { ...KEEP, ...options.keep };
   }
 
+  /** How many requests were received (and judged). */
   get requests(): number {
-    return this.held.length;
+    return this.log.length;
+  }
+
+  /** Which requests are kept in full, in words. */
+  get keptRule(): string {
+    return keptRule(this.keep);
+  }
+
+  private tallyOf(rule: string): Tally {
+    let t = this.tallies.get(rule);
+    if (!t) this.tallies.set(rule, (t = { judged: 0, broke: 0, keptHeld: 0, keptBroke: 0 }));
+    return t;
+  }
+
+  /**
+   * Counts a request's findings for each rule and says whether it is kept in full: when it is among the first to show
+   * some rule's outcome (KeepPolicy), or, with no finding, among the first unjudged or uncovered ones.
+   */
+  private countAndKeep(findings: readonly Finding[], outcome: RequestLogEntry["outcome"], force = false): boolean {
+    const broke = new Map<string, boolean>();
+    for (const f of findings) broke.set(f.rule, broke.get(f.rule) === true || f.outcome === "fail");
+    let keep = force;
+    if (outcome === "unjudged" || outcome === "not judged") keep ||= this.keptOther[outcome] < this.keep.unjudged;
+    for (const [rule, b] of broke) {
+      const t = this.tallyOf(rule);
+      if (b ? t.keptBroke < this.keep.brokePerRule : t.keptHeld < this.keep.heldPerRule) keep = true;
+    }
+    for (const [rule, b] of broke) {
+      const t = this.tallyOf(rule);
+      t.judged++;
+      if (b) t.broke++;
+      if (keep) {
+        if (b) t.keptBroke++;
+        else t.keptHeld++;
+      }
+    }
+    if (keep && (outcome === "unjudged" || outcome === "not judged")) this.keptOther[outcome]++;
+    return keep;
   }
 
   /**
@@ -103,7 +185,7 @@ export class ClientAssessment {
 
   /** Judges a request as it arrives (requests are judged in arrival order: e-RS sessions span them). */
   add(req: ReceivedRequest): JudgedRequest {
-    const n = this.held.length + 1;
+    const n = this.log.length + 1;
     const at = this.apiOf(req.url);
     let interaction: Interaction | undefined;
     let findings: Finding[] = [];
@@ -129,7 +211,15 @@ export class ClientAssessment {
     }
     const judged = { n, ...(interaction ? { interaction } : {}), ...(at ? { target: at.api.name } : {}), shownPath, findings: applicable, ...(unjudged ? { unjudged } : {}) };
     const exchange = exchangeOf(req);
-    this.held.push({ req, exchange, judged });
+    const outcome: RequestLogEntry["outcome"] = unjudged ? "unjudged" : !applicable.length ? "not judged" : applicable.some((f) => f.outcome === "fail") ? "broke" : "held";
+    const kept = this.countAndKeep(applicable, outcome);
+    if (kept) this.held.set(n, { exchange, judged });
+    const broke = [...new Set(applicable.filter((f) => f.outcome === "fail").map((f) => f.rule))];
+    this.log.push({
+      n, receivedAt: req.receivedAt, durationMs: Math.round(req.durationMs), method: req.method, path: shownPath, status: req.response.status,
+      ...(judged.target ? { target: judged.target } : {}), ...(interaction ? { interaction: INTERACTIONS[interaction]!.name, interactionId: interaction } : {}),
+      outcome, ...(broke.length ? { broke } : {}), kept,
+    });
     this.redactor.learn(exchange);
     for (const a of this.apis) for (const secret of a.assessor.secrets?.() ?? []) this.redactor.add(secret);
     return judged;
@@ -146,29 +236,57 @@ export class ClientAssessment {
     return this.redactor.text(text);
   }
 
-  /** The cases, redacted, with ERS-CLI-11 judged now that the assessment has ended; and every secret form met. */
-  finish(): { cases: CaseRecord[]; secrets: string[] } {
-    // What only the end decides (a session never ended), by the request it is about.
+  /**
+   * The kept cases, redacted, with ERS-CLI-11 judged now that the assessment has ended; the request log; each rule's
+   * tally over every request; and every secret form met.
+   */
+  finish(): { cases: CaseRecord[]; log: RequestLogEntry[]; tallies: ReadonlyMap<string, { judged: number; broke: number; kept: number }>; secrets: Redactor } {
+    // What only the end decides (a session never ended), by the request it is about: counted as every finding is. A
+    // request let go is kept after all (without its exchange) when it is among the first to show that outcome.
     const atEnd = new Map<number, Finding[]>();
     for (const a of this.apis) for (const [n, f] of a.assessor.atEnd?.() ?? []) atEnd.set(n, [...(atEnd.get(n) ?? []), f]);
+    for (const [n, late] of atEnd) {
+      const entry = this.log[n - 1];
+      if (!entry) continue;
+      const broke = late.filter((f) => f.outcome === "fail").map((f) => f.rule);
+      if (broke.length && entry.outcome !== "unjudged") {
+        entry.outcome = "broke";
+        entry.broke = [...new Set([...(entry.broke ?? []), ...broke])];
+      }
+      const held = this.held.get(n);
+      if (this.countAndKeep(late, entry.outcome, !!held)) {
+        entry.kept = true;
+        this.held.set(n, { ...held, judged: { ...(held?.judged ?? { n, shownPath: entry.path, findings: [], ...(entry.target ? { target: entry.target } : {}), ...(entry.interactionId ? { interaction: entry.interactionId } : {}) }), findings: [...(held?.judged.findings ?? []), ...late] } });
+      }
+    }
     const redactor = this.redactor;
-    const cases = this.held.map(({ req, exchange, judged }) => {
-      const findings = [...judged.findings, ...(atEnd.get(judged.n) ?? [])];
-      const raw = this.caseRecord(req, exchange, judged, findings);
+    const budget = this.options.evidenceMaxTotalBodyBytes === undefined ? undefined : { left: this.options.evidenceMaxTotalBodyBytes, total: this.options.evidenceMaxTotalBodyBytes };
+    const built = [...this.held.entries()].sort(([a], [b]) => a - b).map(([n, { exchange, judged }]) => {
+      const raw = this.caseRecord(this.log[n - 1]!, exchange, judged);
       const checks = raw.steps[0]!.checks.map((c) => ({ ...c, expected: redactor.text(c.expected), actual: redactor.text(c.actual) }));
-      const redacted = { ...raw, steps: [{ ...raw.steps[0]!, exchange: redactor.exchange(raw.steps[0]!.exchange!), checks }] };
-      const safe = evidenceBodies(raw, redacted, this.options.evidenceMaxBodyBytes);
-      return { ...safe, requirements: safe.requirements.map((r) => ({ ...r, messages: r.messages.map((m) => redactor.text(m)) })) };
+      const step = raw.steps[0]!;
+      const redacted = { ...raw, steps: [{ ...step, ...(step.exchange ? { exchange: redactor.exchange(step.exchange) } : {}), checks }] };
+      return { raw, redacted: { ...redacted, requirements: redacted.requirements.map((r) => ({ ...r, messages: r.messages.map((m) => redactor.text(m)) })) } };
     });
-    return { cases, secrets: redactor.secrets() };
+    // The body budget goes first to the requests that broke a rule: they are what an assessor reads first.
+    const bodies = new Map<string, CaseRecord>();
+    for (const { raw, redacted } of [...built.filter((b) => b.raw.status !== "passed"), ...built.filter((b) => b.raw.status === "passed")]) {
+      bodies.set(raw.key, evidenceBodies(raw, redacted, this.options.evidenceMaxBodyBytes, budget));
+    }
+    const cases = built.map((b) => bodies.get(b.raw.key)!);
+    const log = this.log.map(({ receivedAt, durationMs: _, kept, path, interactionId: __, ...e }): RequestLogEntry => ({
+      ...e, at: new Date(receivedAt).toISOString(), path: redactor.text(path), ...(kept ? { kept: caseKey(e.n) } : {}),
+    }));
+    const tallies = new Map([...this.tallies].map(([rule, t]) => [rule, { judged: t.judged, broke: t.broke, kept: t.keptBroke + t.keptHeld }]));
+    return { cases, log, tallies, secrets: redactor };
   }
 
   /** The request as a case, judged as every run's case is (judgeCase): one step, the request and its answer. */
-  private caseRecord(req: ReceivedRequest, exchange: Exchange, judged: JudgedRequest, findings: Finding[]): CaseRecord {
+  private caseRecord(entry: ClientAssessment["log"][number], exchange: Exchange | undefined, judged: JudgedRequest): CaseRecord {
     const info = judged.interaction ? INTERACTIONS[judged.interaction] : undefined;
     // A request for no API's path is listed with the first API the supplier was given: it must appear somewhere.
-    const target: TargetName = judged.target ?? this.apis[0]?.name ?? TARGETS[0].name;
-    const checks: CheckResult[] = findings.map((f) => ({
+    const target: TargetName = judged.target ?? entry.target ?? this.apis[0]?.name ?? TARGETS[0].name;
+    const checks: CheckResult[] = judged.findings.map((f) => ({
       requirement: f.rule, expected: f.expected, outcome: f.outcome,
       ...(f.outcome === "fail" ? { actual: `${f.actual ?? "it"}${f.path ? ` (at ${f.path})` : ""}` } : {}),
       at: this.rules.get(f.rule)?.at ?? this.options.catalogue.file,
@@ -176,20 +294,25 @@ export class ClientAssessment {
     // Each rule once, in catalogue order.
     const verifies = this.options.catalogue.rules.map((r) => r.id).filter((id) => checks.some((c) => c.requirement === id));
     const status = judged.unjudged ? "broken" : checks.some((c) => c.outcome === "fail") ? "failed" : "passed";
-    const step: StepResult = { name: "the request as the sandbox received it, and its answer", phase: "main", status, exchange, checks, ...(judged.unjudged ? { note: judged.unjudged } : {}) };
-    const title = `request ${judged.n}: ${info?.name ?? "not an interaction the client rules cover"} — ${req.method} ${judged.shownPath} → ${req.response.status}`;
-    const key = `request-${String(judged.n).padStart(4, "0")}`;
+    const note = judged.unjudged ?? (exchange ? undefined : "judged when it arrived and let go (enough requests already showed each rule it held); kept for what the end of the assessment decided of it, without its exchange");
+    const step: StepResult = { name: "the request as the sandbox received it, and its answer", phase: "main", status, ...(exchange ? { exchange } : {}), checks, ...(note ? { note } : {}) };
+    const interaction = info?.name;
+    const title = `request ${entry.n}: ${interaction ?? "not an interaction the client rules cover"} — ${entry.method} ${entry.path} → ${entry.status}`;
+    const key = caseKey(entry.n);
     const at = this.options.catalogue.file;
     const planned: PlannedCase = {
       key, caseId: key, title, suite: at, file: at, at, target, verifies, tags: judged.interaction ? [judged.interaction] : [], vars: {},
       api: info?.api ?? Object.values(TARGETS.find((t) => t.name === target)?.client?.interactions ?? {})[0]?.api ?? target,
-      interaction: info?.name ?? "Other requests",
+      interaction: interaction ?? "Other requests",
       steps: [], teardown: [], defaultHeaders: {}, defaultVariants: [], secretFields: [],
     };
-    const result: CaseResult = { key, status, ...(judged.unjudged ? { reason: judged.unjudged } : {}), steps: [step], startedAt: req.receivedAt, durationMs: Math.round(req.durationMs), secrets: [] };
+    const result: CaseResult = { key, status, ...(judged.unjudged ? { reason: judged.unjudged } : {}), steps: [step], startedAt: entry.receivedAt, durationMs: entry.durationMs, secrets: [] };
     return { ...judgeCase(planned, result), receivedRequest: true };
   }
 }
+
+/** A received request's case key, by its number. */
+const caseKey = (n: number) => `request-${String(n).padStart(4, "0")}`;
 
 /** The request and answer as an HTTP exchange, the form every output renders. */
 function exchangeOf(req: ReceivedRequest): Exchange {
@@ -220,21 +343,29 @@ export interface ClientRunInput {
 }
 
 /** The assessment as a RunResult: verdicts per client rule, the leak gate, the gate. */
-export function clientRunResult(input: ClientRunInput): { run: RunResult; secrets: string[] } {
-  const { cases, secrets } = input.assessment.finish();
-  // The APIs whose base URLs the supplier was given.
+export function clientRunResult(input: ClientRunInput): { run: RunResult; secrets: Redactor } {
+  const { cases, log, tallies, secrets } = input.assessment.finish();
+  // The APIs whose base URLs the supplier was given; a request for no API's path counts for the first.
   const given = TARGETS.filter((t) => input.baseUrls[t.name]);
-  const targets: TargetRecord[] = given.map(({ name }) => {
-    const n = cases.filter((c) => c.target === name).length;
+  const targets: TargetRecord[] = given.map(({ name }, i) => {
+    const n = log.filter((e) => e.target === name || (i === 0 && !e.target)).length;
     return { name, baseUrl: input.baseUrls[name]!, embedded: true, requests: n, responses: n };
   });
-  // The run's own judging path: verdicts, the leak gate and the gate, with "nothing assessed" one of its rules.
-  const { requirements, gate } = judgeRun({
-    requirements: clientRequirements(input.catalogue), cases, targets, strict: false, secrets, printed: input.printed, carriedFiles: input.carriedFiles ?? [],
+  // The run's own judging path: verdicts, the leak gate and the gate, with "nothing assessed" one of its rules. The
+  // kept cases give every verdict the whole assessment gives (see KeepPolicy); each rule's counts are every request's.
+  const judged = judgeRun({
+    requirements: clientRequirements(input.catalogue), cases, targets, strict: false, secrets, printed: input.printed, carriedFiles: input.carriedFiles ?? [], requestLog: log,
     // A rule no request exercised is not-run, never passed; its reason says so in the assessment's words.
     notRunReason: (r) => `no request exercised it (it applies to ${input.catalogue.rules.find((x) => x.id === r.id)!.appliesTo.map((i) => INTERACTIONS[i]!.name).join(", ")})`,
-    context: { assessment: { requests: cases.length } },
+    context: { assessment: { requests: log.length } },
   });
+  const { gate } = judged;
+  const requirements = judged.requirements.map((r) => {
+    const t = tallies.get(r.id);
+    if (!t) return r;
+    return { ...r, requests: t, ...(r.verdict === "fail" || r.verdict === "warning" ? { reason: `${t.broke} of the ${t.judged} request(s) it judged broke it` } : {}) };
+  });
+  const kept = cases.length;
   const finishedAt = Date.now();
   const catalogueName = `${input.catalogue.file} version ${input.catalogue.version} (client-side rules)`;
   const run: RunResult = {
@@ -245,7 +376,11 @@ export function clientRunResult(input: ClientRunInput): { run: RunResult; secret
     finishedAt: new Date(finishedAt).toISOString(),
     durationMs: Math.max(0, finishedAt - input.startedAt),
     strict: false,
-    assessment: { kind: "client", ended: input.ended, requests: cases.length, tls: input.tls, ...(input.system && Object.keys(input.system).length ? { system: input.system } : {}) },
+    assessment: {
+      kind: "client", ended: input.ended, requests: log.length, tls: input.tls, ...(input.system && Object.keys(input.system).length ? { system: input.system } : {}),
+      kept, keptRule: input.assessment.keptRule,
+    },
+    requestLog: log,
     targets,
     inputs: {
       targets: targets.map((t) => ({ api: t.name, kind: "embedded sandbox" as const, baseUrl: t.baseUrl })),

@@ -42,6 +42,8 @@ export interface Config {
   secrets: { name: string; value: string }[];
   /** EVIDENCE_MAX_BODY_BYTES: how much of a body the evidence keeps. */
   evidenceBodyBytes: number;
+  /** EVIDENCE_MAX_TOTAL_BODY_BYTES: the bodies an assessment's pack keeps, at most. */
+  evidenceTotalBodyBytes: number;
   /** ASSURE_RUN_TIMEOUT: the run stops itself after this long. */
   runTimeoutMs: number;
 }
@@ -208,6 +210,7 @@ export function loadConfig(options: LoadOptions = {}): Config {
     timeoutMs: Number(values.HTTP_TIMEOUT_MS),
     maxResponseBytes: Number(values.HTTP_MAX_RESPONSE_BYTES),
     evidenceBodyBytes: Number(values.EVIDENCE_MAX_BODY_BYTES),
+    evidenceTotalBodyBytes: Number(values.EVIDENCE_MAX_TOTAL_BODY_BYTES),
     concurrency: Number(values.ASSURE_CONCURRENCY),
     keepRuns: Number(values.ASSURE_KEEP_RUNS),
     runTimeoutMs: Number(values.ASSURE_RUN_TIMEOUT) * 1000,

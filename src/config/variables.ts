@@ -29,6 +29,7 @@ export const VARIABLES: readonly VariableSpec[] = [
   },
   { name: "HTTP_TIMEOUT_MS", description: "per-request timeout in milliseconds", default: "10000", check: positiveInt(600_000) },
   { name: "EVIDENCE_MAX_BODY_BYTES", description: "bodies are kept as evidence up to this size, then cut with the SHA-256 of the whole body (checks always see it whole)", default: "262144", check: positiveInt(1 << 30) },
+  { name: "EVIDENCE_MAX_TOTAL_BODY_BYTES", description: "assess-client: the bodies kept across an assessment's pack, at most (those of requests that broke a rule first); past it a body is cut the same way", default: "16777216", check: positiveInt(1 << 30) },
   { name: "HTTP_MAX_RESPONSE_BYTES", description: "responses larger than this are cut off and the case is broken", default: "5242880", check: positiveInt(1 << 30) },
   { name: "ALLOW_PRODUCTION", description: "true: allow base URLs on NHS production hosts (pointers would be created in live Spine)", default: "false", check: (v) => (v === "true" || v === "false" ? undefined : "must be true or false") },
   { name: "ASSURE_CONCURRENCY", description: "how many cases run at once (requests in flight at most)", default: "8", check: positiveInt(256) },

@@ -17,9 +17,11 @@ export interface RunToJudge {
   strict: boolean;
   waivers?: Waiver[];
   /** Every secret value the run knows of, in every form: configured ones and those its cases met. */
-  secrets: Iterable<string>;
+  secrets: Iterable<string> | Redactor;
   /** Everything printed so far. */
   printed: readonly string[];
+  /** A client assessment's request log, which the outputs list. */
+  requestLog?: unknown;
   /** Files the outputs will carry forward from earlier runs (the history): searched for secrets too. */
   carriedFiles?: readonly { path: string; where: string }[];
   /** How a requirement no case exercised is described (an assessment names the interactions it applies to). */
@@ -39,9 +41,9 @@ export function judgeRun(input: RunToJudge): JudgedRun {
     return reason ? { ...r, reason } : r;
   });
   const { expired } = applyWaivers(requirements, input.waivers ?? []);
-  const secrets = [...input.secrets];
+  const secrets = Redactor.hunting(input.secrets);
   const leaks = [
-    ...findLeaksInRun({ cases: input.cases, requirements, printed: input.printed }, secrets),
+    ...findLeaksInRun({ cases: input.cases, requirements, printed: input.printed, requestLog: input.requestLog }, secrets),
     ...findLeaksInFiles(input.carriedFiles ?? [], secrets),
     ...findShapedLeaksInFiles(input.carriedFiles ?? []),
   ];

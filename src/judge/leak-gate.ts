@@ -10,17 +10,18 @@ export interface Leak {
   where: string;
 }
 
-export function findLeaks(sources: Iterable<{ where: string; text: string }>, secrets: Iterable<string>): Leak[] {
-  const hunter = Redactor.ofForms(secrets);
-  if (hunter.secrets().length === 0) return [];
+export function findLeaks(sources: Iterable<{ where: string; text: string }>, secrets: Iterable<string> | Redactor): Leak[] {
+  const hunter = Redactor.hunting(secrets);
+  if (hunter.empty) return [];
   return [...sources].filter((s) => found(hunter, s.text)).map((s) => ({ where: s.where }));
 }
 
 /** The leak gate over what a judged run's outputs are rendered from: each case, the verdicts, the console output. */
-export function findLeaksInRun(run: { cases: readonly { key: string }[]; requirements: unknown; printed: readonly string[] }, secrets: Iterable<string>): Leak[] {
+export function findLeaksInRun(run: { cases: readonly { key: string }[]; requirements: unknown; printed: readonly string[]; requestLog?: unknown }, secrets: Iterable<string> | Redactor): Leak[] {
   return findLeaks([
     ...run.cases.map((c) => ({ where: `case ${c.key}`, text: JSON.stringify(c) })),
     { where: "requirement verdicts", text: JSON.stringify(run.requirements) },
+    ...(run.requestLog ? [{ where: "request log", text: JSON.stringify(run.requestLog) }] : []),
     { where: "console output", text: run.printed.join("\n") },
   ], secrets);
 }
@@ -42,10 +43,10 @@ const CHUNK = 8 * 1024 * 1024;
  * The written outputs, file by file: every file of the run folder (and the history files beside it), as written —
  * and the single-file report's embedded data, which is base64, decoded. `where` names each file relative to `root`.
  */
-export function findLeaksInFiles(files: readonly { path: string; where: string }[], secrets: Iterable<string>): Leak[] {
-  const hunter = Redactor.ofForms(secrets);
+export function findLeaksInFiles(files: readonly { path: string; where: string }[], secrets: Iterable<string> | Redactor): Leak[] {
+  const hunter = Redactor.hunting(secrets);
   // The overlap holds the longest form however it is spelt: a character written as \\u0043 (escaped twice) is 7.
-  const longest = Math.max(0, ...hunter.secrets().map((s) => s.length)) * 8;
+  const longest = hunter.longestForm() * 8;
   if (!longest) return [];
   // The single-file report is read whole: its embedded data must be decoded block by block, not cut.
   return files.filter((f) => anyPart(f.path, longest, /\.html?$/.test(f.path), (text, whole) => found(hunter, text) || (whole && embeddedLeak(text, hunter)))).map((f) => ({ where: f.where }));

@@ -72,8 +72,34 @@ export interface RequirementVerdict {
   /** Documented variants the target used for this requirement, once each. */
   variants?: VariantUse[];
   cases: RequirementCase[];
+  /**
+   * A client assessment: how many received requests this rule judged and how many broke it, counted over every
+   * request (`cases` lists only those kept in full).
+   */
+  requests?: { judged: number; broke: number; kept: number };
   /** In a merged latest view: the run this verdict comes from. */
   fromRun?: string;
+}
+
+/** One request of a client assessment, as the request log lists it (requests.csv). */
+export interface RequestLogEntry {
+  n: number;
+  /** When its headers arrived. */
+  at: string;
+  method: string;
+  /** The path without its query, a credential in it shown as {id}. */
+  path: string;
+  /** The sandbox's answer. */
+  status: number;
+  target?: TargetName;
+  /** The interaction it was judged as (absent: none the client rules cover). */
+  interaction?: string;
+  /** held: every rule judged held; broke: a rule failed; unjudged: the harness could not judge it; not judged: no rule applies. */
+  outcome: "held" | "broke" | "unjudged" | "not judged";
+  /** The rules it broke. */
+  broke?: string[];
+  /** Its case's key when it is kept in full. */
+  kept?: string;
 }
 
 export interface TargetRecord {
@@ -152,7 +178,19 @@ export interface RunResult {
   strict: boolean;
   /** Set for a client assessment (`assess-client`): the cases are the requests the supplier's system sent, judged
    * against the client rule catalogue, not the suites' cases against a target. */
-  assessment?: { kind: "client"; ended: string; requests: number; tls: boolean; system?: AssessedSystem };
+  assessment?: {
+    kind: "client";
+    ended: string;
+    requests: number;
+    tls: boolean;
+    system?: AssessedSystem;
+    /** How many of the requests are cases kept in full (their exchanges and every check); every request is in `requestLog`. */
+    kept?: number;
+    /** Which requests are kept in full, in words. */
+    keptRule?: string;
+  };
+  /** A client assessment: every request received, in arrival order, as judged (kept in full or not). */
+  requestLog?: RequestLogEntry[];
   /** Set when the run was stopped by a signal: cases that had not started are not-run, and the run is not compared. */
   interrupted?: StopReason;
   /** The filters a partial run was made with (a filtered run or a rerun); absent for a full run. */

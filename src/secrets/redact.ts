@@ -21,9 +21,28 @@ export class Redactor {
   /** Secrets too short to hunt for inside other text: redacted where they stand alone as a token. */
   private readonly short = new Set<string>();
   private found?: SecretMatcher;
+  /** Keeps no secret as text, only the matcher (which keeps long forms as digests): `secrets()` cannot be asked. */
+  private readonly compact: boolean;
 
-  constructor(secrets: Iterable<string> = [], private readonly secretFields: readonly string[] = []) {
+  constructor(secrets: Iterable<string> = [], private readonly secretFields: readonly string[] = [], options: { compact?: boolean } = {}) {
+    this.compact = options.compact ?? false;
+    if (this.compact) this.found = new SecretMatcher();
     for (const s of secrets) this.add(s);
+  }
+
+  /** The redactor itself when it is one, else one hunting the given forms: what the leak gate hunts with. */
+  static hunting(secrets: Iterable<string> | Redactor): Redactor {
+    return secrets instanceof Redactor ? secrets : Redactor.ofForms(secrets);
+  }
+
+  /** The length of its longest form (0: it hunts nothing). */
+  longestForm(): number {
+    return this.matcher()?.longest ?? 0;
+  }
+
+  /** Whether it hunts anything. */
+  get empty(): boolean {
+    return this.matcher()?.empty ?? true;
   }
 
   /** A redactor for forms already derived (another redactor's secrets()): each is hunted as it is. */
@@ -50,6 +69,11 @@ export class Redactor {
 
   /** A form hunted from now on: the matcher, once built, takes it in constant time (never rebuilt as secrets grow). */
   private addForm(form: string, short: boolean): void {
+    if (this.compact) {
+      if (short) this.found!.addShort(form);
+      else this.found!.addLong(form);
+      return;
+    }
     const set = short ? this.short : this.values;
     if (set.has(form)) return;
     set.add(form);
@@ -128,6 +152,7 @@ export class Redactor {
 
   /** Every secret value it redacts (with its encodings): what the leak gate hunts for. In memory only, never written. */
   secrets(): string[] {
+    if (this.compact) throw new Error("internal error: a compact redactor keeps no secret as text; hunt with the redactor itself");
     return [...this.values, ...this.short];
   }
 }

@@ -4,10 +4,17 @@
 // positions where any form could start, natively; only there are the forms looked up — in a set per length, longest
 // first (a form that contains another is matched whole) — behind a cheap check of their first sixteen characters. A
 // form is added in constant time (a set entry), so learning a secret per request never rebuilds anything that grows
-// with the number already known. Forms too short to hunt inside other text match only as a whole token.
+// with the number already known. Forms too short to hunt inside other text match only as a whole token. A form of
+// DIGEST_FROM characters or more is kept as a SHA-256 digest, not as text: an assessment learns a JWT with every
+// request, a dozen forms of several hundred characters each, and held as text they were most of its memory.
+
+import { createHash } from "node:crypto";
 
 const PREFIX = 4;
 const GUARD = 16;
+const DIGEST_FROM = 64;
+/** A long form's key: itself (lower-cased) when short, else its digest (128 bits of SHA-256: a collision is not a risk). */
+const keyOf = (lower: string) => (lower.length < DIGEST_FROM ? lower : `#${createHash("sha256").update(lower).digest("base64").slice(0, 22)}`);
 /** A literal text as a regular expression that matches it. */
 export const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -18,6 +25,8 @@ export class SecretMatcher {
   /** Each long form, lower-cased, by length; the lengths longest first, those of GUARD or more apart. */
   private readonly byLength = new Map<number, Set<string>>();
   private longLengths: number[] = [];
+  /** The longest form's length. */
+  longest = 0;
   private shortLengths: number[] = [];
   /** The first GUARD characters of every form that long: a candidate whose own differ starts none of them. */
   private readonly guards = new Set<string>();
@@ -40,7 +49,8 @@ export class SecretMatcher {
       this.longLengths = lengths.filter((l) => l >= GUARD);
       this.shortLengths = lengths.filter((l) => l < GUARD);
     }
-    set.add(form.toLowerCase());
+    set.add(keyOf(form.toLowerCase()));
+    if (form.length > this.longest) this.longest = form.length;
     if (form.length >= GUARD) this.guards.add(form.slice(0, GUARD).toLowerCase());
     const prefix = form.slice(0, PREFIX).toLowerCase();
     if (!this.prefixes.has(prefix)) {
@@ -52,6 +62,7 @@ export class SecretMatcher {
   addShort(form: string): void {
     if (!form || this.shorts.has(form)) return;
     this.shorts.add(form);
+    if (form.length > this.longest) this.longest = form.length;
     this.shortPattern = undefined;
   }
 
@@ -103,7 +114,7 @@ export class SecretMatcher {
     // shares four characters with a secret's encoding).
     if (rest >= GUARD && this.guards.has(text.slice(i, i + GUARD).toLowerCase())) {
       for (const length of this.longLengths) {
-        if (length <= rest && this.byLength.get(length)!.has(text.slice(i, i + length).toLowerCase())) return length;
+        if (length <= rest && this.byLength.get(length)!.has(keyOf(text.slice(i, i + length).toLowerCase()))) return length;
       }
     }
     for (const length of this.shortLengths) {

@@ -15,6 +15,7 @@ import { readHistory, recordRun, targetKey, type Changes } from "../../reporters
 import { checkHashes, MANIFEST, readManifest, writeManifest } from "../evidence/manifest.ts";
 import type { Signer } from "../evidence/signing-identity.ts";
 import { certInfo } from "../config/tls-identity.ts";
+import type { Redactor } from "../secrets/redact.ts";
 import { pruneRuns, type PrunedRun } from "../evidence/prune-runs.ts";
 import { directoryWriter, swapFolder, writeFileAtomic, type DirectoryWriter } from "../write-atomic.ts";
 
@@ -36,7 +37,7 @@ export interface PublishOptions {
   /** The client identities that sign the manifest (none: the pack is unsigned, and verify-evidence says so). */
   signers?: readonly Signer[];
   /** Every secret form the run met (in memory only): the written files are searched for them before the manifest. */
-  secrets?: readonly string[];
+  secrets?: readonly string[] | Redactor;
   /** Files carried into the new folder as they are, outside the manifest (a regenerated run's original manifest). */
   keep?: Readonly<Record<string, string>>;
 }
@@ -87,7 +88,10 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
     folder.put(`allure-results/${env.name}`, env.content);
     const writeRendered = (r: RunResult) => {
       folder.put(RUN_RESULT, `${JSON.stringify(r)}\n`);
-      for (const [name, render] of Object.entries(LATEST_FILES)) folder.put(name, render(r));
+      for (const [name, render] of Object.entries(LATEST_FILES)) {
+        const text = render(r);
+        if (text !== undefined) folder.put(name, text);
+      }
     };
     writeRendered(run);
     // A guard, not a decision: the gate was decided on everything these files are rendered from (the cases, the
@@ -96,7 +100,7 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
     // gate already failed for a leak, the outputs say so and carry it where the judged sources did.) The files the
     // HTML report is generated from are searched while it is generated, and the report once it is.
     const guard = (paths: readonly { path: string; where: string }[]) => {
-      const leaks = options.secrets?.length && !run.gate.leaks?.length ? findLeaksInFiles(paths, options.secrets) : [];
+      const leaks = options.secrets && !run.gate.leaks?.length ? findLeaksInFiles(paths, options.secrets) : [];
       if (leaks.length) throw new OutputLeakError(leaks.map((l) => l.where));
     };
     const written = () => filesUnder(folder.path).map((path) => ({ path, where: relative(folder.path, path) }));
@@ -130,8 +134,11 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
         // The latest run's files at fixed paths, for CI steps and people who just want "the report". After a partial
         // run they are the merged view: the last full run with the newer partial runs over it.
         for (const [name, render] of Object.entries(LATEST_FILES)) {
-          if (view === run) cpSync(join(runDir, name), join(options.outRoot, name));
-          else writeFileAtomic(join(options.outRoot, name), render(view));
+          const text = view === run ? undefined : render(view);
+          // A file this run does not have (an assessment's request log after a run) is not left from an older one.
+          if (view === run ? !existsSync(join(runDir, name)) : text === undefined) rmSync(join(options.outRoot, name), { force: true });
+          else if (view === run) cpSync(join(runDir, name), join(options.outRoot, name));
+          else writeFileAtomic(join(options.outRoot, name), text!);
         }
         replaceFolder(reportPath && existsSync(reportPath) ? join(runDir, "allure-report") : undefined, join(options.outRoot, "allure-report"));
         writeFileAtomic(join(options.outRoot, "latest-run"), `${run.runId}\n`);

@@ -11,7 +11,7 @@ const ersClientRules: ClientRules = {
     return {
       judge: (req, interaction, n) => sessions.judge(req, interaction as ErsInteraction, n),
       atEnd: () => sessions.unended(),
-      secrets: () => sessions.ids(),
+      secrets: () => sessions.newIds(),
     };
   },
 };

@@ -34,12 +34,13 @@ const objectOf = (v: unknown): Json | undefined => (v && typeof v === "object" &
 
 export class ErsSessions {
   private readonly sessions = new Map<string, Session>();
+  private readonly fresh: string[] = [];
 
   constructor(private readonly directory: Directory) {}
 
-  /** Every session id the supplier's system was given: secrets, redacted from the evidence. */
-  ids(): string[] {
-    return [...this.sessions.keys()];
+  /** Session ids given since the last call: secrets, redacted from the evidence. */
+  newIds(): string[] {
+    return this.fresh.splice(0);
   }
 
   /** Judges request number `n`, then learns from its answer. */
@@ -111,6 +112,7 @@ export class ErsSessions {
     const s = objectOf(jsonOf(req.response.body));
     const user = objectOf(s?.user);
     if (typeof s?.id !== "string" || !s.id) return;
+    if (!this.sessions.has(s.id)) this.fresh.push(s.id);
     this.sessions.set(s.id, {
       token: typeof s.token === "string" ? s.token.trim() : "",
       permissions: Array.isArray(user?.permissions) ? (user.permissions as ErsPermission[]) : [],
