@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Exchange } from "../src/run/http-client.ts";
 import { REDACTED, redactCaseResult, Redactor } from "../src/secrets/redact.ts";
-import { SecretMatcher } from "../src/secrets/secret-matcher.ts";
+import { escapeRegExp, SecretMatcher, trieSource } from "../src/secrets/secret-matcher.ts";
 
 const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
 const SESSION = "pro-xapi-session_222c42c7-820f-4f9b-92fb-3add4b1db9f7";
@@ -122,6 +122,15 @@ describe("redaction on meaning, not spelling", () => {
 });
 
 describe("the secret matcher", () => {
+  it("finds where a form could start with a trie-shaped expression that matches exactly what the flat alternation does", () => {
+    // Four-character prefixes of every kind a form starts with (JWTs, base64, hex, percent-encoding, regex metacharacters).
+    const words = ["eyjh", "eyja", "zxlk", "6579", "657a", "bear", "b.*+", "%20e", "a|b(", "eyj)", "e[]\\"];
+    const text = `xx EYJhbg eyjAb zxlk 657A 6579 bearer b.*+ %20e a|b( eyj) e[]\\ eyjx e.* ${words.join("")}`;
+    const all = (source: string) => [...text.matchAll(new RegExp(source, "gi"))].map((m) => `${m.index}:${m[0]}`);
+    expect(all(trieSource(words))).toEqual(all(words.map(escapeRegExp).join("|")));
+    expect(all(trieSource(words)).length).toBeGreaterThan(words.length);
+  });
+
   it("finds every form in any letter case, the longest when one contains another, and candidates that overlap", () => {
     const m = new SecretMatcher(["abcdefgh", "abcdefghijkl", "aaaab-secret"], []);
     expect(m.spans("x ABCDEFGHIJKL y abcdefgh z")).toEqual([[2, 14], [17, 25]]);

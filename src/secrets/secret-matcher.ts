@@ -74,7 +74,7 @@ export class SecretMatcher {
   spans(text: string, first = false): [number, number][] {
     const found: [number, number][] = [];
     if (this.prefixes.size) {
-      const starts = (this.starts ??= new RegExp([...this.prefixes].map(escapeRegExp).join("|"), "gi"));
+      const starts = (this.starts ??= new RegExp(trieSource(this.prefixes), "gi"));
       starts.lastIndex = 0;
       for (let s = starts.exec(text); s; s = starts.exec(text)) {
         const i = s.index;
@@ -127,4 +127,31 @@ export class SecretMatcher {
   test(text: string): boolean {
     return this.spans(text, true).length > 0;
   }
+}
+
+/**
+ * The words as one expression shaped as a trie (`a(?:bc|de)|f…`, not `abc|ade|f…`): irregexp tries a flat alternation
+ * word by word at every position, which made the scan of a 20 MB report the largest part of its secret search; the
+ * trie rules most positions out at the first character (about three times faster there).
+ */
+export function trieSource(words: Iterable<string>): string {
+  type Node = Map<string, Node>;
+  const root: Node = new Map();
+  for (const word of words) {
+    let node = root;
+    for (const ch of word) {
+      let next = node.get(ch);
+      if (!next) node.set(ch, (next = new Map()));
+      node = next;
+    }
+    node.set("", new Map());
+  }
+  const emit = (node: Node): string => {
+    const ends = node.has("");
+    const alternatives = [...node].filter(([ch]) => ch !== "").map(([ch, child]) => escapeRegExp(ch) + emit(child));
+    if (!alternatives.length) return "";
+    const group = alternatives.length === 1 ? alternatives[0]! : `(?:${alternatives.join("|")})`;
+    return ends ? `(?:${group})?` : group;
+  };
+  return emit(root);
 }
