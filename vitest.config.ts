@@ -23,6 +23,10 @@ export default defineConfig({
     // Each test file's worker transforms the modules it imports; kept on disk (keyed by content), the next file and
     // the next run reuse them.
     experimental: { fsModuleCache: true },
+    // A worker runs its test files one after another in one module graph instead of importing every module again
+    // for each file (about a third of the unit loop's time). No test leaves state behind: each starts its own
+    // servers and sandboxes, writes in its own temporary folder, and restores what it changes of the environment.
+    isolate: false,
     projects: [
       { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...CLI, ...SELFTEST] } },
       { extends: true, test: { name: "cli", include: CLI } },
