@@ -1,6 +1,6 @@
 // assess-client under load: a stand-in supplier system sends N valid NRLS creates (8 connections, keep-alive, mutual
 // TLS) and the assessment ends after N requests and writes its pack (no HTML report). For each N (BENCH_REQUESTS,
-// default 250,1000): the time to send them, the time to judge and write the pack after the last one, CPU per request,
+// default 1,000 and 20,000): the time to send them, the time to judge and write the pack after the last one, CPU per request,
 // the process's peak memory (VmHWM, read until it exits), and the pack's size and file count. The target: memory
 // bounded whatever N (under 300 MB after 20,000 requests). Prints figures; asserts nothing.
 import { spawn } from "node:child_process";
@@ -12,8 +12,9 @@ import { request } from "undici";
 import { nrlsCreateClient, POINTER } from "./nrls-client.ts";
 import { filesUnder } from "../src/files-under.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
+import { recordFigure } from "./figures.ts";
 
-const COUNTS = (process.env.BENCH_REQUESTS ?? "250,1000").split(",").map(Number).filter((n) => n >= 1);
+const COUNTS = (process.env.BENCH_REQUESTS ?? "1000,20000").split(",").map(Number).filter((n) => n >= 1);
 const CONNECTIONS = 8;
 
 async function once(count: number) {
@@ -63,8 +64,12 @@ async function once(count: number) {
 
 console.log(`assess-client: N valid NRLS creates from ${CONNECTIONS} connections, the pack without the HTML report:`);
 console.log("requests  exit  send s  judge+pack s  CPU ms/request  peak MiB  pack files  files/request  pack MiB");
+const results = [];
 for (const count of COUNTS) {
   const r = await once(count);
+  results.push(r);
   console.log(`${String(r.count).padStart(8)}  ${String(r.code).padStart(4)}  ${(r.sent / 1000).toFixed(1).padStart(6)}  ${(r.after / 1000).toFixed(1).padStart(12)}  ${r.cpuPerRequest.toFixed(1).padStart(14)}  ${r.peakMiB.toFixed(0).padStart(8)}  ${String(r.files).padStart(10)}  ${(r.files / r.count).toFixed(1).padStart(13)}  ${r.packMiB.toFixed(1).padStart(8)}`);
 }
 console.log("target: peak memory under 300 MB after 20,000 requests, and flat CPU per request");
+const biggest = results[results.length - 1]!;
+recordFigure({ figure: `assess-client, ${biggest.count} creates: peak memory, CPU a request`, value: `${biggest.peakMiB.toFixed(0)} MiB, ${biggest.cpuPerRequest.toFixed(1)} ms`, target: "< 300 MB at 20,000", met: biggest.count >= 20_000 ? biggest.peakMiB * 1.048576 < 300 : undefined });

@@ -3,6 +3,7 @@
 // as much without any change to the code. Three fixed single-threaded workloads, each the median of three: plain
 // JavaScript arithmetic, SHA-256 over 64 MiB, and a JSON round trip of 5 MB. Prints figures; asserts nothing.
 import { createHash } from "node:crypto";
+import { recordFigure } from "./figures.ts";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const timed = (work: () => unknown) => median([0, 1, 2].map(() => {
@@ -23,3 +24,4 @@ const json = timed(() => JSON.parse(JSON.stringify(doc)));
 
 console.log("machine speed (lower is faster; the figures below scale with it):");
 console.log(`  arithmetic, 1e8 steps: ${arithmetic.toFixed(0)} ms   SHA-256 of 64 MiB: ${sha.toFixed(0)} ms   JSON round trip of ${(JSON.stringify(doc).length / 1e6).toFixed(1)} MB: ${json.toFixed(0)} ms`);
+recordFigure({ figure: "machine: arithmetic, SHA-256, JSON (ms; lower is faster)", value: `${arithmetic.toFixed(0)}, ${sha.toFixed(0)}, ${json.toFixed(0)}`, target: "— (compare machines)" });

@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import { request } from "undici";
 import { nrlsCreateClient, POINTER } from "./nrls-client.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
+import { recordFigure } from "./figures.ts";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 5000);
 const CLIENTS = 32;
@@ -60,3 +61,4 @@ for (const r of [sandbox, bare]) {
   console.log(`  ${r.kind.padEnd(8)} ${r.rate.toFixed(0).padStart(6)} creates/s   p50 ${r.p50.toFixed(1)} ms   p99 ${r.p99.toFixed(1)} ms   server peak RSS ${r.peak.toFixed(0)} MiB`);
 }
 console.log(`  ratio    sandbox/bare = ${(sandbox.rate / bare.rate).toFixed(2)} (target ≥ 0.50)`);
+recordFigure({ figure: "sandbox creates/s against bare node:https", value: (sandbox.rate / bare.rate).toFixed(2), target: "≥ 0.5", met: sandbox.rate / bare.rate >= 0.5 });

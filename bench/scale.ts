@@ -11,6 +11,7 @@ import { parseDocument, stringify } from "yaml";
 import { filesUnder } from "../src/files-under.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import type { Summary } from "../reporters/summary.ts";
+import { recordFigure } from "./figures.ts";
 
 const SCALES = (process.env.BENCH_SCALES ?? "1,10").split(",").map(Number).filter((n) => n >= 1);
 const LATENCY = process.env.SANDBOX_LATENCY_MS;
@@ -83,6 +84,8 @@ for (const r of rows) {
 }
 const [first, last] = [rows[0]!, rows[rows.length - 1]!];
 if (rows.length > 1) {
+  const ratios = { time: last.wall / last.cases / (first.wall / first.cases), memory: last.rss / last.cases / (first.rss / first.cases), folder: last.folder / last.cases / (first.folder / first.cases) };
+  recordFigure({ figure: `scale ${last.factor}× against 1×: time, memory, folder per case`, value: `${ratios.time.toFixed(2)}×, ${ratios.memory.toFixed(2)}×, ${ratios.folder.toFixed(2)}×`, target: "≤ 1.5× each (at 100×)", met: ratios.time <= 1.5 && ratios.memory <= 1.5 && ratios.folder <= 1.5 });
   console.log(`at ${last.factor}× against 1×: time per case ${(last.wall / last.cases / (first.wall / first.cases)).toFixed(2)}×, memory per case ${((last.rss / last.cases) / (first.rss / first.cases)).toFixed(2)}×, folder per case ${((last.folder / last.cases) / (first.folder / first.cases)).toFixed(2)}×`);
 }
 console.log("target: time and memory per case at 100× within 1.5× of 1×; the run folder linear in cases");

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fhirJsonToXml } from "../src/fhir/xml-codec.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
+import { recordFigure } from "./figures.ts";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 1000);
 const dir = mkdtempSync(join(tmpdir(), "bench-validate-"));
@@ -23,3 +24,4 @@ try {
 }
 const seconds = (performance.now() - started) / 1000;
 console.log(`validate: ${COUNT} files (half XML, ${Math.ceil(COUNT / 10)} invalid) in ${seconds.toFixed(2)} s — ${Math.round(COUNT / seconds)} files/s, exit ${code} (expected 1)`);
+recordFigure({ figure: `validate, ${COUNT} files`, value: `${seconds.toFixed(2)} s${code === 1 ? "" : ` (exit ${code}, expected 1)`}`, target: "< 2 s per thousand", met: code === 1 && (seconds * 1000) / COUNT < 2 });
