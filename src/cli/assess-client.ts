@@ -166,6 +166,8 @@ export async function assessClient(options: AssessClientOptions): Promise<number
     log(`Assessment ended: ${why}. ${assessment.requests} request(s) judged.`);
 
     const { run, secrets } = clientRunResult({ runId, startedAt, tool: await tool, assessment, catalogue, baseUrls, tls: !options.http, ended: why, printed, carriedFiles: carriedHistory(options.out), ...(system ? { system } : {}) });
+    const { kept = 0, requests } = run.assessment!;
+    if (kept < requests) log(`${kept} of the ${requests} requests are kept in full as cases (the first to show each rule held or broken); every request is counted in its rules' verdicts and listed in requests.csv.`);
     // An assessment that received nothing keeps its own pack, but does not replace the latest one: the last real
     // assessment stays what the output root's summary and report show.
     const received = assessment.requests > 0;

@@ -51,11 +51,11 @@ export interface KeepPolicy {
   unjudged: number;
 }
 
-export const KEEP: KeepPolicy = { brokePerRule: 20, heldPerRule: 3, unjudged: 20 };
+export const KEEP: KeepPolicy = { brokePerRule: 10, heldPerRule: 3, unjudged: 10 };
 
 /** KEEP in words, for the pack. */
 export function keptRule(keep: KeepPolicy): string {
-  return `for each rule, the first ${keep.brokePerRule} request(s) that broke it and the first ${keep.heldPerRule} it held for; the first ${keep.unjudged} the harness could not judge and the first ${keep.unjudged} no client rule covers; every request is judged, counted in each rule's tally and listed in the request log (requests.csv)`;
+  return `for each rule, the first ${keep.brokePerRule} request(s) that broke it and the first ${keep.heldPerRule} it held for; the first ${keep.unjudged} the harness could not judge and the first ${keep.unjudged} no client rule covers`;
 }
 
 /** A rule's counts over every request: the verdict's tally, and how many kept cases show each outcome. */
@@ -397,6 +397,7 @@ export function clientRunResult(input: ClientRunInput): { run: RunResult; secret
       ...Object.fromEntries(targets.map((t) => [`${t.name.toUpperCase()} base URL given to the supplier`, `${t.baseUrl} (${t.requests} request(s))`])),
       "Mutual TLS": input.tls ? "yes: the sandbox's test PKI" : "no: plain HTTP (--http)",
       Ended: input.ended,
+      "Requests kept in full": `${kept} of ${log.length} (${input.assessment.keptRule}); every request is in requests.csv`,
       Harness: harnessLabel(input.tool, true),
       "Rule catalogue": catalogueName,
       Run: input.runId,
