@@ -294,7 +294,7 @@ export class ClientAssessment {
     // Each rule once, in catalogue order.
     const verifies = this.options.catalogue.rules.map((r) => r.id).filter((id) => checks.some((c) => c.requirement === id));
     const status = judged.unjudged ? "broken" : checks.some((c) => c.outcome === "fail") ? "failed" : "passed";
-    const note = judged.unjudged ?? (exchange ? undefined : "judged when it arrived and let go (enough requests already showed each rule it held); kept for what the end of the assessment decided of it, without its exchange");
+    const note = judged.unjudged ?? (exchange ? undefined : "judged when it arrived and let go (earlier requests had already shown each of its outcomes); kept for what the end of the assessment decided of it, without its exchange");
     const step: StepResult = { name: "the request as the sandbox received it, and its answer", phase: "main", status, ...(exchange ? { exchange } : {}), checks, ...(note ? { note } : {}) };
     const interaction = info?.name;
     const title = `request ${entry.n}: ${interaction ?? "not an interaction the client rules cover"} — ${entry.method} ${entry.path} → ${entry.status}`;
