@@ -211,10 +211,10 @@ export class ClientAssessment {
     }
     const judged = { n, ...(interaction ? { interaction } : {}), ...(at ? { target: at.api.name } : {}), shownPath, findings: applicable, ...(unjudged ? { unjudged } : {}) };
     const exchange = exchangeOf(req);
-    const outcome: RequestLogEntry["outcome"] = unjudged ? "unjudged" : !applicable.length ? "not judged" : applicable.some((f) => f.outcome === "fail") ? "broke" : "held";
+    const broke = [...new Set(applicable.filter((f) => f.outcome === "fail").map((f) => f.rule))];
+    const outcome: RequestLogEntry["outcome"] = unjudged ? "unjudged" : !applicable.length ? "not judged" : broke.length ? "broke" : "held";
     const kept = this.countAndKeep(applicable, outcome);
     if (kept) this.held.set(n, { exchange, judged });
-    const broke = [...new Set(applicable.filter((f) => f.outcome === "fail").map((f) => f.rule))];
     this.log.push({
       n, receivedAt: req.receivedAt, durationMs: Math.round(req.durationMs), method: req.method, path: shownPath, status: req.response.status,
       ...(judged.target ? { target: judged.target } : {}), ...(interaction ? { interaction: INTERACTIONS[interaction]!.name, interactionId: interaction } : {}),
@@ -256,7 +256,9 @@ export class ClientAssessment {
       const held = this.held.get(n);
       if (this.countAndKeep(late, entry.outcome, !!held)) {
         entry.kept = true;
-        this.held.set(n, { ...held, judged: { ...(held?.judged ?? { n, shownPath: entry.path, findings: [], ...(entry.target ? { target: entry.target } : {}), ...(entry.interactionId ? { interaction: entry.interactionId } : {}) }), findings: [...(held?.judged.findings ?? []), ...late] } });
+        // A request let go on arrival is kept as its log entry says it was judged, without its exchange.
+        const judged: JudgedRequest = held?.judged ?? { n, shownPath: entry.path, findings: [], ...(entry.target ? { target: entry.target } : {}), ...(entry.interactionId ? { interaction: entry.interactionId } : {}) };
+        this.held.set(n, { ...held, judged: { ...judged, findings: [...judged.findings, ...late] } });
       }
     }
     const redactor = this.redactor;
@@ -296,14 +298,13 @@ export class ClientAssessment {
     const status = judged.unjudged ? "broken" : checks.some((c) => c.outcome === "fail") ? "failed" : "passed";
     const note = judged.unjudged ?? (exchange ? undefined : "judged when it arrived and let go (earlier requests had already shown each of its outcomes); kept for what the end of the assessment decided of it, without its exchange");
     const step: StepResult = { name: "the request as the sandbox received it, and its answer", phase: "main", status, ...(exchange ? { exchange } : {}), checks, ...(note ? { note } : {}) };
-    const interaction = info?.name;
-    const title = `request ${entry.n}: ${interaction ?? "not an interaction the client rules cover"} — ${entry.method} ${entry.path} → ${entry.status}`;
+    const title = `request ${entry.n}: ${info?.name ?? "not an interaction the client rules cover"} — ${entry.method} ${entry.path} → ${entry.status}`;
     const key = caseKey(entry.n);
     const at = this.options.catalogue.file;
     const planned: PlannedCase = {
       key, caseId: key, title, suite: at, file: at, at, target, verifies, tags: judged.interaction ? [judged.interaction] : [], vars: {},
       api: info?.api ?? Object.values(TARGETS.find((t) => t.name === target)?.client?.interactions ?? {})[0]?.api ?? target,
-      interaction: interaction ?? "Other requests",
+      interaction: info?.name ?? "Other requests",
       steps: [], teardown: [], defaultHeaders: {}, defaultVariants: [], secretFields: [],
     };
     const result: CaseResult = { key, status, ...(judged.unjudged ? { reason: judged.unjudged } : {}), steps: [step], startedAt: entry.receivedAt, durationMs: entry.durationMs, secrets: [] };

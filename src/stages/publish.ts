@@ -134,11 +134,16 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
         // The latest run's files at fixed paths, for CI steps and people who just want "the report". After a partial
         // run they are the merged view: the last full run with the newer partial runs over it.
         for (const [name, render] of Object.entries(LATEST_FILES)) {
-          const text = view === run ? undefined : render(view);
+          const latest = join(options.outRoot, name);
           // A file this run does not have (an assessment's request log after a run) is not left from an older one.
-          if (view === run ? !existsSync(join(runDir, name)) : text === undefined) rmSync(join(options.outRoot, name), { force: true });
-          else if (view === run) cpSync(join(runDir, name), join(options.outRoot, name));
-          else writeFileAtomic(join(options.outRoot, name), text!);
+          if (view === run) {
+            if (existsSync(join(runDir, name))) cpSync(join(runDir, name), latest);
+            else rmSync(latest, { force: true });
+          } else {
+            const text = render(view);
+            if (text === undefined) rmSync(latest, { force: true });
+            else writeFileAtomic(latest, text);
+          }
         }
         replaceFolder(reportPath && existsSync(reportPath) ? join(runDir, "allure-report") : undefined, join(options.outRoot, "allure-report"));
         writeFileAtomic(join(options.outRoot, "latest-run"), `${run.runId}\n`);
