@@ -1,10 +1,11 @@
 // The project's own tests (npm test). The assurance run itself uses a separate, programmatic vitest configuration
 // (src/stages/execute.ts), so these two never mix. Three projects: `unit` (in-process, against servers on loopback:
-// the developer's loop, npm run test:unit), `cli` (whole CLI processes, the browser) and `selftest` (the suites against
-// every sandbox fault and variant). npm test runs all three.
+// the developer's loop, npm run test:unit), `cli` (whole runs — in the test's process through runAssurance, or a
+// spawned CLI where the process itself is at stake — and the browser) and `selftest` (the suites against every sandbox
+// fault and variant). npm test runs all three.
 import { defineConfig } from "vitest/config";
 
-/** Whole-process tests: each spawns the CLI (or a browser) at least once. */
+/** Whole runs (test/helpers/run-in-process.ts), spawned CLIs (test/helpers/run-cli.ts) and the browser. */
 const CLI = [
   "assess-client-cli", "assure-e2e", "attribution", "cli-usage", "compiled-cli", "evidence", "hardening", "hostile-targets", "keep-runs",
   "leak-gate", "nhs-environment", "outputs", "partial-runs", "report-browser", "stop-signals",

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runAssureCli } from "./helpers/run-cli.ts";
+import { runAssureInProcess } from "./helpers/run-in-process.ts";
 
 interface AllureStep {
   attachments?: { source: string; type: string }[];
@@ -20,7 +20,7 @@ interface Exchange {
 
 describe("evidence attribution under concurrency", () => {
   it("keeps every exchange in the test of the case that sent it", async () => {
-    const run = await runAssureCli(["--no-report", "--concurrency", "32", "--suite", "nrls-create,ers-professional-session"], { SANDBOX_LATENCY_MS: "20" });
+    const run = await runAssureInProcess(["--no-report", "--concurrency", "32", "--suite", "nrls-create,ers-professional-session"], { SANDBOX_LATENCY_MS: "20" });
     expect(run.code, run.stdout).toBe(0);
     const dir = join(run.outDir, "runs", readFileSync(join(run.outDir, "latest-run"), "utf8").trim(), "allure-results");
     const results = readdirSync(dir).filter((f) => f.endsWith("-result.json")).map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as AllureResult);
@@ -74,7 +74,7 @@ describe("polite concurrency", () => {
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     try {
       const port = (server.address() as { port: number }).port;
-      const run = await runAssureCli(["--no-report", "--concurrency", "3", "--suite", "nrls-create"], { ASSURE_ACCEPT_SANDBOX_VALUES: "all", NRLS_BASE_URL: `http://127.0.0.1:${port}/nrls` });
+      const run = await runAssureInProcess(["--no-report", "--concurrency", "3", "--suite", "nrls-create"], { ASSURE_ACCEPT_SANDBOX_VALUES: "all", NRLS_BASE_URL: `http://127.0.0.1:${port}/nrls` });
       expect(run.summary, run.stdout).toBeDefined();
       expect(peak).toBeLessThanOrEqual(3);
       expect(peak).toBeGreaterThan(1);

@@ -12,6 +12,7 @@ import { TARGETS } from "../src/targets.ts";
 import type { RunResult } from "../src/model/run-result.ts";
 import type { Summary } from "../reporters/summary.ts";
 import { runAssureCli, type CliRun } from "./helpers/run-cli.ts";
+import { runAssureInProcess } from "./helpers/run-in-process.ts";
 
 const CA = join(PROJECT_ROOT, "fixtures", "tls", "ca.crt");
 const runDirOf = (run: CliRun) => join(run.outDir, "runs", readFileSync(join(run.outDir, "latest-run"), "utf8").trim());
@@ -30,7 +31,7 @@ describe("a signed evidence pack", { timeout: 240_000 }, () => {
   let run: CliRun;
   let dir: string;
   beforeAll(async () => {
-    run = await runAssureCli(["--no-report"], { SANDBOX_FAULTS: "nrls-location-path-id" });
+    run = await runAssureInProcess(["--no-report"], { SANDBOX_FAULTS: "nrls-location-path-id" });
     dir = runDirOf(run);
   });
 
@@ -204,8 +205,8 @@ describe("JUnit agrees with the exit code", { timeout: 240_000 }, () => {
 
   it("a SHOULD-only warning: exit 0 and no failure; with --strict, exit 1 and a failure", async () => {
     const [plain, strict] = await Promise.all([
-      runAssureCli(["--no-report", "--suite", "ers-professional-session"], { SANDBOX_FAULTS: "ers-no-type-info" }),
-      runAssureCli(["--no-report", "--suite", "ers-professional-session", "--strict"], { SANDBOX_FAULTS: "ers-no-type-info" }),
+      runAssureInProcess(["--no-report", "--suite", "ers-professional-session"], { SANDBOX_FAULTS: "ers-no-type-info" }),
+      runAssureInProcess(["--no-report", "--suite", "ers-professional-session", "--strict"], { SANDBOX_FAULTS: "ers-no-type-info" }),
     ]);
     expect(plain.code).toBe(0);
     expect(junitTotals(plain)).toEqual({ failures: 0, errors: 0 });
@@ -216,7 +217,7 @@ describe("JUnit agrees with the exit code", { timeout: 240_000 }, () => {
   });
 
   it("a MUST failure is a failure with or without --strict", async () => {
-    const run = await runAssureCli(["--no-report", "--suite", "ers-professional-session"], { SANDBOX_FAULTS: "ers-create-200" });
+    const run = await runAssureInProcess(["--no-report", "--suite", "ers-professional-session"], { SANDBOX_FAULTS: "ers-create-200" });
     expect(run.code).toBe(1);
     expect(junitTotals(run).failures).toBeGreaterThan(0);
   });

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { terminalSafe } from "../reporters/console.ts";
 import { runAssureCli } from "./helpers/run-cli.ts";
+import { runAssureInProcess } from "./helpers/run-in-process.ts";
 
 const scratch = () => mkdtempSync(join(tmpdir(), "hardening-"));
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+\)?/);
@@ -46,7 +47,7 @@ describe("bad input is named, not a stack trace (exit 2, nothing sent)", { timeo
   });
 
   it("--suites naming a file; a dangling, looping or directory *.yaml; YAML nested 5,000 deep; an oversized suite", async () => {
-    const file = await runAssureCli(["--suites", join(PROJECT_ROOT, "package.json"), "--no-report"]);
+    const file = await runAssureInProcess(["--suites", join(PROJECT_ROOT, "package.json"), "--no-report"]);
     expect(file.code).toBe(2);
     expect(file.stdout).toContain("is not a folder");
     const cases: [string, string | undefined, ((d: string) => void) | undefined, RegExp][] = [
@@ -62,7 +63,7 @@ describe("bad input is named, not a stack trace (exit 2, nothing sent)", { timeo
       ["aliases.yaml", `a: &a {k: 1}\n${Array.from({ length: 3700 }, (_, i) => `b${i}: [${Array(50).fill("*a").join(",")}]`).join("\n")}\n`, undefined, /aliases\.yaml: \d+ YAML aliases: a suite file may use at most 2000/],
     ];
     for (const [name, content, extra, expected] of cases) {
-      const r = await runAssureCli(["--suites", suitesWith(name, content, extra), "--no-report"]);
+      const r = await runAssureInProcess(["--suites", suitesWith(name, content, extra), "--no-report"]);
       expect(r.code, name).toBe(2);
       expect(r.stdout, name).toMatch(expected);
       expect(r.stdout).toContain("Nothing was sent.");
@@ -74,7 +75,7 @@ describe("bad input is named, not a stack trace (exit 2, nothing sent)", { timeo
     const suite = readFileSync(join(PROJECT_ROOT, "suites", "nrls", "create.yaml"), "utf8").replace(/fixture: nrls\/pointer\.json/, "fixture: ../package.json");
     expect(suite).toContain("../package.json");
     const dir = suitesWith("nrls/create.yaml", suite);
-    const r = await runAssureCli(["--suites", dir, "--no-report"]);
+    const r = await runAssureInProcess(["--suites", dir, "--no-report"]);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/fixture "\.\.\/package\.json" is outside the fixtures folder/);
   });
@@ -111,7 +112,7 @@ describe("bad input is named, not a stack trace (exit 2, nothing sent)", { timeo
     ];
     for (const [env, expected, secret] of cases) {
       const started = Date.now();
-      const r = await runAssureCli(["--no-report"], { ...base, ...env });
+      const r = await runAssureInProcess(["--no-report"], { ...base, ...env });
       expect(r.code, JSON.stringify(env)).toBe(2);
       expect(r.stdout, JSON.stringify(env)).toMatch(expected);
       expect(Date.now() - started, "nothing waits on the FIFO").toBeLessThan(30_000);
@@ -124,7 +125,7 @@ describe("bad input is named, not a stack trace (exit 2, nothing sent)", { timeo
     const file = join(scratch(), "waivers.yaml");
     const one = `  - requirement: NRLS-CRT-07\n    reason: agreed\n    expires: "2999-01-01"\n    approvedBy: A. Assessor\n`;
     writeFileSync(file, `waivers:\n${one}${one.replace("2999-01-01", "2998-01-01")}`);
-    const r = await runAssureCli(["--no-report", "--waivers", file]);
+    const r = await runAssureInProcess(["--no-report", "--waivers", file]);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain("more than one waiver for NRLS-CRT-07");
   });
@@ -132,7 +133,7 @@ describe("bad input is named, not a stack trace (exit 2, nothing sent)", { timeo
 
 describe("secrets and what reaches the terminal", { timeout: 120_000 }, () => {
   it("a configured secret shorter than 6 characters is still redacted where it stands alone, and the console says so", async () => {
-    const r = await runAssureCli(["--no-report", "--suite", "ers-professional-session"], { ERS_SMARTCARD_TOKEN: "Zq7#k" });
+    const r = await runAssureInProcess(["--no-report", "--suite", "ers-professional-session"], { ERS_SMARTCARD_TOKEN: "Zq7#k" });
     expect(r.stdout).toContain("ERS_SMARTCARD_TOKEN is shorter than 6 characters");
     const found = spawnSync("grep", ["-rlF", "-e", "Zq7#k", "-e", "Zq7%23k", r.outDir], { encoding: "utf8" });
     expect(found.stdout, "files holding the token").toBe("");
@@ -151,7 +152,7 @@ describe("secrets and what reaches the terminal", { timeout: 120_000 }, () => {
     });
     await new Promise<void>((res) => server.listen(0, "127.0.0.1", () => res()));
     closers.push(() => new Promise((res) => server.close(res)));
-    const r = await runAssureCli(["--no-report", "-vv", "--requirement", "NRLS-HDR-01"], { NRLS_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/nrls`, ASSURE_ACCEPT_SANDBOX_VALUES: "all" });
+    const r = await runAssureInProcess(["--no-report", "-vv", "--requirement", "NRLS-HDR-01"], { NRLS_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/nrls`, ASSURE_ACCEPT_SANDBOX_VALUES: "all" });
     expect(r.code).toBe(1);
     for (const raw of ["\u001b]", "\u001b[2J", "\u0007", "\r"]) expect(r.stdout).not.toContain(raw);
     expect(r.stdout).toContain("\\x1b]0;pwned\\x07\\x1b[2J");
@@ -183,7 +184,7 @@ describe("a hostile target's answer is judged, never crashes the run", { timeout
     });
     for (const url of [deep, headers]) {
       // The session's lifecycle (a success path, every kind of check) and a refusal's case (an error path).
-      const r = await runAssureCli(["--no-report", "--suite", "ers-professional-session", "--requirement", "ERS-A001-01,ERS-A001-12"], { ERS_BASE_URL: url, ASSURE_ACCEPT_SANDBOX_VALUES: "all" });
+      const r = await runAssureInProcess(["--no-report", "--suite", "ers-professional-session", "--requirement", "ERS-A001-01,ERS-A001-12"], { ERS_BASE_URL: url, ASSURE_ACCEPT_SANDBOX_VALUES: "all" });
       expect(r.code, r.stdout.slice(-2000)).toBe(1);
       expect(r.summary, "a summary is always written").toBeDefined();
       const dir = join(r.outDir, "runs", readFileSync(join(r.outDir, "latest-run"), "utf8").trim());
@@ -199,7 +200,7 @@ describe("the party at fault", { timeout: 240_000 }, () => {
   it("a case waiting for a slot is never cut by the harness and blamed on a slow target that answers in time", async () => {
     // Each answer takes 1.5 s of a 2 s budget, two cases at a time: most cases wait for a slot far longer than 2 s.
     // (NRLS's cases: the e-RS suite's run one at a time anyway.)
-    const r = await runAssureCli(["--no-report", "--suite", "nrls-create", "--requirement", "NRLS-CRT-01"], { SANDBOX_LATENCY_MS: "1500", HTTP_TIMEOUT_MS: "2000", ASSURE_CONCURRENCY: "2" });
+    const r = await runAssureInProcess(["--no-report", "--suite", "nrls-create", "--requirement", "NRLS-CRT-01"], { SANDBOX_LATENCY_MS: "1500", HTTP_TIMEOUT_MS: "2000", ASSURE_CONCURRENCY: "2" });
     const text = JSON.stringify(r.summary);
     expect(text).not.toContain("The client is closed");
     expect(text).not.toContain("the harness failed");
@@ -237,7 +238,7 @@ describe("where the evidence goes", { timeout: 240_000 }, () => {
   });
   it.skipIf(!mounted)("a full disk: one message naming the cause, exit 2, and nothing half-written left behind", async () => {
     // One API's suite without the HTML report still writes far more than 3 MB of evidence.
-    const r = await runAssureCli(["--suite", "nrls-create", "--no-report", "--out", small]);
+    const r = await runAssureInProcess(["--suite", "nrls-create", "--no-report", "--out", small]);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/The evidence could not be written to .*: ENOSPC: no space left on device/);
     expect(r.stdout).not.toContain("harness error");
@@ -259,7 +260,7 @@ describe("a large body in the evidence", { timeout: 120_000 }, () => {
     });
     await new Promise<void>((res) => server.listen(0, "127.0.0.1", () => res()));
     closers.push(() => new Promise((res) => server.close(res)));
-    const r = await runAssureCli(["--no-report", "--requirement", "NRLS-HDR-01", "--format", "json"], { NRLS_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/nrls`, ASSURE_ACCEPT_SANDBOX_VALUES: "all", EVIDENCE_MAX_BODY_BYTES: "100000" });
+    const r = await runAssureInProcess(["--no-report", "--requirement", "NRLS-HDR-01", "--format", "json"], { NRLS_BASE_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/nrls`, ASSURE_ACCEPT_SANDBOX_VALUES: "all", EVIDENCE_MAX_BODY_BYTES: "100000" });
     expect(r.code).toBe(1);
     const dir = join(r.outDir, "runs", readFileSync(join(r.outDir, "latest-run"), "utf8").trim());
     const result = JSON.parse(readFileSync(join(dir, "run-result.json"), "utf8")) as { cases: { steps: { exchange?: { response?: { body: string } } }[] }[] };
@@ -276,7 +277,7 @@ describe("a large body in the evidence", { timeout: 120_000 }, () => {
 describe("the leak gate reads what the report carries forward", { timeout: 240_000 }, () => {
   it("finds a secret carried in through Allure's history when the run is judged, and the outputs say so", async () => {
     const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
-    const first = await runAssureCli(["--suite", "ers-professional-session", "--requirement", "ERS-A001-01"]);
+    const first = await runAssureInProcess(["--suite", "ers-professional-session", "--requirement", "ERS-A001-01"]);
     expect(first.code).toBe(0);
     // An earlier run's history line that holds the token (as a harness fault once let through).
     const history = join(first.outDir, "allure-history.jsonl");
@@ -284,7 +285,7 @@ describe("the leak gate reads what the report carries forward", { timeout: 240_0
     const [id] = Object.keys(line.testResults);
     line.testResults[id!]!.name = `leaked ${TOKEN}`;
     writeFileSync(history, `${JSON.stringify(line)}\n`);
-    const second = await runAssureCli(["--suite", "ers-professional-session", "--requirement", "ERS-A001-01", "--out", first.outDir]);
+    const second = await runAssureInProcess(["--suite", "ers-professional-session", "--requirement", "ERS-A001-01", "--out", first.outDir]);
     expect(second.code).toBe(1);
     // Decided when the run is judged, on the history the report embeds: the pack is written and says so.
     expect(second.summary!.gate.reason).toMatch(/^secret leak: a secret value appears in .*allure-history\.jsonl/);
@@ -303,7 +304,7 @@ describe("a bounded run: no pattern or target keeps it going for ever", { timeou
 
   it("a pattern with catastrophic backtracking is stopped within its budget: the case is broken for the suite's reason, its teardown runs", async () => {
     const started = Date.now();
-    const r = await runAssureCli(["--no-report", "--requirement", "NRLS-CRT-07", "--suites", withCrt07Pattern("^([^!]|[^!])*!$")]);
+    const r = await runAssureInProcess(["--no-report", "--requirement", "NRLS-CRT-07", "--suites", withCrt07Pattern("^([^!]|[^!])*!$")]);
     expect(Date.now() - started).toBeLessThan(60_000);
     expect(r.code).toBe(1);
     const c = r.summary!.cases.find((x) => x.key === "nrls-create/create-pointer[json]")!;
@@ -315,7 +316,7 @@ describe("a bounded run: no pattern or target keeps it going for ever", { timeou
   });
 
   it("a pattern made invalid by interpolation breaks its case, naming the pattern; the teardown still runs", async () => {
-    const r = await runAssureCli(["--no-report", "--requirement", "NRLS-CRT-07", "--suites", withCrt07Pattern("[Z-{{NRLS_CUSTODIAN_ODS}}]")]);
+    const r = await runAssureInProcess(["--no-report", "--requirement", "NRLS-CRT-07", "--suites", withCrt07Pattern("[Z-{{NRLS_CUSTODIAN_ODS}}]")]);
     expect(r.code).toBe(1);
     const result = JSON.parse(readFileSync(join(r.outDir, "runs", readFileSync(join(r.outDir, "latest-run"), "utf8").trim(), "run-result.json"), "utf8")) as { cases: { key: string; status: string; reason?: string; steps: { phase: string }[] }[] };
     const record = result.cases.find((x) => x.key === "nrls-create/create-pointer[json]")!;
@@ -326,7 +327,7 @@ describe("a bounded run: no pattern or target keeps it going for ever", { timeou
   });
 
   it("a run past ASSURE_RUN_TIMEOUT stops itself: teardown runs, the outputs are written, exit 4", async () => {
-    const r = await runAssureCli(["--no-report"], { ASSURE_RUN_TIMEOUT: "1", SANDBOX_LATENCY_MS: "300" });
+    const r = await runAssureInProcess(["--no-report"], { ASSURE_RUN_TIMEOUT: "1", SANDBOX_LATENCY_MS: "300" });
     expect(r.code, r.stdout).toBe(4);
     expect(r.stdout).toContain("the run passed its deadline (ASSURE_RUN_TIMEOUT, 1 s): stopping");
     expect(r.summary!.gate).toMatchObject({ exitCode: 4, result: "interrupted" });

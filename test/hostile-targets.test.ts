@@ -1,4 +1,4 @@
-// The whole CLI against targets that misbehave at the transport or protocol level. For each: the run ends within a
+// A whole run (in this process: helpers/run-in-process.ts) against targets that misbehave at the transport or protocol level. For each: the run ends within a
 // bound, the summary and report are still written, the cases say what went wrong, there is no unhandled error, and
 // the exit code is 3 when nothing answered, 1 otherwise.
 import { readFileSync, existsSync } from "node:fs";
@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { createLimiter } from "../src/run/limiter.ts";
-import { runAssureCli } from "./helpers/run-cli.ts";
+import { runAssureInProcess } from "./helpers/run-in-process.ts";
 
 const TLS = join(PROJECT_ROOT, "fixtures", "tls");
 const TIMEOUT_MS = 1500;
@@ -114,7 +114,7 @@ describe("hostile targets on both APIs at once", () => {
       const port = await start();
       // A target that never answers costs every case a whole timeout (the e-RS suite's one at a time): a short one. Silence
       // is silence however busy the machine is: a request that got no answer in 250 ms got none.
-      const run = await runAssureCli(["--concurrency", "32"], {
+      const run = await runAssureInProcess(["--concurrency", "32"], {
         ASSURE_ACCEPT_SANDBOX_VALUES: "all", ERS_BASE_URL: `http://127.0.0.1:${port}/ers-api`, NRLS_BASE_URL: `http://127.0.0.1:${port}/nrls`, HTTP_TIMEOUT_MS: "250",
       });
       expect(run.code, run.stdout + run.stderr).toBe(3);
@@ -148,7 +148,7 @@ describe.concurrent("hostile targets", () => {
       const url = await h.start();
       const { run, took } = await slot(async () => {
         const started = Date.now();
-        const run = await runAssureCli(["--suite", "nrls-create", "--requirement", "NRLS-CRT-01"], { ASSURE_ACCEPT_SANDBOX_VALUES: "all", NRLS_BASE_URL: url, HTTP_TIMEOUT_MS: String(TIMEOUT_MS), ...h.env });
+        const run = await runAssureInProcess(["--suite", "nrls-create", "--requirement", "NRLS-CRT-01"], { ASSURE_ACCEPT_SANDBOX_VALUES: "all", NRLS_BASE_URL: url, HTTP_TIMEOUT_MS: String(TIMEOUT_MS), ...h.env });
         return { run, took: Date.now() - started };
       });
       expect(took, `took ${took} ms`).toBeLessThan(BOUND_MS);

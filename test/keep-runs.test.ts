@@ -1,4 +1,4 @@
-// Bounded disk, through the real CLI: after each run only the newest --keep-runs run folders remain, except one a
+// Bounded disk, through whole runs (in process: helpers/run-in-process.ts): after each run only the newest --keep-runs run folders remain, except one a
 // waiver cites as its evidence; Allure's trend history keeps as many lines.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { HISTORY_RUNS } from "../reporters/allure-report.ts";
 import { prunedLines } from "../reporters/console.ts";
 import { pruneRuns } from "../src/evidence/prune-runs.ts";
-import { runAssureCli } from "./helpers/run-cli.ts";
+import { runAssureInProcess } from "./helpers/run-in-process.ts";
 
 const runs = (out: string) => readdirSync(join(out, "runs")).sort();
 
@@ -16,7 +16,7 @@ describe("keeping run folders", { timeout: 180_000 }, () => {
     const out = mkdtempSync(join(tmpdir(), "keep-"));
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const run = await runAssureCli(["--tag", "happy-path", "--keep-runs", "2", "--out", out]);
+      const run = await runAssureInProcess(["--tag", "happy-path", "--keep-runs", "2", "--out", out]);
       expect(run.code, run.stdout + run.stderr).toBe(0);
       ids.push(run.summary!.runId);
     }
@@ -26,11 +26,11 @@ describe("keeping run folders", { timeout: 180_000 }, () => {
     // A waiver whose reason cites the oldest kept run protects it from the next prune.
     const waivers = join(out, "waivers.yaml");
     writeFileSync(waivers, `waivers:\n  - requirement: NRLS-CRT-07\n    reason: "accepted with the NHS; evidence run ${ids[1]}"\n    expires: "2099-12-31"\n    approvedBy: "assurance lead"\n`);
-    const next = await runAssureCli(["--tag", "happy-path", "--keep-runs", "2", "--no-report", "--waivers", waivers, "--out", out]);
+    const next = await runAssureInProcess(["--tag", "happy-path", "--keep-runs", "2", "--no-report", "--waivers", waivers, "--out", out]);
     expect(next.code, next.stdout + next.stderr).toBe(0);
     expect(runs(out)).toEqual([ids[1], ids[2], next.summary!.runId]);
     // The waivers file sits in the folder the run starts in, so it applies without --waivers too.
-    const last = await runAssureCli(["--tag", "happy-path", "--keep-runs", "1", "--no-report", "--out", out]);
+    const last = await runAssureInProcess(["--tag", "happy-path", "--keep-runs", "1", "--no-report", "--out", out]);
     expect(runs(out)).toEqual([ids[1], last.summary!.runId]);
     // What went is said, never silent.
     expect(last.stdout).toMatch(new RegExp(`Removed 2 older run folder\\(s\\) to keep the newest 1 \\(--keep-runs, ASSURE_KEEP_RUNS\\): ${ids[2]}, ${next.summary!.runId}\\.`));

@@ -12,7 +12,7 @@ import type { RunResult } from "../src/model/run-result.ts";
 import { RUN_RESULT } from "../src/evidence/run-result-file.ts";
 import { OutputLeakError, publish } from "../src/stages/publish.ts";
 import { loadSuites } from "../src/suite/load-suites.ts";
-import { runAssureCli } from "./helpers/run-cli.ts";
+import { runAssureInProcess } from "./helpers/run-in-process.ts";
 
 const CANARY = "CANARY-token-7f3a9c1e-do-not-leak";
 const SESSION = "pro-xapi-session_0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
@@ -135,7 +135,7 @@ describe.concurrent("secrets a hostile target echoes back", () => {
     servers.push(server);
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     const port = (server.address() as AddressInfo).port;
-    const run = await runAssureCli(["--suite", "ers-professional-session", "--requirement", "ERS-A001-01,ERS-A001-03"], {
+    const run = await runAssureInProcess(["--suite", "ers-professional-session", "--requirement", "ERS-A001-01,ERS-A001-03"], {
       ASSURE_ACCEPT_SANDBOX_VALUES: "all", ERS_BASE_URL: `http://127.0.0.1:${port}/ers-api`,
       ERS_SMARTCARD_TOKEN: CANARY,
     });
@@ -164,7 +164,7 @@ describe("secrets in answers whose strings are escaped", () => {
   it("every e-RS rule passes and neither the token, any session key nor any JWT appears in any written file or console line", async () => {
     // Every e-RS case, and NRLS's create-pointer cases, whose requests carry Spine JWTs.
     const ersIds = loadSuites().find((s) => s.suite === "ers-professional-session")!.requirements.map((r) => r.id);
-    const run = await runAssureCli(["--requirement", [...ersIds, "NRLS-CRT-01"].join(",")], { SANDBOX_VARIANTS: "strings-escaped-every-character" });
+    const run = await runAssureInProcess(["--requirement", [...ersIds, "NRLS-CRT-01"].join(",")], { SANDBOX_VARIANTS: "strings-escaped-every-character" });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.summary!.requirements.filter((r) => (r.id.startsWith("ERS-") || r.id === "NRLS-CRT-01") && r.verdict !== "pass").map((r) => r.id)).toEqual([]);
     const files = walk(run.outDir);

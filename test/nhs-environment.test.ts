@@ -13,6 +13,7 @@ import { doctor } from "../src/cli/doctor.ts";
 import { ConfigError, loadConfig } from "../src/config/load-config.ts";
 import { makePki, pkcs12, type TestPki } from "./helpers/pki.ts";
 import { runAssureCli, verdictsOf } from "./helpers/run-cli.ts";
+import { runAssureInProcess } from "./helpers/run-in-process.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "nhs-like-"));
 const file = (name: string, text: string | Buffer) => {
@@ -114,7 +115,7 @@ describe("an NHS-like environment with its own PKI and test data", () => {
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     closers.push(() => new Promise((r) => server.close(r)));
-    const run = await runAssureCli(["--no-report"], { NRLS_BASE_URL: `https://127.0.0.1:${(server.address() as AddressInfo).port}/nrls` });
+    const run = await runAssureInProcess(["--no-report"], { NRLS_BASE_URL: `https://127.0.0.1:${(server.address() as AddressInfo).port}/nrls` });
     expect(run.code, run.stdout + run.stderr).toBe(2);
     expect(run.stdout).toMatch(/NRLS_UNAFFILIATED_ODS: an ODS code known to Spine but tied to another ASID, used by NRLS-ERR-06, NRLS-HDR-07\. It is still the embedded sandbox's value/);
     for (const name of ["NRLS_FROM_ASID", "NRLS_TO_ASID", "NRLS_CUSTODIAN_ODS", "NRLS_AUTHOR_ODS", "NRLS_UNKNOWN_ODS", "NRLS_PATIENT_NHS_NUMBER"]) expect(run.stdout).toContain(`${name}: `);
@@ -126,7 +127,7 @@ describe("an NHS-like environment with its own PKI and test data", () => {
   it("stops a run whose base URL lacks its path before any case (exit 2, naming the variable, nothing recorded), and doctor says so", async () => {
     // The host is right and the identity accepted; only /nrls is missing: the probe meets the server's 404 page.
     const env = { ...identities, NRLS_BASE_URL: `https://localhost:${nrls.port}` };
-    const run = await runAssureCli(["--no-report"], env);
+    const run = await runAssureInProcess(["--no-report"], env);
     expect(run.code, run.stdout + run.stderr).toBe(2);
     expect(run.stdout).toMatch(/configuration error: NRLS_BASE_URL https:\/\/localhost:\d+ does not look like NRLS: GET https:\/\/localhost:\d+\/DocumentReference\?_id=spine-assure-probe was answered 404 with text\/plain/);
     expect(run.stdout).toMatch(/no case was sent \(one harmless probe per API was\), and this run is not recorded/);
@@ -146,7 +147,7 @@ describe("an NHS-like environment with its own PKI and test data", () => {
   }, 60_000);
 
   it("runs with one identity per endpoint (PEM for e-RS, PKCS#12 for NRLS), each endpoint receiving only its own certificate", async () => {
-    const run = await runAssureCli(["--no-report"], identities);
+    const run = await runAssureInProcess(["--no-report"], identities);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const verdicts = Object.values(verdictsOf(run.summary));
     expect(verdicts.filter((v) => v === "pass").length).toBeGreaterThan(55);
@@ -180,7 +181,7 @@ describe("an NHS-like environment with its own PKI and test data", () => {
 
   it("goes through an HTTPS_PROXY's CONNECT tunnel with mutual TLS end to end, and around it for NO_PROXY hosts", async () => {
     const proxy = await connectProxy();
-    const run = await runAssureCli(["--no-report", "--suite", "nrls-create", "--requirement", "NRLS-CRT-01"], { ...identities, ERS_BASE_URL: "", HTTPS_PROXY: proxy.url });
+    const run = await runAssureInProcess(["--no-report", "--suite", "nrls-create", "--requirement", "NRLS-CRT-01"], { ...identities, ERS_BASE_URL: "", HTTPS_PROXY: proxy.url });
     const tunnelled = proxy.tunnels.length;
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(new Set(proxy.tunnels)).toEqual(new Set([`localhost:${nrls.port}`]));
@@ -188,14 +189,14 @@ describe("an NHS-like environment with its own PKI and test data", () => {
     expect(Buffer.concat(proxy.carried).toString("latin1")).not.toMatch(/fromASID|DocumentReference/);
     expect(run.summary!.targets[0]).toMatchObject({ name: "nrls", proxy: proxy.url });
 
-    const bypassed = await runAssureCli(["--no-report", "--suite", "nrls-create", "--requirement", "NRLS-CRT-01"], { ...identities, ERS_BASE_URL: "", https_proxy: proxy.url, no_proxy: ".example.org, localhost" });
+    const bypassed = await runAssureInProcess(["--no-report", "--suite", "nrls-create", "--requirement", "NRLS-CRT-01"], { ...identities, ERS_BASE_URL: "", https_proxy: proxy.url, no_proxy: ".example.org, localhost" });
     expect(bypassed.code, bypassed.stdout).toBe(0);
     expect(proxy.tunnels).toHaveLength(tunnelled);
   }, 120_000);
 
   it("never sends the embedded sandbox's traffic through a proxy", async () => {
     const proxy = await connectProxy();
-    const run = await runAssureCli(["--no-report", "--suite", "nrls-create", "--requirement", "NRLS-CRT-01"], { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url });
+    const run = await runAssureInProcess(["--no-report", "--suite", "nrls-create", "--requirement", "NRLS-CRT-01"], { HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url });
     expect(run.code, run.stdout).toBe(0);
     expect(proxy.tunnels).toEqual([]);
   }, 60_000);
@@ -248,14 +249,14 @@ describe("an NHS-like environment with its own PKI and test data", () => {
     const foreign = await startSandbox({ faults: "", variants: "", directory: directory(), pki: { ...nrlsPki.issue("localhost", { server: true }), ca: nrlsPki.ca.cert }, publicOrigin: `https://127.0.0.1:${other.port}` });
     closers.push(() => foreign.close());
     const env = { ...identities, ERS_BASE_URL: "", NRLS_BASE_URL: `https://localhost:${foreign.port}/nrls` };
-    const run = await runAssureCli(["--no-report", "--requirement", "NRLS-CRT-08", "--format", "json"], env);
+    const run = await runAssureInProcess(["--no-report", "--requirement", "NRLS-CRT-08", "--format", "json"], env);
     expect(run.code, run.stdout).toBe(1);
     const crt08 = run.summary!.requirements.find((r) => r.id === "NRLS-CRT-08")!;
     expect(crt08.verdict).toBe("fail");
     expect(crt08.cases.flatMap((c) => c.messages).join("\n")).toMatch(new RegExp(`not requested: https://127\\.0\\.0\\.1:${other.port}/nrls/DocumentReference\\?_id=.* is on 127\\.0\\.0\\.1:${other.port}, not the target's own origin https://localhost:${foreign.port}; list the host in NRLS_LOCATION_HOSTS`));
     expect(other.requests).toEqual([]);
 
-    const allowed = await runAssureCli(["--no-report", "--requirement", "NRLS-CRT-08", "--format", "json"], { ...env, NRLS_LOCATION_HOSTS: `127.0.0.1:${other.port}` });
+    const allowed = await runAssureInProcess(["--no-report", "--requirement", "NRLS-CRT-08", "--format", "json"], { ...env, NRLS_LOCATION_HOSTS: `127.0.0.1:${other.port}` });
     expect(allowed.code).toBe(1); // the other host answers 404: CRT-08 fails on what it said, not on where it was
     expect(other.requests.length).toBeGreaterThan(0);
     expect(other.requests[0]).toMatch(/^GET \/nrls\/DocumentReference\?_id=/);
@@ -263,20 +264,20 @@ describe("an NHS-like environment with its own PKI and test data", () => {
 
   it("reports an HDR-07 refusal for an unknown ODS code as test data unsuitable, naming NRLS_UNAFFILIATED_ODS — not a pass", async () => {
     const env = { ...identities, ERS_BASE_URL: "", NRLS_UNAFFILIATED_ODS: "QQQ22" };
-    const run = await runAssureCli(["--no-report", "--requirement", "NRLS-HDR-07", "--format", "json"], env);
+    const run = await runAssureInProcess(["--no-report", "--requirement", "NRLS-HDR-07", "--format", "json"], env);
     expect(run.code, run.stdout).toBe(0); // a SHOULD rule: like a warning, it gates only under --strict
     const hdr07 = run.summary!.requirements.find((r) => r.id === "NRLS-HDR-07")!;
     expect(hdr07.verdict).toBe("unsuitable");
     expect(hdr07.reason).toMatch(/change NRLS_UNAFFILIATED_ODS/);
     expect(hdr07.cases[0]!.messages.join(" ")).toMatch(/test data unsuitable for this rule.*\(QQQ22\) is unknown/);
     expect(run.stdout).toMatch(/DATA\*? +SHOULD NRLS-HDR-07/);
-    const strict = await runAssureCli(["--no-report", "--strict", "--requirement", "NRLS-HDR-07", "--format", "json"], env);
+    const strict = await runAssureInProcess(["--no-report", "--strict", "--requirement", "NRLS-HDR-07", "--format", "json"], env);
     expect(strict.code).toBe(2);
     expect(strict.summary!.gate.result).toBe("test-data");
   }, 120_000);
 
   it("a custodian not affiliated with fromASID leaves every MUST rule it touches unproven (exit 2), never passed or failed", async () => {
-    const run = await runAssureCli(["--no-report", "--suite", "nrls-create", "--tag", "happy-path"], { ...identities, ERS_BASE_URL: "", NRLS_CUSTODIAN_ODS: "Z77" });
+    const run = await runAssureInProcess(["--no-report", "--suite", "nrls-create", "--tag", "happy-path"], { ...identities, ERS_BASE_URL: "", NRLS_CUSTODIAN_ODS: "Z77" });
     expect(run.code, run.stdout).toBe(2);
     const v = verdictsOf(run.summary);
     expect(v["NRLS-CRT-01"]).toBe("unsuitable");
@@ -296,7 +297,7 @@ describe("an NHS-like environment with its own PKI and test data", () => {
   for (const [variable, value, suite, rule] of wrongData) {
     it(`${variable} wrong for the target is test data, not a failure of every rule: exit 2 naming it`, async () => {
       const other: Record<string, string> = suite.startsWith("nrls") ? { ERS_BASE_URL: "" } : { NRLS_BASE_URL: "" };
-      const run = await runAssureCli(["--no-report", "--suite", suite, ...(suite.startsWith("nrls") ? ["--tag", "happy-path"] : [])], { ...identities, ...other, [variable]: value });
+      const run = await runAssureInProcess(["--no-report", "--suite", suite, ...(suite.startsWith("nrls") ? ["--tag", "happy-path"] : [])], { ...identities, ...other, [variable]: value });
       expect(run.code, run.stdout).toBe(2);
       const v = verdictsOf(run.summary);
       expect(v[rule]).toBe("unsuitable");

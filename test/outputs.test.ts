@@ -8,14 +8,14 @@ import { PROJECT_ROOT } from "../src/project-root.ts";
 import type { Summary } from "../reporters/summary.ts";
 import { validatorFor } from "../src/suite/schemas.ts";
 import { runAssureCli, verdictsOf, type CliRun } from "./helpers/run-cli.ts";
+import { runAssureInProcess } from "./helpers/run-in-process.ts";
 
 const FAST = ["--no-report", "--requirement", "NRLS-CRT-07,NRLS-CRT-13,ERS-A001-01"];
 const runDirOf = (run: CliRun) => join(run.outDir, "runs", readFileSync(join(run.outDir, "latest-run"), "utf8").trim());
-const cli = (args: string[], outDir: string, env: Record<string, string> = {}) => runAssureCli([...args, "--out", outDir], env);
 
 describe("assurance outputs", () => {
   it("writes a run folder whose coverage matrix and JUnit match summary.json", async () => {
-    const run = await runAssureCli(FAST, { SANDBOX_FAULTS: "nrls-location-path-id" });
+    const run = await runAssureInProcess(FAST, { SANDBOX_FAULTS: "nrls-location-path-id" });
     expect(run.code).toBe(1);
     const dir = runDirOf(run);
     expect(readdirSync(dir).sort()).toEqual(["SHA256SUMS", "allure-results", "index.html", "junit.xml", "manifest.json", "manifest.jws", "requirements.csv", "requirements.md", "run-result.json", "signer.pem", "summary.json"]);
@@ -48,7 +48,7 @@ describe("assurance outputs", () => {
   });
 
   it("catches an edited, an added and a removed evidence file", async () => {
-    const run = await runAssureCli(FAST);
+    const run = await runAssureInProcess(FAST);
     const dir = runDirOf(run);
     const verify = () => runAssureCli(["verify-evidence", dir]);
     let v = await verify();
@@ -73,7 +73,7 @@ describe("assurance outputs", () => {
     const waiver = (expires: string) => `waivers:\n  - requirement: NRLS-CRT-07\n    reason: Location style change agreed with NHS assurance\n    expires: "${expires}"\n    approvedBy: A. Assessor\n`;
     writeFileSync(join(cwd, "active.yaml"), waiver("2999-12-31"));
     writeFileSync(join(cwd, "expired.yaml"), waiver("2020-01-31"));
-    const active = await runAssureCli([...FAST, "--waivers", join(cwd, "active.yaml")], { SANDBOX_FAULTS: "nrls-location-path-id" });
+    const active = await runAssureInProcess([...FAST, "--waivers", join(cwd, "active.yaml")], { SANDBOX_FAULTS: "nrls-location-path-id" });
     expect(active.code, active.stdout).toBe(0);
     const crt07 = active.summary!.requirements.find((r) => r.id === "NRLS-CRT-07")!;
     expect(crt07.verdict).toBe("waived");
@@ -81,33 +81,33 @@ describe("assurance outputs", () => {
     expect(active.stdout).toMatch(/WAIVED\s+MUST\s+NRLS-CRT-07/);
     expect(readFileSync(join(active.outDir, "requirements.csv"), "utf8")).toMatch(/^NRLS-CRT-07,MUST,DOC,waived,/m);
 
-    const expired = await runAssureCli([...FAST, "--waivers", join(cwd, "expired.yaml")], { SANDBOX_FAULTS: "nrls-location-path-id" });
+    const expired = await runAssureInProcess([...FAST, "--waivers", join(cwd, "expired.yaml")], { SANDBOX_FAULTS: "nrls-location-path-id" });
     expect(expired.code).toBe(1);
     expect(verdictsOf(expired.summary)["NRLS-CRT-07"]).toBe("fail");
     expect(expired.stdout).toContain("Waiver for NRLS-CRT-07 expired on 2020-01-31 (approved by A. Assessor): it gates again.");
 
     writeFileSync(join(cwd, "bad.yaml"), "waivers:\n  - requirement: NRLS-CRT-07\n    reason: x\n");
-    const bad = await runAssureCli([...FAST, "--waivers", join(cwd, "bad.yaml")]);
+    const bad = await runAssureInProcess([...FAST, "--waivers", join(cwd, "bad.yaml")]);
     expect(bad.code).toBe(2);
     expect(bad.stdout).toMatch(/bad\.yaml: .*expires/);
   });
 
   it("gates on a SHOULD failure only with --strict", async () => {
-    const lenient = await runAssureCli(FAST, { SANDBOX_FAULTS: "nrls-duplicate-accepted" });
+    const lenient = await runAssureInProcess(FAST, { SANDBOX_FAULTS: "nrls-duplicate-accepted" });
     expect(verdictsOf(lenient.summary)["NRLS-CRT-13"]).toBe("warning");
     expect(lenient.code).toBe(0);
-    const strict = await runAssureCli([...FAST, "--strict"], { SANDBOX_FAULTS: "nrls-duplicate-accepted" });
+    const strict = await runAssureInProcess([...FAST, "--strict"], { SANDBOX_FAULTS: "nrls-duplicate-accepted" });
     expect(strict.code).toBe(1);
     expect(strict.summary!.gate.reason).toContain("NRLS-CRT-13");
   });
 
   it("reruns only the cases that failed, and the history says what was fixed", async () => {
     const out = mkdtempSync(join(tmpdir(), "rerun-"));
-    const first = await cli(FAST, out, { SANDBOX_FAULTS: "nrls-location-path-id" });
+    const first = await runAssureInProcess([...FAST, "--out", out], { SANDBOX_FAULTS: "nrls-location-path-id" });
     const failed = first.summary?.cases ?? JSON.parse(readFileSync(join(out, "summary.json"), "utf8")).cases;
     const failedKeys = (failed as Summary["cases"]).filter((c) => c.status === "failed").map((c) => c.key).sort();
     expect(failedKeys).toEqual(["nrls-create/create-pointer[json]", "nrls-create/create-pointer[json][xml body]", "nrls-create/create-pointer[xml]", "nrls-create/create-pointer[xml][xml body]"]);
-    const again = await cli(["rerun", "--no-report"], out);
+    const again = await runAssureCli(["rerun", "--no-report", "--out", out]);
     expect(again.code, again.stdout).toBe(0);
     expect(again.stdout).toContain("rerun: 4 case(s) that failed or broke");
     // Quiet about what it did not select: one line, not a NOT RUN row per requirement.
@@ -141,7 +141,7 @@ describe("assurance outputs", () => {
 
 describe("report regeneration", () => {
   it("renders the same outputs again from the stored run result, with the HTML report and a manifest that verifies", async () => {
-    const run = await runAssureCli(FAST, { SANDBOX_FAULTS: "nrls-location-path-id" });
+    const run = await runAssureInProcess(FAST, { SANDBOX_FAULTS: "nrls-location-path-id" });
     const dir = runDirOf(run);
     const rendered = ["run-result.json", "summary.json", "requirements.csv", "requirements.md", "junit.xml"];
     const before = rendered.map((f) => readFileSync(join(dir, f), "utf8"));

@@ -1,4 +1,4 @@
-// Partial runs are marked and merged, through the real CLI: a rerun writes its own run folder, marked partial with its
+// Partial runs are marked and merged, through whole runs (in process; rerun through the CLI): a rerun writes its own run folder, marked partial with its
 // filters, and the latest view (summary.json, the matrix, JUnit) becomes the last full run with the rerun laid over it,
 // each verdict saying which run it comes from; "since the last run" compares like with like.
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Summary } from "../reporters/summary.ts";
 import { runAssureCli, verdictsOf, type CliRun } from "./helpers/run-cli.ts";
+import { runAssureInProcess } from "./helpers/run-in-process.ts";
 
 describe("partial runs", { timeout: 180_000 }, () => {
   // One full run (NRLS-CRT-07 failing), and each scenario in a copy of its output folder: the same evidence a full run
@@ -16,7 +17,7 @@ describe("partial runs", { timeout: 180_000 }, () => {
   let full: CliRun;
   beforeAll(async () => {
     fullOut = mkdtempSync(join(tmpdir(), "partial-full-"));
-    full = await runAssureCli(["--no-report", "--out", fullOut], { SANDBOX_FAULTS: "nrls-location-path-id" });
+    full = await runAssureInProcess(["--no-report", "--out", fullOut], { SANDBOX_FAULTS: "nrls-location-path-id" });
   }, 180_000);
   const copyOfFull = () => {
     const out = mkdtempSync(join(tmpdir(), "partial-"));
@@ -57,7 +58,7 @@ describe("partial runs", { timeout: 180_000 }, () => {
     // The full run's stored result edited to pass NRLS-CRT-07: its folder no longer matches its manifest.
     const resultPath = join(out, "runs", full.summary!.runId, "run-result.json");
     writeFileSync(resultPath, readFileSync(resultPath, "utf8").replace(/"verdict":"fail"/g, '"verdict":"pass"'));
-    const partial = await runAssureCli(["--no-report", "--out", out, "--requirement", "ERS-A001-01"]);
+    const partial = await runAssureInProcess(["--no-report", "--out", out, "--requirement", "ERS-A001-01"]);
     expect(partial.stdout).toContain(`not merged into the latest view: ${full.summary!.runId} (its files no longer match its manifest)`);
     expect(partial.summary!.mergedFrom).toBeUndefined();
 
@@ -67,7 +68,7 @@ describe("partial runs", { timeout: 180_000 }, () => {
     cpSync(join(PROJECT_ROOT, "suites"), suites, { recursive: true });
     const create = join(suites, "nrls", "create.yaml");
     writeFileSync(create, readFileSync(create, "utf8").replace(/matches: "\^https:[^\n]*DocumentReference[^\n]*"/, 'matches: "."'));
-    const loosened = await runAssureCli(["--no-report", "--out", out2, "--suites", suites, "--requirement", "NRLS-CRT-07"], { SANDBOX_FAULTS: "nrls-location-path-id" });
+    const loosened = await runAssureInProcess(["--no-report", "--out", out2, "--suites", suites, "--requirement", "NRLS-CRT-07"], { SANDBOX_FAULTS: "nrls-location-path-id" });
     expect(verdictsOf(loosened.summary!)["NRLS-CRT-07"], "the loosened suite passes it").toBe("pass");
     expect(loosened.stdout).toContain(`not merged into the latest view: ${full.summary!.runId} (made from other suites)`);
     expect(loosened.summary!.mergedFrom).toBeUndefined();

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadSuites } from "../src/suite/load-suites.ts";
-import { runAssureCli, type CliRun } from "./helpers/run-cli.ts";
+import type { CliRun } from "./helpers/run-cli.ts";
+import { runAssureInProcess } from "./helpers/run-in-process.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const UI_TIMEOUT = 60_000;
@@ -19,7 +20,7 @@ describe.skipIf(!available)("the Allure report in headless Chromium", { timeout:
   let page: Page;
 
   beforeAll(async () => {
-    run = await runAssureCli([], { SANDBOX_FAULTS: "nrls-location-path-id" });
+    run = await runAssureInProcess([], { SANDBOX_FAULTS: "nrls-location-path-id" });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -115,7 +116,7 @@ describe.skipIf(!available)("the Allure report in headless Chromium", { timeout:
   });
 
   it("builds history: a second run into the same folder has no new tests and a history per test", async () => {
-    const second = await runAssureCli(["--out", run.outDir], { SANDBOX_FAULTS: "nrls-location-path-id" });
+    const second = await runAssureInProcess(["--out", run.outDir], { SANDBOX_FAULTS: "nrls-location-path-id" });
     expect(second.code).toBe(1);
     await openReport();
     await click("NRLS-CRT-07: Create a valid pointer, json");

@@ -11,12 +11,12 @@
 //   validate          pointer files judged offline against the client rules' payload rules
 import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { EXIT } from "../model/status.ts";
 import type { Summary } from "../../reporters/summary.ts";
-import { TARGETS, type TargetName } from "../targets.ts";
 import type { AssureOptions } from "./run.ts";
+import { DEFAULT_OUT, list, positive, runOptions, withRunFilters, withRunOptions, type RunFlags } from "./run-flags.ts";
 import { packageInfo } from "../tool-info.ts";
 import { readSuites } from "../suite/load-suites.ts";
 
@@ -24,57 +24,11 @@ import { readSuites } from "../suite/load-suites.ts";
 // --version or verify-evidence should not pay.
 const runAssurance = async (options: AssureOptions) => (await import("./run.ts")).runAssurance(options);
 
-const list = (v: string, prev: string[] = []) => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
-const positive = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("needs a whole number of at least 1");
-  return n;
-};
 const port = (v: string) => {
   const n = Number(v);
   if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError("needs a port number from 0 to 65535 (0: any free one)");
   return n;
 };
-const defaultOut = join(PROJECT_ROOT, "reports");
-// commander's choices() is lost once an option has its own parser; this one checks and accumulates.
-const formatChoice = (v: string, prev: string[] = []) => {
-  if (v !== "json" && v !== "xml") throw new InvalidArgumentError("must be json or xml");
-  return [...prev, v];
-};
-
-interface RunFlags {
-  suite?: string[];
-  requirement?: string[];
-  tag?: string[];
-  format?: ("json" | "xml")[];
-  strict?: boolean;
-  /** --<target>-url values, by commander's camel-cased option name (ersUrl, nrlsUrl). */
-  [url: `${string}Url`]: string | undefined;
-  concurrency?: number;
-  keepRuns?: number;
-  out: string;
-  suites?: string;
-  waivers?: string;
-  report: boolean;
-  quiet?: boolean;
-  verbose?: number;
-}
-
-function runOptions(flags: RunFlags): AssureOptions {
-  return {
-    outDir: resolve(flags.out),
-    suitesDir: flags.suites,
-    strict: flags.strict,
-    noReport: !flags.report,
-    waiversFile: flags.waivers,
-    quiet: flags.quiet,
-    verbose: flags.verbose,
-    concurrency: flags.concurrency,
-    keepRuns: flags.keepRuns,
-    targets: Object.fromEntries(TARGETS.flatMap((t) => (flags[`${t.name}Url`] !== undefined ? [[t.name, flags[`${t.name}Url`]!]] : []))) as Partial<Record<TargetName, string>>,
-    filter: { suites: flags.suite, requirements: flags.requirement, tags: flags.tag, formats: flags.format },
-  };
-}
 
 /** For run --help: what --suite and --tag can name, from the suites as they are now. */
 function suitesAndTags(): string {
@@ -85,20 +39,6 @@ function suitesAndTags(): string {
   } catch {
     return "";
   }
-}
-
-function withRunOptions(cmd: Command): Command {
-  cmd.option("--strict", "SHOULD failures fail the gate too");
-  for (const t of TARGETS) cmd.option(`--${t.name}-url <url>`, `${t.label} base URL (overrides ${t.baseUrlVariable})`);
-  return cmd
-    .option("--concurrency <n>", "cases in flight at once (overrides ASSURE_CONCURRENCY)", positive)
-    .option("--keep-runs <n>", "run folders kept under <out>/runs; older ones are removed after the run (overrides ASSURE_KEEP_RUNS, default 20)", positive)
-    .option("--out <dir>", "output root: runs/<id>/ per run, the latest files at the root", defaultOut)
-    .option("--suites <dir>", "folder of suites (default suites/)")
-    .option("--waivers <file>", "waivers file (default waivers.yaml here, if there is one)")
-    .option("--no-report", "skip the HTML report (everything else is still written)")
-    .option("--quiet", "list only the requirements that did not pass plainly")
-    .option("-v, --verbose", "print each exchange as its case ends (method, URL, status, time); -vv adds the bodies; redacted", (_v: string, n: number) => n + 1, 0);
 }
 
 const program = new Command()
@@ -116,14 +56,8 @@ Exit codes (run, rerun): 0 no MUST rule failed; 1 a MUST rule failed (any rule w
   2 configuration, suite or waiver error (nothing sent), or test data unsuitable for a MUST rule;
   3 a target could not be reached at all; 4 the run passed ASSURE_RUN_TIMEOUT and stopped itself (not a result).`);
 
-withRunOptions(
-  program.command("run").description("run the suites and gate on the result")
-    .option("--suite <names>", "only these suites (comma-separated)", list)
-    .option("--requirement <ids>", "only cases that verify these requirements", list)
-    .option("--tag <tags>", "only cases with these tags", list)
-    .addOption(new Option("--format <format>", "only this response format: json or xml (cases without one always run)").argParser(formatChoice))
-    .option("--list", "print the cases the filters select (suite, case, format, requirements, tags) and send nothing"),
-).addHelpText("after", () => suitesAndTags())
+withRunFilters(withRunOptions(program.command("run").description("run the suites and gate on the result")))
+  .addHelpText("after", () => suitesAndTags())
   .action(async (flags: RunFlags & { list?: boolean }) => {
     if (flags.list) {
       const { listCases } = await import("./list-cases.ts");
@@ -216,7 +150,7 @@ program.command("validate").description("judge pointer files (JSON or XML, told 
 
 program.command("report").description("regenerate a run's report, coverage matrix, JUnit and manifest from its results")
   .argument("[run]", "a run folder (default: the latest run under --out)")
-  .option("--out <dir>", "output root", defaultOut)
+  .option("--out <dir>", "output root", DEFAULT_OUT)
   .option("--force", "regenerate even when the folder no longer matches its signed manifest; every output is then marked \"regenerated from altered results\"")
   .action(async (run: string | undefined, flags: { out: string; force?: boolean }) => {
     const { regenerateReport } = await import("./report.ts");

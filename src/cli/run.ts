@@ -37,6 +37,11 @@ export interface AssureOptions extends PrepareOptions {
   quiet?: boolean;
   /** 1: print each exchange as its case ends (method, URL, status, time); 2: with the bodies. Redacted. */
   verbose?: number;
+  /**
+   * Stage 3 (default: vitest, execute.ts). The project's tests give executeInProcess to run many whole runs in one
+   * process; everything before and after it is the same.
+   */
+  execute?: typeof execute;
 }
 
 export interface AssureOutcome {
@@ -133,7 +138,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
   try {
     let execution;
     try {
-      execution = await execute(prepared, open, (result) => listener.onCase(result), stop.stopFile);
+      execution = await (options.execute ?? execute)(prepared, open, (result) => listener.onCase(result), stop.stopFile);
     } catch (err) {
       folder.abort();
       throw err;

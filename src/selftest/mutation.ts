@@ -1,7 +1,7 @@
 // The self-tests: the suites against the sandbox with each fault switched on (a fault is caught when exactly the
 // requirements it breaks change verdict; with no fault every requirement must pass), and with each documented variant
 // switched on (tolerated when nothing fails and exactly its rules record it: judgeVariant). A run is the run's own
-// stages in this process — prepare, open targets (a sandbox of its own, over real sockets), runPlan, judge — without
+// stages in this process — prepare, open targets (a sandbox of its own, over real sockets), executeInProcess, judge — without
 // vitest's start-up or any output written: about a fifth of a whole CLI run's CPU, which the self-tests repeat ninety
 // times. The CLI around them (vitest, outputs, exit codes) is tested end to end in test/assure-e2e.test.ts.
 import { mkdtempSync } from "node:fs";
@@ -9,14 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FAULTS, parseFaults, type Fault } from "../../sandbox/faults.ts";
 import { parseVariants, type DocumentedVariant } from "../../sandbox/variants.ts";
-import { runPlan } from "../run/run-plan.ts";
-import { runOptions, runTargets } from "../stages/execute.ts";
+import { executeInProcess } from "../stages/execute-in-process.ts";
 import { judge as judgeRun } from "../stages/judge.ts";
 import { judgeOnArrival } from "../stages/judge-on-arrival.ts";
 import { openTargets } from "../stages/open-targets.ts";
 import { prepare } from "../stages/prepare.ts";
 import { APIS } from "../apis.ts";
 import { readSuites } from "../suite/load-suites.ts";
+import { SuiteError } from "../suite/suite-problems.ts";
 
 export interface FaultRun {
   /** The gate's exit code. */
@@ -76,22 +76,20 @@ async function runSandboxWith(switches: Record<string, string>, { strict = false
   const prepared = prepare({ env: { ...switches }, cwd: emptyFolder, read, ...(suites.length ? { filter: { suites } } : {}), ...(alone ? { concurrency: 1 } : {}) });
   const open = await openTargets(prepared.config, switches);
   const listener = judgeOnArrival(prepared.plan);
-  const secrets = new Set<string>();
   const unanswered: string[] = [];
+  let execution;
   try {
-    await runPlan(prepared.plan, runTargets(open), runOptions(prepared), (result, met) => {
+    execution = await executeInProcess(prepared, open, (result) => {
       listener.onCase(result);
       const lost = result.steps.find((s) => s.status === "broken" && s.exchange?.error);
       if (lost) unanswered.push(`${result.key}: ${lost.exchange!.error!.message}`);
-      for (const s of met) secrets.add(s);
     });
   } finally {
     await open.close();
   }
-  const run = judgeRun({
-    runId: "selftest", startedAt, tool: { name: "spine-assure", version: "selftest" }, strict, prepared, open, judged: listener.judged, printed: [],
-    execution: { results: new Map(), secrets, runErrors: [], planProblems: [] },
-  });
+  if (execution.planProblems.length) throw new SuiteError(execution.planProblems);
+  if (execution.runErrors.length) throw new Error(`the self-test's run failed: ${execution.runErrors.join("; ")}`);
+  const run = judgeRun({ runId: "selftest", startedAt, tool: { name: "spine-assure", version: "selftest" }, strict, prepared, open, judged: listener.judged, printed: [], execution });
   const judged = suites.length ? run.requirements.filter((r) => r.id.startsWith(`${api!.requirementPrefix}-`)) : run.requirements;
   const output = judged.flatMap((r) => r.cases.filter((c) => c.status !== "passed").map((c) => `${r.id} ${c.key} ${c.status}: ${c.messages.join("; ")}`));
   return {

@@ -1,0 +1,39 @@
+// A whole `spine-assure run` in the test's own process: the same arguments as the command line (runArgs), the same
+// stages (runAssurance) with a clean environment and the output folder as the working directory, as runAssureCli
+// gives a spawned CLI — but the plan run by executeInProcess instead of a vitest worker. A spawned CLI pays node's and
+// vitest's start-up and a plan compiled again (seconds of CPU each run); what a test of targets, configuration or
+// outputs proves does not depend on them. The CLI around the stages (exit codes, signals, the vitest worker) is tested
+// by spawning it: assure-e2e, stop-signals, compiled-cli, cli-usage.
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runAssurance } from "../../src/cli/run.ts";
+import { runArgs } from "../../src/cli/run-flags.ts";
+import { executeInProcess } from "../../src/stages/execute-in-process.ts";
+import type { Summary } from "../../reporters/summary.ts";
+import type { CliRun } from "./run-cli.ts";
+
+export async function runAssureInProcess(args: string[] = [], env: Record<string, string> = {}): Promise<CliRun> {
+  const rest = args[0] === "run" ? args.slice(1) : args;
+  const given = rest.indexOf("--out");
+  const outDir = given >= 0 ? rest[given + 1]! : mkdtempSync(join(tmpdir(), "assure-"));
+  const lines: string[] = [];
+  let code: number;
+  let stderr = "";
+  try {
+    const options = runArgs(given >= 0 ? rest : [...rest, "--out", outDir]);
+    const clean = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env };
+    code = (await runAssurance({ ...options, env: clean, cwd: outDir, log: (line) => lines.push(line), progress: false, execute: executeInProcess })).exitCode;
+  } catch (err) {
+    stderr = `spine-assure: internal error: ${(err as Error).stack ?? String(err)}\n`;
+    code = 2;
+  }
+  const summaryPath = join(outDir, "summary.json");
+  let summary: Summary | undefined;
+  try {
+    summary = existsSync(summaryPath) ? (JSON.parse(readFileSync(summaryPath, "utf8")) as Summary) : undefined;
+  } catch {
+    // A summary a test broke on purpose is not one to read.
+  }
+  return { code, stdout: lines.length ? `${lines.join("\n")}\n` : "", stderr, outDir, summary };
+}
