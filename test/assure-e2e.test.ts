@@ -1,5 +1,6 @@
 // The whole product as a new user runs it: the CLI against the embedded sandbox, with and without faults, and the
-// exit codes a CI gate acts on.
+// exit codes a CI gate acts on. (Two whole runs go in this process, helpers/run-in-process.ts: what they prove is
+// which requirements a target set-up makes not-applicable, not the process around them.)
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -8,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { validatorFor } from "../src/suite/schemas.ts";
 import { runAssureCli, verdictsOf } from "./helpers/run-cli.ts";
+import { runAssureInProcess } from "./helpers/run-in-process.ts";
 
 const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
 
@@ -73,7 +75,7 @@ describe("npm run assure against the embedded sandbox", () => {
   });
 
   it("reports ERS-A001-16 not-applicable, with the reason, against a target without the optional A004", async () => {
-    const run = await runAssureCli(["--no-report", "--requirement", "ERS-A001-16,ERS-A002-01"], { SANDBOX_WITHOUT_A004: "true" });
+    const run = await runAssureInProcess(["--no-report", "--requirement", "ERS-A001-16,ERS-A002-01"], { SANDBOX_WITHOUT_A004: "true" });
     expect(run.code, run.stdout).toBe(0);
     const a004 = run.summary!.requirements.find((r) => r.id === "ERS-A001-16")!;
     expect(a004.verdict).toBe("not-applicable");
@@ -126,7 +128,7 @@ describe("a run with only some targets configured", () => {
     const { startSandbox, SANDBOX_CLIENT_TLS } = await import("../sandbox/server.ts");
     const external = await startSandbox({ faults: "", variants: "" });
     try {
-      const run = await runAssureCli(["--no-report"], {
+      const run = await runAssureInProcess(["--no-report"], {
         ASSURE_ACCEPT_SANDBOX_VALUES: "all", NRLS_BASE_URL: external.baseUrls.nrls!, TLS_CA: SANDBOX_CLIENT_TLS.ca, TLS_CLIENT_CERT: SANDBOX_CLIENT_TLS.cert, TLS_CLIENT_KEY: SANDBOX_CLIENT_TLS.key,
       });
       expect(run.code, run.stdout + run.stderr).toBe(0);

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runAssureCli } from "./helpers/run-cli.ts";
+import { runAssureInProcess } from "./helpers/run-in-process.ts";
 
 describe.concurrent("the command line's own mistakes", () => {
   const nothingSelected: [string[], RegExp][] = [
@@ -77,13 +78,14 @@ describe.concurrent("the command line's own mistakes", () => {
 
   it("prints each exchange with -v, and the bodies with -vv, redacted as everything else is", async () => {
     const token = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
-    const run = await runAssureCli(["--tag", "a002", "--no-report", "-vv"], { ERS_SMARTCARD_TOKEN: token });
+    // Whole runs in this process (what is printed is the same lines): the command line's own part is above.
+    const run = await runAssureInProcess(["--tag", "a002", "--no-report", "-vv"], { ERS_SMARTCARD_TOKEN: token });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(/permission-not-held · create the session \(A001\): POST https:\/\/127\.0\.0\.1:\d+\/ers-api\/v1\/ProfessionalSession → 201 \(\d+ ms\)/);
     expect(run.stdout).toMatch(/PUT https:\/\/127\.0\.0\.1:\d+\/ers-api\/v1\/ProfessionalSession\/__ALLURE_REDACTED__ → 403/);
     expect(run.stdout).toContain("response body:");
     expect(run.stdout).not.toContain(token);
-    const quiet = await runAssureCli(["--tag", "a002", "--no-report", "-v"]);
+    const quiet = await runAssureInProcess(["--tag", "a002", "--no-report", "-v"]);
     expect(quiet.stdout).toMatch(/→ 204 \(\d+ ms\)/);
     expect(quiet.stdout).not.toContain("response body:");
   });

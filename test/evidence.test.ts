@@ -12,7 +12,7 @@ import { TARGETS } from "../src/targets.ts";
 import type { RunResult } from "../src/model/run-result.ts";
 import type { Summary } from "../reporters/summary.ts";
 import { runAssureCli, type CliRun } from "./helpers/run-cli.ts";
-import { runAssureInProcess } from "./helpers/run-in-process.ts";
+import { runAssureInProcess, verifyEvidenceInProcess } from "./helpers/run-in-process.ts";
 
 const CA = join(PROJECT_ROOT, "fixtures", "tls", "ca.crt");
 const runDirOf = (run: CliRun) => join(run.outDir, "runs", readFileSync(join(run.outDir, "latest-run"), "utf8").trim());
@@ -50,7 +50,7 @@ describe("a signed evidence pack", { timeout: 240_000 }, () => {
     // A CA the signer does not chain to.
     const other = join(mkdtempSync(join(tmpdir(), "ca-")), "other.pem");
     execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", `${other}.key`, "-out", other, "-subj", "/CN=someone else", "-days", "2"], { stdio: "ignore" });
-    const untrusted = await runAssureCli(["verify-evidence", dir, "--ca", other]);
+    const untrusted = verifyEvidenceInProcess(dir, other);
     expect(untrusted.code).toBe(1);
     expect(untrusted.stdout).toContain("does not chain to a root in the --ca file");
   });
@@ -92,11 +92,11 @@ describe("a signed evidence pack", { timeout: 240_000 }, () => {
   it("counts every byte: a file slipped into original-manifest/ and bytes after signer.pem's chain are named", async () => {
     const copy = mkdtempSync(join(tmpdir(), "pack-"));
     execFileSync("cp", ["-r", `${dir}/.`, copy]);
-    expect((await runAssureCli(["verify-evidence", copy])).code).toBe(0);
+    expect(verifyEvidenceInProcess(copy).code).toBe(0);
     execFileSync("mkdir", ["-p", join(copy, "original-manifest")]);
     writeFileSync(join(copy, "original-manifest", "approval.html"), "<p>approved</p>");
     appendFileSync(join(copy, "signer.pem"), "approved by the assurance team\n");
-    const v = await runAssureCli(["verify-evidence", copy]);
+    const v = verifyEvidenceInProcess(copy);
     expect(v.code).toBe(1);
     expect(v.stdout).toContain("original-manifest/approval.html is covered by no manifest or signature");
     expect(v.stdout).toContain("signer.pem holds more than the chain that signed manifest.jws");
@@ -107,7 +107,7 @@ describe("a signed evidence pack", { timeout: 240_000 }, () => {
     execFileSync("cp", ["-r", `${dir}/.`, copy]);
     writeFileSync(join(copy, "note-\x1b[2J\x1b[1;1H.txt"), "added");
     writeFileSync(join(copy, "manifest.json"), readFileSync(join(copy, "manifest.json"), "utf8").replace(/"reason": "/, '"reason": "\\u001b[8mhidden\\u001b[0m '));
-    const v = await runAssureCli(["verify-evidence", copy]);
+    const v = verifyEvidenceInProcess(copy);
     expect(v.code).toBe(1);
     expect(v.stdout).not.toContain("\x1b");
     expect(v.stdout).toContain("added:   note-\\x1b[2J\\x1b[1;1H.txt");
@@ -128,7 +128,7 @@ describe("a signed evidence pack", { timeout: 240_000 }, () => {
     for (const f of manifest.files) f.sha256 = sha256(join(d, f.path));
     writeFileSync(join(d, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
 
-    const verify = await runAssureCli(["verify-evidence", d]);
+    const verify = verifyEvidenceInProcess(d);
     expect(verify.code).toBe(1);
     expect(verify.stdout).toContain("the signature does not match manifest.json");
 
@@ -146,7 +146,7 @@ describe("a signed evidence pack", { timeout: 240_000 }, () => {
     expect(readFileSync(join(d, "requirements.md"), "utf8")).toContain("REGENERATED FROM ALTERED RESULTS");
     expect(readFileSync(join(d, "junit.xml"), "utf8")).toContain("REGENERATED FROM ALTERED RESULTS");
     expect(existsSync(join(d, "original-manifest", "manifest.jws"))).toBe(true);
-    const after = await runAssureCli(["verify-evidence", d]);
+    const after = verifyEvidenceInProcess(d);
     expect(after.code).toBe(1);
     expect(after.stdout).toContain("regenerated from altered results");
     expect(after.stdout).toContain("unsigned");
@@ -158,7 +158,7 @@ describe("a signed evidence pack", { timeout: 240_000 }, () => {
       const copy = mkdtempSync(join(tmpdir(), "pack-"));
       execFileSync("cp", ["-r", `${dir}/.`, copy]);
       spoil(copy);
-      const v = await runAssureCli(["verify-evidence", copy]);
+      const v = verifyEvidenceInProcess(copy);
       expect(v.code).toBe(1);
       expect(v.stdout).toMatch(expected);
     };

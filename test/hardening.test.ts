@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { terminalSafe } from "../reporters/console.ts";
 import { runAssureCli } from "./helpers/run-cli.ts";
-import { runAssureInProcess } from "./helpers/run-in-process.ts";
+import { runAssureInProcess, verifyEvidenceInProcess } from "./helpers/run-in-process.ts";
 
 const scratch = () => mkdtempSync(join(tmpdir(), "hardening-"));
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+\)?/);
@@ -222,7 +222,7 @@ describe("where the evidence goes", { timeout: 240_000 }, () => {
     const folders = readdirSync(join(out, "runs"));
     expect(folders.filter((f) => /^\d{8}-\d{6}-[0-9a-f]+$/.test(f))).toHaveLength(3);
     expect(folders.filter((f) => f.includes(".tmp"))).toEqual([]);
-    for (const f of folders) expect((await runAssureCli(["verify-evidence", join(out, "runs", f)])).code).toBe(0);
+    for (const f of folders) expect(verifyEvidenceInProcess(join(out, "runs", f)).code).toBe(0);
     expect(readdirSync(out).filter((f) => /\.(new|old|tmp)$/.test(f))).toEqual([]);
   });
 

@@ -2,7 +2,7 @@
 // judged on a quiet machine and again while busy processes take most of the CPU, give the same rows. What load may
 // change is how long a run takes, and at worst a run whose request got no answer, which the self-test calls
 // inconclusive and runs again: never a rule's failure.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
 import { FAULTS } from "../sandbox/faults.ts";
@@ -33,16 +33,30 @@ async function table(): Promise<string[]> {
 const hogs: ChildProcess[] = [];
 afterAll(() => hogs.forEach((h) => h.kill("SIGKILL")));
 
+/**
+ * This process (every thread of it) and `n` busy processes on one core, when taskset can pin them: it gets a third of
+ * that core, as starved as with busy processes on every core, while the other core stays free for the rest of npm
+ * test. Returns how to undo the pinning; undefined where taskset is not there (then the caller starves every core).
+ */
+function starveOneCore(n: number): (() => void) | undefined {
+  const mask = /affinity mask: ([0-9a-f]+)/.exec(spawnSync("taskset", ["-p", String(process.pid)], { encoding: "utf8" }).stdout ?? "")?.[1];
+  if (!mask || spawnSync("taskset", ["-a", "-p", "-c", "0", String(process.pid)]).status !== 0) return undefined;
+  for (let i = 0; i < n; i++) hogs.push(spawn("taskset", ["-c", "0", process.execPath, "-e", "for (;;) {}"], { stdio: "ignore" }));
+  return () => void spawnSync("taskset", ["-a", "-p", mask, String(process.pid)]);
+}
+
 describe("verdicts on a starved machine", () => {
   it("are the quiet machine's, row for row", async () => {
     const quiet = await table();
     expect(quiet.filter((r) => !/ (caught|tolerated) /.test(r))).toEqual([]);
-    // Two busy processes per core: this process gets a fraction of a core while they spin.
-    for (let i = 0; i < 2 * availableParallelism(); i++) hogs.push(spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
+    // Two busy processes beside this one on its core: it gets a third of a core while they spin.
+    const unpin = starveOneCore(2);
+    if (!unpin) for (let i = 0; i < 2 * availableParallelism(); i++) hogs.push(spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
     try {
       expect(await table()).toEqual(quiet);
     } finally {
       hogs.splice(0).forEach((h) => h.kill("SIGKILL"));
+      unpin?.();
     }
   }, 600_000);
 });

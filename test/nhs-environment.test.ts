@@ -12,8 +12,8 @@ import { DEFAULT_DIRECTORY, type Directory } from "../sandbox/directory.ts";
 import { doctor } from "../src/cli/doctor.ts";
 import { ConfigError, loadConfig } from "../src/config/load-config.ts";
 import { makePki, pkcs12, type TestPki } from "./helpers/pki.ts";
-import { runAssureCli, verdictsOf } from "./helpers/run-cli.ts";
-import { runAssureInProcess } from "./helpers/run-in-process.ts";
+import { verdictsOf } from "./helpers/run-cli.ts";
+import { runAssureInProcess, verifyEvidenceInProcess } from "./helpers/run-in-process.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "nhs-like-"));
 const file = (name: string, text: string | Buffer) => {
@@ -160,7 +160,7 @@ describe("an NHS-like environment with its own PKI and test data", () => {
     // The evidence is signed by each endpoint's own identity (the PKCS#12 key too), and chains to that endpoint's CA.
     const dir = join(run.outDir, "runs", readFileSync(join(run.outDir, "latest-run"), "utf8").trim());
     const roots = file("both-roots.pem", ersPki.ca.cert + nrlsPki.ca.cert);
-    const v = await runAssureCli(["verify-evidence", dir, "--ca", roots]);
+    const v = verifyEvidenceInProcess(dir, roots);
     expect(v.code, v.stdout).toBe(0);
     expect(v.stdout).toMatch(/signature manifest\.jws: valid, signed \S+ for ers\n +signer: +[^\n]*CN=ers client 200000000901[^\n]*\n/);
     expect(v.stdout).toMatch(/signature manifest\.nrls\.jws: valid, signed \S+ for nrls\n +signer: +[^\n]*CN=nrls client 200000000777[^\n]*\n/);
@@ -168,11 +168,11 @@ describe("an NHS-like environment with its own PKI and test data", () => {
     expect(v.stdout.match(/trust: +chains to/g)).toHaveLength(2);
     expect(v.stdout).toContain("evidence intact and signed, the signer trusted");
     // Without roots, a valid signature is only a signature: the verdict says the signer was not checked.
-    const unchecked = await runAssureCli(["verify-evidence", dir]);
+    const unchecked = verifyEvidenceInProcess(dir);
     expect(unchecked.stdout).toContain("signer NOT checked: give --ca FILE");
     expect(unchecked.stdout).not.toContain("the signer trusted");
     // Only e-RS's CA trusted: the NRLS signature's chain fails, and the pack is not verified.
-    const ersOnly = await runAssureCli(["verify-evidence", dir, "--ca", file("ers-root.pem", ersPki.ca.cert)]);
+    const ersOnly = verifyEvidenceInProcess(dir, file("ers-root.pem", ersPki.ca.cert));
     expect(ersOnly.code).toBe(1);
     expect(ersOnly.stdout).toContain("manifest.nrls.jws: the certificate does not chain to a root in the --ca file");
     expect(run.summary!.inputs?.targets.filter((t) => t.api !== "pds").map((t) => t.kind)).toEqual(["external", "external"]);

@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from "../src/project-root.ts";
 import type { Summary } from "../reporters/summary.ts";
 import { validatorFor } from "../src/suite/schemas.ts";
 import { runAssureCli, verdictsOf, type CliRun } from "./helpers/run-cli.ts";
-import { runAssureInProcess } from "./helpers/run-in-process.ts";
+import { runAssureInProcess, verifyEvidenceInProcess } from "./helpers/run-in-process.ts";
 
 const FAST = ["--no-report", "--requirement", "NRLS-CRT-07,NRLS-CRT-13,ERS-A001-01"];
 const runDirOf = (run: CliRun) => join(run.outDir, "runs", readFileSync(join(run.outDir, "latest-run"), "utf8").trim());
@@ -50,7 +50,7 @@ describe("assurance outputs", () => {
   it("catches an edited, an added and a removed evidence file", async () => {
     const run = await runAssureInProcess(FAST);
     const dir = runDirOf(run);
-    const verify = () => runAssureCli(["verify-evidence", dir]);
+    const verify = () => verifyEvidenceInProcess(dir);
     let v = await verify();
     expect(v.code, v.stdout).toBe(0);
     expect(v.stdout).toMatch(/files: \d+ match/);
@@ -152,7 +152,7 @@ describe("report regeneration", () => {
     const html = readFileSync(join(dir, "allure-report", "index.html"), "utf8");
     expect(html).toContain("Spine assurance report");
     expect(readFileSync(join(run.outDir, "allure-report", "index.html"), "utf8")).toBe(html);
-    expect((await runAssureCli(["verify-evidence", dir])).code).toBe(0);
+    expect(verifyEvidenceInProcess(dir).code).toBe(0);
     // The same renderers over the same RunResult: every output is what the run wrote, failures included.
     expect(rendered.map((f) => readFileSync(join(dir, f), "utf8"))).toEqual(before);
     expect(readFileSync(join(run.outDir, "summary.json"), "utf8")).toBe(before[1]);

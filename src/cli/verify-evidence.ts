@@ -6,10 +6,11 @@ import { EXIT } from "../model/status.ts";
 import { readTrustedRoots, verifyEvidence, type SignerReport } from "../evidence/verify-evidence.ts";
 import { terminalSafe } from "../../reporters/console.ts";
 
-export function verifyEvidenceCommand(dir: string, caFile?: string): number {
+/** `out`: where lines go (default the console; the project's tests collect them). */
+export function verifyEvidenceCommand(dir: string, caFile?: string, out: Pick<Console, "log" | "error"> = globalThis.console): number {
   // Everything printed here comes from the pack (file names, the signed gate reason, certificate names): a control
   // character in it could draw a fake "intact" line, so every one is shown escaped, colours included.
-  const console = { log: (line: string) => globalThis.console.log(terminalSafe(line, false)), error: (line: string) => globalThis.console.error(terminalSafe(line, false)) };
+  const console = { log: (line: string) => out.log(terminalSafe(line, false)), error: (line: string) => out.error(terminalSafe(line, false)) };
   let report;
   try {
     report = verifyEvidence(dir, caFile ? readTrustedRoots(caFile) : undefined);

@@ -42,9 +42,25 @@ function walk(value: unknown, lookup: Lookup): unknown {
       return typeof v === "string" ? v : JSON.stringify(v);
     });
   }
-  if (Array.isArray(value)) return value.map((v) => walk(v, lookup));
+  // What holds no template is returned as it is, not copied: every check of every request is filled, and most hold none.
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = walk(value[i], lookup);
+      if (v !== value[i]) (out ??= value.slice())[i] = v;
+    }
+    return out ?? value;
+  }
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [walk(k, lookup) as string, walk(v, lookup)]));
+    const entries = Object.entries(value);
+    let changed = false;
+    const filled = entries.map(([k, v]): [string, unknown] => {
+      const key = walk(k, lookup) as string;
+      const inner = walk(v, lookup);
+      if (key !== k || inner !== v) changed = true;
+      return [key, inner];
+    });
+    return changed ? Object.fromEntries(filled) : value;
   }
   return value;
 }

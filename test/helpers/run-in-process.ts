@@ -6,12 +6,17 @@
 // by spawning it: assure-e2e, stop-signals, compiled-cli, cli-usage.
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { runAssurance } from "../../src/cli/run.ts";
 import { runArgs } from "../../src/cli/run-flags.ts";
+import { verifyEvidenceCommand } from "../../src/cli/verify-evidence.ts";
 import { executeInProcess } from "../../src/stages/execute-in-process.ts";
+import { readSuites } from "../../src/suite/load-suites.ts";
 import type { Summary } from "../../reporters/summary.ts";
 import type { CliRun } from "./run-cli.ts";
+
+/** The project's suites, read once for the process (a run given --suites reads its own). */
+let shipped: ReturnType<typeof readSuites> | undefined;
 
 export async function runAssureInProcess(args: string[] = [], env: Record<string, string> = {}): Promise<CliRun> {
   const rest = args[0] === "run" ? args.slice(1) : args;
@@ -23,7 +28,8 @@ export async function runAssureInProcess(args: string[] = [], env: Record<string
   try {
     const options = runArgs(given >= 0 ? rest : [...rest, "--out", outDir]);
     const clean = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env };
-    code = (await runAssurance({ ...options, env: clean, cwd: outDir, log: (line) => lines.push(line), progress: false, execute: executeInProcess })).exitCode;
+    const read = options.suitesDir === undefined ? (shipped ??= readSuites()) : undefined;
+    code = (await runAssurance({ ...options, ...(read ? { read } : {}), env: clean, cwd: outDir, log: (line) => lines.push(line), progress: false, execute: executeInProcess })).exitCode;
   } catch (err) {
     stderr = `spine-assure: internal error: ${(err as Error).stack ?? String(err)}\n`;
     code = 2;
@@ -36,4 +42,13 @@ export async function runAssureInProcess(args: string[] = [], env: Record<string
     // A summary a test broke on purpose is not one to read.
   }
   return { code, stdout: lines.length ? `${lines.join("\n")}\n` : "", stderr, outDir, summary };
+}
+
+/** `spine-assure verify-evidence <dir> [--ca <file>]` in this process: its exit code and the lines it printed. */
+export function verifyEvidenceInProcess(dir: string, ca?: string): Pick<CliRun, "code" | "stdout" | "stderr"> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = verifyEvidenceCommand(resolve(dir), ca && resolve(ca), { log: (l: string) => out.push(l), error: (l: string) => err.push(l) });
+  const text = (lines: string[]) => (lines.length ? `${lines.join("\n")}\n` : "");
+  return { code, stdout: text(out), stderr: text(err) };
 }
