@@ -1,31 +1,31 @@
-// A whole run (in this process: helpers/run-in-process.ts) against targets that misbehave at the transport or protocol level. For each: the run ends within a
-// bound, the summary and report are still written, the cases say what went wrong, there is no unhandled error, and
-// the exit code is 3 when nothing answered, 1 otherwise.
-import { readFileSync, existsSync } from "node:fs";
-import { createServer as createHttp, type IncomingMessage, type ServerResponse } from "node:http";
-import { createServer as createHttps } from "node:https";
-import { createServer as createNet, type AddressInfo, type Server } from "node:net";
+// A whole run (in this process: helpers/run-in-process.ts) against targets that misbehave at the transport or protocol
+// level (in a process of their own: helpers/hostile-servers.ts). For each: the run ends within a bound, the summary and
+// report are still written, the cases say what went wrong, there is no unhandled error, and the exit code is 3 when
+// nothing answered, 1 otherwise.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { createLimiter } from "../src/run/limiter.ts";
+import { startHostileServers } from "./helpers/hostile-servers.ts";
 import { runAssureInProcess } from "./helpers/run-in-process.ts";
 
 const TLS = join(PROJECT_ROOT, "fixtures", "tls");
-const TIMEOUT_MS = 1500;
+// A target that answers at once (or refuses at once) is given a long timeout: a run here shares its thread with two
+// others, and a request whose answer came while that thread was busy must not be called unanswered. Only the targets
+// that never answer in full are given a short one, which they wait out.
+const TIMEOUT_MS = 15_000;
+const SHORT = { HTTP_TIMEOUT_MS: "1500" };
 /** Two cases (JSON and XML) of one create, each with a teardown: a bound generous for a loaded 2-core CI. */
 const BOUND_MS = 40_000;
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-const servers: { close: () => void }[] = [];
-afterAll(() => servers.forEach((s) => s.close()));
-
-async function listen(server: Server | ReturnType<typeof createHttp>): Promise<number> {
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  return (server.address() as AddressInfo).port;
-}
-const http = (h: Handler) => listen(createHttp((req, res) => req.on("data", () => {}).on("end", () => h(req, res))));
+let servers: Awaited<ReturnType<typeof startHostileServers>> | undefined;
+beforeAll(async () => {
+  servers = await startHostileServers();
+});
+afterAll(() => servers?.stop());
+/** A hostile server's base URL, by its name in helpers/hostile-servers.ts. */
+const served = (name: string) => async () => servers!.urls[name]!;
 
 interface Hostile {
   name: string;
@@ -44,78 +44,36 @@ const HOSTILE: Hostile[] = [
   // Port 9 (discard), which nothing on a test machine listens on: a port freed by this process could be taken by
   // another test's server while the runs overlap.
   { name: "connection refused", exit: 3, status: "broken", message: /connection refused/, preflight: /nothing accepted a connection to 127\.0\.0\.1:\d+: .*ECONNREFUSED[\s\S]*fix: NRLS_BASE_URL/, start: async () => "http://127.0.0.1:9/nrls" },
-  { name: "reset mid-body", exit: 1, status: "broken", message: /connection closed by the target/, start: async () => `http://127.0.0.1:${await http((_q, s) => {
-    s.writeHead(201, { "Content-Type": "application/fhir+json", "Content-Length": "5000" });
-    s.write('{"resourceType": "OperationOutcome", ');
-    setTimeout(() => s.socket?.destroy(), 20);
-  })}/nrls` },
-  { name: "accepting and never answering", exit: 3, status: "broken", message: /no complete response within 1500 ms/, start: async () => `http://127.0.0.1:${await listen(createNet(() => {}))}/nrls` },
-  { name: "answering one byte a second", exit: 3, status: "broken", message: /no complete response within 1500 ms/, start: async () => `http://127.0.0.1:${await listen(createNet((socket) => {
-    const reply = "HTTP/1.1 201 Created\r\nContent-Type: application/fhir+json\r\n\r\n{}";
-    let i = 0;
-    const t = setInterval(() => (i < reply.length && !socket.destroyed ? socket.write(reply[i++]!) : clearInterval(t)), 1000);
-    socket.on("close", () => clearInterval(t));
-    socket.on("error", () => clearInterval(t));
-  }))}/nrls` },
-  { name: "a 500 with an HTML body", exit: 1, status: "failed", message: /expected HTTP status 201; got 500/, start: async () => `http://127.0.0.1:${await http((_q, s) => {
-    s.writeHead(500, { "Content-Type": "text/html" });
-    s.end("<html><body><h1>Internal Server Error</h1></body></html>");
-  })}/nrls` },
-  { name: "invalid JSON with a JSON content type", exit: 1, status: "failed", message: /body is not valid JSON/, start: async () => `http://127.0.0.1:${await http((_q, s) => {
-    s.writeHead(201, { "Content-Type": "application/fhir+json" });
-    s.end('{"resourceType": "OperationOutcome", "issue": [');
-  })}/nrls` },
-  { name: "a wrong content type", exit: 1, status: "failed", message: /Content-Type "text\/plain" is neither JSON nor XML/, start: async () => `http://127.0.0.1:${await http((_q, s) => {
-    s.writeHead(201, { "Content-Type": "text/plain" });
-    s.end('{"resourceType": "OperationOutcome"}');
-  })}/nrls` },
-  // The cap, not the clock, must end it: on a starved machine 5 MB can take longer than the short timeout the other
-  // targets use, so this one gets a long one (the case ends when the cap is met, long before).
-  { name: "a 20 MB body", exit: 1, status: "broken", message: /exceeded 5242880 bytes/, env: { HTTP_TIMEOUT_MS: "30000" }, start: async () => `http://127.0.0.1:${await http((_q, s) => {
-    s.writeHead(201, { "Content-Type": "application/fhir+json" });
-    const chunk = "x".repeat(1 << 20);
-    let sent = 0;
-    const more = () => {
-      while (sent < 20 && !s.destroyed) {
-        sent++;
-        if (!s.write(chunk)) return void s.once("drain", more);
-      }
-      s.end();
-    };
-    more();
-  })}/nrls` },
-  { name: "a certificate from an unknown CA", exit: 2, status: "broken", message: /TLS failure/, preflight: /is not signed by a CA in the system's store[\s\S]*fix: NRLS_TLS_CA or TLS_CA/, start: async () =>
-    `https://127.0.0.1:${await listen(createHttps({ key: readFileSync(join(TLS, "server.key")), cert: readFileSync(join(TLS, "server.crt")) }, (_q, s) => s.end("{}")))}/nrls` },
+  { name: "reset mid-body", exit: 1, status: "broken", message: /connection closed by the target/, start: served("reset mid-body") },
+  { name: "accepting and never answering", exit: 3, status: "broken", message: /no complete response within 1500 ms/, env: SHORT, start: served("accepting and never answering") },
+  { name: "answering one byte a second", exit: 3, status: "broken", message: /no complete response within 1500 ms/, env: SHORT, start: served("answering one byte a second") },
+  { name: "a 500 with an HTML body", exit: 1, status: "failed", message: /expected HTTP status 201; got 500/, start: served("a 500 with an HTML body") },
+  { name: "invalid JSON with a JSON content type", exit: 1, status: "failed", message: /body is not valid JSON/, start: served("invalid JSON with a JSON content type") },
+  { name: "a wrong content type", exit: 1, status: "failed", message: /Content-Type "text\/plain" is neither JSON nor XML/, start: served("a wrong content type") },
+  // The cap, not the clock, must end it: on a starved machine 5 MB can take longer than a short timeout, so this one
+  // gets the longest (the case ends when the cap is met, long before).
+  { name: "a 20 MB body", exit: 1, status: "broken", message: /exceeded 5242880 bytes/, env: { HTTP_TIMEOUT_MS: "30000" }, start: served("a 20 MB body") },
+  { name: "a certificate from an unknown CA", exit: 2, status: "broken", message: /TLS failure/, preflight: /is not signed by a CA in the system's store[\s\S]*fix: NRLS_TLS_CA or TLS_CA/, start: served("a certificate from an unknown CA") },
   { name: "a server that rejects the client certificate", exit: 2, status: "broken", message: /TLS failure|connection closed by the target/,
     preflight: /refused no client certificate \(none is configured\)[\s\S]*fix: NRLS_TLS_PFX or NRLS_TLS_CLIENT_CERT and NRLS_TLS_CLIENT_KEY/,
-    env: { TLS_CA: join(TLS, "ca.crt") },
-    start: async () => `https://127.0.0.1:${await listen(createHttps({
-      key: readFileSync(join(TLS, "server.key")), cert: readFileSync(join(TLS, "server.crt")), ca: readFileSync(join(TLS, "ca.crt")), requestCert: true, rejectUnauthorized: true,
-    }, (_q, s) => s.end("{}")))}/nrls` },
+    env: { TLS_CA: join(TLS, "ca.crt") }, start: served("a server that rejects the client certificate") },
   // A redirect is never the API's answer: the pre-flight's probe stops the run as a set-up mistake, before any case.
-  { name: "a redirect loop", exit: 2, status: "failed", message: /expected HTTP status 201; got 302/, notTheApi: /NRLS_BASE_URL http:\/\/127\.0\.0\.1:\d+\/nrls does not look like NRLS: .* was answered 302 .*a redirect/, start: async () => {
-    let port = 0;
-    port = await http((req, s) => {
-      s.writeHead(302, { Location: `http://127.0.0.1:${port}${req.url}` });
-      s.end();
-    });
-    return `http://127.0.0.1:${port}/nrls`;
-  } },
+  { name: "a redirect loop", exit: 2, status: "failed", message: /expected HTTP status 201; got 302/, notTheApi: /NRLS_BASE_URL http:\/\/127\.0\.0\.1:\d+\/nrls does not look like NRLS: .* was answered 302 .*a redirect/, start: served("a redirect loop") },
 ];
 
 describe("hostile targets on both APIs at once", () => {
-  const both: [string, () => Promise<number>][] = [
-    ["silent (accepting, never answering)", () => listen(createNet(() => {}))],
+  const both: [string, () => Promise<string>][] = [
+    ["silent (accepting, never answering)", served("silent origin")],
     // Port 9, as for one API below: a port freed here could be taken by a server of another test file meanwhile.
-    ["refusing connections", async () => 9],
+    ["refusing connections", async () => "http://127.0.0.1:9"],
   ];
   for (const [name, start] of both) {
     it(`exit 3 when both targets are ${name}: every case ended and the report written, or (refused) the pre-flight's diagnosis`, async () => {
-      const port = await start();
+      const origin = await start();
       // A target that never answers costs every case a whole timeout (the e-RS suite's one at a time): a short one. Silence
       // is silence however busy the machine is: a request that got no answer in 250 ms got none.
       const run = await runAssureInProcess(["--concurrency", "32"], {
-        ASSURE_ACCEPT_SANDBOX_VALUES: "all", ERS_BASE_URL: `http://127.0.0.1:${port}/ers-api`, NRLS_BASE_URL: `http://127.0.0.1:${port}/nrls`, HTTP_TIMEOUT_MS: "250",
+        ASSURE_ACCEPT_SANDBOX_VALUES: "all", ERS_BASE_URL: `${origin}/ers-api`, NRLS_BASE_URL: `${origin}/nrls`, HTTP_TIMEOUT_MS: "250",
       });
       expect(run.code, run.stdout + run.stderr).toBe(3);
       expect(run.stdout + run.stderr).not.toMatch(/Unhandled|harness error|internal error/);

@@ -31,13 +31,17 @@ export function mayHoldEscapes(text: string): boolean {
  * units to that reference).
  */
 export function decodeEscapes(raw: string, positions = false): DecodedText {
-  const out: string[] = [];
-  const from = positions ? new Int32Array(raw.length) : undefined;
-  const to = positions ? new Int32Array(raw.length) : undefined;
+  // Written unit by unit into an array (a decoded text is never longer than the text as written) and read with char
+  // codes, not slices and regular expressions: the leak gate decodes every case's record several levels deep, and
+  // most escapes there are a JSON \" each.
+  const length = raw.length;
+  const out = new Uint16Array(length);
+  const from = positions ? new Int32Array(length) : undefined;
+  const to = positions ? new Int32Array(length) : undefined;
   let n = 0;
   const emit = (s: string, start: number, end: number) => {
-    out.push(s);
     for (let k = 0; k < s.length; k++, n++) {
+      out[n] = s.charCodeAt(k);
       if (from && to) {
         from[n] = start;
         to[n] = end;
@@ -45,24 +49,31 @@ export function decodeEscapes(raw: string, positions = false): DecodedText {
     }
   };
   let i = 0;
-  while (i < raw.length) {
+  while (i < length) {
     const c = raw.charCodeAt(i);
-    if (c === 92 /* \ */ && i + 1 < raw.length) {
-      const e = raw[i + 1]!;
-      if (e === "u" && HEX.test(raw.slice(i + 2, i + 6)) && i + 6 <= raw.length) {
+    if (c === 92 /* \ */ && i + 1 < length) {
+      const e = raw.charCodeAt(i + 1);
+      if (e === 117 /* u */ && i + 6 <= length && hexDigits(raw, i + 2, i + 6)) {
         emit(String.fromCharCode(parseInt(raw.slice(i + 2, i + 6), 16)), i, i + 6);
         i += 6;
         continue;
       }
-      const simple = JSON_SIMPLE[e];
+      const simple = JSON_SIMPLE[raw[i + 1]!];
       if (simple !== undefined) {
         emit(simple, i, i + 2);
         i += 2;
         continue;
       }
     } else if (c === 38 /* & */) {
-      const semi = raw.indexOf(";", i + 2);
-      if (semi > 0 && semi - i <= 10) {
+      // A reference ends within ten characters of its "&" (the longest, &#x10FFFF;): looked for no further.
+      let semi = -1;
+      for (let k = i + 2; k <= i + 10 && k < length; k++) {
+        if (raw.charCodeAt(k) === 59 /* ; */) {
+          semi = k;
+          break;
+        }
+      }
+      if (semi > 0) {
         const name = raw.slice(i + 1, semi);
         let decoded: string | undefined;
         if (name[0] === "#") {
@@ -85,31 +96,55 @@ export function decodeEscapes(raw: string, positions = false): DecodedText {
         continue;
       }
     }
-    // A run of ordinary characters, copied at once.
-    let j = i + 1;
-    while (j < raw.length) {
-      const d = raw.charCodeAt(j);
-      if (d === 92 || d === 38 || d === 37) break;
-      j++;
-    }
+    // A run of ordinary characters, copied as they are.
+    out[n] = c;
     if (from && to) {
-      for (let k = i; k < j; k++, n++) {
-        from[n] = k;
-        to[n] = k + 1;
+      from[n] = i;
+      to[n] = i + 1;
+    }
+    n++;
+    i++;
+    while (i < length) {
+      const d = raw.charCodeAt(i);
+      if (d === 92 || d === 38 || d === 37) break;
+      out[n] = d;
+      if (from && to) {
+        from[n] = i;
+        to[n] = i + 1;
       }
-    } else n += j - i;
-    out.push(raw.slice(i, j));
-    i = j;
+      n++;
+      i++;
+    }
   }
-  const text = out.join("");
+  const text = fromUnits(out, n);
   return from && to ? { text, from: from.subarray(0, n), to: to.subarray(0, n) } : { text };
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** The first n units as a string, each kept as it is (a lone surrogate too). */
+function fromUnits(units: Uint16Array, n: number): string {
+  if (LITTLE_ENDIAN) return Buffer.from(units.buffer, units.byteOffset, n * 2).toString("utf16le");
+  let s = "";
+  for (let k = 0; k < n; k += 8192) s += String.fromCharCode(...units.subarray(k, Math.min(n, k + 8192)));
+  return s;
+}
+
+/** Whether raw[start, end) is all hexadecimal digits. */
+function hexDigits(raw: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) {
+    const d = raw.charCodeAt(k);
+    if (!((d >= 48 && d <= 57) || (d >= 65 && d <= 70) || (d >= 97 && d <= 102))) return false;
+  }
+  return true;
 }
 
 /** One percent-encoded character: %HH for ASCII, or a whole UTF-8 sequence (%E2%82%AC); undefined if malformed. */
 function percentSequence(raw: string, at: number): { text: string; end: number } | undefined {
-  const byte = (k: number) => (raw[k] === "%" && HEX.test(raw.slice(k + 1, k + 3)) && k + 3 <= raw.length ? parseInt(raw.slice(k + 1, k + 3), 16) : -1);
+  const byte = (k: number) => (k + 3 <= raw.length && raw.charCodeAt(k) === 37 && hexDigits(raw, k + 1, k + 3) ? parseInt(raw.slice(k + 1, k + 3), 16) : -1);
   const lead = byte(at);
   if (lead < 0) return undefined;
+  if (lead < 0x80) return { text: String.fromCharCode(lead), end: at + 3 };
   const length = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 0;
   if (!length) return undefined;
   const bytes = [lead];
