@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { writeFileAtomic } from "../src/write-atomic.ts";
@@ -46,6 +47,33 @@ export async function generateAllureReport(resultsDirIn: string, outputDirIn: st
   if (!html) throw new Error(`Allure report generation wrote no index.html under ${outputDir}`);
   writeFileAtomic(html, withoutAnalytics(readFileSync(html, "utf8")));
   return html;
+}
+
+let staticParts: Promise<string[]> | undefined;
+
+/**
+ * The report app's own code as the single-file report embeds it: the awesome plugin's shipped main.js as a base64
+ * data: URI, the same bytes in every report and no run data — most of a small report's bytes. The report's secret
+ * search leaves exactly these out. Read from the plugin's own archive, through its own reader; when it cannot be read
+ * (another Allure layout), nothing is left out and everything is searched.
+ */
+export function allureStaticParts(): Promise<string[]> {
+  staticParts ??= (async () => {
+    try {
+      const fromAllure = createRequire(createRequire(import.meta.url).resolve("allure"));
+      const archive = join(dirname(fromAllure.resolve("@allurereport/plugin-awesome")), "static", "report.tar");
+      const api = (await import(pathToFileURL(fromAllure.resolve("@allurereport/plugin-api/static-assets")).href)) as {
+        readReportStaticAssets(archive: URL): Promise<{ manifest: Record<string, string> }>;
+        getReportStaticAsset(assets: unknown, name: string): Buffer;
+      };
+      const assets = await api.readReportStaticAssets(pathToFileURL(archive));
+      const main = assets.manifest["main.js"];
+      return main ? [`data:text/javascript;base64,${api.getReportStaticAsset(assets, main).toString("base64")}`] : [];
+    } catch {
+      return [];
+    }
+  })();
+  return staticParts;
 }
 
 /**

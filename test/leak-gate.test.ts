@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { findLeaks, findLeaksInFiles } from "../src/judge/leak-gate.ts";
+import { allureStaticParts } from "../reporters/allure-report.ts";
 import { Redactor } from "../src/secrets/redact.ts";
 import type { RunResult } from "../src/model/run-result.ts";
 import { RUN_RESULT } from "../src/evidence/run-result-file.ts";
@@ -106,6 +107,22 @@ describe("the leak gate", () => {
     expect(bad.reason).not.toContain(jwt);
     expect(judged(clean).gate.leaks ?? []).toEqual([]);
   });
+  it("leaves the report app's own code (the same in every report) out of a page's search, and nothing else", async () => {
+    const [app] = await allureStaticParts();
+    expect(app).toMatch(/^data:text\/javascript;base64,[A-Za-z0-9+/]{100000,}/);
+    const dir = mkdtempSync(join(tmpdir(), "known-"));
+    const page = join(dir, "index.html");
+    // A "secret" that is a piece of the app's code: found when the app is searched, not once it is left out.
+    const inApp = app!.slice(5000, 5060);
+    writeFileSync(page, `<script src="${app}"></script><p>${CANARY}</p>`);
+    expect(findLeaksInFiles([{ path: page, where: "page" }], [inApp])).toHaveLength(1);
+    expect(findLeaksInFiles([{ path: page, where: "page" }], [inApp], [app!])).toEqual([]);
+    // What is not the app's code is still searched, and joining around the cut makes no secret of its ends.
+    expect(findLeaksInFiles([{ path: page, where: "page" }], [CANARY], [app!])).toHaveLength(1);
+    const across = `${app!.slice(-20)}"></script><p>`;
+    expect(findLeaksInFiles([{ path: page, where: "page" }], [across])).toHaveLength(1);
+    expect(findLeaksInFiles([{ path: page, where: "page" }], [across], [app!])).toEqual([]);
+  });
 });
 
 describe.concurrent("secrets a hostile target echoes back", () => {
@@ -145,6 +162,9 @@ describe.concurrent("secrets a hostile target echoes back", () => {
       return readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
     })(run.outDir);
     expect(files.some((f) => f.endsWith(".httpexchange"))).toBe(true);
+    // The report's search leaves out the app's code only where it is exactly the shipped one: here it is.
+    const report = files.find((f) => f.endsWith(join("allure-report", "index.html")))!;
+    expect(readFileSync(report, "utf8").includes((await allureStaticParts())[0]!)).toBe(true);
     for (const text of [run.stdout, run.stderr, ...files.map((f) => readFileSync(f, "utf8"))]) {
       expect(text).not.toContain(CANARY);
       expect(text).not.toContain(encodeURIComponent(CANARY));

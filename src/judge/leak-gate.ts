@@ -43,13 +43,28 @@ const CHUNK = 8 * 1024 * 1024;
  * The written outputs, file by file: every file of the run folder (and the history files beside it), as written —
  * and the single-file report's embedded data, which is base64, decoded. `where` names each file relative to `root`.
  */
-export function findLeaksInFiles(files: readonly { path: string; where: string }[], secrets: Iterable<string> | Redactor): Leak[] {
+export function findLeaksInFiles(files: readonly { path: string; where: string }[], secrets: Iterable<string> | Redactor, known: readonly string[] = []): Leak[] {
   const hunter = Redactor.hunting(secrets);
   // The overlap holds the longest form however it is spelt: a character written as \\u0043 (escaped twice) is 7.
   const longest = hunter.longestForm() * 8;
   if (!longest) return [];
-  // The single-file report is read whole: its embedded data must be decoded block by block, not cut.
-  return files.filter((f) => anyPart(f.path, longest, /\.html?$/.test(f.path), (text, whole) => found(hunter, text) || (whole && embeddedLeak(text, hunter)))).map((f) => ({ where: f.where }));
+  // The single-file report is read whole: its embedded data must be decoded block by block, not cut. `known`: texts
+  // that hold no run data (the report app's own code, allureStaticParts), left out of a page before it is searched.
+  const search = (text: string, whole: boolean) => {
+    const rest = whole ? without(text, known) : text;
+    return found(hunter, rest) || (whole && embeddedLeak(rest, hunter));
+  };
+  return files.filter((f) => anyPart(f.path, longest, /\.html?$/.test(f.path), search)).map((f) => ({ where: f.where }));
+}
+
+/** The text with each occurrence of the known parts replaced by a NUL, which joins nothing on either side into a secret. */
+function without(text: string, known: readonly string[]): string {
+  let rest = text;
+  for (const part of known) {
+    if (!part) continue;
+    for (let at = rest.indexOf(part); at >= 0; at = rest.indexOf(part, at + 1)) rest = `${rest.slice(0, at)}\0${rest.slice(at + part.length)}`;
+  }
+  return rest;
 }
 
 /**

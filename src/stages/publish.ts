@@ -8,7 +8,7 @@ import { mergeRuns } from "../judge/merge-runs.ts";
 import { findLeaksInFiles } from "../judge/leak-gate.ts";
 import { filesUnder } from "../files-under.ts";
 import type { RunResult } from "../model/run-result.ts";
-import { allureHistoryOf, generateAllureReport } from "../../reporters/allure-report.ts";
+import { allureHistoryOf, allureStaticParts, generateAllureReport } from "../../reporters/allure-report.ts";
 import { LATEST_FILES } from "../../reporters/index.ts";
 import { allureEnvironment, allureResultsWriter, allureTargets, type AllureResultsWriter } from "../../reporters/allure-results.ts";
 import { readHistory, recordRun, targetKey, type Changes } from "../../reporters/history.ts";
@@ -99,8 +99,8 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
     // of none, is a defect of a renderer: the pack is withheld, never published with a gate it contradicts. (When the
     // gate already failed for a leak, the outputs say so and carry it where the judged sources did.) The files the
     // HTML report is generated from are searched while it is generated, and the report once it is.
-    const guard = (paths: readonly { path: string; where: string }[]) => {
-      const leaks = options.secrets && !run.gate.leaks?.length ? findLeaksInFiles(paths, options.secrets) : [];
+    const guard = (paths: readonly { path: string; where: string }[], known: readonly string[] = []) => {
+      const leaks = options.secrets && !run.gate.leaks?.length ? findLeaksInFiles(paths, options.secrets, known) : [];
       if (leaks.length) throw new OutputLeakError(leaks.map((l) => l.where));
     };
     const written = () => filesUnder(folder.path).map((path) => ({ path, where: relative(folder.path, path) }));
@@ -114,6 +114,7 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
         () => undefined,
         (err: Error) => err,
       );
+      const known = allureStaticParts();
       try {
         guard(sources);
       } finally {
@@ -121,7 +122,8 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
         if (failed) warnings.push(failed.message);
         else reportPath = join(runDir, "allure-report", "index.html");
       }
-      guard(written().filter((f) => f.where.startsWith("allure-report")));
+      // The report app's own code, the same in every report, is left out of its search (allureStaticParts).
+      guard(written().filter((f) => f.where.startsWith("allure-report")), await known);
     } else guard(sources);
     for (const [name, content] of Object.entries(options.keep ?? {})) folder.put(name, content);
     writeManifest(folder.path, run, options.signers);
