@@ -19,11 +19,36 @@ export function findLeaks(sources: Iterable<{ where: string; text: string }>, se
 /** The leak gate over what a judged run's outputs are rendered from: each case, the verdicts, the console output. */
 export function findLeaksInRun(run: { cases: readonly { key: string }[]; requirements: unknown; printed: readonly string[]; requestLog?: unknown }, secrets: Iterable<string> | Redactor): Leak[] {
   return findLeaks([
-    ...run.cases.map((c) => ({ where: `case ${c.key}`, text: JSON.stringify(c) })),
-    { where: "requirement verdicts", text: JSON.stringify(run.requirements) },
-    ...(run.requestLog ? [{ where: "request log", text: JSON.stringify(run.requestLog) }] : []),
+    ...run.cases.map((c) => ({ where: `case ${c.key}`, text: stringsOf(c) })),
+    { where: "requirement verdicts", text: stringsOf(run.requirements) },
+    ...(run.requestLog ? [{ where: "request log", text: stringsOf(run.requestLog) }] : []),
     { where: "console output", text: run.printed.join("\n") },
   ], secrets);
+}
+
+/**
+ * Every string of a record (member names too) and every number, each once, joined by NULs (which no secret's form
+ * holds, so no two join into one): what any output rendered from the record shows. Searched as they are, not as
+ * JSON text, which would first have to be unescaped (a level of decoding over every quote of every body), and a body's
+ * line breaks are then real ones, which the search also reads across (a wrapped base64 block).
+ */
+function stringsOf(record: unknown): string {
+  const parts: string[] = [];
+  // A stack, not recursion: a target's body kept as a parsed value may nest thousands of levels deep.
+  const pending: unknown[] = [record];
+  while (pending.length) {
+    const value = pending.pop();
+    if (typeof value === "string") parts.push(value);
+    else if (typeof value === "number" || typeof value === "bigint") parts.push(String(value));
+    else if (Array.isArray(value)) for (let i = value.length - 1; i >= 0; i--) pending.push(value[i]);
+    else if (value && typeof value === "object") {
+      for (const [key, inner] of Object.entries(value)) {
+        parts.push(key);
+        pending.push(inner);
+      }
+    }
+  }
+  return parts.join("\0");
 }
 
 /**
