@@ -61,4 +61,15 @@ describe("pruning, in process", () => {
     expect(pruned).toEqual([{ runId: "20261201-000001-aaaaaa", exitCode: 1 }, { runId: "20261201-000002-bbbbbb", exitCode: 0 }]);
     expect(prunedLines(pruned, 1)).toEqual(["Removed 2 older run folder(s) to keep the newest 1 (--keep-runs, ASSURE_KEEP_RUNS): 20261201-000001-aaaaaa, 20261201-000002-bbbbbb — 1 of them a failing or unfinished pack: 20261201-000001-aaaaaa (exit 1)."]);
   });
+
+  it("orders runs started within the same second by the millisecond their summaries record, not by their ids' random ends", () => {
+    const out = folder("same-second");
+    const runs: [string, string][] = [["20261201-000001-ffffff", "2026-12-01T00:00:01.100Z"], ["20261201-000001-000000", "2026-12-01T00:00:01.900Z"], ["20261201-000001-888888", "2026-12-01T00:00:01.500Z"]];
+    for (const [id, startedAt] of runs) {
+      mkdirSync(join(out, "runs", id));
+      writeFileSync(join(out, "runs", id, "summary.json"), JSON.stringify({ startedAt, gate: { exitCode: 0 } }));
+    }
+    expect(pruneRuns(out, 1, new Set()).map((p) => p.runId)).toEqual(["20261201-000001-ffffff", "20261201-000001-888888"]);
+    expect(readdirSync(join(out, "runs"))).toEqual(["20261201-000001-000000"]);
+  });
 });

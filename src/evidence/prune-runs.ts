@@ -11,12 +11,22 @@ export interface PrunedRun {
   exitCode?: number;
 }
 
-/** Run ids sort by time (yyyymmdd-hhmmss-random), so the newest are last. Returns the folders removed, oldest first. */
+/**
+ * Run ids sort by the second they started (yyyymmdd-hhmmss-random); runs started within the same second (concurrent
+ * runs into one --out, or quick partial ones) by the millisecond their summaries record. The newest are last. Returns
+ * the folders removed, oldest first.
+ */
 export function pruneRuns(outRoot: string, keep: number, protectedRuns: ReadonlySet<string>): PrunedRun[] {
   const runsDir = join(outRoot, "runs");
   if (!existsSync(runsDir)) return [];
   // Finished run folders only: a scratch folder (.tmp) belongs to a run still writing, or to one that was killed.
-  const runs = readdirSync(runsDir).filter((name) => /^\d{8}-\d{6}-[0-9a-f]+$/.test(name) && statSync(join(runsDir, name)).isDirectory()).sort();
+  const runs = readdirSync(runsDir).filter((name) => /^\d{8}-\d{6}-[0-9a-f]+$/.test(name) && statSync(join(runsDir, name)).isDirectory());
+  const started = new Map<string, number>();
+  const startedAt = (id: string) => {
+    if (!started.has(id)) started.set(id, startedOf(join(runsDir, id)));
+    return started.get(id)!;
+  };
+  runs.sort((a, b) => a.slice(0, 15).localeCompare(b.slice(0, 15)) || startedAt(a) - startedAt(b) || a.localeCompare(b));
   const newest = new Set(runs.slice(-keep));
   const removed: PrunedRun[] = [];
   for (const id of runs) {
@@ -26,6 +36,16 @@ export function pruneRuns(outRoot: string, keep: number, protectedRuns: Readonly
   }
   boundAllureHistory(allureHistoryOf(outRoot), Math.min(keep, HISTORY_RUNS));
   return removed;
+}
+
+/** When a run started, to the millisecond, from its summary (0 when it cannot be read: it sorts first of its second). */
+function startedOf(dir: string): number {
+  try {
+    const at = Date.parse(String((JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as { startedAt?: unknown }).startedAt));
+    return Number.isFinite(at) ? at : 0;
+  } catch {
+    return 0;
+  }
 }
 
 function gateOf(dir: string): { exitCode?: number } {
