@@ -107,6 +107,18 @@ describe("the leak gate", () => {
     expect(bad.reason).not.toContain(jwt);
     expect(judged(clean).gate.leaks ?? []).toEqual([]);
   });
+  it("reads a secret across whitespace wherever that is in a long text: one break, several, or an escape broken by one", () => {
+    const secret = `s3cr3t-${"q".repeat(60)}-end`;
+    const filler = "A".repeat(300_000);
+    const hunt = (text: string) => findLeaks([{ where: "text", text }], [secret]).length;
+    expect(hunt(`${filler}${secret.slice(0, 20)}\n  ${secret.slice(20)}${filler} words ${filler}`)).toBe(1);
+    expect(hunt(`${filler} ${secret.slice(0, 10)}\r\n${secret.slice(10, 50)}\n${secret.slice(50)} ${filler}`)).toBe(1);
+    expect(hunt(`${secret.slice(0, 30)}\n${secret.slice(30)}`)).toBe(1);
+    // Percent-encoded, with a line break inside one escape: %7\n1 is read as %71, "q".
+    expect(hunt(`${filler}${secret.slice(0, 10)}%7\n1${secret.slice(11)}${filler}`)).toBe(1);
+    expect(hunt(`${filler}${secret.slice(0, 30)}\n${filler}${secret.slice(30)}`)).toBe(0);
+  });
+
   it("leaves the report app's own code (the same in every report) out of a page's search, and nothing else", async () => {
     const [app] = await allureStaticParts();
     expect(app).toMatch(/^data:text\/javascript;base64,[A-Za-z0-9+/]{100000,}/);

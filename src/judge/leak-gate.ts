@@ -57,8 +57,28 @@ function stringsOf(record: unknown): string {
  */
 function found(hunter: Redactor, text: string): boolean {
   if (hunter.leaks(text)) return true;
-  const joined = text.replace(/\s+/g, "");
-  return joined !== text && hunter.leaks(joined);
+  // Read across whitespace: only where some was taken out can the joined text hold a secret the text does not, so
+  // only there is it searched — each stretch of whitespace with as much text either side as the longest form can be
+  // written in (eight characters a character, escaped twice over), stretches that overlap taken together. Where
+  // whitespace is dense that is the whole text; in a report's megabytes of base64, a few lines around its markup.
+  const margin = hunter.longestForm() * 8;
+  const space = /\s+/g;
+  let from = -1;
+  let to = -1;
+  for (let m = space.exec(text); m; m = space.exec(text)) {
+    const start = Math.max(0, m.index - margin);
+    if (from >= 0 && start > to) {
+      if (joinedLeaks(hunter, text, from, to)) return true;
+      from = -1;
+    }
+    if (from < 0) from = start;
+    to = Math.min(text.length, m.index + m[0].length + margin);
+  }
+  return from >= 0 && joinedLeaks(hunter, text, from, to);
+}
+
+function joinedLeaks(hunter: Redactor, text: string, from: number, to: number): boolean {
+  return hunter.leaks(text.slice(from, to).replace(/\s+/g, ""));
 }
 
 /** Files are read this much at a time, with an overlap, so no file is ever held whole however large it is. */
