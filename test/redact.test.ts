@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Exchange } from "../src/run/http-client.ts";
 import { REDACTED, redactCaseResult, Redactor } from "../src/secrets/redact.ts";
+import { decodeEscapes } from "../src/secrets/escapes.ts";
 import { escapeRegExp, SecretMatcher, trieSource } from "../src/secrets/secret-matcher.ts";
 
 const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
@@ -151,5 +152,23 @@ describe("the secret matcher", () => {
     const text = Array.from({ length: 2000 }, (_, i) => (i % 97 === 0 ? forms[i % 300] : `eyJhbGciOiJub25lIn0.other${i}`)).join(" ");
     const naive = new RegExp([...forms].sort((a, b) => b.length - a.length).map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "gi");
     expect(m.spans(text)).toEqual([...text.matchAll(naive)].map((x) => [x.index, x.index + x[0].length]));
+  });
+});
+
+describe("reading escapes", () => {
+  it("decodes the same text with and without positions, each unit traced to the escape it was written as", () => {
+    const pieces = ["\\u0041", "\\\\", '\\"', "\\n", "&#x1F600;", "&amp;", "&#67;", "&#x110000;", "%E2%82%AC", "%41", "%C3", "&", "%", "\\", "x", "é", " ", "\\u12", "&lt"];
+    for (let t = 0; t < 3000; t++) {
+      let raw = "";
+      for (let i = 0; i < 10; i++) raw += pieces[(t * 7 + i * 13 + ((t * i) % 5)) % pieces.length];
+      const plain = decodeEscapes(raw);
+      const traced = decodeEscapes(raw, true);
+      expect(traced.text, raw).toBe(plain.text);
+      expect(traced.from!.length, raw).toBe(traced.text.length);
+      for (let k = 0; k < traced.text.length; k++) {
+        expect(decodeEscapes(raw.slice(traced.from![k], traced.to![k])).text, `${raw} @${k}`).toContain(traced.text[k]);
+      }
+    }
+    expect(decodeEscapes('a\\u0041\\"%E2%82%AC&#x1F600;&amp;b').text).toBe('aA"€😀&b');
   });
 });

@@ -96,17 +96,9 @@ export function decodeEscapes(raw: string, positions = false): DecodedText {
         continue;
       }
     }
-    // A run of ordinary characters, copied as they are.
-    out[n] = c;
-    if (from && to) {
-      from[n] = i;
-      to[n] = i + 1;
-    }
-    n++;
-    i++;
-    while (i < length) {
-      const d = raw.charCodeAt(i);
-      if (d === 92 || d === 38 || d === 37) break;
+    // A run of ordinary characters (this one, and each after it up to one that may start an escape), copied as they are.
+    let d = c;
+    do {
       out[n] = d;
       if (from && to) {
         from[n] = i;
@@ -114,7 +106,8 @@ export function decodeEscapes(raw: string, positions = false): DecodedText {
       }
       n++;
       i++;
-    }
+      d = i < length ? raw.charCodeAt(i) : 0;
+    } while (i < length && d !== 92 && d !== 38 && d !== 37);
   }
   const text = fromUnits(out, n);
   return from && to ? { text, from: from.subarray(0, n), to: to.subarray(0, n) } : { text };
