@@ -56,7 +56,7 @@ Exit codes (run, rerun): 0 no MUST rule failed; 1 a MUST rule failed (any rule w
   2 configuration, suite or waiver error (nothing sent), or test data unsuitable for a MUST rule;
   3 a target could not be reached at all; 4 the run passed ASSURE_RUN_TIMEOUT and stopped itself (not a result).`);
 
-withRunFilters(withRunOptions(program.command("run").description("run the suites and gate on the result")))
+withRunOptions(withRunFilters(program.command("run").description("run the suites and gate on the result")))
   .addHelpText("after", () => suitesAndTags())
   .action(async (flags: RunFlags & { list?: boolean }) => {
     if (flags.list) {

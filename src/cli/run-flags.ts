@@ -82,7 +82,7 @@ export function withRunFilters(cmd: Command): Command {
 
 /** The options `spine-assure run <args>` runs with; a usage mistake throws commander's error. */
 export function runArgs(args: readonly string[]): AssureOptions {
-  const cmd = withRunFilters(withRunOptions(new Command("run"))).exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  const cmd = withRunOptions(withRunFilters(new Command("run"))).exitOverride().configureOutput({ writeErr: () => {}, writeOut: () => {} });
   cmd.parse([...args], { from: "user" });
   return runOptions(cmd.opts<RunFlags>());
 }
