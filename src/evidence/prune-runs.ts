@@ -21,39 +21,40 @@ export function pruneRuns(outRoot: string, keep: number, protectedRuns: Readonly
   if (!existsSync(runsDir)) return [];
   // Finished run folders only: a scratch folder (.tmp) belongs to a run still writing, or to one that was killed.
   const runs = readdirSync(runsDir).filter((name) => /^\d{8}-\d{6}-[0-9a-f]+$/.test(name) && statSync(join(runsDir, name)).isDirectory());
-  const started = new Map<string, number>();
-  const startedAt = (id: string) => {
-    if (!started.has(id)) started.set(id, startedOf(join(runsDir, id)));
-    return started.get(id)!;
+  // Each run's summary read at most once, and only when needed: for a tie within a second, or for a run removed.
+  const summaries = new Map<string, RunSummary>();
+  const summaryOf = (id: string) => {
+    if (!summaries.has(id)) summaries.set(id, readSummary(join(runsDir, id)));
+    return summaries.get(id)!;
   };
-  runs.sort((a, b) => a.slice(0, 15).localeCompare(b.slice(0, 15)) || startedAt(a) - startedAt(b) || a.localeCompare(b));
+  runs.sort((a, b) => a.slice(0, 15).localeCompare(b.slice(0, 15)) || summaryOf(a).startedAt - summaryOf(b).startedAt || a.localeCompare(b));
   const newest = new Set(runs.slice(-keep));
   const removed: PrunedRun[] = [];
   for (const id of runs) {
     if (newest.has(id) || protectedRuns.has(id)) continue;
-    removed.push({ runId: id, ...gateOf(join(runsDir, id)) });
+    const { exitCode } = summaryOf(id);
+    removed.push({ runId: id, ...(exitCode === undefined ? {} : { exitCode }) });
     rmSync(join(runsDir, id), { recursive: true, force: true });
   }
   boundAllureHistory(allureHistoryOf(outRoot), Math.min(keep, HISTORY_RUNS));
   return removed;
 }
 
-/** When a run started, to the millisecond, from its summary (0 when it cannot be read: it sorts first of its second). */
-function startedOf(dir: string): number {
-  try {
-    const at = Date.parse(String((JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as { startedAt?: unknown }).startedAt));
-    return Number.isFinite(at) ? at : 0;
-  } catch {
-    return 0;
-  }
+interface RunSummary {
+  /** When the run started, to the millisecond (0 when it cannot be read: it sorts first of its second). */
+  startedAt: number;
+  /** Its gate's exit code, read before the folder goes. */
+  exitCode?: number;
 }
 
-function gateOf(dir: string): { exitCode?: number } {
+function readSummary(dir: string): RunSummary {
   try {
-    const code = (JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as { gate?: { exitCode?: unknown } }).gate?.exitCode;
-    return typeof code === "number" ? { exitCode: code } : {};
+    const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")) as { startedAt?: unknown; gate?: { exitCode?: unknown } };
+    const at = Date.parse(String(summary.startedAt));
+    const code = summary.gate?.exitCode;
+    return { startedAt: Number.isFinite(at) ? at : 0, ...(typeof code === "number" ? { exitCode: code } : {}) };
   } catch {
-    return {};
+    return { startedAt: 0 };
   }
 }
 

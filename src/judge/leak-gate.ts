@@ -59,9 +59,9 @@ function found(hunter: Redactor, text: string): boolean {
   if (hunter.leaks(text)) return true;
   // Read across whitespace: only where some was taken out can the joined text hold a secret the text does not, so
   // only there is it searched — each stretch of whitespace with as much text either side as the longest form can be
-  // written in (eight characters a character, escaped twice over), stretches that overlap taken together. Where
-  // whitespace is dense that is the whole text; in a report's megabytes of base64, a few lines around its markup.
-  const margin = hunter.longestForm() * 8;
+  // written in, stretches that overlap taken together. Where whitespace is dense that is the whole text; in a report's
+  // megabytes of base64, a few lines around its markup.
+  const margin = longestWritten(hunter);
   const space = /\s+/g;
   let from = -1;
   let to = -1;
@@ -77,6 +77,9 @@ function found(hunter: Redactor, text: string): boolean {
   return from >= 0 && joinedLeaks(hunter, text, from, to);
 }
 
+/** How long the longest form can be as written: a character spelt \\u0043 (escaped twice) is 7, so eight a character. */
+const longestWritten = (hunter: Redactor) => hunter.longestForm() * 8;
+
 function joinedLeaks(hunter: Redactor, text: string, from: number, to: number): boolean {
   return hunter.leaks(text.slice(from, to).replace(/\s+/g, ""));
 }
@@ -90,8 +93,8 @@ const CHUNK = 8 * 1024 * 1024;
  */
 export function findLeaksInFiles(files: readonly { path: string; where: string }[], secrets: Iterable<string> | Redactor, known: readonly string[] = []): Leak[] {
   const hunter = Redactor.hunting(secrets);
-  // The overlap holds the longest form however it is spelt: a character written as \\u0043 (escaped twice) is 7.
-  const longest = hunter.longestForm() * 8;
+  // The overlap holds the longest form however it is spelt.
+  const longest = longestWritten(hunter);
   if (!longest) return [];
   // The single-file report is read whole: its embedded data must be decoded block by block, not cut. `known`: texts
   // that hold no run data (the report app's own code, allureStaticParts), left out of a page before it is searched.

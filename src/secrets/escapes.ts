@@ -138,7 +138,7 @@ function percentSequence(raw: string, at: number): { text: string; end: number }
   const lead = byte(at);
   if (lead < 0) return undefined;
   if (lead < 0x80) return { text: String.fromCharCode(lead), end: at + 3 };
-  const length = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 0;
+  const length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 0;
   if (!length) return undefined;
   const bytes = [lead];
   for (let k = 1; k < length; k++) {

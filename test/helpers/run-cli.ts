@@ -27,20 +27,26 @@ export function runAssureCli(args: string[] = [], env: Record<string, string> = 
       process.execPath,
       // The installed executable, as a user runs it; run unless another command is named.
       [join(PROJECT_ROOT, "bin", "spine-assure.js"), ...command, ...args, ...(takesOut && !args.includes("--out") ? ["--out", outDir] : [])],
-      // A clean environment: no .env of the developer's, no inherited SANDBOX_FAULTS.
-      { cwd: outDir, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env }, timeout: 120_000 },
-      (err, stdout, stderr) => {
-        const summaryPath = join(outDir, "summary.json");
-        let summary: Summary | undefined;
-        try {
-          summary = existsSync(summaryPath) ? (JSON.parse(readFileSync(summaryPath, "utf8")) as Summary) : undefined;
-        } catch {
-          // A summary a test broke on purpose (a truncated file for rerun) is not one to read.
-        }
-        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr, outDir, summary });
-      },
+      { cwd: outDir, env: cleanEnv(env), timeout: 120_000 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr, outDir, summary: summaryIn(outDir) }),
     );
   });
+}
+
+/** A clean environment: no .env of the developer's, no inherited SANDBOX_FAULTS; only `env` besides. */
+export function cleanEnv(env: Record<string, string>): Record<string, string | undefined> {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env };
+}
+
+/** The summary a run wrote into `outDir`, if it wrote one that can be read. */
+export function summaryIn(outDir: string): Summary | undefined {
+  const path = join(outDir, "summary.json");
+  try {
+    return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Summary) : undefined;
+  } catch {
+    // A summary a test broke on purpose (a truncated file for rerun) is not one to read.
+    return undefined;
+  }
 }
 
 export function verdictsOf(summary: Summary | undefined): Record<string, string> {

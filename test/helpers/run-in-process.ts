@@ -4,7 +4,7 @@
 // vitest's start-up and a plan compiled again (seconds of CPU each run); what a test of targets, configuration or
 // outputs proves does not depend on them. The CLI around the stages (exit codes, signals, the vitest worker) is tested
 // by spawning it: assure-e2e, stop-signals, compiled-cli, cli-usage.
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runAssurance } from "../../src/cli/run.ts";
@@ -12,8 +12,7 @@ import { runArgs } from "../../src/cli/run-flags.ts";
 import { verifyEvidenceCommand } from "../../src/cli/verify-evidence.ts";
 import { executeInProcess } from "../../src/stages/execute-in-process.ts";
 import { readSuites } from "../../src/suite/load-suites.ts";
-import type { Summary } from "../../reporters/summary.ts";
-import type { CliRun } from "./run-cli.ts";
+import { cleanEnv, summaryIn, type CliRun } from "./run-cli.ts";
 
 /** The project's suites, read once for the process (a run given --suites reads its own). */
 let shipped: ReturnType<typeof readSuites> | undefined;
@@ -27,28 +26,22 @@ export async function runAssureInProcess(args: string[] = [], env: Record<string
   let stderr = "";
   try {
     const options = runArgs(given >= 0 ? rest : [...rest, "--out", outDir]);
-    const clean = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env };
     const read = options.suitesDir === undefined ? (shipped ??= readSuites()) : undefined;
-    code = (await runAssurance({ ...options, ...(read ? { read } : {}), env: clean, cwd: outDir, log: (line) => lines.push(line), progress: false, execute: executeInProcess })).exitCode;
+    code = (await runAssurance({ ...options, ...(read ? { read } : {}), env: cleanEnv(env), cwd: outDir, log: (line) => lines.push(line), progress: false, execute: executeInProcess })).exitCode;
   } catch (err) {
     stderr = `spine-assure: internal error: ${(err as Error).stack ?? String(err)}\n`;
     code = 2;
   }
-  const summaryPath = join(outDir, "summary.json");
-  let summary: Summary | undefined;
-  try {
-    summary = existsSync(summaryPath) ? (JSON.parse(readFileSync(summaryPath, "utf8")) as Summary) : undefined;
-  } catch {
-    // A summary a test broke on purpose is not one to read.
-  }
-  return { code, stdout: lines.length ? `${lines.join("\n")}\n` : "", stderr, outDir, summary };
+  return { code, stdout: printed(lines), stderr, outDir, summary: summaryIn(outDir) };
 }
+
+/** Lines as a process would have printed them. */
+const printed = (lines: readonly string[]) => (lines.length ? `${lines.join("\n")}\n` : "");
 
 /** `spine-assure verify-evidence <dir> [--ca <file>]` in this process: its exit code and the lines it printed. */
 export function verifyEvidenceInProcess(dir: string, ca?: string): Pick<CliRun, "code" | "stdout" | "stderr"> {
   const out: string[] = [];
   const err: string[] = [];
   const code = verifyEvidenceCommand(resolve(dir), ca && resolve(ca), { log: (l: string) => out.push(l), error: (l: string) => err.push(l) });
-  const text = (lines: string[]) => (lines.length ? `${lines.join("\n")}\n` : "");
-  return { code, stdout: text(out), stderr: text(err) };
+  return { code, stdout: printed(out), stderr: printed(err) };
 }
