@@ -117,6 +117,28 @@ describe("the leak gate", () => {
     // Percent-encoded, with a line break inside one escape: %7\n1 is read as %71, "q".
     expect(hunt(`${filler}${secret.slice(0, 10)}%7\n1${secret.slice(11)}${filler}`)).toBe(1);
     expect(hunt(`${filler}${secret.slice(0, 30)}\n${filler}${secret.slice(30)}`)).toBe(0);
+    // A break between an escape and the rest, either way round (a ";" or a "%" is no unit of the secret's own).
+    expect(hunt(`${filler}${secret.slice(0, 9)}&#${secret.charCodeAt(9)};\n${secret.slice(10)}${filler}`)).toBe(1);
+    expect(hunt(`${filler}${secret.slice(0, 9)}\n%${secret.charCodeAt(9).toString(16)}${secret.slice(10)}${filler}`)).toBe(1);
+    // Broken where JSON is indented (after a comma, before a quote): nothing a secret is written with meets there.
+    expect(hunt(`${filler}["${secret.slice(0, 30)}",\n  "${secret.slice(30)}"]${filler}`)).toBe(0);
+  });
+
+  it("decodes a page's embedded base64 blocks, large or small, between markup, and finds a secret only they hold", () => {
+    const dir = mkdtempSync(join(tmpdir(), "embedded-"));
+    const page = join(dir, "index.html");
+    const data = (text: string) => Buffer.from(text).toString("base64");
+    const padding = "{\"n\":1}".repeat(3_000_000);
+    for (const [name, blocks] of [
+      ["small", [data(`{"name":"a test","title":"${CANARY}"}`)]],
+      ["after a large one", [data(padding), data(`{"name":"a test","x":["${CANARY}"]}`)]],
+      ["inside a large one", [data(`${padding}${CANARY}${padding}`)]],
+    ] as const) {
+      writeFileSync(page, `<script>${blocks.map((b, i) => `d("data/${i}.json","${b}");`).join("\n")}</script>`);
+      expect(findLeaksInFiles([{ path: page, where: "page" }], [CANARY]), name).toHaveLength(1);
+    }
+    writeFileSync(page, `<script>d("data/0.json","${data(padding)}");</script>`);
+    expect(findLeaksInFiles([{ path: page, where: "page" }], [CANARY])).toEqual([]);
   });
 
   it("leaves the report app's own code (the same in every report) out of a page's search, and nothing else", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Exchange } from "../src/run/http-client.ts";
-import { REDACTED, redactCaseResult, Redactor } from "../src/secrets/redact.ts";
-import { decodeEscapes } from "../src/secrets/escapes.ts";
+import { MIN_SECRET_LENGTH, REDACTED, redactCaseResult, Redactor } from "../src/secrets/redact.ts";
+import { anyDecodedLevel, decodeEscapes, mayHoldEscapes } from "../src/secrets/escapes.ts";
 import { escapeRegExp, SecretMatcher, trieSource } from "../src/secrets/secret-matcher.ts";
 
 const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
@@ -170,5 +170,76 @@ describe("reading escapes", () => {
       }
     }
     expect(decodeEscapes('a\\u0041\\"%E2%82%AC&#x1F600;&amp;b').text).toBe('aA"€😀&b');
+  });
+
+  it("finds a secret in decoded text around the escapes alone exactly when decoding the whole text finds it", () => {
+    // The reference: every level of the whole text decoded and searched, as the leak gate did before it decoded
+    // only around escapes. Texts of noise (base64, JSON, backslash runs, whitespace, stray escapes near and far),
+    // some holding a secret spelt with escapes of one, two or three levels, some holding near misses.
+    // A short secret too, matched only as a whole word: a window must not cut a word.
+    const secrets = [TOKEN, SESSION, "k9x7q"];
+    const r = new Redactor(secrets);
+    const forms = r.secrets();
+    const matcher = new SecretMatcher(forms.filter((f) => f.length >= MIN_SECRET_LENGTH), forms.filter((f) => f.length < MIN_SECRET_LENGTH));
+    const whole = (raw: string) => {
+      const texts = [raw];
+      for (let text = raw, level = 0; level < 3 && mayHoldEscapes(text); level++) {
+        const next = decodeEscapes(text).text;
+        if (next === text) break;
+        texts.push((text = next));
+      }
+      return texts.some((t) => matcher.test(t));
+    };
+    let seed = 7;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
+    const hex = (c: string) => c.charCodeAt(0).toString(16).padStart(2, "0");
+    const spell: ((c: string) => string)[] = [
+      (c) => c, (c) => c, (c) => `\\u00${hex(c)}`, (c) => `%${hex(c).toUpperCase()}`, (c) => `&#${c.charCodeAt(0)};`, (c) => `&#x${hex(c)};`,
+      (c) => `\\\\u00${hex(c)}`, (c) => `%25${hex(c)}`, (c) => `&amp;#${c.charCodeAt(0)};`, (c) => `\\u0025${hex(c)}`,
+    ];
+    const noise = ["QUJDREVGR0g=", "k9x7", "9x7q", "zk9x7qz", '{"a": "b",\n  "c": [1, 2]}', "\\\\\\", "\\\"", "   \n\t", "%7C", "\\u00e9", "&amp;", "&#", "%", "\\", "&lt", "x".repeat(300), "AQIC5wM2", "pro-xapi-", "é€"];
+    let found = 0;
+    for (let t = 0; t < 400; t++) {
+      const parts: string[] = [];
+      for (let i = 0, n = 5 + rand(60); i < n; i++) parts.push(noise[rand(noise.length)]!);
+      const secret = secrets[rand(3)]!;
+      // A secret whole, one with a character missing (a near miss), or none.
+      const kind = rand(3);
+      const chars = kind === 1 ? [...secret].filter((_, i) => i !== 5) : [...secret];
+      if (kind < 2) parts.splice(rand(parts.length + 1), 0, chars.map((c) => spell[rand(spell.length)]!(c)).join(""));
+      const raw = parts.join(rand(2) ? "" : " ");
+      const expected = whole(raw);
+      if (expected) found++;
+      expect(r.leaks(raw), raw).toBe(expected);
+    }
+    // Both outcomes were met, many times.
+    expect(found).toBeGreaterThan(50);
+    expect(found).toBeLessThan(350);
+  });
+
+  it("decodes a window around escapes alone as decoding the whole text would: no escape or word cut at its edges", () => {
+    // Backslash runs, references and percent sequences everywhere, and a margin of a few units: window edges fall
+    // inside them. Each window decoded alone must be part of the whole text decoded.
+    let seed = 11;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
+    const pieces = ["\\", "\\", "\\", "u0041", "\\u0042", '\\"', "\\n", "&#", "67;", "&amp;", "%4", "1", "%E2%82%AC", "/", "x", " ", "&", "%25"];
+    for (let t = 0; t < 2000; t++) {
+      let raw = "";
+      for (let i = 0, n = 4 + rand(40); i < n; i++) raw += pieces[rand(pieces.length)];
+      const decoded = decodeEscapes(raw).text;
+      // ... and between words there: no letter or digit of the whole text's on either side.
+      const word = (c: string | undefined) => !!c && /[A-Za-z0-9]/.test(c);
+      const betweenWords = (window: string) => {
+        for (let at = decoded.indexOf(window); at >= 0; at = decoded.indexOf(window, at + 1)) {
+          if (!word(decoded[at - 1]) && !word(decoded[at + window.length])) return true;
+        }
+        return false;
+      };
+      anyDecodedLevel(raw, (window) => {
+        expect(decoded, `${raw} → ${window}`).toContain(window);
+        expect(betweenWords(window), `${raw} → ${window}`).toBe(true);
+        return false;
+      }, 1 + rand(4), 1);
+    }
   });
 });

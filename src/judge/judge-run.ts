@@ -16,8 +16,11 @@ export interface RunToJudge {
   targets: TargetRecord[];
   strict: boolean;
   waivers?: Waiver[];
-  /** Every secret value the run knows of, in every form: configured ones and those its cases met. */
-  secrets: Iterable<string> | Redactor;
+  /**
+   * Every secret value the run knows of, in every form: configured ones and those its cases met. Absent only for a run
+   * whose results are never written (the self-test's verdicts): there is no output to search.
+   */
+  secrets: Iterable<string> | Redactor | undefined;
   /** Everything printed so far. */
   printed: readonly string[];
   /** A client assessment's request log, which the outputs list. */
@@ -41,15 +44,19 @@ export function judgeRun(input: RunToJudge): JudgedRun {
     return reason ? { ...r, reason } : r;
   });
   const { expired } = applyWaivers(requirements, input.waivers ?? []);
-  const secrets = Redactor.hunting(input.secrets);
-  const leaks = [
+  const leaks = input.secrets === undefined ? [] : findLeaks(input, requirements, Redactor.hunting(input.secrets));
+  const neverRan = input.cases.filter((c) => c.status === "not-run").map((c) => c.key);
+  const gate = decideGate(requirements, input.targets, { ...input.context, strict: input.strict, leaks, neverRan });
+  return { requirements, expiredWaivers: expired, gate };
+}
+
+/** The leak gate: every secret hunted for in what the outputs will be rendered from and the files they carry forward. */
+function findLeaks(input: RunToJudge, requirements: RequirementVerdict[], secrets: Redactor) {
+  return [
     ...findLeaksInRun({ cases: input.cases, requirements, printed: input.printed, requestLog: input.requestLog }, secrets),
     ...findLeaksInFiles(input.carriedFiles ?? [], secrets),
     ...findShapedLeaksInFiles(input.carriedFiles ?? []),
   ];
-  const neverRan = input.cases.filter((c) => c.status === "not-run").map((c) => c.key);
-  const gate = decideGate(requirements, input.targets, { ...input.context, strict: input.strict, leaks, neverRan });
-  return { requirements, expiredWaivers: expired, gate };
 }
 
 /** Every form of the configured secret values, for the leak gate. */

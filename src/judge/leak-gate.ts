@@ -59,13 +59,16 @@ function found(hunter: Redactor, text: string): boolean {
   if (hunter.leaks(text)) return true;
   // Read across whitespace: only where some was taken out can the joined text hold a secret the text does not, so
   // only there is it searched — each stretch of whitespace with as much text either side as the longest form can be
-  // written in, stretches that overlap taken together. Where whitespace is dense that is the whole text; in a report's
-  // megabytes of base64, a few lines around its markup.
+  // written in, stretches that overlap taken together. And only a stretch between two units that a form (or an escape
+  // spelling one) could be written with: a form read across it holds both. JSON's indentation (after a comma, a brace
+  // or a colon) joins nothing; in a report's megabytes of base64, a few lines around its markup are searched.
   const margin = longestWritten(hunter);
   const space = /\s+/g;
   let from = -1;
   let to = -1;
   for (let m = space.exec(text); m; m = space.exec(text)) {
+    const after = m.index + m[0].length;
+    if (m.index === 0 || after === text.length || !hunter.joinsAt(text.charCodeAt(m.index - 1)) || !hunter.joinsAt(text.charCodeAt(after))) continue;
     const start = Math.max(0, m.index - margin);
     if (from >= 0 && start > to) {
       if (joinedLeaks(hunter, text, from, to)) return true;
@@ -140,23 +143,23 @@ function anyPart(path: string, overlap: number, whole: boolean, test: (text: str
   }
 }
 
-/** The base64 blocks an HTML report embeds its data in, decoded and searched (a scan, not a regex: a block can be MBs long). */
+/**
+ * The base64 blocks an HTML report embeds its data in, decoded and searched. The blocks are found between runs of
+ * other characters (a native scan; an expression matching a block itself overflows the stack on one of megabytes).
+ */
 function embeddedLeak(html: string, hunter: Redactor): boolean {
-  const base64 = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47 || c === 61;
   const SLICE = 4 * 1024 * 1024; // a multiple of 4: each slice decodes on its own
-  for (let i = 0; i < html.length; ) {
-    if (!base64(html.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    let end = i;
-    while (end < html.length && base64(html.charCodeAt(end))) end++;
-    if (end - i >= 64) {
-      for (let at = i; at < end; at += SLICE) {
+  const other = /[^A-Za-z0-9+/=]+/g;
+  for (let start = 0; start < html.length; ) {
+    const m = other.exec(html);
+    const end = m ? m.index : html.length;
+    if (end - start >= 64) {
+      for (let at = start; at < end; at += SLICE) {
         if (hunter.leaks(Buffer.from(html.slice(at, Math.min(end, at + SLICE + 4 * 64)), "base64").toString("utf8"))) return true;
       }
     }
-    i = end;
+    if (!m) break;
+    start = end + m[0].length;
   }
   return false;
 }

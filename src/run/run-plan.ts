@@ -10,7 +10,7 @@ import type { TargetName } from "../targets.ts";
 import type { TlsFiles } from "../config/tls-identity.ts";
 import { HttpTarget } from "./http-client.ts";
 import { createLimiter } from "./limiter.ts";
-import { Redactor, redactCaseResult } from "../secrets/redact.ts";
+import { caseRedactor, redactCaseResult } from "../secrets/redact.ts";
 import { evidenceBodies } from "./evidence-bodies.ts";
 import { runCase, type CaseResult } from "./run-case.ts";
 
@@ -44,6 +44,11 @@ export interface RunOptions {
    * `<stopFile>.left` journals what each case captured for its teardown to remove, until the teardown has run.
    */
   stopFile?: string;
+  /**
+   * Only verdicts are read from the results (the self-test, which writes nothing): each case's result is handed on as
+   * it ran, neither redacted nor cut. Every run that writes anything redacts (the default).
+   */
+  verdictsOnly?: boolean;
 }
 
 /** A case's redacted result, and every secret value it met (for the leak gate; never written). */
@@ -86,8 +91,8 @@ export async function runPlan(plan: Plan, targets: Partial<Record<TargetName, Ru
         }
       }, pc.copies ?? 1);
       if (!raw) return;
-      const redactor = new Redactor([...options.secrets, ...raw.secrets], pc.secretFields);
-      for (const s of raw.steps) if (s.exchange) redactor.learn(s.exchange);
+      if (options.verdictsOnly) return onCase(raw, raw.secrets);
+      const redactor = caseRedactor(raw, options.secrets, pc.secretFields);
       onCase(evidenceBodies(raw, redactCaseResult(raw, redactor), options.evidenceBodyBytes ?? Number.MAX_SAFE_INTEGER), redactor.secrets());
     }));
   } finally {

@@ -22,7 +22,88 @@ const HEX = /^[0-9A-Fa-f]+$/;
  * JSON text is full of (\" \\ \n) hide nothing a token or key is made of.
  */
 export function mayHoldEscapes(text: string): boolean {
-  return /\\u[0-9A-Fa-f]{4}|\\\/|&#|&[a-z]{2,4};|%[0-9A-Fa-f]{2}/.test(text);
+  return SPELLING.test(text);
+}
+
+const SPELLING_SOURCE = "\\\\u[0-9A-Fa-f]{4}|\\\\\\/|&#|&[a-z]{2,4};|%[0-9A-Fa-f]{2}";
+const SPELLING = new RegExp(SPELLING_SOURCE);
+/** The longest escape decodeEscapes reads as one: a four-byte character percent-encoded (%F0%9F%98%80). */
+const ESCAPE_LONGEST = 12;
+const isEscapeStart = (c: number) => c === 92 /* \ */ || c === 38 /* & */ || c === 37; /* % */
+/** A letter or digit: the units a short secret is matched between (as a whole word) by the secret matcher. */
+const isWordUnit = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+
+/**
+ * Units that can be part of an escape (\uXXXX, \/, &#x43;, &amp;, %43 and the JSON escapes), so that text joined
+ * across whitespace there may decode to a secret's characters. A quote is left out: \" decodes to a quote, which
+ * matters only when a secret holds one (then it is one of the secret's own units).
+ */
+export const ESCAPE_UNITS: ReadonlySet<number> = new Set([..."\\&%#;/uxX0123456789abcdefABCDEFmplgqost"].map((c) => c.charCodeAt(0)));
+
+/**
+ * Whether `test` holds for the text decoded, at any level up to `levels`. Decoding changes a text only at its escapes
+ * (those mayHoldEscapes looks for: the others hide nothing a secret is made of), so only the text around them is
+ * decoded and tested: elsewhere the decoded text is the text as written, which the caller has already tested. Each
+ * window reaches `margin` units past its escapes (at least the longest thing `test` finds) and is cut where decoding
+ * the whole text would cut too (no escape straddles its edge) and between words (a short secret, matched as a whole
+ * word, stays one); windows that meet are taken together. In a megabyte of base64 or of JSON with a few escapes, that
+ * is a few hundred units around each escape instead of the whole text, level after level.
+ */
+export function anyDecodedLevel(raw: string, test: (text: string) => boolean, margin: number, levels = 3): boolean {
+  if (levels <= 0) return false;
+  for (const [from, to] of spellingWindows(raw, margin)) {
+    const written = from === 0 && to === raw.length ? raw : raw.slice(from, to);
+    const decoded = decodeEscapes(written).text;
+    if (decoded === written) continue;
+    if (test(decoded) || anyDecodedLevel(decoded, test, margin, levels - 1)) return true;
+  }
+  return false;
+}
+
+function spellingWindows(raw: string, margin: number): [number, number][] {
+  const windows: [number, number][] = [];
+  const spelling = new RegExp(SPELLING_SOURCE, "g");
+  for (let m = spelling.exec(raw); m; m = spelling.exec(raw)) {
+    const from = cutBefore(raw, Math.max(0, m.index - margin));
+    const to = cutAfter(raw, Math.min(raw.length, m.index + ESCAPE_LONGEST + margin));
+    const last = windows[windows.length - 1];
+    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+    else windows.push([from, to]);
+    // The next escape that could widen a window lies past this one's end.
+    if (spelling.lastIndex < to - margin) spelling.lastIndex = Math.max(spelling.lastIndex, to - margin - ESCAPE_LONGEST);
+  }
+  return windows;
+}
+
+/** `p`, or an earlier position where decoding the whole text starts a new unit and no word goes on across. */
+function cutBefore(raw: string, p: number): number {
+  while (p > 0) {
+    if (isWordUnit(raw.charCodeAt(p - 1))) {
+      p--;
+      continue;
+    }
+    // An escape starting within its longest before p could reach past p: start at that escape instead.
+    let k = p - 1;
+    const stop = Math.max(0, p - ESCAPE_LONGEST);
+    while (k >= stop && !isEscapeStart(raw.charCodeAt(k))) k--;
+    if (k < stop) return p;
+    p = k;
+  }
+  return 0;
+}
+
+/** `q`, or a later position where decoding the whole text ends a unit and no word goes on across. */
+function cutAfter(raw: string, q: number): number {
+  const n = raw.length;
+  for (; q < n; q++) {
+    // What follows the window must be a character as written, not a letter or digit (nor an escape of one).
+    const c = raw.charCodeAt(q);
+    if (isWordUnit(c) || isEscapeStart(c)) continue;
+    let escape = false;
+    for (let k = Math.max(0, q - ESCAPE_LONGEST + 1); k < q && !escape; k++) escape = isEscapeStart(raw.charCodeAt(k));
+    if (!escape) return q;
+  }
+  return n;
 }
 
 /**
@@ -148,21 +229,6 @@ function percentSequence(raw: string, at: number): { text: string; end: number }
   }
   const text = Buffer.from(bytes).toString("utf8");
   return text.includes("\uFFFD") ? undefined : { text, end: at + 3 * length };
-}
-
-/**
- * The text and its decodings, level after level (a JSON body kept as a JSON string inside another JSON document is
- * escaped twice), as long as a level still changes something — at most `levels` of them.
- */
-export function decodedLevels(raw: string, levels = 3): string[] {
-  const texts: string[] = [];
-  let text = raw;
-  for (let level = 0; level < levels && mayHoldEscapes(text); level++) {
-    const next = decodeEscapes(text).text;
-    if (next === text) break;
-    texts.push((text = next));
-  }
-  return texts;
 }
 
 /**

@@ -4,7 +4,7 @@
 // wherever the text decodes to a secret once its JSON escapes, XML references and percent-encoding are read
 // (a target may write any character of a JSON string as \uXXXX: RFC 8259 §7).
 import { ALLURE_HTTP_REDACTED_VALUE } from "allure-js-commons/http";
-import { decodedLevels, replaceSpans, spansDecodingTo } from "./escapes.ts";
+import { anyDecodedLevel, ESCAPE_UNITS, replaceSpans, spansDecodingTo } from "./escapes.ts";
 import { SecretMatcher } from "./secret-matcher.ts";
 import type { Exchange } from "../run/http-client.ts";
 
@@ -38,6 +38,14 @@ export class Redactor {
   /** The length of its longest form (0: it hunts nothing). */
   longestForm(): number {
     return this.matcher()?.longest ?? 0;
+  }
+
+  /**
+   * Whether text joined across whitespace next to this unit could spell one of its forms there: the unit is one a form
+   * is written with, or part of an escape (which may decode to one).
+   */
+  joinsAt(unit: number): boolean {
+    return ESCAPE_UNITS.has(unit) || !!this.matcher()?.holdsUnit(unit);
   }
 
   /** Whether it hunts anything. */
@@ -147,7 +155,9 @@ export class Redactor {
   leaks(s: string): boolean {
     const matcher = this.matcher();
     if (!matcher) return false;
-    return [s, ...decodedLevels(s)].some((text) => matcher.test(text));
+    const test = (text: string) => matcher.test(text);
+    // Around each escape, as far as the longest form can be written at three levels of escaping (8 units a character).
+    return test(s) || anyDecodedLevel(s, test, 8 * matcher.longest + 8 * 12);
   }
 
   /** Every secret value it redacts (with its encodings): what the leak gate hunts for. In memory only, never written. */
@@ -160,6 +170,13 @@ export class Redactor {
 function maskHeader(value: string): string {
   const scheme = /^(Bearer|Basic)\s+/i.exec(value);
   return scheme ? `${scheme[1]} ${REDACTED}` : REDACTED;
+}
+
+/** The redactor of one case's result: the run's secrets, those the case captured, and those its exchanges carry. */
+export function caseRedactor(result: { steps: { exchange?: Exchange }[]; secrets: string[] }, runSecrets: readonly string[], secretFields?: readonly string[]): Redactor {
+  const redactor = new Redactor([...runSecrets, ...result.secrets], secretFields);
+  for (const s of result.steps) if (s.exchange) redactor.learn(s.exchange);
+  return redactor;
 }
 
 /** A case result safe to show anyone: exchanges, check texts and notes redacted; captured secrets dropped. */

@@ -33,6 +33,8 @@ export class SecretMatcher {
   private readonly shorts = new Set<string>();
   /** The short forms, only as whole tokens (rebuilt when one is added: they are few). */
   private shortPattern?: RegExp;
+  /** Every unit any form is written with, in either letter case. */
+  private readonly units = new Set<number>();
 
   constructor(long: Iterable<string> = [], short: Iterable<string> = []) {
     for (const f of long) this.addLong(f);
@@ -41,6 +43,7 @@ export class SecretMatcher {
 
   addLong(form: string): void {
     if (form.length < PREFIX) return this.addShort(form);
+    this.addUnits(form);
     // Keyed by the form's own length, compared lower-cased: a text's slice of that length is lower-cased the same way.
     let set = this.byLength.get(form.length);
     if (!set) {
@@ -61,9 +64,19 @@ export class SecretMatcher {
 
   addShort(form: string): void {
     if (!form || this.shorts.has(form)) return;
+    this.addUnits(form);
     this.shorts.add(form);
     if (form.length > this.longest) this.longest = form.length;
     this.shortPattern = undefined;
+  }
+
+  private addUnits(form: string): void {
+    for (const f of [form.toLowerCase(), form.toUpperCase()]) for (let i = 0; i < f.length; i++) this.units.add(f.charCodeAt(i));
+  }
+
+  /** Whether some form is written with this unit (in either letter case). */
+  holdsUnit(unit: number): boolean {
+    return this.units.has(unit);
   }
 
   get empty(): boolean {

@@ -3,7 +3,9 @@
 // switched on (tolerated when nothing fails and exactly its rules record it: judgeVariant). A run is the run's own
 // stages in this process — prepare, open targets (a sandbox of its own, over real sockets), executeInProcess, judge — without
 // vitest's start-up or any output written: about a fifth of a whole CLI run's CPU, which the self-tests repeat ninety
-// times. The CLI around them (vitest, outputs, exit codes) is tested end to end in test/assure-e2e.test.ts.
+// times. With nothing written, nothing is redacted and no leak is hunted for (a sixth of a run's CPU): the outputs'
+// own tests and every real run do that (test/leak-gate.test.ts); the few lines a failing self-test shows are redacted.
+// The CLI around them (vitest, outputs, exit codes) is tested end to end in test/assure-e2e.test.ts.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,6 +19,7 @@ import { prepare } from "../stages/prepare.ts";
 import { APIS } from "../apis.ts";
 import { readSuites } from "../suite/load-suites.ts";
 import { SuiteError } from "../suite/suite-problems.ts";
+import { caseRedactor } from "../secrets/redact.ts";
 
 export interface FaultRun {
   /** The gate's exit code. */
@@ -83,15 +86,21 @@ async function runSandboxWith(switches: Record<string, string>, { strict = false
       listener.onCase(result);
       const lost = result.steps.find((s) => s.status === "broken" && s.exchange?.error);
       if (lost) unanswered.push(`${result.key}: ${lost.exchange!.error!.message}`);
-    });
+    }, undefined, true);
   } finally {
     await open.close();
   }
   if (execution.planProblems.length) throw new SuiteError(execution.planProblems);
   if (execution.runErrors.length) throw new Error(`the self-test's run failed: ${execution.runErrors.join("; ")}`);
-  const run = judgeRun({ runId: "selftest", startedAt, tool: { name: "spine-assure", version: "selftest" }, strict, prepared, open, judged: listener.judged, printed: [], execution });
+  const run = judgeRun({ runId: "selftest", startedAt, tool: { name: "spine-assure", version: "selftest" }, strict, prepared, open, judged: listener.judged, printed: [], execution, verdictsOnly: true });
   const judged = suites.length ? run.requirements.filter((r) => r.id.startsWith(`${api!.requirementPrefix}-`)) : run.requirements;
-  const output = judged.flatMap((r) => r.cases.filter((c) => c.status !== "passed").map((c) => `${r.id} ${c.key} ${c.status}: ${c.messages.join("; ")}`));
+  // The results were judged as they ran (verdictsOnly: never written, so never redacted); what is shown is redacted here.
+  const configured = prepared.config.secrets.map((s) => s.value);
+  const shown = (key: string, line: string) => {
+    const raw = execution.results.get(key);
+    return raw ? caseRedactor(raw, configured, prepared.plan.cases.find((pc) => pc.key === key)?.secretFields).text(line) : line;
+  };
+  const output = judged.flatMap((r) => r.cases.filter((c) => c.status !== "passed").map((c) => shown(c.key, `${r.id} ${c.key} ${c.status}: ${c.messages.join("; ")}`)));
   return {
     code: run.gate.exitCode,
     verdicts: Object.fromEntries(judged.map((r) => [r.id, r.verdict])),

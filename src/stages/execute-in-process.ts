@@ -11,12 +11,13 @@ import { runOptions, runTargets } from "./execute.ts";
 import type { OpenTargets } from "./open-targets.ts";
 import type { Prepared } from "./prepare.ts";
 
-export async function executeInProcess(prepared: Prepared, open: OpenTargets, onCase: (result: CaseResult) => void, stopFile?: string): Promise<Execution> {
+/** `verdictsOnly`: results that are judged and never written (the self-test): see RunOptions. */
+export async function executeInProcess(prepared: Prepared, open: OpenTargets, onCase: (result: CaseResult) => void, stopFile?: string, verdictsOnly = false): Promise<Execution> {
   const results = new Map<string, CaseResult>();
   const secrets = new Set<string>();
   const runErrors: string[] = [];
   try {
-    await runPlan(prepared.plan, runTargets(open), runOptions(prepared, stopFile), (result, met) => {
+    await runPlan(prepared.plan, runTargets(open), { ...runOptions(prepared, stopFile), verdictsOnly }, (result, met) => {
       for (const s of met) secrets.add(s);
       if (results.has(result.key)) return;
       results.set(result.key, result);

@@ -27,6 +27,8 @@ export interface JudgeInput {
   printed: readonly string[];
   /** The signal that stopped the run, if one did. */
   interrupted?: StopReason;
+  /** The results are judged and never written (the self-test: executeInProcess's verdictsOnly): no leak gate. */
+  verdictsOnly?: boolean;
   /** Files the outputs will carry forward from earlier runs (Allure's history, embedded in the report). */
   carriedFiles?: readonly { path: string; where: string }[];
 }
@@ -47,7 +49,7 @@ export function judge(input: JudgeInput): RunResult {
   });
   const { requirements, expiredWaivers, gate } = judgeRun({
     requirements: plan.requirements, cases, targets, strict: input.strict, waivers: prepared.waivers,
-    secrets: [...secretForms(config.secrets.map((s) => s.value)), ...execution.secrets], printed: input.printed,
+    secrets: input.verdictsOnly ? undefined : [...secretForms(config.secrets.map((s) => s.value)), ...execution.secrets], printed: input.printed,
     carriedFiles: input.carriedFiles ?? [], context: input.interrupted ? { interrupted: input.interrupted } : {},
   });
 
