@@ -1,4 +1,4 @@
-// A CI gate that cannot pass by accident: through the real CLI, a filter that selects nothing and every usage mistake
+// A CI gate that cannot pass by accident: a filter that selects nothing and every usage mistake
 // exit 2 (never 0, never 1, which means "a MUST rule failed") before anything is sent or written; --list shows what a
 // filter selects.
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
@@ -16,9 +16,11 @@ describe.concurrent("the command line's own mistakes", () => {
     [["--tag", "nosuchtag"], /--tag nosuchtag: no such tag \(known: a001, .*jwt/],
     [["--requirement", "NRLS-CRT-01", "--tag", "a001"], /no case matches them all together/],
   ];
+  // A run's own decision (the stages in this process, as runAssurance makes it for the CLI); the parser's refusals below
+  // go through the executable.
   for (const [args, message] of nothingSelected) {
     it(`exits 2 for ${args.join(" ")}, naming what exists, and writes nothing`, async () => {
-      const run = await runAssureCli(args);
+      const run = await runAssureInProcess(args);
       expect(run.code).toBe(2);
       expect(run.stdout).toMatch(message);
       expect(run.stdout).toContain("Nothing was sent.");
@@ -51,7 +53,7 @@ describe.concurrent("the command line's own mistakes", () => {
       const dir = mkdtempSync(join(tmpdir(), "waivers-"));
       const file = join(dir, "waivers.yaml");
       writeFileSync(file, `waivers:\n  - ${waiver}\n    reason: known\n    approvedBy: lead\n`);
-      const run = await runAssureCli(["--waivers", file]);
+      const run = await runAssureInProcess(["--waivers", file]);
       expect(run.code).toBe(2);
       expect(run.stdout).toMatch(message);
       expect(run.stdout).toContain("Nothing was sent.");
