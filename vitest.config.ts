@@ -54,8 +54,9 @@ export default defineConfig({
       // again for each file, and the engine warmed by one file's runs (compiled checks, read suites, optimised code)
       // serves the next: a first in-process run costs about three times the CPU of the ones after it. No test leaves
       // state behind: each starts its own servers and sandboxes, writes in its own temporary folder, passes a run its
-      // environment instead of changing the process's, and undoes what it pins (load-independence). A full npm test
-      // took 444 s of CPU this way against 516 s with a fresh module graph per file.
+      // environment instead of changing the process's (the one test that sets a variable restores it), and undoes what
+      // it pins (load-independence). A full npm test took 444 s of CPU this way against 516 s with a fresh module graph
+      // per file.
       { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...CLI, ...SELFTEST], isolate: false } },
       { extends: true, test: { name: "cli", include: CLI, isolate: false } },
       { extends: true, test: { name: "selftest", include: SELFTEST, isolate: false } },

@@ -62,7 +62,7 @@ function found(hunter: Redactor, text: string): boolean {
   // written in, stretches that overlap taken together. And only a stretch between two units that a form (or an escape
   // spelling one) could be written with: a form read across it holds both. JSON's indentation (after a comma, a brace
   // or a colon) joins nothing; in a report's megabytes of base64, a few lines around its markup are searched.
-  const margin = longestWritten(hunter);
+  const margin = hunter.longestWritten();
   const space = /\s+/g;
   let from = -1;
   let to = -1;
@@ -80,8 +80,6 @@ function found(hunter: Redactor, text: string): boolean {
   return from >= 0 && joinedLeaks(hunter, text, from, to);
 }
 
-/** How long the longest form can be as written: a character spelt \\u0043 (escaped twice) is 7, so eight a character. */
-const longestWritten = (hunter: Redactor) => hunter.longestForm() * 8;
 
 function joinedLeaks(hunter: Redactor, text: string, from: number, to: number): boolean {
   return hunter.leaks(text.slice(from, to).replace(/\s+/g, ""));
@@ -97,7 +95,7 @@ const CHUNK = 8 * 1024 * 1024;
 export function findLeaksInFiles(files: readonly { path: string; where: string }[], secrets: Iterable<string> | Redactor, known: readonly string[] = []): Leak[] {
   const hunter = Redactor.hunting(secrets);
   // The overlap holds the longest form however it is spelt.
-  const longest = longestWritten(hunter);
+  const longest = hunter.longestWritten();
   if (!longest) return [];
   // The single-file report is read whole: its embedded data must be decoded block by block, not cut. `known`: texts
   // that hold no run data (the report app's own code, allureStaticParts), left out of a page before it is searched.

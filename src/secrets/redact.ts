@@ -48,6 +48,11 @@ export class Redactor {
     return ESCAPE_UNITS.has(unit) || !!this.matcher()?.holdsUnit(unit);
   }
 
+  /** How long the longest form can be as written: a character spelt \\u0043 (escaped twice) is 7, so eight a character. */
+  longestWritten(): number {
+    return this.longestForm() * 8;
+  }
+
   /** Whether it hunts anything. */
   get empty(): boolean {
     return this.matcher()?.empty ?? true;
@@ -156,8 +161,8 @@ export class Redactor {
     const matcher = this.matcher();
     if (!matcher) return false;
     const test = (text: string) => matcher.test(text);
-    // Around each escape, as far as the longest form can be written at three levels of escaping (8 units a character).
-    return test(s) || anyDecodedLevel(s, test, 8 * matcher.longest + 8 * 12);
+    // Around each escape, as far as the longest form can be written, and an escape's own length at each level.
+    return test(s) || anyDecodedLevel(s, test, this.longestWritten() + 8 * 12);
   }
 
   /** Every secret value it redacts (with its encodings): what the leak gate hunts for. In memory only, never written. */
