@@ -2,9 +2,11 @@
 // Allure 3 configuration for the assurance report: one self-contained HTML file, tests grouped
 // API (epic) → interaction (feature) → requirement (story), with categories an assurance reader cares about.
 // The CLI passes SPINE_ASSURE_ALLURE_HISTORY so trends build up across runs.
-import { defineConfig } from "allure";
+// A plain object, not `defineConfig` (which only types it): importing the `allure` package runs Allure's command line,
+// and the generator (reporters/allure-generate.mjs) loads this file in a process of its own.
 
-export default defineConfig({
+/** @type {import("@allurereport/plugin-api").Config} */
+export default {
   name: process.env.SPINE_ASSURE_REPORT_NAME || "Spine assurance report",
   historyPath: process.env.SPINE_ASSURE_ALLURE_HISTORY || undefined,
   // Grouped by requirement (story) and the kind of check that failed (ids, times and ports normalised out), never by
@@ -25,4 +27,4 @@ export default defineConfig({
       },
     },
   },
-});
+};

@@ -1,14 +1,11 @@
 // Generates the single-file Allure 3 report (no Java) from a run's allure-results.
-import { execFile } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { promisify } from "node:util";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { writeFileAtomic } from "../src/write-atomic.ts";
-
-const run = promisify(execFile);
 
 /** Allure's history beside the runs, which every report of the output root embeds (its trend). */
 export function allureHistoryOf(outRoot: string): string {
@@ -21,32 +18,88 @@ export function carriedHistory(outRoot: string): { path: string; where: string }
   return existsSync(path) ? [{ path, where: "allure-history.jsonl" }] : [];
 }
 
+/** Allure's generator, a process of its own: started early, it has loaded its modules by the time it is asked. */
+export interface AllureGenerator {
+  /**
+   * Writes the single-file report of `resultsDir` into `outputDir` (emptied first) and returns the path of its HTML
+   * file. `historyPath`: where Allure keeps run history for its trend charts (kept across runs). Once per generator.
+   */
+  generate(resultsDir: string, outputDir: string, historyPath?: string, reportName?: string, timeoutMs?: number): Promise<string>;
+  /** Ends the process without a report (the run ended before it was wanted). Nothing once generating. */
+  close(): void;
+}
+
+const GENERATOR = join(PROJECT_ROOT, "reporters", "allure-generate.mjs");
+const live = new Set<ChildProcess>();
+const killLive = () => {
+  for (const child of live) child.kill("SIGKILL");
+};
+const STDERR_KEPT = 64 * 1024;
+
 /**
- * Returns the path of the generated HTML file. `historyPath`: where Allure keeps run history for its trend charts
- * (kept across runs).
+ * Starts the generator now, so that its half second of loading overlaps whatever the caller does next (a run's
+ * cases). It holds nothing open for the caller's process until asked to generate: a run that returns early exits.
  */
-export async function generateAllureReport(resultsDirIn: string, outputDirIn: string, historyPathIn?: string, reportName?: string, timeoutMs = 120_000): Promise<string> {
-  // Allure runs in the project's folder: paths relative to the caller's would land there.
-  const [resultsDir, outputDir] = [resolve(resultsDirIn), resolve(outputDirIn)];
-  const historyPath = historyPathIn && resolve(historyPathIn);
-  // The package exports no cli path; its bin sits beside dist/.
-  const cli = join(dirname(createRequire(import.meta.url).resolve("allure")), "..", "cli.js");
-  rmSync(outputDir, { recursive: true, force: true });
-  try {
-    await run(process.execPath, [cli, "generate", resultsDir, "--config", join(PROJECT_ROOT, "allurerc.mjs"), "--output", outputDir], {
-      cwd: PROJECT_ROOT,
-      timeout: timeoutMs,
-      maxBuffer: 16 * 1024 * 1024,
-      env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0", ...(historyPath ? { SPINE_ASSURE_ALLURE_HISTORY: historyPath } : {}), ...(reportName ? { SPINE_ASSURE_REPORT_NAME: reportName } : {}) },
-    });
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`Allure report generation failed: ${(e.stderr || e.message).trim().split("\n").slice(-5).join(" ")}`);
-  }
-  const html = findIndex(outputDir);
-  if (!html) throw new Error(`Allure report generation wrote no index.html under ${outputDir}`);
-  writeFileAtomic(html, withoutAnalytics(readFileSync(html, "utf8")));
-  return html;
+export function startAllureGenerator(): AllureGenerator {
+  // A process group of its own: a Ctrl-C at the terminal stops the run safely, and the run still wants its report. It
+  // never outlives this process's exit (a second Ctrl-C), nor writes into a folder that exit removed.
+  const child = spawn(process.execPath, [GENERATOR], {
+    cwd: PROJECT_ROOT,
+    stdio: ["pipe", "ignore", "pipe"],
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    detached: true,
+  });
+  if (!live.size) process.once("exit", killLive);
+  live.add(child);
+  let stderr = "";
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (chunk: string) => {
+    stderr = (stderr + chunk).slice(-STDERR_KEPT);
+  });
+  // A child that died early (or never started) leaves its stdin closed: what it said is reported by generate.
+  child.stdin.on("error", () => {});
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((done) => {
+    child.on("error", (error) => done({ code: null, signal: null, error }));
+    child.on("close", (code, signal) => done({ code, signal }));
+  }).finally(() => {
+    live.delete(child);
+    if (!live.size) process.off("exit", killLive);
+  });
+  const handles = [child, child.stdin, child.stderr] as { ref(): void; unref(): void }[];
+  for (const h of handles) h.unref();
+  let asked = false;
+  return {
+    async generate(resultsDirIn, outputDirIn, historyPathIn, reportName, timeoutMs = 120_000) {
+      if (asked) throw new Error("an Allure generator writes one report");
+      asked = true;
+      for (const h of handles) h.ref();
+      // Allure runs in the project's folder: paths relative to the caller's would land there.
+      const [results, output] = [resolve(resultsDirIn), resolve(outputDirIn)];
+      const historyPath = historyPathIn && resolve(historyPathIn);
+      rmSync(output, { recursive: true, force: true });
+      const env = { ...(historyPath ? { SPINE_ASSURE_ALLURE_HISTORY: historyPath } : {}), ...(reportName ? { SPINE_ASSURE_REPORT_NAME: reportName } : {}) };
+      child.stdin.end(JSON.stringify({ results, output, config: join(PROJECT_ROOT, "allurerc.mjs"), cwd: PROJECT_ROOT, env }));
+      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+      const end = await ended.finally(() => clearTimeout(timer));
+      if (end.error || end.code !== 0) {
+        const said = stderr.trim().split("\n").slice(-5).join(" ");
+        const how = end.error ? end.error.message : end.signal === "SIGKILL" ? `no report within ${timeoutMs} ms` : `exit ${end.code ?? end.signal}`;
+        throw new Error(`Allure report generation failed: ${said || how}`);
+      }
+      const html = findIndex(output);
+      if (!html) throw new Error(`Allure report generation wrote no index.html under ${output}`);
+      writeFileAtomic(html, withoutAnalytics(readFileSync(html, "utf8")));
+      return html;
+    },
+    close() {
+      if (!asked) child.kill();
+    },
+  };
+}
+
+/** The report generated at once, by a generator of its own (`report RUN`, the tests). */
+export function generateAllureReport(resultsDir: string, outputDir: string, historyPath?: string, reportName?: string, timeoutMs?: number): Promise<string> {
+  return startAllureGenerator().generate(resultsDir, outputDir, historyPath, reportName, timeoutMs);
 }
 
 let staticParts: Promise<string[]> | undefined;

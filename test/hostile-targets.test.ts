@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { createLimiter } from "../src/run/limiter.ts";
 import { startHostileServers } from "./helpers/hostile-servers.ts";
+import { generatorsLeft } from "./helpers/generators.ts";
 import { runAssureInProcess } from "./helpers/run-in-process.ts";
 
 const TLS = join(PROJECT_ROOT, "fixtures", "tls");
@@ -81,6 +82,8 @@ describe("hostile targets on both APIs at once", () => {
         // Refused at TCP for both: the pre-flight stops the run with its diagnosis, for each API.
         expect(run.stdout).toMatch(/e-RS[\s\S]*PROBLEM {2}nothing accepted a connection[\s\S]*NRLS[\s\S]*PROBLEM {2}nothing accepted a connection/);
         expect(run.summary).toBeUndefined();
+        // The report's generator, started with the run, ends with it: the run ended before its report.
+        expect(await generatorsLeft({ parent: process.pid })).toEqual([]);
         return;
       }
       expect(run.summary, "summary.json is written").toBeDefined();

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSandbox, SANDBOX_CLIENT_TLS, type RunningSandbox } from "../sandbox/server.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import type { Summary } from "../reporters/summary.ts";
+import { generatorsLeft } from "./helpers/generators.ts";
 import { call, readHeaders } from "./helpers/sandbox-client.ts";
 
 const PATIENT = "https://demographics.spineservices.nhs.uk/STU3/Patient/9876543210";
@@ -31,13 +32,18 @@ interface Stopped {
   outDir: string;
 }
 
-/** Starts a run against the sandbox; once a pointer is live on it, sends `signals` (each after the run said it is stopping). */
-function runAndStop(signals: NodeJS.Signals[], target = sb): Promise<Stopped> {
+/**
+ * Starts a run against the sandbox; once a pointer is live on it, sends `signals` (each after the run said it is
+ * stopping). `terminal`: as a Ctrl-C at a terminal does, to the run's whole process group, and with the HTML report,
+ * whose generator is started with the run (it must neither die with the run's first signal nor outlive its second).
+ */
+function runAndStop(signals: NodeJS.Signals[], target = sb, terminal = false): Promise<Stopped> {
   const outDir = mkdtempSync(join(tmpdir(), "stop-"));
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "run", "--no-report", "--out", outDir, "--concurrency", "4"], {
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "run", ...(terminal ? [] : ["--no-report"]), "--out", outDir, "--concurrency", "4"], {
     cwd: outDir,
+    detached: terminal,
     env: {
-      PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1",
+      PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", STOP_TEST_RUN: outDir,
       ASSURE_ACCEPT_SANDBOX_VALUES: "all", ERS_BASE_URL: target.baseUrls.ers!, NRLS_BASE_URL: target.baseUrls.nrls!,
       TLS_CA: SANDBOX_CLIENT_TLS.ca, TLS_CLIENT_CERT: SANDBOX_CLIENT_TLS.cert, TLS_CLIENT_KEY: SANDBOX_CLIENT_TLS.key,
     },
@@ -51,7 +57,8 @@ function runAndStop(signals: NodeJS.Signals[], target = sb): Promise<Stopped> {
     expect(await livePointers(target), "a case had a pointer live when the signal came").toBeGreaterThan(0);
     for (const [i, signal] of signals.entries()) {
       if (i > 0) for (let j = 0; j < 400 && !stdout.includes("stopping."); j++) await new Promise((r) => setTimeout(r, 25));
-      child.kill(signal);
+      if (terminal) process.kill(-child.pid!, signal);
+      else child.kill(signal);
     }
     return { code: await exited, stdout, outDir };
   })();
@@ -61,9 +68,9 @@ const summaryOf = (outDir: string) => JSON.parse(readFileSync(join(outDir, "summ
 const scratch = (outDir: string) => (existsSync(join(outDir, "runs")) ? readdirSync(join(outDir, "runs")).filter((f) => f.endsWith(".tmp")) : []);
 
 describe("stopping a run", { timeout: 120_000 }, () => {
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
-    it(`on ${signal}: starts no new case, runs every teardown, writes the outputs marked interrupted, exits ${code}`, async () => {
-      const run = await runAndStop([signal]);
+  for (const [signal, code, terminal] of [["SIGINT", 130, true], ["SIGTERM", 143, false]] as const) {
+    it(`on ${signal}${terminal ? " to the process group" : ""}: starts no new case, runs every teardown, writes the outputs marked interrupted${terminal ? " and the report" : ""}, exits ${code}`, async () => {
+      const run = await runAndStop([signal], sb, terminal);
       expect(run.code, run.stdout).toBe(code);
       expect(run.stdout).toContain(`${signal}: stopping.`);
       expect(await livePointers(), "every pointer the run created was deleted by its teardown").toBe(0);
@@ -75,12 +82,17 @@ describe("stopping a run", { timeout: 120_000 }, () => {
       expect(readdirSync(tmpdir()).filter((f) => f.startsWith(`spine-assure-stop-${summary.runId}`))).toEqual([]);
       const history = readFileSync(join(run.outDir, "history.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { interrupted?: boolean });
       expect(history.at(-1)!.interrupted).toBe(true);
+      if (terminal) {
+        expect(run.stdout).toMatch(/^Report: +\S*allure-report\/index\.html$/m);
+        expect(readFileSync(join(run.outDir, "allure-report", "index.html"), "utf8")).toContain("gate: exit 130 INTERRUPTED");
+      }
     });
   }
 
   it("on a second signal: stops at once, says what may be left on the target, leaves no scratch folder", async () => {
-    const run = await runAndStop(["SIGINT", "SIGINT"], slow);
+    const run = await runAndStop(["SIGINT", "SIGINT"], slow, true);
     expect(run.code, run.stdout).toBe(130);
+    expect(await generatorsLeft({ env: `STOP_TEST_RUN=${run.outDir}` }), "the report's generator ends with the run").toEqual([]);
     expect(run.stdout).toContain("SIGINT again: stopped at once.");
     expect(run.stdout).toMatch(/the cases had captured, and not yet removed:\n( {2}.*\n)* {2}\S+: pointerId [0-9a-f-]+\n/);
     expect(run.stdout).not.toMatch(/sessionId [^(]/); // a session key is a secret: named, never shown

@@ -6,7 +6,7 @@ import type { RunResult } from "../model/run-result.ts";
 import { EXIT } from "../model/status.ts";
 import { WaiverError } from "../judge/waivers.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
-import { carriedHistory } from "../../reporters/allure-report.ts";
+import { carriedHistory, startAllureGenerator } from "../../reporters/allure-report.ts";
 import { allureResultsWriter, allureTargets } from "../../reporters/allure-results.ts";
 import { newRunId } from "../judge/run-id.ts";
 import { outputFolderProblem } from "../write-atomic.ts";
@@ -17,7 +17,7 @@ import { execute } from "../stages/execute.ts";
 import { judge } from "../stages/judge.ts";
 import { judgeOnArrival } from "../stages/judge-on-arrival.ts";
 import { openTargets, preflight, signersOrWarning } from "../stages/open-targets.ts";
-import { prepare, type PrepareOptions } from "../stages/prepare.ts";
+import { prepare, type Prepared, type PrepareOptions } from "../stages/prepare.ts";
 import { openRunFolder, OutputLeakError, publish, type Published } from "../stages/publish.ts";
 import { TARGETS, type TargetName } from "../targets.ts";
 import { watchStopSignals } from "./stop-signals.ts";
@@ -59,7 +59,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     printed.push(safe);
     (options.log ?? console.log)(safe);
   };
-  let prepared;
+  let prepared: Prepared;
   try {
     prepared = prepare(options);
   } catch (err) {
@@ -79,105 +79,115 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     log(`${unwritable} Nothing was sent.`);
     return { exitCode: EXIT.configOrSuite };
   }
-  const runId = newRunId(startedAt);
-  const open = await openTargets(prepared.config, options.env);
-  const targets = Object.entries(open.targets).map(([name, t]) => ({ ...t, name: name as TargetName }));
-  const { signers, warning: unsigned } = signersOrWarning(open.targets);
-  if (unsigned) log(`warning: ${unsigned}`);
-  for (const line of runHeader(runId, plan.cases.length, plan.requirements.length, targets, TARGETS.filter((t) => !open.targets[t.name]))) log(line);
-  for (const w of prepared.config.warnings) log(`warning: ${w}`);
-  // Before anything reaches an external target (the pre-flight's probe is a request): the suites' checks must compile,
-  // or "Nothing was sent" would not be true. (The worker compiles them again where it runs them; the sandbox alone
-  // needs no such care, and skips the cost.)
-  if (Object.values(open.targets).some((t) => t && !t.embedded)) {
-    // Imported here: FHIRPath's models and Ajv are not paid for by a run that stops earlier.
-    const { compilePlan } = await import("../plan/compile-plan.ts");
-    const problems = compilePlan(plan).problems;
-    if (problems.length) {
-      await open.close();
-      log(new SuiteError(problems).message);
-      log("Nothing was sent.");
-      return { exitCode: EXIT.configOrSuite };
-    }
-  }
-  const pre = await preflight(open, prepared.config);
-  if (pre.unreachable) {
-    await open.close();
-    for (const line of pre.unreachable) log(line);
-    if (pre.setupMistake) {
-      // A trust anchor or a client identity of this machine's: the set-up to fix, not the NHS to blame.
-      log("No target accepted this set-up's TLS (exit 2: a set-up mistake, fix the files named above): nothing was sent, and this run is not recorded in the history. `spine-assure doctor` checks the set-up again without running.");
-      return { exitCode: EXIT.configOrSuite };
-    }
-    log("No target could be reached (exit 3): nothing was sent, and this run is not recorded in the history. `spine-assure doctor` checks the set-up again without running.");
-    return { exitCode: EXIT.unreachable };
-  }
-  if (pre.notTheApi) {
-    await open.close();
-    for (const line of pre.notTheApi) log(`configuration error: ${line}`);
-    log("A base URL does not lead to its API (exit 2): no case was sent (one harmless probe per API was), and this run is not recorded in the history. `spine-assure doctor` checks the set-up again without running.");
-    return { exitCode: EXIT.configOrSuite };
-  }
-  for (const w of pre.warnings) log(`warning: ${w}`);
-
-  const folder = openRunFolder(outRoot, runId);
-  const showProgress = options.progress ?? !!process.stdout.isTTY;
-  let shown = 0;
-  // Each case is judged as it arrives, and its Allure results written then, while this process mostly waits.
-  const allure = allureResultsWriter(folder, runId, plan.requirements, allureTargets(open.targets));
-  const listener = judgeOnArrival(plan, {
-    allure,
-    onJudged: (record) => {
-      if (options.verbose) for (const line of exchangeLines(record.key, record.steps, options.verbose)) log(line);
-      if (showProgress) process.stdout.write(`\r  ${++shown}/${plan.cases.length} cases`);
-    },
-  });
-  const judged = listener.judged;
-  // A signal stops the run safely (teardown runs, outputs are written); a second one at once, leaving no scratch folder.
-  const stop = watchStopSignals(runId, log, () => folder.abort(), prepared.config.runTimeoutMs);
+  // Allure's generator loads while the targets open and the cases run; a run that ends before its report ends it.
+  const generator = options.noReport ? undefined : startAllureGenerator();
   try {
-    let execution;
-    try {
-      execution = await (options.execute ?? execute)(prepared, open, (result) => listener.onCase(result), stop.stopFile);
-    } catch (err) {
-      folder.abort();
-      throw err;
-    } finally {
-      await open.close();
-      if (showProgress) process.stdout.write("\r\x1b[K");
-    }
-    if (execution.planProblems.length) {
-      folder.abort();
-      log(new SuiteError(execution.planProblems).message);
-      log("Nothing was sent.");
-      return { exitCode: EXIT.configOrSuite };
-    }
-    for (const e of execution.runErrors) log(`harness error: ${e}`);
-
-    // The history the report will carry forward is judged with the run: a secret in it gates this run too.
-    const run = judge({ runId, startedAt, tool: await tool, strict: !!options.strict, prepared, open, execution, judged, printed, interrupted: stop.signal(), carriedFiles: carriedHistory(outRoot) });
-    // A waiver may cite the run that is its evidence: that run folder is kept whatever its age.
-    const cited = prepared.waivers.flatMap((w) => [...`${w.reason}`.matchAll(/\b\d{8}-\d{6}-[0-9a-f]{6}\b/g)].map((m) => m[0]));
-    let published: Published;
-    try {
-      const writeFailure = listener.writeFailure();
-      if (writeFailure) throw writeFailure;
-      published = await publish(run, { outRoot, open: { folder, allure }, html: !options.noReport, recordHistory: true, latest: true, keepRuns: prepared.config.keepRuns, protectRuns: cited, signers, secrets: [...redactor.secrets(), ...execution.secrets] });
-    } catch (err) {
-      folder.abort();
-      if (err instanceof OutputLeakError) {
-        log(`${err.message} (exit ${EXIT.mustFailed}).`);
-        return { exitCode: EXIT.mustFailed };
-      }
-      // The evidence cannot be written (a full disk, a folder removed under the run): the verdicts are still said, but
-      // a result without its evidence is not one a gate may pass.
-      for (const l of closingLines(run, consoleStyle(!!options.quiet)).filter((l) => !l.startsWith("Gate:"))) log(l);
-      log(`The evidence could not be written to ${outRoot}: ${(err as Error).message}. Nothing of this run was kept; free the space (or fix --out) and run again (exit ${EXIT.configOrSuite}).`);
-      return { exitCode: EXIT.configOrSuite };
-    }
-    return finish(run, published);
+    return await runOpened();
   } finally {
-    stop.release();
+    generator?.close();
+  }
+
+  async function runOpened(): Promise<AssureOutcome> {
+    const runId = newRunId(startedAt);
+    const open = await openTargets(prepared.config, options.env);
+    const targets = Object.entries(open.targets).map(([name, t]) => ({ ...t, name: name as TargetName }));
+    const { signers, warning: unsigned } = signersOrWarning(open.targets);
+    if (unsigned) log(`warning: ${unsigned}`);
+    for (const line of runHeader(runId, plan.cases.length, plan.requirements.length, targets, TARGETS.filter((t) => !open.targets[t.name]))) log(line);
+    for (const w of prepared.config.warnings) log(`warning: ${w}`);
+    // Before anything reaches an external target (the pre-flight's probe is a request): the suites' checks must compile,
+    // or "Nothing was sent" would not be true. (The worker compiles them again where it runs them; the sandbox alone
+    // needs no such care, and skips the cost.)
+    if (Object.values(open.targets).some((t) => t && !t.embedded)) {
+      // Imported here: FHIRPath's models and Ajv are not paid for by a run that stops earlier.
+      const { compilePlan } = await import("../plan/compile-plan.ts");
+      const problems = compilePlan(plan).problems;
+      if (problems.length) {
+        await open.close();
+        log(new SuiteError(problems).message);
+        log("Nothing was sent.");
+        return { exitCode: EXIT.configOrSuite };
+      }
+    }
+    const pre = await preflight(open, prepared.config);
+    if (pre.unreachable) {
+      await open.close();
+      for (const line of pre.unreachable) log(line);
+      if (pre.setupMistake) {
+        // A trust anchor or a client identity of this machine's: the set-up to fix, not the NHS to blame.
+        log("No target accepted this set-up's TLS (exit 2: a set-up mistake, fix the files named above): nothing was sent, and this run is not recorded in the history. `spine-assure doctor` checks the set-up again without running.");
+        return { exitCode: EXIT.configOrSuite };
+      }
+      log("No target could be reached (exit 3): nothing was sent, and this run is not recorded in the history. `spine-assure doctor` checks the set-up again without running.");
+      return { exitCode: EXIT.unreachable };
+    }
+    if (pre.notTheApi) {
+      await open.close();
+      for (const line of pre.notTheApi) log(`configuration error: ${line}`);
+      log("A base URL does not lead to its API (exit 2): no case was sent (one harmless probe per API was), and this run is not recorded in the history. `spine-assure doctor` checks the set-up again without running.");
+      return { exitCode: EXIT.configOrSuite };
+    }
+    for (const w of pre.warnings) log(`warning: ${w}`);
+
+    const folder = openRunFolder(outRoot, runId);
+    const showProgress = options.progress ?? !!process.stdout.isTTY;
+    let shown = 0;
+    // Each case is judged as it arrives, and its Allure results written then, while this process mostly waits.
+    const allure = allureResultsWriter(folder, runId, plan.requirements, allureTargets(open.targets));
+    const listener = judgeOnArrival(plan, {
+      allure,
+      onJudged: (record) => {
+        if (options.verbose) for (const line of exchangeLines(record.key, record.steps, options.verbose)) log(line);
+        if (showProgress) process.stdout.write(`\r  ${++shown}/${plan.cases.length} cases`);
+      },
+    });
+    const judged = listener.judged;
+    // A signal stops the run safely (teardown runs, outputs are written); a second one at once, leaving no scratch folder.
+    const stop = watchStopSignals(runId, log, () => folder.abort(), prepared.config.runTimeoutMs);
+    try {
+      let execution;
+      try {
+        execution = await (options.execute ?? execute)(prepared, open, (result) => listener.onCase(result), stop.stopFile);
+      } catch (err) {
+        folder.abort();
+        throw err;
+      } finally {
+        await open.close();
+        if (showProgress) process.stdout.write("\r\x1b[K");
+      }
+      if (execution.planProblems.length) {
+        folder.abort();
+        log(new SuiteError(execution.planProblems).message);
+        log("Nothing was sent.");
+        return { exitCode: EXIT.configOrSuite };
+      }
+      for (const e of execution.runErrors) log(`harness error: ${e}`);
+
+      // The history the report will carry forward is judged with the run: a secret in it gates this run too.
+      const run = judge({ runId, startedAt, tool: await tool, strict: !!options.strict, prepared, open, execution, judged, printed, interrupted: stop.signal(), carriedFiles: carriedHistory(outRoot) });
+      // A waiver may cite the run that is its evidence: that run folder is kept whatever its age.
+      const cited = prepared.waivers.flatMap((w) => [...`${w.reason}`.matchAll(/\b\d{8}-\d{6}-[0-9a-f]{6}\b/g)].map((m) => m[0]));
+      let published: Published;
+      try {
+        const writeFailure = listener.writeFailure();
+        if (writeFailure) throw writeFailure;
+        published = await publish(run, { outRoot, open: { folder, allure }, html: !options.noReport, generator, recordHistory: true, latest: true, keepRuns: prepared.config.keepRuns, protectRuns: cited, signers, secrets: [...redactor.secrets(), ...execution.secrets] });
+      } catch (err) {
+        folder.abort();
+        if (err instanceof OutputLeakError) {
+          log(`${err.message} (exit ${EXIT.mustFailed}).`);
+          return { exitCode: EXIT.mustFailed };
+        }
+        // The evidence cannot be written (a full disk, a folder removed under the run): the verdicts are still said, but
+        // a result without its evidence is not one a gate may pass.
+        for (const l of closingLines(run, consoleStyle(!!options.quiet)).filter((l) => !l.startsWith("Gate:"))) log(l);
+        log(`The evidence could not be written to ${outRoot}: ${(err as Error).message}. Nothing of this run was kept; free the space (or fix --out) and run again (exit ${EXIT.configOrSuite}).`);
+        return { exitCode: EXIT.configOrSuite };
+      }
+      return finish(run, published);
+    } finally {
+      stop.release();
+    }
   }
 
   function finish(run: RunResult, published: Published): AssureOutcome {

@@ -27,8 +27,11 @@ export interface FaultRun {
   verdicts: Record<string, string>;
   /** The documented variants each requirement recorded. */
   variants: Record<string, string[]>;
-  /** What did not pass, a line each: for a failing self-test's message. */
-  output: string;
+  /**
+   * What did not pass, a line each, redacted: for a failing self-test's message. Worked out when asked, since a
+   * redactor per case shown costs more than the rest of what a run returns, and a passing self-test never shows it.
+   */
+  output(): string;
   /**
    * Cases broken because a request got no answer (a timeout, a connection closed): the transport's doing, on a busy
    * machine say, not the target's. A run with any is inconclusive: it judges no fault and no variant.
@@ -100,12 +103,12 @@ async function runSandboxWith(switches: Record<string, string>, { strict = false
     const raw = execution.results.get(key);
     return raw ? caseRedactor(raw, configured, prepared.plan.cases.find((pc) => pc.key === key)?.secretFields).text(line) : line;
   };
-  const output = judged.flatMap((r) => r.cases.filter((c) => c.status !== "passed").map((c) => shown(c.key, `${r.id} ${c.key} ${c.status}: ${c.messages.join("; ")}`)));
+  let output: string | undefined;
   return {
     code: run.gate.exitCode,
     verdicts: Object.fromEntries(judged.map((r) => [r.id, r.verdict])),
     variants: Object.fromEntries(judged.map((r) => [r.id, (r.variants ?? []).map((v) => v.name)])),
-    output: output.join("\n"),
+    output: () => (output ??= judged.flatMap((r) => r.cases.filter((c) => c.status !== "passed").map((c) => shown(c.key, `${r.id} ${c.key} ${c.status}: ${c.messages.join("; ")}`))).join("\n")),
     unanswered,
   };
 }

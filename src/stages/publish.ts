@@ -8,7 +8,7 @@ import { mergeRuns } from "../judge/merge-runs.ts";
 import { findLeaksInFiles } from "../judge/leak-gate.ts";
 import { filesUnder } from "../files-under.ts";
 import type { RunResult } from "../model/run-result.ts";
-import { allureHistoryOf, allureStaticParts, generateAllureReport } from "../../reporters/allure-report.ts";
+import { allureHistoryOf, allureStaticParts, startAllureGenerator, type AllureGenerator } from "../../reporters/allure-report.ts";
 import { LATEST_FILES } from "../../reporters/index.ts";
 import { allureEnvironment, allureResultsWriter, allureTargets, type AllureResultsWriter } from "../../reporters/allure-results.ts";
 import { readHistory, recordRun, targetKey, type Changes } from "../../reporters/history.ts";
@@ -27,6 +27,8 @@ export interface PublishOptions {
   open?: { folder: DirectoryWriter; allure: AllureResultsWriter };
   /** Generate the HTML report. */
   html: boolean;
+  /** The report's generator, started when the run began so that it has loaded by now (else it is started here). */
+  generator?: AllureGenerator;
   /** Append the run to the history (a regenerated report is not a new run). */
   recordHistory: boolean;
   /** Make these the latest copies (a run always does; a regenerated report only for the latest run). */
@@ -110,7 +112,7 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
       // Allure's generator is a process of its own: it starts at once and the search of what it reads runs beside it
       // (two cores), instead of before it. A secret found there withholds the pack all the same, once it has ended.
       const name = `Spine ${run.assessment ? "client assessment" : "assurance report"} — gate: exit ${run.gate.exitCode} ${run.gate.result.toUpperCase()}${run.regenerated?.fromAltered ? " — REGENERATED FROM ALTERED RESULTS" : ""}`;
-      const generating = generateAllureReport(join(folder.path, "allure-results"), join(folder.path, "allure-report"), allureHistoryOf(options.outRoot), name).then(
+      const generating = (options.generator ?? startAllureGenerator()).generate(join(folder.path, "allure-results"), join(folder.path, "allure-report"), allureHistoryOf(options.outRoot), name).then(
         () => undefined,
         (err: Error) => err,
       );
