@@ -1,4 +1,5 @@
-// Generates the single-file Allure 3 report (no Java) from a run's allure-results.
+// Generates the single-file Allure 3 report (no Java) from a run's allure-results, in a process of its own
+// (allure-generate.mjs).
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -95,11 +96,6 @@ export function startAllureGenerator(): AllureGenerator {
       if (!asked) child.kill();
     },
   };
-}
-
-/** The report generated at once, by a generator of its own (`report RUN`, the tests). */
-export function generateAllureReport(resultsDir: string, outputDir: string, historyPath?: string, reportName?: string, timeoutMs?: number): Promise<string> {
-  return startAllureGenerator().generate(resultsDir, outputDir, historyPath, reportName, timeoutMs);
 }
 
 let staticParts: Promise<string[]> | undefined;
