@@ -2,7 +2,10 @@
 // (^([^!]|[^!])*!$ against a long Location) would otherwise hang the run for ever, since a regex cannot be interrupted
 // on the main thread. Inside a vm context with a timeout, V8 stops it. Invalid patterns (one made invalid by
 // interpolation) are named too. Either way the error says it is the suite's pattern, not the target, at fault.
+// The budget's watchdog costs a thread per match, though, and most of a suite's patterns cannot backtrack far: those
+// whose backtracking their syntax bounds (growthOf) run directly, on texts short enough for the bound to be small.
 import vm from "node:vm";
+import { RegExpParser, type AST } from "@eslint-community/regexpp";
 
 /** How long one match may take. The project's patterns take microseconds. */
 export const REGEX_BUDGET_MS = 250;
@@ -12,25 +15,100 @@ export class SuitePatternError extends Error {
 }
 
 const context = vm.createContext({});
-const testScript = new vm.Script("pattern.test(text)");
-const execScript = new vm.Script("pattern.exec(text)");
+const SCRIPTS = { t: new vm.Script("pattern.test(text)"), e: new vm.Script("pattern.exec(text)") };
+type Kind = keyof typeof SCRIPTS;
 
-function compile(pattern: string): RegExp {
+/**
+ * How far a pattern can backtrack, read from its syntax. `unbounded`: how many quantifiers may repeat without limit
+ * (lookarounds' included); `branches`: the product of every bounded choice (a {n,m} range, an alternation, an optional
+ * group). Undefined where its syntax sets no bound: a group or lookahead repeated more than once, or a backreference
+ * (the shapes whose backtracking can grow exponentially), or a pattern this parser does not read.
+ */
+export interface Growth {
+  unbounded: number;
+  branches: number;
+}
+
+export function growthOf(pattern: string): Growth | undefined {
+  let ast: AST.Pattern;
   try {
-    return new RegExp(pattern);
+    ast = new RegExpParser({ ecmaVersion: 2025 }).parsePattern(pattern, 0, pattern.length, { unicode: false });
+  } catch {
+    return undefined;
+  }
+  const g: Growth = { unbounded: 0, branches: 1 };
+  const alternatives = (alts: AST.Alternative[]): boolean => {
+    if (alts.length > 1) g.branches *= alts.length;
+    return alts.every((a) => a.elements.every(element));
+  };
+  const element = (e: AST.Element): boolean => {
+    switch (e.type) {
+      case "Backreference":
+        return false;
+      case "Group":
+      case "CapturingGroup":
+        return alternatives(e.alternatives);
+      case "Assertion":
+        return "alternatives" in e ? alternatives(e.alternatives) : true; // ^ $ \b \B hold no choice
+      case "Quantifier": {
+        const single = e.element.type === "Character" || e.element.type === "CharacterSet" || e.element.type === "CharacterClass";
+        if (single) {
+          if (e.max === Infinity) g.unbounded++;
+          else g.branches *= e.max - e.min + 1;
+          return true;
+        }
+        // A group taken once or not at all is a choice of two; repeated, every repetition can backtrack into the others.
+        if (e.max > 1) return false;
+        g.branches *= 2;
+        return element(e.element);
+      }
+      default:
+        return true; // a character, a class, a set (\d, .): one character, no choice
+    }
+  };
+  return alternatives(ast.alternatives) ? g : undefined;
+}
+
+/**
+ * The backtracking steps a match may take at most, bounded: a match tried from each of the text's positions, each
+ * trying every choice and, for a quantifier without limit, every length. Under this a match takes milliseconds at
+ * worst, and runs directly; over it (two unbounded quantifiers on a long text, say) it runs in the vm, with the budget.
+ */
+const DIRECT_STEPS = 10_000_000;
+
+export function runsDirectly(growth: Growth | undefined, textLength: number): boolean {
+  return !!growth && growth.unbounded <= 1 && growth.branches * (textLength + 1) ** (growth.unbounded + 1) <= DIRECT_STEPS;
+}
+
+/** Each pattern compiled, and its growth read, once (so many at most: an interpolated pattern may be new each case). */
+const PATTERNS = 4096;
+const patterns = new Map<string, { re: RegExp; growth: Growth | undefined }>();
+
+function compiled(pattern: string): { re: RegExp; growth: Growth | undefined } {
+  let known = patterns.get(pattern);
+  if (known) return known;
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern);
   } catch (err) {
     throw new SuitePatternError(`the suite's pattern /${pattern}/ is not a valid regular expression: ${(err as Error).message}`);
   }
+  known = { re, growth: growthOf(pattern) };
+  if (patterns.size >= PATTERNS) patterns.delete(patterns.keys().next().value!);
+  patterns.set(pattern, known);
+  return known;
 }
 
-function run<T>(script: vm.Script, pattern: string, text: string): T {
-  const re = compile(pattern);
+function run<T>(kind: Kind, pattern: string, text: string): T {
+  const { re, growth } = compiled(pattern);
+  // No `g` or `y` flag: the expression keeps no state between matches, and one object serves every call.
+  if (runsDirectly(growth, text.length)) return (kind === "t" ? re.test(text) : re.exec(text)) as T;
   Object.assign(context, { pattern: re, text });
   for (let attempt = 1; ; attempt++) {
     // CPU is measured only once a match has run out of time (a match takes microseconds: the hot path pays nothing).
     const before = attempt > 1 ? process.cpuUsage() : undefined;
     try {
-      return script.runInContext(context, { timeout: REGEX_BUDGET_MS }) as T;
+      return SCRIPTS[kind].runInContext(context, { timeout: REGEX_BUDGET_MS }) as T;
     } catch (err) {
       if ((err as { code?: string }).code !== "ERR_SCRIPT_EXECUTION_TIMEOUT") throw err;
       // The budget is wall time, but a verdict must not depend on the machine's load: a match that ran out of time
@@ -54,11 +132,11 @@ const CACHE_ENTRIES = 4096;
 const CACHE_TEXT_CHARS = 4096;
 const cache = new Map<string, boolean | RegExpExecArray | null>();
 
-function cached<T extends boolean | RegExpExecArray | null>(kind: "t" | "e", script: vm.Script, pattern: string, text: string): T {
-  if (text.length > CACHE_TEXT_CHARS) return run<T>(script, pattern, text);
+function cached<T extends boolean | RegExpExecArray | null>(kind: Kind, pattern: string, text: string): T {
+  if (text.length > CACHE_TEXT_CHARS) return run<T>(kind, pattern, text);
   const key = `${kind}${pattern.length}:${pattern}${text}`;
   if (cache.has(key)) return ownCopy(cache.get(key)!) as T;
-  const result = run<T>(script, pattern, text);
+  const result = run<T>(kind, pattern, text);
   if (cache.size >= CACHE_ENTRIES) cache.delete(cache.keys().next().value!);
   cache.set(key, ownCopy(result));
   return result;
@@ -69,5 +147,5 @@ function ownCopy<T extends boolean | RegExpExecArray | null>(r: T): T {
   return (Array.isArray(r) ? Object.assign([...r], { index: r.index, input: r.input, groups: r.groups }) : r) as T;
 }
 
-export const boundedTest = (pattern: string, text: string): boolean => cached<boolean>("t", testScript, pattern, text);
-export const boundedExec = (pattern: string, text: string): RegExpExecArray | null => cached<RegExpExecArray | null>("e", execScript, pattern, text);
+export const boundedTest = (pattern: string, text: string): boolean => cached<boolean>("t", pattern, text);
+export const boundedExec = (pattern: string, text: string): RegExpExecArray | null => cached<RegExpExecArray | null>("e", pattern, text);
