@@ -9,7 +9,7 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /** Whole runs (test/helpers/run-in-process.ts), spawned CLIs (test/helpers/run-cli.ts) and the browser. */
 const CLI = [
-  "assess-client-cli", "assure-e2e", "attribution", "cli-usage", "compiled-cli", "evidence", "hardening", "hostile-targets", "keep-runs",
+  "allure-generator", "assess-client-cli", "assure-e2e", "attribution", "cli-usage", "compiled-cli", "evidence", "hardening", "hostile-targets", "keep-runs",
   "leak-gate", "nhs-environment", "outputs", "partial-runs", "report-browser", "stop-signals",
 ].map((name) => `test/${name}.test.ts`);
 /** The mutation and variant self-tests, and their run on a starved machine. */

@@ -44,7 +44,7 @@ const STDERR_KEPT = 64 * 1024;
 export function startAllureGenerator(): AllureGenerator {
   // A process group of its own: a Ctrl-C at the terminal stops the run safely, and the run still wants its report. It
   // never outlives this process's exit (a second Ctrl-C), nor writes into a folder that exit removed.
-  const child = spawn(process.execPath, [GENERATOR], {
+  const child = spawn(process.execPath, [GENERATOR, String(process.pid)], {
     cwd: PROJECT_ROOT,
     stdio: ["pipe", "ignore", "pipe"],
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },

@@ -1,0 +1,49 @@
+// The report's generator runs outside the run's process group (a Ctrl-C must not stop it: stop-signals), so a signal
+// to the group does not end it. When the run that started it is killed outright mid-report, it ends itself rather
+// than go on writing a report no one will read.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../src/project-root.ts";
+import { generatorProcesses, generatorsLeft } from "./helpers/generators.ts";
+
+/** So many results that their report takes the generator several seconds of CPU after it has loaded (about one). */
+const RESULTS = 20_000;
+
+/** The CPU a process has used, in clock ticks (/proc/PID/stat: utime and stime, after the command's name). */
+const cpuTicks = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return Number(fields[11]) + Number(fields[12]);
+};
+
+describe.skipIf(!existsSync("/proc/self/stat"))("the report's generator", () => {
+  it("ends itself once the run that started it is killed mid-report, writing no report", async () => {
+    const root = mkdtempSync(join(tmpdir(), "orphan-"));
+    const results = join(root, "allure-results");
+    mkdirSync(results);
+    for (let i = 0; i < RESULTS; i++) {
+      const uuid = `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
+      writeFileSync(join(results, `${uuid}-result.json`), JSON.stringify({ uuid, name: `case ${i}`, fullName: `case ${i}`, historyId: `h${i}`, status: "passed", stage: "finished", start: 1, stop: 2, labels: [], steps: [], attachments: [] }));
+    }
+    const report = join(root, "report");
+    const marker = `ORPHAN_TEST_RUN=${root}`;
+    // The run: starts a generator, hands it the job, says so, and waits to be killed.
+    const script = `import { startAllureGenerator } from ${JSON.stringify(join(PROJECT_ROOT, "reporters", "allure-report.ts"))};
+      void startAllureGenerator().generate(${JSON.stringify(results)}, ${JSON.stringify(report)});
+      process.stdout.write("asked\\n");
+      setInterval(() => {}, 1000);`;
+    const run = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ORPHAN_TEST_RUN: root } });
+    await new Promise<void>((resolve) => createInterface({ input: run.stdout! }).once("line", () => resolve()));
+    const [generator] = generatorProcesses({ env: marker });
+    expect(generator).toBeDefined();
+    // Mid-report: past the second or so of CPU its modules take to load (measured in CPU, not time, for a busy machine).
+    while (cpuTicks(generator!) < 200) await new Promise((r) => setTimeout(r, 50));
+    run.kill("SIGKILL");
+    expect(await generatorsLeft({ env: marker }, 90_000)).toEqual([]);
+    // Left alone it would have finished its report; it ended first.
+    expect(existsSync(join(report, "index.html"))).toBe(false);
+  }, 120_000);
+});
