@@ -6,7 +6,8 @@ import { loadConfig } from "../src/config/load-config.ts";
 import { pathsOf } from "../src/cli/requirements.ts";
 import { makePlan } from "../src/plan/make-plan.ts";
 import { loadSuites } from "../src/suite/load-suites.ts";
-import { runAssureCli, verdictsOf } from "./helpers/run-cli.ts";
+import { verdictsOf } from "./helpers/run-cli.ts";
+import { runAssureInProcess } from "./helpers/run-in-process.ts";
 
 // A suite using each:, formats:, requires: and notApplicableIf:, against requirements of RULES.md.
 const SUITE = `
@@ -81,7 +82,7 @@ describe("planning", () => {
   });
 
   it("runs it: an absent optional endpoint is not-applicable with its reason, raw bodies are sent as written", async () => {
-    const run = await runAssureCli(["--suites", suiteDir(), "--no-report"]);
+    const run = await runAssureInProcess(["--suites", suiteDir(), "--no-report"]);
     expect(run.code, run.stdout).toBe(0);
     const verdicts = verdictsOf(run.summary);
     expect(verdicts["ERS-A001-16"]).toBe("not-applicable");

@@ -14,7 +14,7 @@ import { runPlan, type RunOptions } from "../src/run/run-plan.ts";
 import type { CaseResult } from "../src/run/run-case.ts";
 import { loadSuites } from "../src/suite/load-suites.ts";
 import { SuiteError } from "../src/suite/suite-problems.ts";
-import { runAssureCli } from "./helpers/run-cli.ts";
+import { runAssureInProcess } from "./helpers/run-in-process.ts";
 
 const config = loadConfig({ env: {}, cwd: tmpdir(), dotenvFile: false });
 const options = (): RunOptions => ({
@@ -75,7 +75,7 @@ describe("a plan whose checks do not compile", () => {
     mkdirSync(join(dir, "ers"));
     writeFileSync(join(dir, "ers", "bad.yaml"), BAD_SUITE(0));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const run = await runAssureCli(["--suites", dir, "--no-report"], { ASSURE_ACCEPT_SANDBOX_VALUES: "all", ERS_BASE_URL: `${base}/ers-api`, NRLS_BASE_URL: `${base}/nrls` });
+    const run = await runAssureInProcess(["--suites", dir, "--no-report"], { ASSURE_ACCEPT_SANDBOX_VALUES: "all", ERS_BASE_URL: `${base}/ers-api`, NRLS_BASE_URL: `${base}/nrls` });
     expect(run.code, run.stdout + run.stderr).toBe(2);
     expect(run.stdout).toMatch(/bad\.yaml:\d+: fhirpath: FHIRPath does not compile/);
     expect(run.stdout).toContain("Nothing was sent.");
