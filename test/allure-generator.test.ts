@@ -2,26 +2,27 @@
 // to the group does not end it. When the run that started it is killed outright mid-report, it ends itself rather
 // than go on writing a report no one will read.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
-import { generatorProcesses, generatorsLeft } from "./helpers/generators.ts";
+import { generatorProcesses, generatorsLeft, statFields } from "./helpers/generators.ts";
 
 /** So many results that their report takes the generator several seconds of CPU after it has loaded (about one). */
 const RESULTS = 20_000;
 
-/** The CPU a process has used, in clock ticks (/proc/PID/stat: utime and stime, after the command's name). */
+/** The CPU a process has used, in clock ticks. */
 const cpuTicks = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  const fields = statFields(pid);
   return Number(fields[11]) + Number(fields[12]);
 };
 
 describe.skipIf(!existsSync("/proc/self/stat"))("the report's generator", () => {
-  it("ends itself once the run that started it is killed mid-report, writing no report", async () => {
+  it("ends itself once the run that started it is killed mid-report, writing no report", async ({ onTestFinished }) => {
     const root = mkdtempSync(join(tmpdir(), "orphan-"));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true })); // twenty thousand files
     const results = join(root, "allure-results");
     mkdirSync(results);
     for (let i = 0; i < RESULTS; i++) {

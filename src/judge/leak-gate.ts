@@ -80,7 +80,6 @@ function found(hunter: Redactor, text: string): boolean {
   return from >= 0 && joinedLeaks(hunter, text, from, to);
 }
 
-
 function joinedLeaks(hunter: Redactor, text: string, from: number, to: number): boolean {
   return hunter.leaks(text.slice(from, to).replace(/\s+/g, ""));
 }

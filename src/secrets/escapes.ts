@@ -28,7 +28,7 @@ export function mayHoldEscapes(text: string): boolean {
 const SPELLING_SOURCE = "\\\\u[0-9A-Fa-f]{4}|\\\\\\/|&#|&[a-z]{2,4};|%[0-9A-Fa-f]{2}";
 const SPELLING = new RegExp(SPELLING_SOURCE);
 /** The longest escape decodeEscapes reads as one: a four-byte character percent-encoded (%F0%9F%98%80). */
-const ESCAPE_LONGEST = 12;
+export const ESCAPE_LONGEST = 12;
 const isEscapeStart = (c: number) => c === 92 /* \ */ || c === 38 /* & */ || c === 37; /* % */
 /** A letter or digit: the units a short secret is matched between (as a whole word) by the secret matcher. */
 const isWordUnit = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);

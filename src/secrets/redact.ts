@@ -4,7 +4,7 @@
 // wherever the text decodes to a secret once its JSON escapes, XML references and percent-encoding are read
 // (a target may write any character of a JSON string as \uXXXX: RFC 8259 §7).
 import { ALLURE_HTTP_REDACTED_VALUE } from "allure-js-commons/http";
-import { anyDecodedLevel, ESCAPE_UNITS, replaceSpans, spansDecodingTo } from "./escapes.ts";
+import { anyDecodedLevel, ESCAPE_LONGEST, ESCAPE_UNITS, replaceSpans, spansDecodingTo } from "./escapes.ts";
 import { SecretMatcher } from "./secret-matcher.ts";
 import type { Exchange } from "../run/http-client.ts";
 
@@ -162,7 +162,7 @@ export class Redactor {
     if (!matcher) return false;
     const test = (text: string) => matcher.test(text);
     // Around each escape, as far as the longest form can be written, and an escape's own length at each level.
-    return test(s) || anyDecodedLevel(s, test, this.longestWritten() + 8 * 12);
+    return test(s) || anyDecodedLevel(s, test, this.longestWritten() + 8 * ESCAPE_LONGEST);
   }
 
   /** Every secret value it redacts (with its encodings): what the leak gate hunts for. In memory only, never written. */

@@ -14,13 +14,21 @@ export function generatorProcesses(filter: GeneratorFilter): number[] {
   return readdirSync("/proc").filter((p) => /^\d+$/.test(p)).map(Number).filter((pid) => {
     try {
       if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("allure-generate.mjs")) return false;
-      // stat: "pid (comm) state ppid …", the command name in parentheses possibly holding spaces.
-      if (filter.parent !== undefined && Number(readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[1]) !== filter.parent) return false;
+      if (filter.parent !== undefined && Number(statFields(pid)[1]) !== filter.parent) return false;
       return filter.env === undefined || readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(filter.env);
     } catch {
       return false; // ended while being read
     }
   });
+}
+
+/**
+ * A process's /proc/PID/stat after its command's name ("pid (comm) state ppid …", the name in parentheses possibly
+ * holding spaces): [state, ppid, …]; utime and stime, the CPU it has used in clock ticks, are [11] and [12].
+ */
+export function statFields(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
 }
 
 /** Waits for the generators `filter` selects to end (a killed process takes a moment to go), up to `limitMs`; those left. */
