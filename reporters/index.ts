@@ -7,7 +7,7 @@ import { coverageCsv, coverageMarkdown } from "./coverage-matrix.ts";
 import { firstScreen } from "./first-screen.ts";
 import { junitXml } from "./junit.ts";
 import { requestLogCsv } from "./request-log.ts";
-import { renderSummary } from "./summary.ts";
+import { renderSummary, summaryValidator } from "./summary.ts";
 
 /** A renderer gives a file's text, or nothing when the file is not one this kind of run has. */
 export const LATEST_FILES: Readonly<Record<string, (run: RunResult) => string | undefined>> = {
@@ -18,3 +18,16 @@ export const LATEST_FILES: Readonly<Record<string, (run: RunResult) => string | 
   "index.html": firstScreen,
   "requests.csv": requestLogCsv,
 };
+
+/**
+ * What rendering will need whatever the run's results, done ahead: a run calls this while it waits for its cases to
+ * start (its vitest worker loading), when this thread is idle, so that the outputs are written that much sooner after
+ * the last case. A failure here is left for the renderer to report.
+ */
+export function warmRenderers(): void {
+  try {
+    summaryValidator();
+  } catch {
+    // renderSummary says what is wrong when it runs.
+  }
+}

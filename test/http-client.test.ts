@@ -9,6 +9,7 @@ import type { TLSSocket } from "node:tls";
 import { afterEach, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { HttpTarget } from "../src/run/http-client.ts";
+import { undici } from "../src/run/undici-parts.ts";
 import { handshake } from "../src/connect/handshake.ts";
 
 const servers: { close: () => void }[] = [];
@@ -20,6 +21,25 @@ const listen = async (server: Server | ReturnType<typeof createNetServer>): Prom
   return (server.address() as AddressInfo).port;
 };
 const client = (timeoutMs = 500, maxResponseBytes = 1024) => new HttpTarget({ tls: {}, timeoutMs, maxResponseBytes, connections: 4 });
+
+describe("HTTP client", () => {
+  it("runs on undici's parts, not its entry module, and sends the method, path, query, headers and body given", async () => {
+    // If undici's layout changed, the entry module would be loaded instead: slower at start, and this says so.
+    expect(undici().loaded).toBe("parts");
+    let seen: { method?: string; url?: string; header?: string; body: string } = { body: "" };
+    const port = await listen(createServer((q, s) => {
+      q.setEncoding("utf8");
+      q.on("data", (c: string) => (seen.body += c));
+      q.on("end", () => {
+        seen = { ...seen, method: q.method, url: q.url, header: q.headers["x-probe"] as string };
+        s.end("ok");
+      });
+    }));
+    const e = await client(2000).send({ method: "PUT", url: `http://127.0.0.1:${port}/a/b%20c?x=1&y=%7C`, headers: [["X-Probe", "yes"]], body: "{}" });
+    expect(e.response?.status).toBe(200);
+    expect(seen).toEqual({ method: "PUT", url: "/a/b%20c?x=1&y=%7C", header: "yes", body: "{}" });
+  });
+});
 
 describe("HTTP client against hostile targets", () => {
   it("gives up on a server that accepts and never answers, within the timeout", async () => {

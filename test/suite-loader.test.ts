@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { TARGETS } from "../src/targets.ts";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
-import { checkSuites } from "../src/stages/prepare.ts";
+import { checkSuites } from "../src/stages/check-suites.ts";
 import { loadSuites, SuiteError } from "../src/suite/load-suites.ts";
 
 const GOOD = readFileSync(join(PROJECT_ROOT, "test", "data", "minimal-suite.yaml"), "utf8");

@@ -1,7 +1,7 @@
 // `spine-assure requirements`: every requirement the suites declare, with the cases that verify it. A MUST rule no
 // case verifies is a hole in the assurance: the command lists them and exits 1.
 import { EXIT } from "../model/status.ts";
-import { checkSuites } from "../stages/prepare.ts";
+import { checkSuites } from "../stages/check-suites.ts";
 import { SuiteError } from "../suite/suite-problems.ts";
 
 export function requirementsCatalogue(suitesDir?: string): number {

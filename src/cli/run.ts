@@ -10,6 +10,7 @@ import { carriedHistory, startAllureGenerator } from "../../reporters/allure-rep
 import { allureResultsWriter, allureTargets } from "../../reporters/allure-results.ts";
 import { newRunId } from "../judge/run-id.ts";
 import { outputFolderProblem } from "../write-atomic.ts";
+import { warmRenderers } from "../../reporters/index.ts";
 import { closingLines, consoleStyle, exchangeLines, prunedLines, runHeader, terminalSafe } from "../../reporters/console.ts";
 import { Redactor } from "../secrets/redact.ts";
 import { SuiteError } from "../suite/suite-problems.ts";
@@ -147,7 +148,8 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     try {
       let execution;
       try {
-        execution = await (options.execute ?? execute)(prepared, open, (result) => listener.onCase(result), stop.stopFile);
+        // This thread idles while the worker loads: what the outputs will need is prepared then.
+        execution = await (options.execute ?? execute)(prepared, open, (result) => listener.onCase(result), stop.stopFile, { whileLoading: warmRenderers });
       } catch (err) {
         folder.abort();
         throw err;

@@ -3,7 +3,7 @@
 // check's names its suite line.
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
+import { yaml } from "../suite/yaml.ts";
 import type { PlannedRequirement } from "../plan/make-plan.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { TARGETS } from "../targets.ts";
@@ -47,8 +47,8 @@ let cached: ClientCatalogue | undefined;
 export function clientCatalogue(file = CATALOGUE_FILE): ClientCatalogue {
   if (cached && file === CATALOGUE_FILE) return cached;
   const shown = relative(PROJECT_ROOT, file);
-  const lines = new LineCounter();
-  const doc = parseDocument(readFileSync(file, "utf8"), { lineCounter: lines });
+  const lines = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(readFileSync(file, "utf8"), { lineCounter: lines });
   if (doc.errors.length) throw new Error(`${shown}: ${doc.errors[0]!.message}`);
   const raw: unknown = doc.toJS();
   const validate = validatorFor("client-rules.schema.json");

@@ -1,8 +1,9 @@
 // The key and certificate chain that sign a run's evidence: the client identity that made the calls (PEM pair or
 // PKCS#12 bundle, as configured for mutual TLS). Node reads PEM keys itself; it has no public way to open a PKCS#12
-// bundle, so node-forge does that part.
+// bundle, so node-forge does that part — loaded only for one (50 ms of every start-up otherwise).
 import { createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
-import forge from "node-forge";
+import { createRequire } from "node:module";
+import type Forge from "node-forge";
 import { pemCertificateBlocks, type TlsFiles } from "../config/tls-identity.ts";
 import type { TargetName } from "../targets.ts";
 
@@ -46,6 +47,7 @@ export function signingIdentity(files: TlsFiles): SigningIdentity | undefined {
 }
 
 function fromPkcs12(base64: string, passphrase: string): SigningIdentity {
+  const forge = createRequire(import.meta.url)("node-forge") as typeof Forge;
   const p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.decode64(base64)), passphrase);
   const { oids } = forge.pki;
   const keyBags = [...(p12.getBags({ bagType: oids.pkcs8ShroudedKeyBag })[oids.pkcs8ShroudedKeyBag!] ?? []), ...(p12.getBags({ bagType: oids.keyBag })[oids.keyBag!] ?? [])];

@@ -1,9 +1,9 @@
 // waivers.yaml: known failures accepted until a date, with who approved them. A waived requirement is `waived`
 // everywhere and does not gate; after its expiry date it gates again and the run says so.
 import { existsSync, readFileSync } from "node:fs";
-import { parse } from "yaml";
 import { closest } from "../nearest-names.ts";
 import { formatSchemaErrors, validatorFor } from "../suite/schemas.ts";
+import { yaml } from "../suite/yaml.ts";
 import type { RequirementVerdict } from "../model/run-result.ts";
 
 export interface Waiver {
@@ -29,7 +29,7 @@ export function loadWaivers(path: string, required: boolean, known?: readonly st
   }
   let data: unknown;
   try {
-    data = parse(readFileSync(path, "utf8"));
+    data = yaml().parse(readFileSync(path, "utf8"));
   } catch (e) {
     throw new WaiverError(`${path}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
   }

@@ -2,7 +2,8 @@
 // TLS end to end through it). Every request has a deadline covering connect, headers and body, and a response size
 // cap, so a hostile or broken target can neither hang nor flood a run.
 import { createSecureContext, type SecureContext } from "node:tls";
-import { Agent, buildConnector, ProxyAgent, request as undiciRequest, type Dispatcher } from "undici";
+import type { Dispatcher } from "undici";
+import { undici } from "./undici-parts.ts";
 import { secureContextOptions, type TlsFiles } from "../config/tls-identity.ts";
 import type { DecodedJwt } from "../spine/jwt.ts";
 import { handshake } from "../connect/handshake.ts";
@@ -86,10 +87,10 @@ export class HttpTarget {
     // rarely written on a socket the target is closing; the one that still is, if idempotent, is sent again (send).
     const pool = { connections: this.options.connections, headersTimeout: this.options.timeoutMs, bodyTimeout: this.options.timeoutMs, keepAliveTimeout: 4_000, keepAliveTimeoutThreshold: 1_500 };
     if (this.options.proxy) {
-      this.dispatcher = new ProxyAgent({ uri: this.options.proxy, requestTls: tls, proxyTls: { timeout: this.options.timeoutMs }, ...pool });
+      this.dispatcher = new (undici().ProxyAgent)({ uri: this.options.proxy, requestTls: tls, proxyTls: { timeout: this.options.timeoutMs }, ...pool });
     } else {
-      const connector = buildConnector(tls);
-      this.dispatcher = new Agent({ connect: connector, ...pool }).on("connect", () => this.opened++);
+      const connector = undici().buildConnector(tls);
+      this.dispatcher = new (undici().Agent)({ connect: connector, ...pool }).on("connect", () => this.opened++);
     }
     return this.dispatcher;
   }
@@ -127,7 +128,7 @@ export class HttpTarget {
     let status = 0;
     let headers: [string, string][] = [];
     try {
-      const res = await undiciRequest(outgoing.url, {
+      const res = await undici().request(outgoing.url, {
         dispatcher: this.dispatcherFor(),
         method: outgoing.method as "GET",
         headers: outgoing.headers.flat(),

@@ -89,7 +89,7 @@ async function runSandboxWith(switches: Record<string, string>, { strict = false
       listener.onCase(result);
       const lost = result.steps.find((s) => s.status === "broken" && s.exchange?.error);
       if (lost) unanswered.push(`${result.key}: ${lost.exchange!.error!.message}`);
-    }, undefined, true);
+    }, undefined, { verdictsOnly: true });
   } finally {
     await open.close();
   }

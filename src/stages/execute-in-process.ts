@@ -6,13 +6,13 @@
 import type { CaseResult } from "../run/run-case.ts";
 import { runPlan } from "../run/run-plan.ts";
 import { SuiteError } from "../suite/suite-problems.ts";
-import type { Execution } from "./execute.ts";
+import type { Execution, ExecuteHooks } from "./execute.ts";
 import { runOptions, runTargets } from "./execute.ts";
 import type { OpenTargets } from "./open-targets.ts";
 import type { Prepared } from "./prepare.ts";
 
 /** `verdictsOnly`: results that are judged and never written (the self-test): see RunOptions. */
-export async function executeInProcess(prepared: Prepared, open: OpenTargets, onCase: (result: CaseResult) => void, stopFile?: string, verdictsOnly = false): Promise<Execution> {
+export async function executeInProcess(prepared: Prepared, open: OpenTargets, onCase: (result: CaseResult) => void, stopFile?: string, { verdictsOnly = false }: ExecuteHooks & { verdictsOnly?: boolean } = {}): Promise<Execution> {
   const results = new Map<string, CaseResult>();
   const secrets = new Set<string>();
   const runErrors: string[] = [];

@@ -39,10 +39,16 @@ export function runTargets(open: OpenTargets): WorkerInput["targets"] {
   return Object.fromEntries(Object.entries(open.targets).map(([name, t]) => [name, { baseUrl: t.baseUrl, tls: t.tls, ...(t.proxy ? { proxy: t.proxy } : {}), ...(t.extraHosts ? { extraHosts: t.extraHosts } : {}), ...(t.session ? { session: t.session } : {}) }])) as WorkerInput["targets"];
 }
 
+/** What a caller may ask of an execution besides its results. */
+export interface ExecuteHooks {
+  /** Called once, when this thread has nothing to do until the cases start (the worker loading its modules). */
+  whileLoading?: () => void;
+}
+
 /** `stopFile`: where a stop request appears (watchStopSignals); the worker stops starting cases once it exists. */
-export async function execute(prepared: Prepared, open: OpenTargets, onCase: (result: CaseResult) => void, stopFile?: string): Promise<Execution> {
+export async function execute(prepared: Prepared, open: OpenTargets, onCase: (result: CaseResult) => void, stopFile?: string, hooks: ExecuteHooks = {}): Promise<Execution> {
   const { plan, config } = prepared;
-  const reporter = new CaseResultsReporter(onCase);
+  const reporter = new CaseResultsReporter(onCase, hooks.whileLoading);
   if (plan.cases.length === 0) return { results: reporter.results, secrets: reporter.secrets, runErrors: [], planProblems: [] };
   const input: WorkerInput = { plan, targets: runTargets(open), options: runOptions(prepared, stopFile) };
   // runPlan bounds every request by its own deadline, and a case waits for a slot before it sends anything, so no

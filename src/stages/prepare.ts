@@ -1,13 +1,12 @@
 // Stage 1, prepare: configuration (environment and .env, every value checked), the suites, the plan (filtered), and
 // the waivers. Throws ConfigError, SuiteError or WaiverError — nothing has been sent or written. A run compiles the
-// plan's checks where it runs them (stage 3); checkSuites validates suites without running, by the same compilation.
+// plan's checks where it runs them (stage 3); check-suites.ts validates suites without running, by the same compilation.
 import { join, resolve } from "node:path";
 import { ConfigError, loadConfig, type Config } from "../config/load-config.ts";
 import { TEST_DATA_NAMES } from "../config/variables.ts";
 import { filterProblems } from "../plan/filter-problems.ts";
 import { testDataUsage } from "../plan/test-data-usage.ts";
-import { compilePlan } from "../plan/compile-plan.ts";
-import { makePlan, planChecks, type Plan, type PlanFilter } from "../plan/make-plan.ts";
+import { makePlan, type Plan, type PlanFilter } from "../plan/make-plan.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { loadWaivers, type Waiver } from "../judge/waivers.ts";
 import { readSuites } from "../suite/load-suites.ts";
@@ -68,12 +67,4 @@ export function prepare(options: PrepareOptions = {}): Prepared {
   const f = options.filter ?? {};
   const partial = !!(f.suites?.length || f.requirements?.length || f.tags?.length || f.formats?.length || f.caseKeys);
   return { config, suites, plan, waivers, fixturesDir: join(PROJECT_ROOT, "fixtures"), ...(partial ? { filter: f } : {}) };
-}
-
-/** Loads the suites and compiles every check they define; throws SuiteError with every problem of both. */
-export function checkSuites(dir?: string): LoadedSuite[] {
-  const { suites, problems } = readSuites({ dir });
-  problems.push(...compilePlan({ checks: planChecks(suites) }).problems);
-  if (problems.length) throw new SuiteError(problems);
-  return suites;
 }

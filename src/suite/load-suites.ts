@@ -4,7 +4,8 @@
 // body schemas) is the plan's job (src/plan/compile-plan.ts), done once where the plan runs; checkSuites does both.
 import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
+import type { Document, LineCounter } from "yaml";
+import { yaml } from "./yaml.ts";
 import { validatorFor } from "./schemas.ts";
 import { describeSchemaError, pickSchemaErrors, showPath, SuiteError, type SuiteProblem } from "./suite-problems.ts";
 import { eachValueLabel, type Expectation, type LoadedCase, type LoadedStep, type LoadedSuite } from "./types.ts";
@@ -83,7 +84,7 @@ const MAX_SUITE_DEPTH = 64;
 
 function loadSuiteFile(file: string, fixturesDir: string, problems: SuiteProblem[]): LoadedSuite | undefined {
   const shown = relative(PROJECT_ROOT, file);
-  const lines = new LineCounter();
+  const lines = new (yaml().LineCounter)();
   let text: string;
   try {
     const st = statSync(file);
@@ -105,7 +106,7 @@ function loadSuiteFile(file: string, fixturesDir: string, problems: SuiteProblem
     return undefined;
   }
   // merge: YAML's <<: merge keys, so cases can share request and check blocks by anchor.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
+  const doc = yaml().parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   if (doc.errors.length) {
     for (const e of doc.errors) problems.push({ file: shown, path: "", line: lines.linePos(e.pos[0]).line, message: `YAML: ${e.message.split("\n")[0]}` });
     return undefined;
@@ -264,6 +265,7 @@ function checkAcrossSuites(suites: LoadedSuite[], problems: SuiteProblem[]): voi
 }
 
 function lineOf(doc: Document, lines: LineCounter, path: (string | number)[]): number | undefined {
+  const { isMap, isScalar, isSeq } = yaml();
   // Walk up until a node with a position exists (a missing property has none: report its parent).
   for (let n = path.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);

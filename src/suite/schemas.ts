@@ -1,9 +1,9 @@
 // One Ajv instance over every JSON Schema in schemas/: suites, response bodies, the summary. Schemas refer to each
 // other by relative $ref; each is registered under https://spine-assure.local/schemas/<path>.
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, relative, sep } from "node:path";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
+import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import { filesUnder } from "../files-under.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 
@@ -11,15 +11,18 @@ export type SchemaError = ErrorObject;
 export const SCHEMA_BASE = "https://spine-assure.local/schemas/";
 const SCHEMAS_DIR = join(PROJECT_ROOT, "schemas");
 
-// ajv-formats ships CommonJS whose default export is the plugin function.
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-
 let ajv: Ajv | undefined;
 const loadedDirs = new Set<string>();
 
 function instance(): Ajv {
   if (!ajv) {
-    ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+    // Loaded when first needed, not with every command: a run whose suites come from the cache validates nothing until
+    // its outputs, and its process loads Ajv while it waits for its cases (reporters/index.ts, warmRenderers).
+    const require = createRequire(import.meta.url);
+    const { Ajv: AjvClass } = require("ajv") as typeof import("ajv");
+    // ajv-formats ships CommonJS whose export is the plugin function.
+    const addFormats = require("ajv-formats") as (ajv: Ajv) => Ajv;
+    ajv = new AjvClass({ allErrors: true, strict: false, allowUnionTypes: true });
     addFormats(ajv);
   }
   return ajv;

@@ -1,9 +1,11 @@
 // The line each object of a loaded YAML document was written on. The YAML tree and the loaded value are walked side by
 // side, following aliases and merge keys (<<:) to where the block was written, so a check shared by anchor reports
 // the anchor's line: that is where a reader goes to change it.
-import { isAlias, isMap, isScalar, isSeq, visit, type Document, type LineCounter, type Node } from "yaml";
+import type { Document, LineCounter, Node } from "yaml";
+import { yaml } from "./yaml.ts";
 
 export function yamlLines(doc: Document, lines: LineCounter, value: unknown): WeakMap<object, number> {
+  const { isAlias, isMap, isSeq, visit } = yaml();
   const out = new WeakMap<object, number>();
   // Anchors looked up once: yaml's own Alias.resolve searches the whole document at every use. An anchor defined
   // twice (YAML allows it; an alias means the latest one before it) is left to resolve().
@@ -29,6 +31,7 @@ export function yamlLines(doc: Document, lines: LineCounter, value: unknown): We
 
 /** A map's entries by key, merged blocks first so the map's own keys win, as YAML's merge does. */
 function mapEntries(node: unknown, resolve: (n: unknown) => unknown): Map<string, unknown> {
+  const { isMap, isScalar, isSeq } = yaml();
   const entries = new Map<string, unknown>();
   if (!isMap(node)) return entries;
   const own: [string, unknown][] = [];
