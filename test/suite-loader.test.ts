@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { checkSuites } from "../src/stages/check-suites.ts";
 import { loadSuites, SuiteError } from "../src/suite/load-suites.ts";
+import { compileSchemaFile, validatorFor } from "../src/suite/schemas.ts";
 
 const GOOD = readFileSync(join(PROJECT_ROOT, "test", "data", "minimal-suite.yaml"), "utf8");
 
@@ -115,5 +116,25 @@ describe("suite loading", () => {
 
   it("says so when there are no suites at all", () => {
     expect(() => loadSuites({ dir: mkdtempSync(join(tmpdir(), "empty-")) })).toThrow(/no suite files/);
+  });
+
+  it("compiles a body schema with the files it refers to, and names what is wrong with one that cannot be used", () => {
+    // Schema ids come from paths, for the process: a folder of its own keeps these apart from every other test's.
+    const dir = mkdtempSync(join(tmpdir(), "schemas-"));
+    const at = `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+    mkdirSync(join(dir, at, "sub"), { recursive: true });
+    const put = (name: string, text: string) => writeFileSync(join(dir, at, name), text);
+    put("a.json", JSON.stringify({ type: "object", properties: { b: { $ref: "sub/b.json" } }, required: ["b"] }));
+    put("sub/b.json", JSON.stringify({ type: "string", minLength: 2 }));
+    put("c.json", JSON.stringify({ $ref: "missing.json" }));
+    put("d.json", JSON.stringify({ type: 12 }));
+    put("e.json", "{ not json");
+    expect(compileSchemaFile(join(dir, at, "a.json"), dir)).toBeUndefined();
+    const validate = validatorFor(`${at}/a.json`, dir);
+    expect([validate({ b: "ok" }), validate({ b: "x" }), validate({})]).toEqual([true, false, false]);
+    expect(compileSchemaFile(join(dir, at, "c.json"), dir)).toMatch(/c\.json does not compile: .*missing\.json/);
+    expect(compileSchemaFile(join(dir, at, "d.json"), dir)).toMatch(/d\.json does not compile: schema is invalid/);
+    expect(compileSchemaFile(join(dir, at, "e.json"), dir)).toMatch(/e\.json does not compile: .*JSON/);
+    expect(compileSchemaFile(join(dir, at, "f.json"), dir)).toMatch(/schema file not found/);
   });
 });

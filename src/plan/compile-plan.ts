@@ -1,7 +1,8 @@
 // The plan's checks, compiled once in the process that runs them: every FHIRPath expression (against the model of its
 // API's FHIR release for FHIR bodies, plain for other JSON) and every body schema. What does not compile is a suite
 // problem named by the file and line that wrote it, so validating suites and preparing to run them are the same work.
-import fhirpath from "fhirpath";
+import { createRequire } from "node:module";
+import type fhirpathModule from "fhirpath";
 import type { ValidateFunction } from "ajv";
 import type { Plan } from "./make-plan.ts";
 import { compileSchemaFile, validatorFor } from "../suite/schemas.ts";
@@ -10,6 +11,7 @@ import { fhirPathTemplate } from "../template/template.ts";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { fhirpathModel, type FhirRelease } from "../fhir/fhir-release.ts";
+import { compiledCliParseCache } from "./fhirpath-parse-cache.ts";
 
 type Evaluator = (resource: object, vars?: Record<string, unknown>) => unknown[];
 
@@ -26,6 +28,10 @@ export interface CompiledPlan {
   /** What did not compile; a plan with problems must not run. */
   problems: SuiteProblem[];
 }
+
+// fhirpath's CommonJS build, not the single-file ES module build an import would load: its parser is a module of its
+// own there, which the compiled CLI's cache of parses can serve (fhirpath-parse-cache.ts). The same code either way.
+const fhirpath = createRequire(import.meta.url)("fhirpath") as typeof fhirpathModule;
 
 const isFhir = (body: unknown) => !!body && typeof body === "object" && "resourceType" in body;
 
@@ -54,6 +60,8 @@ export function compilePlan(plan: Pick<Plan, "checks">, schemasDir = join(PROJEC
   // an API that is not FHIR —; the other form (an error page answered by a FHIR API, say) is compiled on first use.
   // Kept for the process by compileExpression. Parsing is most of a plan's compile: this halved it.
   const inPlan = new Set<string>();
+  // The compiled CLI keeps the parses between runs (fhirpath-parse-cache.ts).
+  const parses = compiledCliParseCache();
   for (const { expression, at, release } of plan.checks.fhirpath) {
     try {
       compileExpression(expression, release);
@@ -62,6 +70,7 @@ export function compilePlan(plan: Pick<Plan, "checks">, schemasDir = join(PROJEC
       problem(at, "fhirpath", `FHIRPath does not compile: ${(err as Error).message.split("\n")[0]}`);
     }
   }
+  parses?.keep();
   const validators = new Map<string, ValidateFunction>();
   for (const { schema, at } of plan.checks.schemas) {
     if (validators.has(schema)) continue;

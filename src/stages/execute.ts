@@ -1,6 +1,8 @@
 // Stage 3, execute: the plan run by vitest — the product's runner — in a worker thread, through the thin adapter
 // src/run/vitest/assurance.run.ts over runPlan. Each case's redacted result reaches `onCase` in this process as it
 // arrives. The worker compiles the plan before sending anything; checks that do not compile come back as problems.
+import { randomUUID } from "node:crypto";
+import { BroadcastChannel } from "node:worker_threads";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { CaseResult } from "../run/run-case.ts";
@@ -41,16 +43,18 @@ export function runTargets(open: OpenTargets): WorkerInput["targets"] {
 
 /** What a caller may ask of an execution besides its results. */
 export interface ExecuteHooks {
-  /** Called once, when this thread has nothing to do until the cases start (the worker loading its modules). */
+  /** Called once, when this thread has nothing to do until the cases start (the worker compiling the plan). */
   whileLoading?: () => void;
 }
 
 /** `stopFile`: where a stop request appears (watchStopSignals); the worker stops starting cases once it exists. */
 export async function execute(prepared: Prepared, open: OpenTargets, onCase: (result: CaseResult) => void, stopFile?: string, hooks: ExecuteHooks = {}): Promise<Execution> {
   const { plan, config } = prepared;
-  const reporter = new CaseResultsReporter(onCase, hooks.whileLoading);
+  const reporter = new CaseResultsReporter(onCase);
   if (plan.cases.length === 0) return { results: reporter.results, secrets: reporter.secrets, runErrors: [], planProblems: [] };
-  const input: WorkerInput = { plan, targets: runTargets(open), options: runOptions(prepared, stopFile) };
+  // Not while the worker loads its modules: it asks this thread for them, and would wait on whatever runs here.
+  const compiling = hooks.whileLoading && whenCompiling(hooks.whileLoading);
+  const input: WorkerInput = { plan, targets: runTargets(open), options: runOptions(prepared, stopFile), ...(compiling ? { compilingChannel: compiling.name } : {}) };
   // runPlan bounds every request by its own deadline, and a case waits for a slot before it sends anything, so no
   // vitest timeout may be shorter than every request of the run timing out one after another.
   const requests = plan.cases.reduce((n, c) => n + c.steps.length + c.teardown.length, 0);
@@ -85,7 +89,20 @@ export async function execute(prepared: Prepared, open: OpenTargets, onCase: (re
   try {
     await vitest.start([]);
   } finally {
+    compiling?.close();
     await vitest.close();
   }
   return { results: reporter.results, secrets: reporter.secrets, runErrors: reporter.runErrors, planProblems: reporter.planProblems };
+}
+
+/** A channel on which the worker says it is compiling; `then` runs once, on the first message. */
+function whenCompiling(then: () => void): BroadcastChannel {
+  const channel = new BroadcastChannel(`spine-assure-compiling-${randomUUID()}`);
+  channel.onmessage = () => {
+    channel.close();
+    then();
+  };
+  // Listening alone keeps no process alive.
+  channel.unref();
+  return channel;
 }

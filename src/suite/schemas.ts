@@ -4,7 +4,6 @@ import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative, sep } from "node:path";
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
-import { filesUnder } from "../files-under.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 
 export type SchemaError = ErrorObject;
@@ -12,7 +11,6 @@ export const SCHEMA_BASE = "https://spine-assure.local/schemas/";
 const SCHEMAS_DIR = join(PROJECT_ROOT, "schemas");
 
 let ajv: Ajv | undefined;
-const loadedDirs = new Set<string>();
 
 function instance(): Ajv {
   if (!ajv) {
@@ -28,27 +26,38 @@ function instance(): Ajv {
   return ajv;
 }
 
-function idFor(dir: string, file: string): string {
-  return SCHEMA_BASE + relative(dir, file).split(sep).join("/");
+/** Ids registered so far, each once: the first directory to give an id keeps it. */
+const registered = new Set<string>();
+
+/** Registers one schema file (Ajv checks it against its meta-schema), its id derived from its path under `dir`. */
+function register(dir: string, relPath: string): void {
+  const id = SCHEMA_BASE + relPath;
+  if (registered.has(id)) return;
+  const schema = JSON.parse(readFileSync(join(dir, ...relPath.split("/")), "utf8")) as Record<string, unknown>;
+  instance().addSchema({ ...schema, $id: id });
+  registered.add(id);
 }
 
-/** Registers every *.json under `dir` (default schemas/) once; ids derive from the path when a file has none. */
-export function registerSchemas(dir = SCHEMAS_DIR): void {
-  if (loadedDirs.has(dir)) return;
-  loadedDirs.add(dir);
-  for (const file of filesUnder(dir).filter((f) => f.endsWith(".json"))) {
-    const schema = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-    const id = idFor(dir, file);
-    if (!instance().getSchema(id)) instance().addSchema({ ...schema, $id: id });
-  }
-}
-
-/** The validator for a schema file, by its path under schemas/ (e.g. "ers/professional-session.schema.json"). */
+/**
+ * The validator for a schema file, by its path under schemas/ (e.g. "ers/professional-session.schema.json"). Only that
+ * file and the ones it refers to are registered, each as a reference is met: a process that validates response bodies
+ * never reads (nor checks against the meta-schema) the suite format's or the run result's large schemas.
+ */
 export function validatorFor(relPath: string, dir = SCHEMAS_DIR): ValidateFunction {
-  registerSchemas(dir);
-  const fn = instance().getSchema(SCHEMA_BASE + relPath);
-  if (!fn) throw new Error(`no JSON Schema at schemas/${relPath}`);
-  return fn;
+  if (!registered.has(SCHEMA_BASE + relPath) && !existsSync(join(dir, ...relPath.split("/")))) throw new Error(`no JSON Schema at schemas/${relPath}`);
+  register(dir, relPath);
+  // Ajv names the first schema a reference needs that it does not have; it is registered and the compile tried again
+  // (what Ajv's own compileAsync does with a loader). Each file at most once, so this ends.
+  for (;;) {
+    try {
+      return instance().getSchema(SCHEMA_BASE + relPath)!;
+    } catch (err) {
+      const missing = (err as { missingSchema?: unknown }).missingSchema;
+      const relMissing = typeof missing === "string" && missing.startsWith(SCHEMA_BASE) ? missing.slice(SCHEMA_BASE.length) : undefined;
+      if (!relMissing || registered.has(missing as string) || !existsSync(join(dir, ...relMissing.split("/")))) throw err;
+      register(dir, relMissing);
+    }
+  }
 }
 
 /** Why a schema file cannot be used (missing, not JSON, does not compile), or undefined when it is fine. */

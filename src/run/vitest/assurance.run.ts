@@ -3,13 +3,19 @@
 // CLI's process in the test's meta, then passes, fails, breaks or skips. A plan that does not compile gets one failing
 // test carrying the problems instead, and nothing is sent.
 import { existsSync } from "node:fs";
+import { BroadcastChannel } from "node:worker_threads";
 import { describe, inject, test } from "vitest";
 import { compilePlan } from "../../plan/compile-plan.ts";
 import type { CaseResult } from "../run-case.ts";
 import { runPlan } from "../run-plan.ts";
 import "./worker-input.ts";
 
-const { plan, targets, options } = inject("assurance");
+const { plan, targets, options, compilingChannel } = inject("assurance");
+if (compilingChannel) {
+  const channel = new BroadcastChannel(compilingChannel);
+  channel.postMessage("compiling");
+  channel.close();
+}
 const compiled = compilePlan(plan);
 
 class ChecksFailed extends Error {

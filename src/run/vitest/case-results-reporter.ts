@@ -15,18 +15,8 @@ export class CaseResultsReporter implements Reporter {
   /** Checks of the plan that did not compile: the run sent nothing. */
   planProblems: SuiteProblem[] = [];
 
-  /**
-   * `onCase` hears each case's result as it arrives; `whileLoading` is called once the worker has started on the test
-   * file: until its modules are loaded and the plan compiled, this thread only waits.
-   */
-  constructor(private readonly onCase: (result: CaseResult) => void = () => {}, private whileLoading?: () => void) {}
-
-  onTestModuleQueued(): void {
-    const idle = this.whileLoading;
-    this.whileLoading = undefined;
-    // After vitest's own handling of the event: its bookkeeping is not held up.
-    if (idle) setImmediate(idle);
-  }
+  /** `onCase` hears each case's result as it arrives. */
+  constructor(private readonly onCase: (result: CaseResult) => void = () => {}) {}
 
   onTestCaseResult(testCase: TestCase): void {
     const meta = testCase.meta();

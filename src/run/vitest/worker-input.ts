@@ -9,6 +9,11 @@ export interface WorkerInput {
   plan: Plan;
   targets: Partial<Record<TargetName, RunTarget>>;
   options: Omit<RunOptions, "compiled">;
+  /**
+   * A BroadcastChannel the worker posts on when its modules are loaded and it starts compiling the plan: from then
+   * until the cases start, the CLI's thread is not needed by the worker (module loading asks it for files) and is idle.
+   */
+  compilingChannel?: string;
 }
 
 declare module "vitest" {
