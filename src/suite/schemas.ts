@@ -1,10 +1,12 @@
 // One Ajv instance over every JSON Schema in schemas/: suites, response bodies, the summary. Schemas refer to each
-// other by relative $ref; each is registered under https://spine-assure.local/schemas/<path>.
+// other by relative $ref; each is registered under https://spine-assure.local/schemas/<path>. The compiled CLI keeps
+// each validator's code between runs (schema-code-cache.ts) and loads Ajv only for a schema it has not compiled.
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative, sep } from "node:path";
 import type { Ajv, ErrorObject, ValidateFunction } from "ajv";
 import { PROJECT_ROOT } from "../project-root.ts";
+import { keepsValidators, keepValidator, keptValidator } from "./schema-code-cache.ts";
 
 export type SchemaError = ErrorObject;
 export const SCHEMA_BASE = "https://spine-assure.local/schemas/";
@@ -17,14 +19,20 @@ function instance(): Ajv {
     // Loaded when first needed, not with every command: a run whose suites come from the cache validates nothing until
     // its outputs, and its process loads Ajv while it waits for its cases (reporters/index.ts, warmRenderers).
     const require = createRequire(import.meta.url);
-    const { Ajv: AjvClass } = require("ajv") as typeof import("ajv");
+    const { Ajv: AjvClass, _ } = require("ajv") as typeof import("ajv");
     // ajv-formats ships CommonJS whose export is the plugin function.
     const addFormats = require("ajv-formats") as (ajv: Ajv) => Ajv;
-    ajv = new AjvClass({ allErrors: true, strict: false, allowUnionTypes: true });
+    // Where validators are kept as code (schema-code-cache.ts), Ajv keeps each one's source, and its formats are named
+    // as the kept code will load them.
+    const code = keepsValidators ? { code: { source: true, formats: _`require("ajv-formats/dist/formats").fullFormats` } } : {};
+    ajv = new AjvClass({ allErrors: true, strict: false, allowUnionTypes: true, ...code });
     addFormats(ajv);
   }
   return ajv;
 }
+
+/** Each validator given, by folder and path: compiled, or loaded as kept code, once per process. */
+const validators = new Map<string, ValidateFunction>();
 
 /** Ids registered so far, each once: the first directory to give an id keeps it. */
 const registered = new Set<string>();
@@ -44,13 +52,24 @@ function register(dir: string, relPath: string): void {
  * never reads (nor checks against the meta-schema) the suite format's or the run result's large schemas.
  */
 export function validatorFor(relPath: string, dir = SCHEMAS_DIR): ValidateFunction {
+  const key = `${dir}\0${relPath}`;
+  const done = validators.get(key);
+  if (done) return done;
+  const kept = keptValidator(dir, relPath);
+  if (kept) {
+    validators.set(key, kept);
+    return kept;
+  }
   if (!registered.has(SCHEMA_BASE + relPath) && !existsSync(join(dir, ...relPath.split("/")))) throw new Error(`no JSON Schema at schemas/${relPath}`);
   register(dir, relPath);
   // Ajv names the first schema a reference needs that it does not have; it is registered and the compile tried again
   // (what Ajv's own compileAsync does with a loader). Each file at most once, so this ends.
   for (;;) {
     try {
-      return instance().getSchema(SCHEMA_BASE + relPath)!;
+      const validate = instance().getSchema(SCHEMA_BASE + relPath)!;
+      keepValidator(dir, relPath, instance(), validate);
+      validators.set(key, validate);
+      return validate;
     } catch (err) {
       const missing = (err as { missingSchema?: unknown }).missingSchema;
       const relMissing = typeof missing === "string" && missing.startsWith(SCHEMA_BASE) ? missing.slice(SCHEMA_BASE.length) : undefined;
