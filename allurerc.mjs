@@ -1,13 +1,15 @@
 /* global process */
 // Allure 3 configuration for the assurance report: one self-contained HTML file, tests grouped
 // API (epic) → interaction (feature) → requirement (story), with categories an assurance reader cares about.
-// The CLI passes SPINE_ASSURE_ALLURE_HISTORY so trends build up across runs.
+// The CLI passes SPINE_ASSURE_ALLURE_HISTORY so trends build up across runs. The report's title is the gate decision, so
+// the first thing read is the verdict that matters: the generator sets it once the gate is known.
 // A plain object, not `defineConfig` (which only types it): importing the `allure` package runs Allure's command line,
 // and the generator (reporters/allure-generate.mjs) loads this file in a process of its own.
 
 /** @type {import("@allurereport/plugin-api").Config} */
 export default {
-  name: process.env.SPINE_ASSURE_REPORT_NAME || "Spine assurance report",
+  // The generator titles the report when it writes it (the gate, known only then): reporters/allure-generate.mjs.
+  name: "Spine assurance report",
   historyPath: process.env.SPINE_ASSURE_ALLURE_HISTORY || undefined,
   // Grouped by requirement (story) and the kind of check that failed (ids, times and ports normalised out), never by
   // the raw message: one rule failing in ten cases is one group, not one per pointer id.
@@ -22,8 +24,6 @@ export default {
         singleFile: true,
         reportLanguage: "en",
         groupBy: ["epic", "feature", "story"],
-        // The gate decision in the report's own title, so the first thing read is the verdict that matters.
-        reportName: process.env.SPINE_ASSURE_REPORT_NAME || "Spine assurance report",
       },
     },
   },

@@ -1,10 +1,18 @@
-/* global process, setInterval */
-// Allure 3's generator as a process of its own, started before the report is wanted (allure-report.ts): it loads the
-// generator's modules at once, while the run's cases go on, then waits for its one job on stdin (JSON, ended by EOF)
-// and writes the report. Allure's own command line would load every command it has (agents, Jira, Slack…), half a
-// second more, and only when the report is already wanted; the calls here are the ones its `generate` makes.
-// An empty stdin (the run ended without a report, or its process went away) ends this process with nothing written.
+/* global console, process, setInterval */
+// Allure 3's generator as a process of its own, started with the run (allure-report.ts): it loads the generator's
+// modules at once, then reads each result file as the run writes it, while the cases go on, and writes the report when
+// told to. Allure's own command line would load every command it has (agents, Jira, Slack…) and read every file only
+// once the report is wanted; the calls here are the ones its `generate` makes (readConfig, AllureReport: start, a read
+// per file, done). Its stdin is one JSON message a line:
+//   {"setup": {results, output, config, cwd, env}}  the report's folders; Allure starts
+//   {"read": name}                                   a file just written in the results folder
+//   {"done": {name}}                                 any file not read yet, then the report, titled `name`
+// A stdin that ends before "done" (the run ended without a report, or its process went away) ends this process with
+// nothing written.
+import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 
 // Outside the run's process group, so a signal to the group does not reach it: it ends itself once the run that started
@@ -18,20 +26,48 @@ setInterval(() => {
 // Allure's packages as the `allure` package itself resolves them (they are its dependencies, not this project's).
 const fromAllure = createRequire(createRequire(import.meta.url).resolve("allure"));
 const load = (name) => import(pathToFileURL(fromAllure.resolve(name)).href);
-const [{ AllureReport, readConfig }] = await Promise.all([load("@allurereport/core"), load("@allurereport/plugin-awesome")]);
+const [{ AllureReport, readConfig }, { PathResultFile }] = await Promise.all([load("@allurereport/core"), load("@allurereport/reader-api"), load("@allurereport/plugin-awesome")]);
 
-let input = "";
-process.stdin.setEncoding("utf8");
-for await (const chunk of process.stdin) input += chunk;
-if (input.trim()) {
-  /** @type {{ results: string, output: string, config: string, cwd: string, env: Record<string, string> }} */
-  const job = JSON.parse(input);
-  // The configuration file reads its settings (history, report name) from the environment when it is loaded.
-  Object.assign(process.env, job.env);
-  const config = await readConfig(job.cwd, job.config, { output: job.output });
-  const report = new AllureReport(config);
-  await report.restoreState([]);
-  await report.start();
-  await report.readDirectory(job.results);
-  await report.done();
+/** @type {InstanceType<typeof AllureReport> | undefined} */
+let report;
+let results = "";
+let configuredName = "";
+const read = new Set();
+const readOne = async (name) => {
+  read.add(name);
+  try {
+    await report.readResult(new PathResultFile(join(results, name), name));
+  } catch (e) {
+    // As Allure's readDirectory: a file it cannot read is said and left out.
+    console.error(`can't read result file ${name}`, e);
+  }
+};
+
+for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+  if (!line.trim()) continue;
+  const message = JSON.parse(line);
+  if (message.setup) {
+    /** @type {{ results: string, output: string, config: string, cwd: string, env: Record<string, string> }} */
+    const setup = message.setup;
+    // The configuration file reads its settings (the history) from the environment when it is loaded.
+    Object.assign(process.env, setup.env);
+    const config = await readConfig(setup.cwd, setup.config, { output: setup.output });
+    configuredName = config.name ?? "";
+    results = setup.results;
+    report = new AllureReport(config);
+    await report.restoreState([]);
+    await report.start();
+  } else if (message.read !== undefined) {
+    if (!read.has(message.read)) await readOne(message.read);
+  } else if (message.done) {
+    // As Allure's readDirectory: every file of the folder but scratch ones, in name order.
+    const rest = readdirSync(results, { withFileTypes: true }).filter((d) => d.isFile() && !d.name.endsWith(".tmp") && !read.has(d.name)).map((d) => d.name).sort((a, b) => a.localeCompare(b));
+    for (const name of rest) await readOne(name);
+    // The title says the gate, known only now; Allure adds a CI job's name after the configured one.
+    report.reportName = `${message.done.name}${report.reportName.slice(configuredName.length)}`;
+    await report.done();
+    process.exit(0);
+  }
 }
+// The run ended without asking for the report.
+process.exit(0);

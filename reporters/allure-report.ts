@@ -8,6 +8,9 @@ import { pathToFileURL } from "node:url";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { writeFileAtomic } from "../src/write-atomic.ts";
 
+/** The folder of a run's HTML report, inside its run folder. */
+export const ALLURE_REPORT = "allure-report";
+
 /** Allure's history beside the runs, which every report of the output root embeds (its trend). */
 export function allureHistoryOf(outRoot: string): string {
   return join(outRoot, "allure-history.jsonl");
@@ -19,11 +22,21 @@ export function carriedHistory(outRoot: string): { path: string; where: string }
   return existsSync(path) ? [{ path, where: "allure-history.jsonl" }] : [];
 }
 
-/** Allure's generator, a process of its own: started early, it has loaded its modules by the time it is asked. */
+/**
+ * Allure's generator, a process of its own: started early, it has loaded its modules by the time it is asked, and, told
+ * where the report will be, it reads each result file as it is written (`read`), while the run goes on.
+ */
 export interface AllureGenerator {
   /**
-   * Writes the single-file report of `resultsDir` into `outputDir` (emptied first) and returns the path of its HTML
-   * file. `historyPath`: where Allure keeps run history for its trend charts (kept across runs). Once per generator.
+   * Where the report of `resultsDir` will be written: `outputDir` (emptied first), `historyPath` (where Allure keeps
+   * run history for its trend charts, across runs). Once, before any `read`.
+   */
+  prepare(resultsDir: string, outputDir: string, historyPath?: string): void;
+  /** A file just written, whole, in the results folder (its name there): read now rather than when the report is asked. */
+  read(name: string): void;
+  /**
+   * Writes the single-file report of `resultsDir` (every file not read yet read first) into `outputDir` and returns the
+   * path of its HTML file, titled `reportName`. Prepares first with these folders if `prepare` was not called. Once.
    */
   generate(resultsDir: string, outputDir: string, historyPath?: string, reportName?: string, timeoutMs?: number): Promise<string>;
   /** Ends the process without a report (the run ended before it was wanted). Nothing once generating. */
@@ -31,6 +44,8 @@ export interface AllureGenerator {
 }
 
 const GENERATOR = join(PROJECT_ROOT, "reporters", "allure-generate.mjs");
+/** The report's title when none is given (allurerc.mjs names it so too). */
+const DEFAULT_NAME = "Spine assurance report";
 const live = new Set<ChildProcess>();
 const killLive = () => {
   for (const child of live) child.kill("SIGKILL");
@@ -69,17 +84,39 @@ export function startAllureGenerator(): AllureGenerator {
   const handles = [child, child.stdin, child.stderr] as { ref(): void; unref(): void }[];
   for (const h of handles) h.unref();
   let asked = false;
-  return {
+  let prepared: { results: string; output: string } | undefined;
+  const send = (message: object) => child.stdin.write(`${JSON.stringify(message)}\n`);
+  let pending: string[] = [];
+  const flush = () => {
+    if (!pending.length || child.stdin.writableEnded) return;
+    child.stdin.write(pending.map((name) => `${JSON.stringify({ read: name })}\n`).join(""));
+    pending = [];
+  };
+  const generator: AllureGenerator = {
+    prepare(resultsDirIn, outputDirIn, historyPathIn) {
+      if (prepared) throw new Error("an Allure generator is prepared once");
+      // Allure runs in the project's folder: paths relative to the caller's would land there.
+      prepared = { results: resolve(resultsDirIn), output: resolve(outputDirIn) };
+      const historyPath = historyPathIn && resolve(historyPathIn);
+      rmSync(prepared.output, { recursive: true, force: true });
+      const env = historyPath ? { SPINE_ASSURE_ALLURE_HISTORY: historyPath } : {};
+      send({ setup: { ...prepared, config: join(PROJECT_ROOT, "allurerc.mjs"), cwd: PROJECT_ROOT, env } });
+    },
+    read(name) {
+      if (!prepared || asked) throw new Error("an Allure generator reads files between prepare and generate");
+      // A case writes a dozen files at once: one write to the pipe for them all, after the caller's turn.
+      if (!pending.length) setImmediate(flush);
+      pending.push(name);
+    },
     async generate(resultsDirIn, outputDirIn, historyPathIn, reportName, timeoutMs = 120_000) {
       if (asked) throw new Error("an Allure generator writes one report");
+      if (!prepared) generator.prepare(resultsDirIn, outputDirIn, historyPathIn);
+      if (prepared!.results !== resolve(resultsDirIn) || prepared!.output !== resolve(outputDirIn)) throw new Error("an Allure generator writes the report it was prepared for");
+      flush();
       asked = true;
       for (const h of handles) h.ref();
-      // Allure runs in the project's folder: paths relative to the caller's would land there.
-      const [results, output] = [resolve(resultsDirIn), resolve(outputDirIn)];
-      const historyPath = historyPathIn && resolve(historyPathIn);
-      rmSync(output, { recursive: true, force: true });
-      const env = { ...(historyPath ? { SPINE_ASSURE_ALLURE_HISTORY: historyPath } : {}), ...(reportName ? { SPINE_ASSURE_REPORT_NAME: reportName } : {}) };
-      child.stdin.end(JSON.stringify({ results, output, config: join(PROJECT_ROOT, "allurerc.mjs"), cwd: PROJECT_ROOT, env }));
+      const output = prepared!.output;
+      child.stdin.end(`${JSON.stringify({ done: { name: reportName ?? DEFAULT_NAME } })}\n`);
       const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
       const end = await ended.finally(() => clearTimeout(timer));
       if (end.error || end.code !== 0) {
@@ -96,6 +133,7 @@ export function startAllureGenerator(): AllureGenerator {
       if (!asked) child.kill();
     },
   };
+  return generator;
 }
 
 let staticParts: Promise<string[]> | undefined;

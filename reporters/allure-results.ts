@@ -250,6 +250,9 @@ export function allureTargets(targets: Readonly<Record<string, { baseUrl: string
 }
 
 /** Writes each judged case's Allure files into a run folder once, as the case arrives or at the end. */
+/** The folder of a run's Allure results, inside its run folder. */
+export const ALLURE_RESULTS = "allure-results";
+
 export function allureResultsWriter(folder: { put(name: string, content: string): void }, runId: string, requirements: readonly RequirementInfo[], targetUrls: Readonly<Record<string, string>>): AllureResultsWriter {
   const byId = new Map(requirements.map((r) => [r.id, r]));
   const written = new Set<string>();
@@ -258,7 +261,7 @@ export function allureResultsWriter(folder: { put(name: string, content: string)
       // A case that never started has nothing to show; one already written is not written twice.
       if (c.status === "not-run" || written.has(c.key)) return;
       written.add(c.key);
-      for (const f of allureFilesForCase(c, byId, targetUrls[c.target] ?? "", runId)) folder.put(`allure-results/${f.name}`, f.content);
+      for (const f of allureFilesForCase(c, byId, targetUrls[c.target] ?? "", runId)) folder.put(`${ALLURE_RESULTS}/${f.name}`, f.content);
     },
   };
 }

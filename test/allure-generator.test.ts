@@ -1,12 +1,13 @@
 // The report's generator runs outside the run's process group (a Ctrl-C must not stop it: stop-signals), so a signal
 // to the group does not end it. When the run that started it is killed outright mid-report, it ends itself rather
-// than go on writing a report no one will read.
+// than go on writing a report no one will read. It reads result files as the run writes them, and the rest at the end.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
+import { startAllureGenerator } from "../reporters/allure-report.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { generatorProcesses, generatorsLeft, statFields } from "./helpers/generators.ts";
 
@@ -47,4 +48,28 @@ describe.skipIf(!existsSync("/proc/self/stat"))("the report's generator", () => 
     // Left alone it would have finished its report; it ended first.
     expect(existsSync(join(report, "index.html"))).toBe(false);
   }, 120_000);
+
+  it("reads the files it is told of as they are written, and the rest when asked for the report, each once", async ({ onTestFinished }) => {
+    const root = mkdtempSync(join(tmpdir(), "incremental-"));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+    const results = join(root, "allure-results");
+    mkdirSync(results);
+    const write = (i: number) => {
+      const uuid = `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
+      writeFileSync(join(results, `${uuid}-result.json`), JSON.stringify({ uuid, name: `case ${i}`, fullName: `case ${i}`, historyId: `h${i}`, status: i === 2 ? "failed" : "passed", stage: "finished", start: 1, stop: 2, labels: [], steps: [], attachments: [] }));
+      return `${uuid}-result.json`;
+    };
+    const generator = startAllureGenerator();
+    generator.prepare(results, join(root, "report"));
+    // Two files told of as they are written (one told twice), a third only written before the report is asked.
+    generator.read(write(0));
+    generator.read(write(1));
+    generator.read(write(1));
+    write(2);
+    const html = await generator.generate(results, join(root, "report"), undefined, "incremental — gate: exit 1 FAILED");
+    const summary = JSON.parse(readFileSync(join(root, "report", "summary.json"), "utf8")) as { name: string; stats: Record<string, number> };
+    expect(summary.name).toBe("incremental — gate: exit 1 FAILED");
+    expect(summary.stats).toMatchObject({ total: 3, passed: 2, failed: 1 });
+    expect(readFileSync(html, "utf8")).toContain("<title> incremental — gate: exit 1 FAILED </title>");
+  }, 60_000);
 });

@@ -6,8 +6,8 @@ import type { RunResult } from "../model/run-result.ts";
 import { EXIT } from "../model/status.ts";
 import { WaiverError } from "../judge/waivers.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
-import { carriedHistory, startAllureGenerator } from "../../reporters/allure-report.ts";
-import { allureResultsWriter, allureTargets } from "../../reporters/allure-results.ts";
+import { ALLURE_REPORT, allureHistoryOf, carriedHistory, startAllureGenerator } from "../../reporters/allure-report.ts";
+import { ALLURE_RESULTS, allureResultsWriter, allureTargets } from "../../reporters/allure-results.ts";
 import { newRunId } from "../judge/run-id.ts";
 import { outputFolderProblem } from "../write-atomic.ts";
 import { warmRenderers } from "../../reporters/index.ts";
@@ -133,8 +133,11 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     const folder = openRunFolder(outRoot, runId);
     const showProgress = options.progress ?? !!process.stdout.isTTY;
     let shown = 0;
-    // Each case is judged as it arrives, and its Allure results written then, while this process mostly waits.
-    const allure = allureResultsWriter(folder, runId, plan.requirements, allureTargets(open.targets));
+    // Each case is judged as it arrives, and its Allure results written then, while this process mostly waits; the
+    // report's generator reads each file as it is written.
+    generator?.prepare(join(folder.path, ALLURE_RESULTS), join(folder.path, ALLURE_REPORT), allureHistoryOf(outRoot));
+    const results = generator ? { put: (name: string, content: string) => (folder.put(name, content), generator.read(name.slice(ALLURE_RESULTS.length + 1))) } : folder;
+    const allure = allureResultsWriter(results, runId, plan.requirements, allureTargets(open.targets));
     const listener = judgeOnArrival(plan, {
       allure,
       onJudged: (record) => {
@@ -201,7 +204,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
       summary: shown(join(outRoot, "summary.json")),
       coverage: shown(join(outRoot, "requirements.md")),
       junit: shown(join(outRoot, "junit.xml")),
-      report: published.reportPath && shown(join(outRoot, "allure-report", "index.html")),
+      report: published.reportPath && shown(join(outRoot, ALLURE_REPORT, "index.html")),
     };
     for (const line of closingLines({ ...run, gate: published.gate, signedBy: published.signedBy }, consoleStyle(!!options.quiet), paths, published.changes)) log(line);
     if (published.mergedFrom) {

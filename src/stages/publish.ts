@@ -8,9 +8,9 @@ import { mergeRuns } from "../judge/merge-runs.ts";
 import { findLeaksInFiles } from "../judge/leak-gate.ts";
 import { filesUnder } from "../files-under.ts";
 import type { RunResult } from "../model/run-result.ts";
-import { allureHistoryOf, allureStaticParts, startAllureGenerator, type AllureGenerator } from "../../reporters/allure-report.ts";
+import { ALLURE_REPORT, allureHistoryOf, allureStaticParts, startAllureGenerator, type AllureGenerator } from "../../reporters/allure-report.ts";
 import { LATEST_FILES } from "../../reporters/index.ts";
-import { allureEnvironment, allureResultsWriter, allureTargets, type AllureResultsWriter } from "../../reporters/allure-results.ts";
+import { ALLURE_RESULTS, allureEnvironment, allureResultsWriter, allureTargets, type AllureResultsWriter } from "../../reporters/allure-results.ts";
 import { readHistory, recordRun, targetKey, type Changes } from "../../reporters/history.ts";
 import { checkHashes, MANIFEST, readManifest, writeManifest } from "../evidence/manifest.ts";
 import type { Signer } from "../evidence/signing-identity.ts";
@@ -87,7 +87,7 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
     const allure = options.open?.allure ?? allureResultsWriter(folder, run.runId, run.requirements, allureTargets(Object.fromEntries(run.targets.map((t) => [t.name, t]))));
     for (const c of run.cases) allure.add(c);
     const env = allureEnvironment({ ...run.environment, Gate: `exit ${run.gate.exitCode}: ${run.gate.reason}` });
-    folder.put(`allure-results/${env.name}`, env.content);
+    folder.put(`${ALLURE_RESULTS}/${env.name}`, env.content);
     const writeRendered = (r: RunResult) => {
       folder.put(RUN_RESULT, `${JSON.stringify(r)}\n`);
       for (const [name, render] of Object.entries(LATEST_FILES)) {
@@ -112,7 +112,7 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
       // Allure's generator is a process of its own: it starts at once and the search of what it reads runs beside it
       // (two cores), instead of before it. A secret found there withholds the pack all the same, once it has ended.
       const name = `Spine ${run.assessment ? "client assessment" : "assurance report"} — gate: exit ${run.gate.exitCode} ${run.gate.result.toUpperCase()}${run.regenerated?.fromAltered ? " — REGENERATED FROM ALTERED RESULTS" : ""}`;
-      const generating = (options.generator ?? startAllureGenerator()).generate(join(folder.path, "allure-results"), join(folder.path, "allure-report"), allureHistoryOf(options.outRoot), name).then(
+      const generating = (options.generator ?? startAllureGenerator()).generate(join(folder.path, ALLURE_RESULTS), join(folder.path, ALLURE_REPORT), allureHistoryOf(options.outRoot), name).then(
         () => undefined,
         (err: Error) => err,
       );
@@ -122,10 +122,10 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
       } finally {
         const failed = await generating;
         if (failed) warnings.push(failed.message);
-        else reportPath = join(runDir, "allure-report", "index.html");
+        else reportPath = join(runDir, ALLURE_REPORT, "index.html");
       }
       // The report app's own code, the same in every report, is left out of its search (allureStaticParts).
-      guard(written().filter((f) => f.where.startsWith("allure-report")), await known);
+      guard(written().filter((f) => f.where.startsWith(ALLURE_REPORT)), await known);
     } else guard(sources);
     for (const [name, content] of Object.entries(options.keep ?? {})) folder.put(name, content);
     writeManifest(folder.path, run, options.signers);
@@ -149,7 +149,7 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
             else writeFileAtomic(latest, text);
           }
         }
-        replaceFolder(reportPath && existsSync(reportPath) ? join(runDir, "allure-report") : undefined, join(options.outRoot, "allure-report"));
+        replaceFolder(reportPath && existsSync(reportPath) ? join(runDir, ALLURE_REPORT) : undefined, join(options.outRoot, ALLURE_REPORT));
         writeFileAtomic(join(options.outRoot, "latest-run"), `${run.runId}\n`);
       } catch (err) {
         // Another run writing the same --out at the same moment: this run's own folder is whole all the same.
