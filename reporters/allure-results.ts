@@ -7,6 +7,7 @@ import { hostname } from "node:os";
 import { Stage, Status, type Label, type Parameter, type StepResult, type TestResult } from "allure-js-commons";
 import { ALLURE_HTTP_EXCHANGE_CONTENT_TYPE, ALLURE_HTTP_EXCHANGE_FILE_EXTENSION, ALLURE_HTTP_EXCHANGE_SCHEMA_VERSION, type HttpExchange } from "allure-js-commons/http";
 import { checkMessage } from "../src/judge/judge-case.ts";
+import { esc, inlineCode } from "./html-text.ts";
 import { sourceTitle } from "./source-title.ts";
 import type { CaseRecord, RequirementVerdict } from "../src/model/run-result.ts";
 import { ALLURE_CHECK_STATUS, allureStepStatus, allureTestStatus, CHECK_SUFFIX } from "../src/model/status.ts";
@@ -135,7 +136,7 @@ function requirementTest(c: CaseRecord, mine: CaseRecord["requirements"][number]
     status,
     statusDetails: message ? { message } : {},
     stage: Stage.FINISHED,
-    description: describeCase(c, rule),
+    descriptionHtml: describeCase(c, rule),
     labels,
     links: rule?.source.url ? [{ url: rule.source.url, name: `${rule.id}: ${sourceTitle(rule.source)}` }] : [],
     parameters,
@@ -198,18 +199,25 @@ function pathOf(url: string): string {
   }
 }
 
+/**
+ * What a test of the report is about, as HTML: the case (or received request) and where it is written, the rule with
+ * its level, basis and source, why it did not pass, and the choice made where sources disagree. Written as HTML here,
+ * every value escaped, rather than as Markdown for the report's generator to convert test by test after the run.
+ */
 function describeCase(c: CaseRecord, r: RequirementInfo | undefined): string {
   const others = c.verifies.filter((id) => id !== r?.id);
-  const lines = [
+  const code = (s: string) => `<code>${esc(s)}</code>`;
+  const parts = [
     c.receivedRequest
-      ? `**Request** \`${c.key}\`, sent by the supplier's system and received ${c.startedAt ? new Date(c.startedAt).toISOString() : ""}, judged against \`${c.at}\`${others.length ? `; it was also judged for ${others.join(", ")}` : ""}.`
-      : `**Case** \`${c.key}\` written at \`${c.at}\`${others.length ? `; the same run of it also checks ${others.join(", ")}` : ""}.`,
-    "", "| Requirement | Level | Basis | Rule | Source |", "|---|---|---|---|---|",
+      ? `<p><strong>Request</strong> ${code(c.key)}, sent by the supplier's system and received ${c.startedAt ? new Date(c.startedAt).toISOString() : ""}, judged against ${code(c.at)}${others.length ? `; it was also judged for ${esc(others.join(", "))}` : ""}.</p>`
+      : `<p><strong>Case</strong> ${code(c.key)} written at ${code(c.at)}${others.length ? `; the same run of it also checks ${esc(others.join(", "))}` : ""}.</p>`,
+    "<table>\n<thead>\n<tr><th>Requirement</th><th>Level</th><th>Basis</th><th>Rule</th><th>Source</th></tr>\n</thead>\n<tbody>",
   ];
-  if (r) lines.push(`| ${r.id} | ${r.level} | ${r.basis} | ${r.text.replace(/\|/g, "\\|")} | ${r.source.file} § ${r.source.section} |`);
-  if (c.reason && c.status !== "passed") lines.push("", `**${c.status}**: ${c.reason}`);
-  if (r?.note) lines.push("", "**Choices where sources disagree**", `- ${r.id}: ${r.note}`);
-  return lines.join("\n");
+  if (r) parts.push(`<tr><td>${esc(r.id)}</td><td>${esc(r.level)}</td><td>${esc(r.basis)}</td><td>${inlineCode(r.text)}</td><td>${esc(`${r.source.file} § ${r.source.section}`)}</td></tr>`);
+  parts.push("</tbody>\n</table>");
+  if (c.reason && c.status !== "passed") parts.push(`<p><strong>${esc(c.status)}</strong>: ${esc(c.reason)}</p>`);
+  if (r?.note) parts.push("<p><strong>Choices where sources disagree</strong></p>", `<ul>\n<li>${esc(r.id)}: ${inlineCode(r.note)}</li>\n</ul>`);
+  return parts.join("\n");
 }
 
 /** An exchange in Allure's HTTP Exchange format, which the report renders as request and response. */

@@ -2,12 +2,12 @@
 // the gate decision, what was tested against what (embedded sandbox or NHS environment), with which data and by which
 // endpoint identity (who signed the pack), then every requirement with its verdict, grouped by API, each linking to
 // its tests in the Allure report. The per-test percentage is not the headline: requirements are.
-import { escapeXml as esc } from "../src/fhir/xml-codec.ts";
 import { describeSystem, type RunResult } from "../src/model/run-result.ts";
 import { variantShown } from "../src/judge/judge-case.ts";
 import { allureTestLink } from "./allure-results.ts";
 import { verdictReason } from "./coverage-matrix.ts";
 import { firstCauses } from "./first-causes.ts";
+import { esc, inlineCode } from "./html-text.ts";
 import { BASIS_LEGEND, sourceTitle } from "./source-title.ts";
 
 const VERDICT_SHOWN: Record<string, { label: string; colour: string }> = {
@@ -105,7 +105,3 @@ function causesSection(run: RunResult): string {
   return `<h2 id="first-causes">Failures by first cause</h2>\n<p>${causes.length} first cause(s) behind ${causes.reduce((n, c) => n + 1 + c.then.length, 0)} rule(s) that failed or warned: a rule listed under another failed only after it, in every case it failed in.</p>\n<ul>${items}</ul>`;
 }
 
-/** A rule's text as the catalogues write it: `code` in backticks shown as code, everything else escaped. */
-function inlineCode(text: string): string {
-  return esc(text).replace(/`([^`]+)`/g, "<code>$1</code>");
-}

@@ -37,4 +37,16 @@ describe("copies of an exchange in each requirement's test", () => {
     const files = attachments(record('{"small":true}'));
     expect(new Set(files.map((f) => f.content)).size).toBe(1);
   });
+
+  it("describes each test in HTML it writes itself, every value escaped: a target's diagnostics never become markup", () => {
+    const failed = { ...record('{"small":true}'), status: "failed", reason: `the target said <script>alert("x")</script> & "more"` } as CaseRecord;
+    const rule = { id: "R-01", level: "MUST", basis: "DOC", text: "Answer `201` <b>Created</b>.", source: { file: "seeds/a.md", section: "Create" }, note: "chose `A` over <i>B</i>" };
+    const results = allureFilesForCase(failed, new Map([["R-01", rule]]) as never, "https://x", "run").filter((f) => f.name.endsWith("-result.json"));
+    const html = (JSON.parse(results[0]!.content) as { descriptionHtml: string; description?: string }).descriptionHtml;
+    expect(html).toContain("<p><strong>Case</strong> <code>request-0001</code> written at <code>c.yaml:1</code>; the same run of it also checks R-02, R-03.</p>");
+    expect(html).toContain("<td>Answer <code>201</code> &lt;b&gt;Created&lt;/b&gt;.</td><td>seeds/a.md § Create</td>");
+    expect(html).toContain("<p><strong>failed</strong>: the target said &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;more&quot;</p>");
+    expect(html).toContain("<li>R-01: chose <code>A</code> over &lt;i&gt;B&lt;/i&gt;</li>");
+    expect(html).not.toMatch(/<(script|b|i)>/);
+  });
 });
