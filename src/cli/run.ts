@@ -152,7 +152,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
       let execution;
       try {
         // This thread idles while the worker loads: what the outputs will need is prepared then.
-        execution = await (options.execute ?? execute)(prepared, open, (result) => listener.onCase(result), stop.stopFile, { whileLoading: warmRenderers });
+        execution = await (options.execute ?? execute)(prepared, open, (result) => listener.onCase(result), stop.stopFile, { whileIdle: warmRenderers });
       } catch (err) {
         folder.abort();
         throw err;

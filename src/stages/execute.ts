@@ -44,7 +44,7 @@ export function runTargets(open: OpenTargets): WorkerInput["targets"] {
 /** What a caller may ask of an execution besides its results. */
 export interface ExecuteHooks {
   /** Called once, when this thread has nothing to do until the cases start (the worker compiling the plan). */
-  whileLoading?: () => void;
+  whileIdle?: () => void;
 }
 
 /** `stopFile`: where a stop request appears (watchStopSignals); the worker stops starting cases once it exists. */
@@ -53,7 +53,7 @@ export async function execute(prepared: Prepared, open: OpenTargets, onCase: (re
   const reporter = new CaseResultsReporter(onCase);
   if (plan.cases.length === 0) return { results: reporter.results, secrets: reporter.secrets, runErrors: [], planProblems: [] };
   // Not while the worker loads its modules: it asks this thread for them, and would wait on whatever runs here.
-  const compiling = hooks.whileLoading && whenCompiling(hooks.whileLoading);
+  const compiling = hooks.whileIdle && whenCompiling(hooks.whileIdle);
   const input: WorkerInput = { plan, targets: runTargets(open), options: runOptions(prepared, stopFile), ...(compiling ? { compilingChannel: compiling.name } : {}) };
   // runPlan bounds every request by its own deadline, and a case waits for a slot before it sends anything, so no
   // vitest timeout may be shorter than every request of the run timing out one after another.
