@@ -146,6 +146,13 @@ describe("the secret matcher", () => {
     expect(m.spans("x", true)).toEqual([]);
   });
 
+  it("knows every unit its forms are written with, in either letter case, ASCII or not", () => {
+    const m = new SecretMatcher(["pässwörd-Ωmega-123456"], ["x9"]);
+    const holds = (chars: string) => [...chars].map((c) => m.holdsUnit(c.charCodeAt(0)));
+    expect(holds("pPäÄöÖωΩ-19X")).toEqual(Array(12).fill(true));
+    expect(holds("zZ\u00e9!\u20ac7 ")).toEqual(Array(7).fill(false));
+  });
+
   it("finds the same as one alternation over the forms would, on text full of near misses", () => {
     const forms = Array.from({ length: 300 }, (_, i) => `eyJhbGciOiJub25lIn0.claims${i}.sig`);
     const m = new SecretMatcher(forms, []);
