@@ -34,8 +34,9 @@ describe.skipIf(!available)("the Allure report in headless Chromium", { timeout:
     const context = await browser.newContext({ viewport: { width: 1400, height: 1600 } });
     page = await context.newPage();
     await page.goto(`file://${join(run.outDir, "allure-report", "index.html")}`);
-    // The report is one large file of inline script: on a loaded 2-core machine it can take a while to render.
-    await page.getByText("Spine assurance report").first().waitFor({ timeout: UI_TIMEOUT });
+    // The report is one large file of inline script: on a loaded 2-core machine it can take a while to render (a load
+    // waited more than a minute once, beside the self-test and two other files), as a reload does below.
+    await page.getByText("Spine assurance report").first().waitFor({ timeout: 2 * UI_TIMEOUT });
   }
   afterAll(async () => {
     await browser?.close();
