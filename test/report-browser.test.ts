@@ -26,7 +26,7 @@ describe.skipIf(!available)("the Allure report in headless Chromium", { timeout:
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
     await openReport();
-  });
+  }, 240_000);
 
   // A fresh context each time: the report keeps its expanded tree in local storage.
   async function openReport(): Promise<void> {
