@@ -8,7 +8,7 @@
 
 /** @type {import("@allurereport/plugin-api").Config} */
 export default {
-  // The generator titles the report when it writes it (the gate, known only then): reporters/allure-generate.mjs.
+  // Titled by the generator when it writes the report (reporters/allure-generate.mjs); this is the title without one.
   name: "Spine assurance report",
   historyPath: process.env.SPINE_ASSURE_ALLURE_HISTORY || undefined,
   // Grouped by requirement (story) and the kind of check that failed (ids, times and ports normalised out), never by

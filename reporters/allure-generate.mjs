@@ -6,7 +6,7 @@
 // per file, done). Its stdin is one JSON message a line:
 //   {"setup": {results, output, config, cwd, env}}  the report's folders; Allure starts
 //   {"read": name}                                   a file just written in the results folder
-//   {"done": {name}}                                 any file not read yet, then the report, titled `name`
+//   {"done": {name}}                                 any file not read yet, then the report, titled `name` if given
 // A stdin that ends before "done" (the run ended without a report, or its process went away) ends this process with
 // nothing written.
 import { readdirSync } from "node:fs";
@@ -64,7 +64,7 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
     const rest = readdirSync(results, { withFileTypes: true }).filter((d) => d.isFile() && !d.name.endsWith(".tmp") && !read.has(d.name)).map((d) => d.name).sort((a, b) => a.localeCompare(b));
     for (const name of rest) await readOne(name);
     // The title says the gate, known only now; Allure adds a CI job's name after the configured one.
-    report.reportName = `${message.done.name}${report.reportName.slice(configuredName.length)}`;
+    if (message.done.name) report.reportName = `${message.done.name}${report.reportName.slice(configuredName.length)}`;
     await report.done();
     process.exit(0);
   }

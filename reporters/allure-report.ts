@@ -44,8 +44,6 @@ export interface AllureGenerator {
 }
 
 const GENERATOR = join(PROJECT_ROOT, "reporters", "allure-generate.mjs");
-/** The report's title when none is given (allurerc.mjs names it so too). */
-const DEFAULT_NAME = "Spine assurance report";
 const live = new Set<ChildProcess>();
 const killLive = () => {
   for (const child of live) child.kill("SIGKILL");
@@ -116,7 +114,7 @@ export function startAllureGenerator(): AllureGenerator {
       asked = true;
       for (const h of handles) h.ref();
       const output = prepared!.output;
-      child.stdin.end(`${JSON.stringify({ done: { name: reportName ?? DEFAULT_NAME } })}\n`);
+      child.stdin.end(`${JSON.stringify({ done: { name: reportName } })}\n`);
       const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
       const end = await ended.finally(() => clearTimeout(timer));
       if (end.error || end.code !== 0) {

@@ -257,19 +257,25 @@ export function allureTargets(targets: Readonly<Record<string, { baseUrl: string
   return Object.fromEntries(Object.entries(targets).map(([name, t]) => [name, t.embedded ? "embedded sandbox" : t.baseUrl]));
 }
 
-/** Writes each judged case's Allure files into a run folder once, as the case arrives or at the end. */
 /** The folder of a run's Allure results, inside its run folder. */
 export const ALLURE_RESULTS = "allure-results";
 
-export function allureResultsWriter(folder: { put(name: string, content: string): void }, runId: string, requirements: readonly RequirementInfo[], targetUrls: Readonly<Record<string, string>>): AllureResultsWriter {
+/**
+ * Writes each judged case's Allure files into a run folder once, as the case arrives or at the end. `written` hears
+ * each file's name (inside ALLURE_RESULTS) once it is whole: the report's generator reads it then.
+ */
+export function allureResultsWriter(folder: { put(name: string, content: string): void }, runId: string, requirements: readonly RequirementInfo[], targetUrls: Readonly<Record<string, string>>, written?: (name: string) => void): AllureResultsWriter {
   const byId = new Map(requirements.map((r) => [r.id, r]));
-  const written = new Set<string>();
+  const done = new Set<string>();
   return {
     add(c: CaseRecord): void {
       // A case that never started has nothing to show; one already written is not written twice.
-      if (c.status === "not-run" || written.has(c.key)) return;
-      written.add(c.key);
-      for (const f of allureFilesForCase(c, byId, targetUrls[c.target] ?? "", runId)) folder.put(`${ALLURE_RESULTS}/${f.name}`, f.content);
+      if (c.status === "not-run" || done.has(c.key)) return;
+      done.add(c.key);
+      for (const f of allureFilesForCase(c, byId, targetUrls[c.target] ?? "", runId)) {
+        folder.put(`${ALLURE_RESULTS}/${f.name}`, f.content);
+        written?.(f.name);
+      }
     },
   };
 }

@@ -21,7 +21,7 @@ export const LATEST_FILES: Readonly<Record<string, (run: RunResult) => string | 
 
 /**
  * What rendering will need whatever the run's results, done ahead: a run calls this while it waits for its cases to
- * start (its vitest worker loading), when this thread is idle, so that the outputs are written that much sooner after
+ * start (its vitest worker compiling the plan), when this thread is idle, so that the outputs are written that much sooner after
  * the last case. A failure here is left for the renderer to report.
  */
 export function warmRenderers(): void {

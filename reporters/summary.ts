@@ -84,5 +84,5 @@ export function renderSummary(run: RunResult): string {
   return text;
 }
 
-/** The summary's schema, compiled once (registering every schema first: about a fifth of a second). */
+/** The summary's schema, compiled once a process (or loaded as the compiled CLI's kept code: schema-code-cache.ts). */
 export const summaryValidator = () => validatorFor("summary.schema.json");

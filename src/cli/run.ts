@@ -136,8 +136,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     // Each case is judged as it arrives, and its Allure results written then, while this process mostly waits; the
     // report's generator reads each file as it is written.
     generator?.prepare(join(folder.path, ALLURE_RESULTS), join(folder.path, ALLURE_REPORT), allureHistoryOf(outRoot));
-    const results = generator ? { put: (name: string, content: string) => (folder.put(name, content), generator.read(name.slice(ALLURE_RESULTS.length + 1))) } : folder;
-    const allure = allureResultsWriter(results, runId, plan.requirements, allureTargets(open.targets));
+    const allure = allureResultsWriter(folder, runId, plan.requirements, allureTargets(open.targets), generator && ((name) => generator.read(name)));
     const listener = judgeOnArrival(plan, {
       allure,
       onJudged: (record) => {
@@ -151,7 +150,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     try {
       let execution;
       try {
-        // This thread idles while the worker loads: what the outputs will need is prepared then.
+        // This thread idles while the worker compiles the plan: what the outputs will need is prepared then.
         execution = await (options.execute ?? execute)(prepared, open, (result) => listener.onCase(result), stop.stopFile, { whileIdle: warmRenderers });
       } catch (err) {
         folder.abort();

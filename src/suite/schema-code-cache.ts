@@ -4,11 +4,11 @@
 // validates exactly as they do (it is what Ajv runs). Kept only by the compiled CLI, in its build's folder (whose name
 // fingerprints the lockfile, so another Ajv means another folder), under a fingerprint of every file in the schemas
 // folder: a schema edited, added or removed compiles afresh, which is also how a broken one is still reported.
-import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Ajv, ValidateFunction } from "ajv";
+import { filesFingerprint } from "../files-fingerprint.ts";
 import { filesUnder } from "../files-under.ts";
 import { COMPILED_BUILD } from "../project-root.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
@@ -16,20 +16,9 @@ import { writeFileAtomic } from "../write-atomic.ts";
 const require = createRequire(import.meta.url);
 const fingerprints = new Map<string, string | undefined>();
 
-/** The folder's fingerprint: every file's path, size and time, taken once a process. Undefined when a file cannot be read. */
+/** The folder's fingerprint (filesFingerprint), taken once a process. */
 function fingerprint(dir: string): string | undefined {
-  if (!fingerprints.has(dir)) {
-    try {
-      const hash = createHash("sha256");
-      for (const file of filesUnder(dir)) {
-        const st = statSync(file);
-        hash.update(`${file}\0${st.size}\0${st.mtimeMs}\n`);
-      }
-      fingerprints.set(dir, hash.digest("hex").slice(0, 24));
-    } catch {
-      fingerprints.set(dir, undefined);
-    }
-  }
+  if (!fingerprints.has(dir)) fingerprints.set(dir, filesFingerprint(filesUnder(dir)));
   return fingerprints.get(dir);
 }
 

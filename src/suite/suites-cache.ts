@@ -3,29 +3,17 @@
 // compiled CLI (bin/compiled-cli.js), inside its build's folder, whose name fingerprints the loader's own code; keyed
 // by the size and time of every suite and fixture file, so an edit to any of them (or a file added or removed) loads
 // afresh. Only suites that loaded without a problem are kept: a problem is always found and reported by a fresh load.
-import { createHash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { filesFingerprint } from "../files-fingerprint.ts";
 import { filesUnder } from "../files-under.ts";
 import { COMPILED_BUILD } from "../project-root.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
 import type { LoadedSuite } from "./types.ts";
 
-
-function keyOf(suiteFiles: readonly string[], fixturesDir: string): string | undefined {
-  if (!COMPILED_BUILD) return undefined;
-  try {
-    const hash = createHash("sha256");
-    for (const file of [...suiteFiles, ...filesUnder(fixturesDir)]) {
-      const st = statSync(file);
-      hash.update(`${file}\0${st.size}\0${st.mtimeMs}\n`);
-    }
-    return hash.digest("hex").slice(0, 24);
-  } catch {
-    // A file that cannot be stat'ed (a dangling link): the fresh load names it.
-    return undefined;
-  }
-}
+// A file that cannot be stat'ed (a dangling link) gives no key: the fresh load names it.
+const keyOf = (suiteFiles: readonly string[], fixturesDir: string): string | undefined =>
+  COMPILED_BUILD ? filesFingerprint([...suiteFiles, ...filesUnder(fixturesDir)]) : undefined;
 
 // Inside the build's own folder: it goes when that build is pruned.
 const pathOf = (key: string) => join(COMPILED_BUILD!, "suites", `${key}.json`);
