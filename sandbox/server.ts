@@ -168,9 +168,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         rejectUnauthorized: !!options.refuseUntrustedClients,
       }, listener)
     : createHttpServer(timing, listener);
-  // Which client certificates were accepted: once per connection, off the request path.
+  // Which client certificates were accepted: once per connection, off the request path. A resumed session's certificate
+  // is the one its first connection presented, already recorded (most connections resume).
   server.on("secureConnection", (socket: TLSSocket) => {
-    if (socket.authorized) clientCertificates.add(String(socket.getPeerCertificate().subject?.CN ?? ""));
+    if (socket.authorized && !socket.isSessionReused()) clientCertificates.add(String(socket.getPeerCertificate().subject?.CN ?? ""));
   });
   // Slow or abandoned connections are dropped rather than held.
   server.keepAliveTimeout = 5_000;

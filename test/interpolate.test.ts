@@ -22,6 +22,15 @@ describe("interpolation", () => {
   it("leaves regular expressions with braces alone", () => {
     expect(interpolate("^\\d{12}$", lookup)).toBe("^\\d{12}$");
   });
+  it("returns what holds no template as it is, and fills the same object afresh for each lookup", () => {
+    const spec = { headers: { Accept: "application/fhir+json", fromASID: "{{ASID}}" }, fixed: { deep: ["a", { b: 1 }] }, "{{obj.label}}": "k" };
+    const one = interpolate(spec, lookup);
+    expect(one).toEqual({ headers: { Accept: "application/fhir+json", fromASID: "200000000118" }, fixed: { deep: ["a", { b: 1 }] }, iss: "k" });
+    expect(one.fixed).toBe(spec.fixed);
+    expect(one.headers).not.toBe(spec.headers);
+    expect(interpolate(spec, (n) => (n === "ASID" ? "999" : vars[n])).headers.fromASID).toBe("999");
+    expect(spec.headers.fromASID).toBe("{{ASID}}");
+  });
   it("lists the names a template uses", () => {
     expect([...templateNames({ h: "Bearer {{jwt}}", b: ["{{ASID}}", "{{obj.label}}"] })].sort()).toEqual(["ASID", "jwt", "obj"]);
   });

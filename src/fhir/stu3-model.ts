@@ -50,8 +50,26 @@ function capitalised(type: string): string {
   return type.charAt(0).toUpperCase() + type.slice(1);
 }
 
-/** Looks up the element `name` (as it appears in XML or JSON) among the children of `context`. */
+/**
+ * Looks up the element `name` (as it appears in XML or JSON) among the children of `context`. The answer depends on
+ * the model alone, so it is kept (frozen: every caller shares it): every element of every body read or written, by the
+ * harness and the sandbox alike, asks.
+ */
 export function lookupElement(context: Context, name: string): ElementInfo | undefined {
+  let known = lookups.get(context);
+  if (!known) lookups.set(context, (known = new Map()));
+  let info = known.get(name);
+  if (info === undefined) {
+    const found = findElement(context, name);
+    info = found ? Object.freeze(found) : null;
+    // Names a model does not define come from the bodies under test: only a bounded number are kept.
+    if (found || known.size < 1000) known.set(name, info);
+  }
+  return info ?? undefined;
+}
+const lookups = new Map<Context, Map<string, Readonly<ElementInfo> | null>>();
+
+function findElement(context: Context, name: string): ElementInfo | undefined {
   for (let ctx: string | undefined = context; ctx; ctx = parentOf(ctx)) {
     const path = `${ctx}.${name}`;
     const type = model.path2Type[path];

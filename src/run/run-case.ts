@@ -8,7 +8,7 @@ import type { CaseStatus, StepStatus } from "../model/status.ts";
 import { describeExpectation, type Capture, type LoadedCheck, type LoadedStep } from "../suite/types.ts";
 import type { TargetName } from "../targets.ts";
 import { displayLookupIn, lookupIn, type Scope } from "../template/scope.ts";
-import { fhirPathVariables, interpolate, interpolateForDisplay, InterpolationError, type Lookup } from "../template/template.ts";
+import { fhirPathVariables, holdsTemplate, interpolate, interpolateForDisplay, InterpolationError, type Lookup } from "../template/template.ts";
 import { SECRET_VARIABLES } from "../config/variables.ts";
 import { decodedBearer } from "../spine/jwt.ts";
 import { buildRequest } from "./build-request.ts";
@@ -313,10 +313,24 @@ function answeredOtherWay(step: LoadedStep, pc: PlannedCase, res: ParsedResponse
  * their values go in as FHIRPath variables (template.ts).
  */
 function prepareCheck(e: LoadedCheck, lookup: Lookup): { e: LoadedCheck; vars?: Record<string, unknown> } {
-  const fill = <T extends object>(x: T): T => ("fhirpath" in x ? { ...interpolate({ ...x, fhirpath: "" }, lookup), fhirpath: x.fhirpath } : interpolate(x, lookup));
   const expressions = [e, ...(e.variants ?? []).map((v) => v.expect)].flatMap((x) => ("fhirpath" in x ? [x.fhirpath] : []));
+  const vars = expressions.length ? Object.assign({}, ...expressions.map((x) => fhirPathVariables(x, lookup))) as Record<string, unknown> : undefined;
+  if (!filledOutsideExpressions(e)) return { e, vars };
+  const fill = <T extends object>(x: T): T => ("fhirpath" in x ? { ...interpolate({ ...x, fhirpath: "" }, lookup), fhirpath: x.fhirpath } : interpolate(x, lookup));
   const filled = { ...fill({ ...e, variants: undefined }), at: e.at, variants: e.variants?.map((v) => ({ ...v, expect: fill(v.expect) })) } as LoadedCheck;
-  return { e: filled, vars: expressions.length ? Object.assign({}, ...expressions.map((x) => fhirPathVariables(x, lookup))) : undefined };
+  return { e: filled, vars };
+}
+
+/** Whether a check holds templates outside its FHIRPath expressions: most hold none, and are used as they are. */
+const fillable = new WeakMap<LoadedCheck, boolean>();
+function filledOutsideExpressions(e: LoadedCheck): boolean {
+  let known = fillable.get(e);
+  if (known === undefined) {
+    const bare = <T extends object>(x: T) => ("fhirpath" in x ? { ...x, fhirpath: "" } : x);
+    known = holdsTemplate({ ...bare(e), at: undefined, variants: e.variants?.map((v) => ({ ...v, expect: bare(v.expect) })) });
+    fillable.set(e, known);
+  }
+  return known;
 }
 
 function capture(cap: Capture, res: ParsedResponse, lookup: Lookup, compiled: CompiledPlan, requestUrl: string): string | undefined {

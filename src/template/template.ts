@@ -42,27 +42,31 @@ function walk(value: unknown, lookup: Lookup): unknown {
       return typeof v === "string" ? v : JSON.stringify(v);
     });
   }
-  // What holds no template is returned as it is, not copied: every check of every request is filled, and most hold none.
-  if (Array.isArray(value)) {
-    let out: unknown[] | undefined;
-    for (let i = 0; i < value.length; i++) {
-      const v = walk(value[i], lookup);
-      if (v !== value[i]) (out ??= value.slice())[i] = v;
-    }
-    return out ?? value;
+  // What holds no template is returned as it is, not copied: every check and request of every case is filled, and
+  // most of what they hold (headers, bodies' edits, expectations) has none.
+  if (!value || typeof value !== "object" || !objectHolds(value)) return value;
+  if (Array.isArray(value)) return value.map((v) => walk(v, lookup));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[walk(k, lookup) as string] = walk(v, lookup);
+  return out;
+}
+
+/**
+ * Whether a value holds a template anywhere, names included. For an object it is worked out once, since a suite's
+ * objects are never changed after loading and each is filled for every case of every run.
+ */
+export function holdsTemplate(value: unknown): boolean {
+  return typeof value === "string" ? value.includes("{{") : !!value && typeof value === "object" && objectHolds(value);
+}
+
+const holding = new WeakMap<object, boolean>();
+function objectHolds(value: object): boolean {
+  let known = holding.get(value);
+  if (known === undefined) {
+    known = Array.isArray(value) ? value.some(holdsTemplate) : Object.entries(value).some(([k, v]) => k.includes("{{") || holdsTemplate(v));
+    holding.set(value, known);
   }
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value);
-    let changed = false;
-    const filled = entries.map(([k, v]): [string, unknown] => {
-      const key = walk(k, lookup) as string;
-      const inner = walk(v, lookup);
-      if (key !== k || inner !== v) changed = true;
-      return [key, inner];
-    });
-    return changed ? Object.fromEntries(filled) : value;
-  }
-  return value;
+  return known;
 }
 
 /**

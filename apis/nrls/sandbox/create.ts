@@ -107,12 +107,8 @@ const HOLD_MS = 300;
 function storeAndAnswer(ctx: NrlsContext, res: ServerResponse, format: FhirFormat, pointer: Json, facts: { nhsNumber: string }, id: string, sentAs: FhirFormat, business: SpineError | undefined, baseUrl: string, renderRisk: boolean): void {
   const clientVersion = (pointer.meta as Json | undefined)?.versionId;
   const versionId = ctx.has("nrls-version-2") ? "2" : ctx.has("nrls-client-version-kept") && typeof clientVersion === "string" ? clientVersion : "1";
-  const stored: StoredPointer = {
-    ...pointer,
-    id,
-    meta: { ...(pointer.meta as Json | undefined), versionId, lastUpdated: new Date().toISOString() },
-    indexed: new Date().toISOString(),
-  };
+  const now = new Date().toISOString();
+  const stored: StoredPointer = { ...pointer, id, meta: { ...(pointer.meta as Json | undefined), versionId, lastUpdated: now }, indexed: now };
   if (ctx.has("nrls-stores-less")) delete stored.author;
   // A fault in what was stored: the type's code kept, its system and display dropped.
   if (ctx.has("nrls-drops-type-system")) {
