@@ -10,10 +10,16 @@ describe("how far a pattern can backtrack, read from its syntax", () => {
     expect(growthOf("^[0-9a-f]{8}-[0-9a-f]{4}$")).toEqual({ unbounded: 0, branches: 1 });
     expect(growthOf("(?:[?&]_id=|/DocumentReference/)([^&#/?]+)")).toEqual({ unbounded: 1, branches: 2 });
     expect(growthOf("a{2,5}b{0,3}")).toEqual({ unbounded: 0, branches: 16 });
-    // An optional group is a choice of two; its alternatives multiply in.
-    expect(growthOf("x(a|b|c)?y")).toEqual({ unbounded: 0, branches: 6 });
-    // A lookaround's quantifiers count as the pattern's own.
-    expect(growthOf("^(?!.*client-).*$")).toEqual({ unbounded: 2, branches: 1 });
+    // A choice's alternatives are tried one after the other, and an optional group's two ways: they add.
+    expect(growthOf("x(a|b|c)?y")).toEqual({ unbounded: 0, branches: 4 });
+    expect(growthOf("a*|b*")).toEqual({ unbounded: 1, branches: 2 });
+    expect(growthOf("([Aa]ffiliat|[Aa]ssociat)[^]*\\bRR8\\b|\\bRR8\\b[^]*([Aa]ffiliat|[Aa]ssociat)")).toEqual({ unbounded: 1, branches: 4 });
+    // What follows a quantifier is tried for each of its lengths: they multiply.
+    expect(growthOf("a*a*b")).toEqual({ unbounded: 2, branches: 1 });
+    expect(growthOf("(a|b)c*(d|e|f)")).toEqual({ unbounded: 1, branches: 6 });
+    // A lookaround is tried whole where it stands and never backtracked into: its ways add to what follows.
+    expect(growthOf("^(?!.*client-).*$")).toEqual({ unbounded: 1, branches: 2 });
+    expect(growthOf("^(?![^]*\\bX\\b)[^]*([Uu]nknown|not (found|known|recogni[sz]ed))")).toEqual({ unbounded: 1, branches: 5 });
   });
 
   it("sets no bound for a repeated group, a repeated lookahead or a backreference", () => {

@@ -19,10 +19,14 @@ const SCRIPTS = { t: new vm.Script("pattern.test(text)"), e: new vm.Script("patt
 type Kind = keyof typeof SCRIPTS;
 
 /**
- * How far a pattern can backtrack, read from its syntax. `unbounded`: how many quantifiers may repeat without limit
- * (lookarounds' included); `branches`: the product of every bounded choice (a {n,m} range, an alternation, an optional
- * group). Undefined where its syntax sets no bound: a group or lookahead repeated more than once, or a backreference
- * (the shapes whose backtracking can grow exponentially), or a pattern this parser does not read.
+ * How far a pattern can backtrack, read from its syntax: at most `branches` × (n + 1)^`unbounded` ways to try a match
+ * from one position of a text of n characters. A quantifier without limit on one character tries up to n + 1 lengths;
+ * a bounded one each of its counts; what follows is tried for each way what precedes it matched (the ways multiply),
+ * while the alternatives of a choice, and an optional group's two ways, are tried one after the other (they add). A
+ * lookaround is tried whole each time it is reached, and never backtracked into once it has matched (JavaScript's are
+ * atomic): its ways add to those of what follows it. Undefined where its syntax sets no bound: a group or lookahead
+ * repeated more than once, or a backreference (the shapes whose backtracking can grow exponentially), or a pattern
+ * this parser does not read.
  */
 export interface Growth {
   unbounded: number;
@@ -36,37 +40,53 @@ export function growthOf(pattern: string): Growth | undefined {
   } catch {
     return undefined;
   }
-  const g: Growth = { unbounded: 0, branches: 1 };
-  const alternatives = (alts: AST.Alternative[]): boolean => {
-    if (alts.length > 1) g.branches *= alts.length;
-    return alts.every((a) => a.elements.every(element));
-  };
-  const element = (e: AST.Element): boolean => {
-    switch (e.type) {
-      case "Backreference":
-        return false;
-      case "Group":
-      case "CapturingGroup":
-        return alternatives(e.alternatives);
-      case "Assertion":
-        return "alternatives" in e ? alternatives(e.alternatives) : true; // ^ $ \b \B hold no choice
-      case "Quantifier": {
-        const single = e.element.type === "Character" || e.element.type === "CharacterSet" || e.element.type === "CharacterClass";
-        if (single) {
-          if (e.max === Infinity) g.unbounded++;
-          else g.branches *= e.max - e.min + 1;
-          return true;
-        }
-        // A group taken once or not at all is a choice of two; repeated, every repetition can backtrack into the others.
-        if (e.max > 1) return false;
-        g.branches *= 2;
-        return element(e.element);
-      }
-      default:
-        return true; // a character, a class, a set (\d, .): one character, no choice
+  return choice(ast.alternatives);
+}
+
+const ONE: Growth = { unbounded: 0, branches: 1 };
+// Sums and products of branches × (n + 1)^unbounded, each bounded by its term of highest degree.
+const plus = (a: Growth, b: Growth): Growth => ({ unbounded: Math.max(a.unbounded, b.unbounded), branches: a.branches + b.branches });
+const times = (a: Growth, b: Growth): Growth => ({ unbounded: a.unbounded + b.unbounded, branches: a.branches * b.branches });
+const isLookaround = (e: AST.Element) => e.type === "Assertion" && "alternatives" in e;
+
+function choice(alts: AST.Alternative[]): Growth | undefined {
+  let sum: Growth | undefined;
+  for (const a of alts) {
+    // Right to left: each element's ways times (or, for a lookaround, plus) the ways of what follows it.
+    let rest: Growth | undefined = ONE;
+    for (let i = a.elements.length - 1; i >= 0 && rest; i--) {
+      const e = a.elements[i]!;
+      const own = element(e);
+      rest = own && (isLookaround(e) ? plus(own, rest) : times(own, rest));
     }
-  };
-  return alternatives(ast.alternatives) ? g : undefined;
+    if (!rest) return undefined;
+    sum = sum ? plus(sum, rest) : rest;
+  }
+  return sum ?? ONE;
+}
+
+function element(e: AST.Element): Growth | undefined {
+  switch (e.type) {
+    case "Backreference":
+      return undefined;
+    case "Group":
+    case "CapturingGroup":
+      return choice(e.alternatives);
+    case "Assertion":
+      return "alternatives" in e ? choice(e.alternatives) : ONE; // ^ $ \b \B hold no choice
+    case "Quantifier": {
+      const single = e.element.type === "Character" || e.element.type === "CharacterSet" || e.element.type === "CharacterClass";
+      if (single) return e.max === Infinity ? { unbounded: 1, branches: 1 } : { unbounded: 0, branches: e.max - e.min + 1 };
+      // Repeated, every repetition of a group can backtrack into the others: no bound read from the syntax.
+      if (e.max > 1) return undefined;
+      const inner = element(e.element);
+      if (e.max === 0 || !inner) return e.max === 0 ? ONE : undefined;
+      // Taken once or not at all: both ways are tried.
+      return e.min === 1 ? inner : plus(ONE, inner);
+    }
+    default:
+      return ONE; // a character, a class, a set (\d, .): one character, no choice
+  }
 }
 
 /**
