@@ -1,18 +1,18 @@
 // A request body from a suite: a fixture with edits, serialised as JSON or FHIR XML, or raw text for malformed bodies.
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { fhirJsonToXml, parseFhirJson, stringifyFhirJson } from "../fhir/xml-codec.ts";
 import type { BodySpec } from "../suite/types.ts";
 import { removeAtPath, setAtPath } from "./json-path.ts";
 
 /** `spec` must already be interpolated. */
-export function buildBody(spec: BodySpec, fixturesDir: string): string {
+export function buildBody(spec: BodySpec, fixtures: Fixtures): string {
   if (spec.raw !== undefined) return spec.raw;
   // Numbers are kept as their text, so a fixture's decimal goes out with its precision (1.50 stays 1.50).
   // The loader refuses a fixture outside fixtures/; this holds for a body built any other way too.
-  const path = resolve(fixturesDir, spec.fixture!);
-  if (relative(resolve(fixturesDir), path).startsWith("..") || isAbsolute(relative(resolve(fixturesDir), path))) throw new Error(`fixture "${spec.fixture}" is outside the fixtures folder`);
-  const doc = fixture(path);
+  const path = resolve(fixtures.dir, spec.fixture!);
+  if (relative(resolve(fixtures.dir), path).startsWith("..") || isAbsolute(relative(resolve(fixtures.dir), path))) throw new Error(`fixture "${spec.fixture}" is outside the fixtures folder`);
+  const doc = fixtures.document(path);
   for (const [path, value] of Object.entries(spec.set ?? {})) setAtPath(doc, path, value);
   for (const path of spec.remove ?? []) removeAtPath(doc, path);
   const as = spec.as ?? "json";
@@ -22,19 +22,18 @@ export function buildBody(spec: BodySpec, fixturesDir: string): string {
 }
 
 /**
- * A fixture's document, read and parsed once while the file stays as it was (its size and time): every case of every
- * run builds its bodies from a few fixtures. Each use gets its own copy to edit; the numbers' exact texts
+ * A run's fixtures: each read and parsed once for the run, as its suites are (every case builds its bodies from a few
+ * fixtures); the next run reads them again. Each body gets its own copy to edit; the numbers' exact texts
  * (lossless-json's LosslessNumber) are shared, as they are never changed in place.
  */
-const parsed = new Map<string, { size: number; mtimeMs: number; doc: unknown }>();
-function fixture(path: string): unknown {
-  const { size, mtimeMs } = statSync(path);
-  let kept = parsed.get(path);
-  if (!kept || kept.size !== size || kept.mtimeMs !== mtimeMs) {
-    kept = { size, mtimeMs, doc: parseFhirJson(readFileSync(path, "utf8")) };
-    parsed.set(path, kept);
+export class Fixtures {
+  private readonly parsed = new Map<string, unknown>();
+  constructor(readonly dir: string) {}
+
+  document(path: string): unknown {
+    if (!this.parsed.has(path)) this.parsed.set(path, parseFhirJson(readFileSync(path, "utf8")));
+    return copy(this.parsed.get(path));
   }
-  return copy(kept.doc);
 }
 
 function copy(value: unknown): unknown {

@@ -6,10 +6,10 @@ import { spineJwt, type JwtSpec } from "../spine/jwt.ts";
 import type { LoadedStep } from "../suite/types.ts";
 import { lookupIn, type Scope } from "../template/scope.ts";
 import { interpolate } from "../template/template.ts";
-import { buildBody } from "./build-body.ts";
+import { buildBody, type Fixtures } from "./build-body.ts";
 import type { OutgoingRequest } from "./http-client.ts";
 
-export function buildRequest(step: LoadedStep, pc: PlannedCase, scope: Scope, fixturesDir: string): OutgoingRequest {
+export function buildRequest(step: LoadedStep, pc: PlannedCase, scope: Scope, fixtures: Fixtures): OutgoingRequest {
   const spec = step.request;
   const base = scope.generators.target ?? "";
   let lookup = lookupIn(scope);
@@ -28,6 +28,6 @@ export function buildRequest(step: LoadedStep, pc: PlannedCase, scope: Scope, fi
   // interpolated, leaves the header out.
   const merged: Record<string, unknown> = { ...interpolate(pc.defaultHeaders, lookup), ...interpolate(spec.headers ?? {}, lookup) };
   for (const [name, value] of Object.entries(merged)) if (value !== null && value !== undefined) headers.push([name, String(value)]);
-  const body = spec.body ? buildBody(interpolate(spec.body, lookup), fixturesDir) : undefined;
+  const body = spec.body ? buildBody(interpolate(spec.body, lookup), fixtures) : undefined;
   return { method: spec.method, url: full.toString(), headers, body };
 }

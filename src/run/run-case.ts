@@ -12,6 +12,7 @@ import { fhirPathVariables, holdsTemplate, interpolate, interpolateForDisplay, I
 import { SECRET_VARIABLES } from "../config/variables.ts";
 import { decodedBearer } from "../spine/jwt.ts";
 import { buildRequest } from "./build-request.ts";
+import type { Fixtures } from "./build-body.ts";
 import { boundedExec, boundedTest, SuitePatternError } from "./bounded-regex.ts";
 import { answeredAs, evaluateCheck, statusAllowed, variantUse, type CheckResult, type VariantUse } from "./evaluate-check.ts";
 import type { Exchange, HttpTarget, OutgoingRequest } from "./http-client.ts";
@@ -54,7 +55,8 @@ export interface CaseContext {
   targets: Partial<Record<TargetName, { baseUrl: string; extraHosts?: string[]; http: HttpTarget }>>;
   /** Configuration values, offered to templates by name. */
   config: Readonly<Record<string, string>>;
-  fixturesDir: string;
+  /** The run's fixtures, each read once for the run. */
+  fixtures: Fixtures;
   compiled: CompiledPlan;
   /** Has the run been asked to stop? Checked after each step. */
   stopped?: () => boolean;
@@ -186,7 +188,7 @@ async function runStep(
   let checks: { e: LoadedCheck; vars?: Record<string, unknown> }[];
   const lookup = lookupIn(scope);
   try {
-    request = buildRequest(step, pc, scope, ctx.fixturesDir);
+    request = buildRequest(step, pc, scope, ctx.fixtures);
     checks = step.expect.map((e) => prepareCheck(e, lookup));
   } catch (err) {
     // A capture an earlier step should have provided is missing: the checks of this step cannot be made.

@@ -8,6 +8,7 @@ import type { Plan } from "../plan/make-plan.ts";
 import { SuiteError } from "../suite/suite-problems.ts";
 import type { TargetName } from "../targets.ts";
 import type { TlsFiles } from "../config/tls-identity.ts";
+import { Fixtures } from "./build-body.ts";
 import { HttpTarget } from "./http-client.ts";
 import { createLimiter } from "./limiter.ts";
 import { caseRedactor, redactCaseResult } from "../secrets/redact.ts";
@@ -67,7 +68,7 @@ export async function runPlan(plan: Plan, targets: Partial<Record<TargetName, Ru
     if (compiled.problems.length) throw new SuiteError(compiled.problems);
     await warmedUp;
     const stopped = options.stopFile ? () => existsSync(options.stopFile!) : () => false;
-    const ctx = { targets: open, config: options.config, fixturesDir: options.fixturesDir, compiled, stopped, leftJournal: options.stopFile && `${options.stopFile}.left` };
+    const ctx = { targets: open, config: options.config, fixtures: new Fixtures(options.fixturesDir), compiled, stopped, leftJournal: options.stopFile && `${options.stopFile}.left` };
     const slot = createLimiter(options.concurrency);
     // Cases start one per turn of the event loop: started all in one go, the first cases' sockets would wait for every
     // other case to build and send its first request before their own handshakes and responses were served.
