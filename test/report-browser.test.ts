@@ -23,25 +23,27 @@ describe.skipIf(!available)("the Allure report in headless Chromium", { timeout:
 
   beforeAll(async () => {
     run = await runAssureInProcess([], { SANDBOX_FAULTS: "nrls-location-path-id" });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
+    browser = await launch();
     await openReport();
   }, 360_000);
+
+  const launch = () => chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
 
   // A fresh context each time: the report keeps its expanded tree in local storage.
   async function openReport(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      await page?.context().close();
+      await page?.context().close().catch(() => undefined);
       const context = await browser.newContext({ viewport: { width: 1400, height: 1600 } });
       page = await context.newPage();
       const seen: string[] = [];
       page.on("crash", () => seen.push("the page crashed"));
       page.on("pageerror", (e) => seen.push(`page error: ${e.message}`));
       page.on("console", (m) => void (m.type() === "error" && seen.push(`console error: ${m.text()}`)));
-      await page.goto(`file://${join(run.outDir, "allure-report", "index.html")}`);
       try {
+        await page.goto(`file://${join(run.outDir, "allure-report", "index.html")}`);
         // The report is one large file of inline script (about 3 s of a core in Chromium). Any visible title counts:
         // the first in the document may be one the layout hides.
         await page.getByText("Spine assurance report").filter({ visible: true }).first().waitFor({ timeout: LOAD_TIMEOUT });
@@ -49,12 +51,14 @@ describe.skipIf(!available)("the Allure report in headless Chromium", { timeout:
       } catch (e) {
         // Once, on CI, a third load of the same report showed no title within two minutes where the first two had
         // taken seconds. What the page showed is said, so a report that does not render is seen for what it is; the
-        // load is tried once more in a fresh context, and a second failure fails the test.
+        // load is tried once more in a fresh browser, and a second failure fails the test.
         const state = await page
           .evaluate("({ readyState: document.readyState, title: document.title, text: document.body?.innerText.slice(0, 200) })")
           .catch((err: unknown) => String(err));
-        console.warn(`report-browser: load ${attempt} of the report showed no title within ${LOAD_TIMEOUT} ms: ${JSON.stringify(state)}${seen.length ? `; ${seen.join("; ")}` : ""}`);
+        console.warn(`report-browser: load ${attempt} of the report showed no title within ${LOAD_TIMEOUT} ms (${(e as Error).message.split("\n")[0]}): ${JSON.stringify(state)}${seen.length ? `; ${seen.join("; ")}` : ""}`);
         if (attempt === 2) throw e;
+        await browser.close().catch(() => undefined);
+        browser = await launch();
       }
     }
   }
