@@ -79,10 +79,10 @@ function element(e: AST.Element): Growth | undefined {
       if (single) return e.max === Infinity ? { unbounded: 1, branches: 1 } : { unbounded: 0, branches: e.max - e.min + 1 };
       // Repeated, every repetition of a group can backtrack into the others: no bound read from the syntax.
       if (e.max > 1) return undefined;
+      if (e.max === 0) return ONE;
       const inner = element(e.element);
-      if (e.max === 0 || !inner) return e.max === 0 ? ONE : undefined;
       // Taken once or not at all: both ways are tried.
-      return e.min === 1 ? inner : plus(ONE, inner);
+      return inner && (e.min === 1 ? inner : plus(ONE, inner));
     }
     default:
       return ONE; // a character, a class, a set (\d, .): one character, no choice

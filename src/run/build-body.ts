@@ -1,7 +1,8 @@
 // A request body from a suite: a fixture with edits, serialised as JSON or FHIR XML, or raw text for malformed bodies.
 import { readFileSync } from "node:fs";
-import { isAbsolute, relative, resolve } from "node:path";
+import { resolve } from "node:path";
 import { fhirJsonToXml, parseFhirJson, stringifyFhirJson } from "../fhir/xml-codec.ts";
+import { insideFolder } from "../inside-folder.ts";
 import type { BodySpec } from "../suite/types.ts";
 import { removeAtPath, setAtPath } from "./json-path.ts";
 
@@ -9,10 +10,7 @@ import { removeAtPath, setAtPath } from "./json-path.ts";
 export function buildBody(spec: BodySpec, fixtures: Fixtures): string {
   if (spec.raw !== undefined) return spec.raw;
   // Numbers are kept as their text, so a fixture's decimal goes out with its precision (1.50 stays 1.50).
-  // The loader refuses a fixture outside fixtures/; this holds for a body built any other way too.
-  const path = resolve(fixtures.dir, spec.fixture!);
-  if (relative(resolve(fixtures.dir), path).startsWith("..") || isAbsolute(relative(resolve(fixtures.dir), path))) throw new Error(`fixture "${spec.fixture}" is outside the fixtures folder`);
-  const doc = fixtures.document(path);
+  const doc = fixtures.document(spec.fixture!);
   for (const [path, value] of Object.entries(spec.set ?? {})) setAtPath(doc, path, value);
   for (const path of spec.remove ?? []) removeAtPath(doc, path);
   const as = spec.as ?? "json";
@@ -30,9 +28,15 @@ export class Fixtures {
   private readonly parsed = new Map<string, unknown>();
   constructor(readonly dir: string) {}
 
-  document(path: string): unknown {
-    if (!this.parsed.has(path)) this.parsed.set(path, parseFhirJson(readFileSync(path, "utf8")));
-    return copy(this.parsed.get(path));
+  /** A copy of the fixture's document, read the first time the run asks for it. */
+  document(name: string): unknown {
+    if (!this.parsed.has(name)) {
+      // The loader refuses a fixture outside fixtures/; this holds for a body built any other way too.
+      const path = resolve(this.dir, name);
+      if (!insideFolder(this.dir, path)) throw new Error(`fixture "${name}" is outside the fixtures folder`);
+      this.parsed.set(name, parseFhirJson(readFileSync(path, "utf8")));
+    }
+    return copy(this.parsed.get(name));
   }
 }
 

@@ -318,18 +318,20 @@ function prepareCheck(e: LoadedCheck, lookup: Lookup): { e: LoadedCheck; vars?: 
   const expressions = [e, ...(e.variants ?? []).map((v) => v.expect)].flatMap((x) => ("fhirpath" in x ? [x.fhirpath] : []));
   const vars = expressions.length ? Object.assign({}, ...expressions.map((x) => fhirPathVariables(x, lookup))) as Record<string, unknown> : undefined;
   if (!filledOutsideExpressions(e)) return { e, vars };
-  const fill = <T extends object>(x: T): T => ("fhirpath" in x ? { ...interpolate({ ...x, fhirpath: "" }, lookup), fhirpath: x.fhirpath } : interpolate(x, lookup));
+  const fill = <T extends object>(x: T): T => ("fhirpath" in x ? { ...interpolate(withoutExpression(x), lookup), fhirpath: x.fhirpath } : interpolate(x, lookup));
   const filled = { ...fill({ ...e, variants: undefined }), at: e.at, variants: e.variants?.map((v) => ({ ...v, expect: fill(v.expect) })) } as LoadedCheck;
   return { e: filled, vars };
 }
+
+/** A check or expectation with its FHIRPath expression left empty: what is filled in as text. */
+const withoutExpression = <T extends object>(x: T): T => ("fhirpath" in x ? { ...x, fhirpath: "" } : x);
 
 /** Whether a check holds templates outside its FHIRPath expressions: most hold none, and are used as they are. */
 const fillable = new WeakMap<LoadedCheck, boolean>();
 function filledOutsideExpressions(e: LoadedCheck): boolean {
   let known = fillable.get(e);
   if (known === undefined) {
-    const bare = <T extends object>(x: T) => ("fhirpath" in x ? { ...x, fhirpath: "" } : x);
-    known = holdsTemplate({ ...bare(e), at: undefined, variants: e.variants?.map((v) => ({ ...v, expect: bare(v.expect) })) });
+    known = holdsTemplate({ ...withoutExpression(e), at: undefined, variants: e.variants?.map((v) => ({ ...v, expect: withoutExpression(v.expect) })) });
     fillable.set(e, known);
   }
   return known;

@@ -78,7 +78,7 @@ export class SecretMatcher {
   private addUnits(form: string): void {
     // An ASCII form (every encoding of a secret is one) in one pass, its letters then recorded in both cases.
     let i = 0;
-    while (i < form.length && form.charCodeAt(i) < 128) this.ascii[form.charCodeAt(i++)] = 1;
+    for (let unit; i < form.length && (unit = form.charCodeAt(i)) < 128; i++) this.ascii[unit] = 1;
     if (i === form.length) {
       for (let upper = 65; upper <= 90; upper++) if (this.ascii[upper] || this.ascii[upper + 32]) this.ascii[upper] = this.ascii[upper + 32] = 1;
       return;

@@ -2,8 +2,8 @@
 // cannot express (requirement ids, targets, template names, captures, fixtures). Each case and check keeps the line it
 // was written on, and a case's requirements are derived from its checks. Compiling the checks themselves (FHIRPath,
 // body schemas) is the plan's job (src/plan/compile-plan.ts), done once where the plan runs; checkSuites does both.
-import { existsSync, readFileSync, realpathSync, statSync } from "node:fs";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
 import type { Document, LineCounter } from "yaml";
 import { yaml } from "./yaml.ts";
 import { validatorFor } from "./schemas.ts";
@@ -13,6 +13,7 @@ import type { SpineAssureSuite, Step } from "./suite-format.generated.ts";
 import { yamlLines } from "./yaml-lines.ts";
 import { cachedSuites, keepSuites } from "./suites-cache.ts";
 import { filesUnder } from "../files-under.ts";
+import { insideFolder } from "../inside-folder.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
 import { TEST_DATA_NAMES, VARIABLES } from "../config/variables.ts";
 import { apiOf, isTargetName, TARGET_NAMES } from "../targets.ts";
@@ -28,13 +29,6 @@ export interface LoadSuitesOptions {
   dir?: string;
   /** Folder fixtures are resolved against (default fixtures/). */
   fixturesDir?: string;
-}
-
-/** Is `path` inside `folder` (after following symlinks where they exist)? */
-function insideFolder(folder: string, path: string): boolean {
-  const real = (p: string) => (existsSync(p) ? realpathSync(p) : resolve(p));
-  const rel = relative(real(folder), real(path));
-  return rel !== "" && !rel.startsWith("..") && !isAbsolute(rel);
 }
 
 /** How deep a YAML text nests, by its flow brackets and block indentation, without parsing it (parsing deep text overflows). */
