@@ -1,5 +1,6 @@
 // The embedded sandbox: every API module's simulator (src/apis.ts) behind one HTTPS server with mutual TLS (plain HTTP
 // on request), on loopback, each under its sandbox path: https://127.0.0.1:<port>/ers-api, …/nrls and so on.
+import { createHash, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
@@ -24,6 +25,26 @@ export const SANDBOX_CLIENT_TLS = {
   cert: join(TLS_DIR, "client.crt"),
   key: join(TLS_DIR, "client.key"),
 };
+
+/** The test PKI's server identity and CA, read once for every sandbox of the process. */
+let testPki: { key: Buffer; cert: Buffer; ca: Buffer } | undefined;
+const defaultPki = () => (testPki ??= { key: readFileSync(join(TLS_DIR, "server.key")), cert: readFileSync(join(TLS_DIR, "server.crt")), ca: readFileSync(join(TLS_DIR, "ca.crt")) });
+
+/**
+ * The keys that seal a sandbox's TLS session tickets: the same for every sandbox of this process with the same TLS
+ * settings (identity, trusted CA, whether an untrusted client is refused), so a client that met one resumes its session
+ * with the next, as with one server, instead of a full handshake of both identities each time (the tests start hundreds
+ * of sandboxes). Sandboxes that would judge a client's certificate differently never share them.
+ */
+const ticketKeys = new Map<string, Buffer>();
+function ticketKeysFor(settings: Record<string, unknown>): Buffer {
+  const hash = createHash("sha256");
+  for (const [name, value] of Object.entries(settings).sort(([a], [b]) => a.localeCompare(b))) hash.update(`${name}\0${String(value)}\0`);
+  const id = hash.digest("hex");
+  let keys = ticketKeys.get(id);
+  if (!keys) ticketKeys.set(id, (keys = randomBytes(48)));
+  return keys;
+}
 
 export interface SandboxOptions {
   /** 0 (default): a free port. */
@@ -158,20 +179,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   // Node only looks for expired connections this often; keep it well under the timeouts it enforces.
   const timing = { connectionsCheckingInterval: Math.min(1_000, Math.max(50, Math.floor(headersTimeout / 4))), headersTimeout, requestTimeout: Math.max(headersTimeout, 30_000) };
-  const server: Server = useTls
-    ? createHttpsServer({
-        ...timing,
-        key: options.pki?.key ?? readFileSync(join(TLS_DIR, "server.key")),
-        cert: options.pki?.cert ?? readFileSync(join(TLS_DIR, "server.crt")),
-        ca: options.pki?.ca ?? readFileSync(join(TLS_DIR, "ca.crt")),
-        requestCert: true,
-        rejectUnauthorized: !!options.refuseUntrustedClients,
-      }, listener)
+  const tlsSettings = useTls ? { ...(options.pki ?? defaultPki()), requestCert: true, rejectUnauthorized: !!options.refuseUntrustedClients } : undefined;
+  const server: Server = tlsSettings
+    ? createHttpsServer({ ...timing, ...tlsSettings, ticketKeys: ticketKeysFor(tlsSettings) }, listener)
     : createHttpServer(timing, listener);
-  // Which client certificates were accepted: once per connection, off the request path. A resumed session's certificate
-  // is the one its first connection presented, already recorded (most connections resume).
+  // Which client certificates were accepted: once per connection, off the request path. A resumed session carries the
+  // certificate its first connection presented, which may have been to another sandbox sharing its ticket keys.
   server.on("secureConnection", (socket: TLSSocket) => {
-    if (socket.authorized && !socket.isSessionReused()) clientCertificates.add(String(socket.getPeerCertificate().subject?.CN ?? ""));
+    if (socket.authorized) clientCertificates.add(String(socket.getPeerCertificate().subject?.CN ?? ""));
   });
   // Slow or abandoned connections are dropped rather than held.
   server.keepAliveTimeout = 5_000;
