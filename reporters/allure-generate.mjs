@@ -10,10 +10,9 @@
 // A stdin that ends before "done" (the run ended without a report, or its process went away) ends this process with
 // nothing written.
 import { readdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { pathToFileURL } from "node:url";
+import { allureModules } from "./allure-modules.mjs";
 
 // Outside the run's process group, so a signal to the group does not reach it: it ends itself once the run that started
 // it is gone (killed outright, say, by a CI job's timeout), rather than write a report no one will read. The run names
@@ -23,10 +22,7 @@ setInterval(() => {
   if (process.ppid !== parent) process.exit(1);
 }, 250).unref();
 
-// Allure's packages as the `allure` package itself resolves them (they are its dependencies, not this project's).
-const fromAllure = createRequire(createRequire(import.meta.url).resolve("allure"));
-const load = (name) => import(pathToFileURL(fromAllure.resolve(name)).href);
-const [{ AllureReport, readConfig }, { PathResultFile }] = await Promise.all([load("@allurereport/core"), load("@allurereport/reader-api"), load("@allurereport/plugin-awesome")]);
+const { AllureReport, readConfig, PathResultFile } = await allureModules();
 
 /** @type {InstanceType<typeof AllureReport> | undefined} */
 let report;

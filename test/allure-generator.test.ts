@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
+import { allureBundle } from "../reporters/allure-modules.mjs";
 import { startAllureGenerator } from "../reporters/allure-report.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { generatorProcesses, generatorsLeft, statFields } from "./helpers/generators.ts";
@@ -73,3 +74,52 @@ describe.skipIf(!existsSync("/proc/self/stat"))("the report's generator", () => 
     expect(readFileSync(html, "utf8")).toContain("<title> incremental — gate: exit 1 FAILED </title>");
   }, 60_000);
 });
+
+describe("the report's generator, from its bundled modules", () => {
+  // Allure's modules are loaded from one esbuild bundle (reporters/allure-modules.mjs). The report must be the one the
+  // modules as installed write: same data files, same content, once the ids and times each report makes afresh are
+  // set aside.
+  it("writes the report the modules as installed write", async ({ onTestFinished }) => {
+    expect(await allureBundle(), "the bundle is built").toMatch(/allure-modules\.mjs$/);
+    const root = mkdtempSync(join(tmpdir(), "bundled-"));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+    const results = join(root, "allure-results");
+    mkdirSync(results);
+    writeFileSync(join(results, "exchange-attachment.txt"), "POST /nrls/DocumentReference\n\n201 Created");
+    for (let i = 0; i < 3; i++) {
+      const uuid = `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`;
+      writeFileSync(join(results, `${uuid}-result.json`), JSON.stringify({
+        uuid, name: `case ${i}`, fullName: `case ${i}`, historyId: `h${i}`, status: i === 2 ? "failed" : "passed", stage: "finished", start: 1, stop: 2,
+        labels: [{ name: "epic", value: "NRLS" }, { name: "feature", value: "Create pointer" }, { name: "story", value: `NRLS-CRT-0${i + 1}` }],
+        statusDetails: i === 2 ? { message: "expected 201; got 200" } : {}, steps: [], attachments: [{ name: "exchange", source: "exchange-attachment.txt", type: "text/plain" }],
+      }));
+    }
+    const bundled = await startAllureGenerator().generate(results, join(root, "bundled"), undefined, "bundled");
+    // The environment is read when the generator is spawned, synchronously: no other test of this worker runs between.
+    process.env.SPINE_ASSURE_ALLURE_UNBUNDLED = "1";
+    let installed: Promise<string>;
+    try {
+      installed = startAllureGenerator().generate(results, join(root, "installed"), undefined, "bundled");
+    } finally {
+      delete process.env.SPINE_ASSURE_ALLURE_UNBUNDLED;
+    }
+    const [a, b] = [readFileSync(bundled, "utf8"), readFileSync(await installed, "utf8")];
+    expect(reportData(a).size).toBeGreaterThan(10);
+    expect(reportData(a)).toEqual(reportData(b));
+  }, 120_000);
+});
+
+/** A single-file report's page and each embedded data file, decoded, with the ids and times made per report taken out. */
+function reportData(html: string): Map<string, string> {
+  const fresh = (text: string) => text
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<uuid>")
+    .replace(/"(createdAt|cacheKey)":"?\d+"?/g, '"$1":0')
+    .replace(/"[A-Za-z0-9_-]{21}"/g, '"<nanoid>"');
+  const files = new Map<string, string>();
+  const page = html.replace(/d\("([^"]+)","([A-Za-z0-9+/=]*)"\)/g, (_m, name: string, data: string) => {
+    files.set(name, fresh(Buffer.from(data, "base64").toString("utf8")));
+    return `d("${name}")`;
+  });
+  files.set("(page)", fresh(page));
+  return files;
+}
