@@ -16,12 +16,13 @@ const rows: { fault: string; rule: string; blamed: string; caught: boolean }[] =
 const variationRows: { variation: string; blamed: string; tolerated: boolean }[] = [];
 
 describe.concurrent("client assessment of the reference client", () => {
-  it("passes every client rule with the conformant client, each exercised, over mutual TLS", async () => {
-    const { run, blamed, statuses } = await slot(() => assessReferenceClient(undefined, true));
+  it("passes every client rule with the conformant client, each exercised, over mutual TLS, and leaks nothing", async () => {
+    const { run, blamed, statuses } = await slot(() => assessReferenceClient(undefined, true, { leakGate: true }));
     expect(statuses).toEqual([201, 201, 200, 200, 200, 201, 200, 200, 204]);
     expect(blamed, JSON.stringify(run.requirements.filter((r) => r.verdict !== "pass").map((r) => [r.id, r.cases.flatMap((c) => c.messages)]))).toEqual([]);
     expect(run.requirements.filter((r) => r.verdict !== "pass").map((r) => `${r.id} ${r.verdict}`)).toEqual([]);
     expect(run.gate.exitCode).toBe(0);
+    expect(run.gate.leaks ?? []).toEqual([]);
     expect(run.cases).toHaveLength(9);
   });
 

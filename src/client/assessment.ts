@@ -341,6 +341,8 @@ export interface ClientRunInput {
   system?: AssessedSystem;
   /** Files the outputs will carry forward from earlier assessments (Allure's history). */
   carriedFiles?: readonly { path: string; where: string }[];
+  /** Only the verdicts are wanted, and nothing will be written (the tests' fault tables): no leak gate. */
+  verdictsOnly?: boolean;
 }
 
 /** The assessment as a RunResult: verdicts per client rule, the leak gate, the gate. */
@@ -355,7 +357,7 @@ export function clientRunResult(input: ClientRunInput): { run: RunResult; secret
   // The run's own judging path: verdicts, the leak gate and the gate, with "nothing assessed" one of its rules. The
   // kept cases give every verdict the whole assessment gives (see KeepPolicy); each rule's counts are every request's.
   const judged = judgeRun({
-    requirements: clientRequirements(input.catalogue), cases, targets, strict: false, secrets, printed: input.printed, carriedFiles: input.carriedFiles ?? [], requestLog: log,
+    requirements: clientRequirements(input.catalogue), cases, targets, strict: false, secrets: input.verdictsOnly ? undefined : secrets, printed: input.printed, carriedFiles: input.carriedFiles ?? [], requestLog: log,
     // A rule no request exercised is not-run, never passed; its reason says so in the assessment's words.
     notRunReason: (r) => `no request exercised it (it applies to ${input.catalogue.rules.find((x) => x.id === r.id)!.appliesTo.map((i) => INTERACTIONS[i]!.name).join(", ")})`,
     context: { assessment: { requests: log.length } },
