@@ -240,7 +240,8 @@ export class ClientAssessment {
    * The kept cases, redacted, with ERS-CLI-11 judged now that the assessment has ended; the request log; each rule's
    * tally over every request; and every secret form met.
    */
-  finish(): { cases: CaseRecord[]; log: RequestLogEntry[]; tallies: ReadonlyMap<string, { judged: number; broke: number; kept: number }>; secrets: Redactor } {
+  /** The kept cases (redacted, bodies within the evidence budget; as judged with `verdictsOnly`), the log and tallies. */
+  finish({ verdictsOnly = false } = {}): { cases: CaseRecord[]; log: RequestLogEntry[]; tallies: ReadonlyMap<string, { judged: number; broke: number; kept: number }>; secrets: Redactor } {
     // What only the end decides (a session never ended), by the request it is about: counted as every finding is. A
     // request let go is kept after all (without its exchange) when it is among the first to show that outcome.
     const atEnd = new Map<number, Finding[]>();
@@ -262,6 +263,13 @@ export class ClientAssessment {
       }
     }
     const redactor = this.redactor;
+    const tallies = new Map([...this.tallies].map(([rule, t]) => [rule, { judged: t.judged, broke: t.broke, kept: t.keptBroke + t.keptHeld }]));
+    if (verdictsOnly) {
+      // Never written: the cases as judged, without the redaction and evidence bodies only a pack needs.
+      const cases = [...this.held.entries()].sort(([a], [b]) => a - b).map(([n, { exchange, judged }]) => this.caseRecord(this.log[n - 1]!, exchange, judged));
+      const log = this.log.map(({ receivedAt, durationMs: _, kept, interactionId: __, ...e }): RequestLogEntry => ({ ...e, at: new Date(receivedAt).toISOString(), ...(kept ? { kept: caseKey(e.n) } : {}) }));
+      return { cases, log, tallies, secrets: redactor };
+    }
     const budget = this.options.evidenceMaxTotalBodyBytes === undefined ? undefined : { left: this.options.evidenceMaxTotalBodyBytes, total: this.options.evidenceMaxTotalBodyBytes };
     const built = [...this.held.entries()].sort(([a], [b]) => a - b).map(([n, { exchange, judged }]) => {
       const raw = this.caseRecord(this.log[n - 1]!, exchange, judged);
@@ -279,7 +287,6 @@ export class ClientAssessment {
     const log = this.log.map(({ receivedAt, durationMs: _, kept, path, interactionId: __, ...e }): RequestLogEntry => ({
       ...e, at: new Date(receivedAt).toISOString(), path: redactor.text(path), ...(kept ? { kept: caseKey(e.n) } : {}),
     }));
-    const tallies = new Map([...this.tallies].map(([rule, t]) => [rule, { judged: t.judged, broke: t.broke, kept: t.keptBroke + t.keptHeld }]));
     return { cases, log, tallies, secrets: redactor };
   }
 
@@ -341,13 +348,13 @@ export interface ClientRunInput {
   system?: AssessedSystem;
   /** Files the outputs will carry forward from earlier assessments (Allure's history). */
   carriedFiles?: readonly { path: string; where: string }[];
-  /** Only the verdicts are wanted, and nothing will be written (the tests' fault tables): no leak gate. */
+  /** Only the verdicts are wanted, and nothing will be written (the tests' fault tables): no redaction, no leak gate. */
   verdictsOnly?: boolean;
 }
 
 /** The assessment as a RunResult: verdicts per client rule, the leak gate, the gate. */
 export function clientRunResult(input: ClientRunInput): { run: RunResult; secrets: Redactor } {
-  const { cases, log, tallies, secrets } = input.assessment.finish();
+  const { cases, log, tallies, secrets } = input.assessment.finish({ verdictsOnly: input.verdictsOnly });
   // The APIs whose base URLs the supplier was given; a request for no API's path counts for the first.
   const given = TARGETS.filter((t) => input.baseUrls[t.name]);
   const targets: TargetRecord[] = given.map(({ name }, i) => {
