@@ -1,8 +1,9 @@
 // The project's own tests (npm test). The assurance run itself uses a separate, programmatic vitest configuration
-// (src/stages/execute.ts), so these two never mix. Three projects: `unit` (in-process, against servers on loopback:
-// the developer's loop, npm run test:unit), `cli` (whole runs — in the test's process through runAssurance, or a
-// spawned CLI where the process itself is at stake — and the browser) and `selftest` (the suites against every sandbox
-// fault and variant). npm test runs all three.
+// (src/stages/execute.ts), so these two never mix. Four projects: `unit` (in-process, against servers on loopback:
+// the developer's loop, npm run test:unit), `sandbox` (the embedded sandbox's own tests: npm run test:sandbox), `cli`
+// (whole runs — in the test's process through runAssurance, or a spawned CLI where the process itself is at stake —,
+// the browser, and checks too slow for the loop) and `selftest` (the suites against every sandbox fault and variant).
+// npm test runs all four.
 import { basename } from "node:path";
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
@@ -12,6 +13,13 @@ const CLI = [
   "allure-generator", "assess-client-cli", "assure-e2e", "attribution", "cli-usage", "compiled-cli", "evidence", "hardening", "hostile-targets", "keep-runs",
   "leak-gate", "nhs-environment", "outputs", "partial-runs", "report-browser", "stop-signals",
 ].map((name) => `test/${name}.test.ts`);
+/**
+ * Checks that take seconds of CPU and prove nothing a change to the engine is likely to break: the gate (npm test)
+ * runs them, the developer's loop (test:unit) does not. They go with the cli project.
+ */
+const GATE_ONLY = ["run-result-schema"].map((name) => `test/${name}.test.ts`);
+/** The embedded sandbox's own tests: its rules, every fault and variant probed, its robustness. */
+const SANDBOX = ["sandbox", "sandbox-faults", "sandbox-nrls-rules", "sandbox-robustness"].map((name) => `test/${name}.test.ts`);
 /** The mutation and variant self-tests, and their run on a starved machine. */
 const SELFTEST = ["faults-caught", "variants-tolerated", "load-independence"].map((name) => `test/${name}.test.ts`);
 
@@ -57,8 +65,9 @@ export default defineConfig({
       // environment instead of changing the process's (the one test that sets a variable restores it), and undoes what
       // it pins (load-independence). A full npm test took 444 s of CPU this way against 516 s with a fresh module graph
       // per file.
-      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...CLI, ...SELFTEST], isolate: false } },
-      { extends: true, test: { name: "cli", include: CLI, isolate: false } },
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: [...CLI, ...GATE_ONLY, ...SANDBOX, ...SELFTEST], isolate: false } },
+      { extends: true, test: { name: "sandbox", include: SANDBOX, isolate: false } },
+      { extends: true, test: { name: "cli", include: [...CLI, ...GATE_ONLY], isolate: false } },
       { extends: true, test: { name: "selftest", include: SELFTEST, isolate: false } },
     ],
   },
