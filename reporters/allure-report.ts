@@ -124,7 +124,9 @@ export function startAllureGenerator(): AllureGenerator {
       }
       const html = findIndex(output);
       if (!html) throw new Error(`Allure report generation wrote no index.html under ${output}`);
-      writeFileAtomic(html, withoutAnalytics(readFileSync(html, "utf8")));
+      const page = readFileSync(html, "utf8");
+      const cleaned = withoutAnalytics(page);
+      if (cleaned !== page) writeFileAtomic(html, cleaned);
       return html;
     },
     close() {
