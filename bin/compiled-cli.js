@@ -71,7 +71,9 @@ export async function compiledCli(root) {
 }
 
 function prune(cache, current) {
+  // Only the CLI's own builds (named by their fingerprint): the cache also holds other tools' entries (allure-…).
   const builds = readdirSync(cache)
+    .filter((name) => /^[0-9a-f]{16}$/.test(name))
     .map((name) => join(cache, name))
     .filter((path) => path !== current)
     .map((path) => ({ path, time: statSync(path).mtimeMs }))

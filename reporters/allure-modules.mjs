@@ -6,7 +6,7 @@
 // this file) and built, once, by the first generator that finds none. Anything that stops the build (no esbuild, a
 // read-only checkout, an Allure release this file does not know) leaves the modules loaded as they are installed.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
@@ -92,10 +92,22 @@ async function bundle() {
     } catch {
       // Another generator built the same bundle first: theirs is as good.
     }
+    pruneOlder(dirname(dir), basename(dir));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
   return existsSync(file) ? file : undefined;
+}
+
+/**
+ * Removes bundles of other releases (or of an older allure-modules.mjs) built an hour ago or more: a generator loads its
+ * bundle once, as it starts, so none is still needed.
+ */
+function pruneOlder(cache, current) {
+  for (const name of readdirSync(cache)) {
+    const path = join(cache, name);
+    if (name.startsWith("allure-") && name !== current && Date.now() - statSync(path).mtimeMs > 60 * 60 * 1000) rmSync(path, { recursive: true, force: true });
+  }
 }
 
 /** The bundle's path, built first if there is none; undefined when it cannot be had. */
