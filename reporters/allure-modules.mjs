@@ -16,6 +16,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 // Allure's packages as the `allure` package itself resolves them (they are its dependencies, not this project's).
 const allureEntry = createRequire(import.meta.url).resolve("allure");
 const fromAllure = createRequire(allureEntry);
+/** What the generator loads: core (AllureReport, readConfig), the reader (PathResultFile), the report's plugin. */
 const MODULES = ["@allurereport/core", "@allurereport/reader-api", "@allurereport/plugin-awesome"];
 
 // Allure's core finds a plugin by name when it reads the configuration (`awesome` → @allurereport/plugin-awesome), by a
@@ -106,7 +107,9 @@ async function bundle() {
 function pruneOlder(cache, current) {
   for (const name of readdirSync(cache)) {
     const path = join(cache, name);
-    if (name.startsWith("allure-") && name !== current && Date.now() - statSync(path).mtimeMs > 60 * 60 * 1000) rmSync(path, { recursive: true, force: true });
+    // Another generator may be removing the same entry: one already gone is skipped.
+    const built = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+    if (name.startsWith("allure-") && name !== current && built !== undefined && Date.now() - built > 60 * 60 * 1000) rmSync(path, { recursive: true, force: true });
   }
 }
 
@@ -132,7 +135,6 @@ export async function allureModules() {
       // A bundle that does not load (a half-deleted cache): as installed, below.
     }
   }
-  const load = (name) => import(pathToFileURL(fromAllure.resolve(name)).href);
-  const [{ AllureReport, readConfig }, { PathResultFile }] = await Promise.all([load("@allurereport/core"), load("@allurereport/reader-api"), load("@allurereport/plugin-awesome")]);
+  const [{ AllureReport, readConfig }, { PathResultFile }] = await Promise.all(MODULES.map((name) => import(pathToFileURL(fromAllure.resolve(name)).href)));
   return { AllureReport, readConfig, PathResultFile };
 }

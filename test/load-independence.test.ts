@@ -1,7 +1,7 @@
 // A verdict depends on the target alone, not on how busy the machine is (issue 28): faults and variants judged while
-// busy processes take most of the CPU give the rows a quiet machine gives (each fault caught, each variant tolerated). What load may
-// change is how long a run takes, and at worst a run whose request got no answer, which the self-test calls
-// inconclusive and runs again: never a rule's failure.
+// busy processes take most of the CPU give the rows a quiet machine gives (each fault caught, each variant tolerated).
+// What load may change is how long a run takes, and at worst a run whose request got no answer, which the self-test
+// calls inconclusive and runs again: never a rule's failure.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
@@ -15,17 +15,20 @@ const encoded = new Set(loadSuites().flatMap((s) => s.requirements.map((r) => r.
 const faults = ["nrls-always-xml", "nrls-concurrent-creates-share-id"].map((n) => FAULTS.find((f) => f.name === n)!);
 const variants = ["nrls-valueset-system"].map((n) => VARIANTS.find((v) => v.name === n)!);
 
+/** A row of the table: the switch, its outcome, and the rules that failed (a fault) or what went wrong (a variant). */
+const line = (name: string, outcome: string, details: readonly string[]) => `${name} ${outcome} ${details.join(",")}`;
+
 /** Every row, judged one run at a time. */
 async function table(): Promise<string[]> {
   const rows: string[] = [];
   for (const f of faults) {
     const run = await runConclusively(() => runWithFault(f.name));
     const row = judge(f, run.verdicts, encoded, run.unanswered);
-    rows.push(`${row.fault} ${row.outcome} ${row.changed.join(",")}`);
+    rows.push(line(row.fault, row.outcome, row.changed));
   }
   for (const v of variants) {
     const row = judgeVariant(v, await runConclusively(() => runWithVariant(v.name, { env: v.selftestEnv })), encoded);
-    rows.push(`${row.variant} ${row.outcome} ${row.problems.join(",")}`);
+    rows.push(line(row.variant, row.outcome, row.problems));
   }
   return rows;
 }
@@ -51,8 +54,8 @@ function starveOneCore(n: number): (() => void) | undefined {
  * here rather than run again.
  */
 const quiet = [
-  ...faults.map((f) => `${f.name} caught ${f.breaks.filter((id) => encoded.has(id)).sort().join(",")}`),
-  ...variants.map((v) => `${v.name} tolerated `),
+  ...faults.map((f) => line(f.name, "caught", f.breaks.filter((id) => encoded.has(id)).sort())),
+  ...variants.map((v) => line(v.name, "tolerated", [])),
 ];
 
 describe("verdicts on a starved machine", () => {

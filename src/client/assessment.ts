@@ -238,9 +238,9 @@ export class ClientAssessment {
 
   /**
    * The kept cases, redacted, with ERS-CLI-11 judged now that the assessment has ended; the request log; each rule's
-   * tally over every request; and every secret form met.
+   * tally over every request; and every secret form met. `verdictsOnly`: nothing will be written, so the cases and log
+   * are left as judged, without the redaction and evidence bodies only a pack needs.
    */
-  /** The kept cases (redacted, bodies within the evidence budget; as judged with `verdictsOnly`), the log and tallies. */
   finish({ verdictsOnly = false } = {}): { cases: CaseRecord[]; log: RequestLogEntry[]; tallies: ReadonlyMap<string, { judged: number; broke: number; kept: number }>; secrets: Redactor } {
     // What only the end decides (a session never ended), by the request it is about: counted as every finding is. A
     // request let go is kept after all (without its exchange) when it is among the first to show that outcome.
@@ -264,15 +264,14 @@ export class ClientAssessment {
     }
     const redactor = this.redactor;
     const tallies = new Map([...this.tallies].map(([rule, t]) => [rule, { judged: t.judged, broke: t.broke, kept: t.keptBroke + t.keptHeld }]));
-    if (verdictsOnly) {
-      // Never written: the cases as judged, without the redaction and evidence bodies only a pack needs.
-      const cases = [...this.held.entries()].sort(([a], [b]) => a - b).map(([n, { exchange, judged }]) => this.caseRecord(this.log[n - 1]!, exchange, judged));
-      const log = this.log.map(({ receivedAt, durationMs: _, kept, interactionId: __, ...e }): RequestLogEntry => ({ ...e, at: new Date(receivedAt).toISOString(), ...(kept ? { kept: caseKey(e.n) } : {}) }));
-      return { cases, log, tallies, secrets: redactor };
-    }
+    const shown = verdictsOnly ? (text: string) => text : (text: string) => redactor.text(text);
+    const log = this.log.map(({ receivedAt, durationMs: _, kept, path, interactionId: __, ...e }): RequestLogEntry => ({
+      ...e, at: new Date(receivedAt).toISOString(), path: shown(path), ...(kept ? { kept: caseKey(e.n) } : {}),
+    }));
+    const judgedCases = [...this.held.entries()].sort(([a], [b]) => a - b).map(([n, { exchange, judged }]) => this.caseRecord(this.log[n - 1]!, exchange, judged));
+    if (verdictsOnly) return { cases: judgedCases, log, tallies, secrets: redactor };
     const budget = this.options.evidenceMaxTotalBodyBytes === undefined ? undefined : { left: this.options.evidenceMaxTotalBodyBytes, total: this.options.evidenceMaxTotalBodyBytes };
-    const built = [...this.held.entries()].sort(([a], [b]) => a - b).map(([n, { exchange, judged }]) => {
-      const raw = this.caseRecord(this.log[n - 1]!, exchange, judged);
+    const built = judgedCases.map((raw) => {
       const checks = raw.steps[0]!.checks.map((c) => ({ ...c, expected: redactor.text(c.expected), actual: redactor.text(c.actual) }));
       const step = raw.steps[0]!;
       const redacted = { ...raw, steps: [{ ...step, ...(step.exchange ? { exchange: redactor.exchange(step.exchange) } : {}), checks }] };
@@ -284,9 +283,6 @@ export class ClientAssessment {
       bodies.set(raw.key, evidenceBodies(raw, redacted, this.options.evidenceMaxBodyBytes, budget));
     }
     const cases = built.map((b) => bodies.get(b.raw.key)!);
-    const log = this.log.map(({ receivedAt, durationMs: _, kept, path, interactionId: __, ...e }): RequestLogEntry => ({
-      ...e, at: new Date(receivedAt).toISOString(), path: redactor.text(path), ...(kept ? { kept: caseKey(e.n) } : {}),
-    }));
     return { cases, log, tallies, secrets: redactor };
   }
 

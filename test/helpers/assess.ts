@@ -1,7 +1,7 @@
 // Runs the reference client (or one of its faults) against a sandbox that records what it receives, and judges the
 // requests as assess-client does: the assessment's own code, without writing a pack (the CLI test does that). Nothing
-// is written, so the redaction and the leak gate are left out unless asked for (`leakGate`): they are most of what a small assessment's
-// result costs, and the tests that judge hundreds of bent flows read only the verdicts.
+// is written, so the redaction and the leak gate are left out unless asked for (`leakGate`): they are most of what a
+// small assessment's result costs, and the tests that judge hundreds of bent flows read only the verdicts.
 import { ClientAssessment, clientRunResult } from "../../src/client/assessment.ts";
 import { clientCatalogue } from "../../src/client/catalogue.ts";
 import type { RunResult } from "../../src/model/run-result.ts";
