@@ -124,6 +124,37 @@ describe("the leak gate", () => {
     expect(hunt(`${filler}["${secret.slice(0, 30)}",\n  "${secret.slice(30)}"]${filler}`)).toBe(0);
   });
 
+  it("finds a secret read across whitespace exactly when the whole text joined up finds it, however the text around it is made", () => {
+    // The reference: the text as written, and the whole text with every stretch of whitespace taken out. The search reads
+    // across a stretch only between units a form or an escape is written with, and only as far as such units go on:
+    // texts of JSON, markup, prose, base64 and escapes, a secret spelt with escapes and broken by whitespace anywhere
+    // (inside an escape too), some a near miss, a short one matched as a whole word.
+    const token = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
+    const secrets = [token, SESSION, "k9x7q"];
+    const hunter = Redactor.hunting(new Redactor(secrets).secrets());
+    const reference = (text: string) => hunter.leaks(text) || hunter.leaks(text.replace(/\s+/g, ""));
+    let seed = 23;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
+    const hex = (c: string) => c.charCodeAt(0).toString(16).padStart(2, "0");
+    const spell: ((c: string) => string)[] = [(c) => c, (c) => c, (c) => c, (c) => `\\u00${hex(c)}`, (c) => `%${hex(c).toUpperCase()}`, (c) => `&#${c.charCodeAt(0)};`];
+    const noise = ['{"a": "b",\n  "c": [1, 2]}', "<entry>\n  <x value=\"y\"/>", "the case expects a body", "QUJDREVGR0g=\nSUpLTE1O", "k9x7", "9x7q", "pro-xapi-", "AQIC5wM2", " ", "\n  ", "\t", "\\n", "%7", "&#", "(", ",", '"', "x".repeat(200), "é€"];
+    const broken = (s: string) => [...s].map((c) => spell[rand(spell.length)]!(c)).map((u) => (rand(6) ? u : `${u}${[" ", "\n", "\r\n  ", "\t"][rand(4)]}`)).join("");
+    let hits = 0;
+    for (let t = 0; t < 600; t++) {
+      const parts: string[] = [];
+      for (let i = 0, n = 3 + rand(40); i < n; i++) parts.push(noise[rand(noise.length)]!);
+      const secret = secrets[rand(3)]!;
+      const kind = rand(3);
+      if (kind < 2) parts.splice(rand(parts.length + 1), 0, broken(kind === 1 ? secret.slice(0, 5) + secret.slice(6) : secret));
+      const text = parts.join(["", " ", "\n"][rand(3)]);
+      const expected = reference(text);
+      if (expected) hits++;
+      expect(findLeaks([{ where: "text", text }], hunter).length === 1, JSON.stringify(text)).toBe(expected);
+    }
+    expect(hits).toBeGreaterThan(100);
+    expect(hits).toBeLessThan(500);
+  });
+
   it("decodes a page's embedded base64 blocks, large or small, between markup, and finds a secret only they hold", () => {
     const dir = mkdtempSync(join(tmpdir(), "embedded-"));
     const page = join(dir, "index.html");

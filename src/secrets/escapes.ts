@@ -49,23 +49,30 @@ export const ESCAPE_UNITS: ReadonlySet<number> = new Set([..."\\&%#;/uxX01234567
  * word, stays one); windows that meet are taken together. In a megabyte of base64 or of JSON with a few escapes, that
  * is a few hundred units around each escape instead of the whole text, level after level.
  */
-export function anyDecodedLevel(raw: string, test: (text: string) => boolean, margin: number, levels = 3): boolean {
+export function anyDecodedLevel(raw: string, test: (text: string) => boolean, margin: number, levels = 3, joins?: (unit: number) => boolean): boolean {
   if (levels <= 0) return false;
-  for (const [from, to] of spellingWindows(raw, margin)) {
+  for (const [from, to] of spellingWindows(raw, margin, joins)) {
     const written = from === 0 && to === raw.length ? raw : raw.slice(from, to);
     const decoded = decodeEscapes(written).text;
     if (decoded === written) continue;
-    if (test(decoded) || anyDecodedLevel(decoded, test, margin, levels - 1)) return true;
+    if (test(decoded) || anyDecodedLevel(decoded, test, margin, levels - 1, joins)) return true;
   }
   return false;
 }
 
-function spellingWindows(raw: string, margin: number): [number, number][] {
+/**
+ * `joins`: the units what `test` finds is written with, escapes' included. A thing found in the decoded text that an
+ * escape spells part of is written, at every level, with such units alone: its window reaches no further than they go
+ * on around the escape (then to where decoding and words allow a cut, as at the margin).
+ */
+function spellingWindows(raw: string, margin: number, joins?: (unit: number) => boolean): [number, number][] {
   const windows: [number, number][] = [];
   const spelling = new RegExp(SPELLING_SOURCE, "g");
+  const runAt = joins && runsOf(raw, joins);
   for (let m = spelling.exec(raw); m; m = spelling.exec(raw)) {
-    const from = cutBefore(raw, Math.max(0, m.index - margin));
-    const to = cutAfter(raw, Math.min(raw.length, m.index + ESCAPE_LONGEST + margin));
+    const [runFrom, runTo] = runAt ? runAt(m.index) : [0, raw.length];
+    const from = cutBefore(raw, Math.max(0, m.index - margin, runFrom));
+    const to = cutAfter(raw, Math.min(raw.length, m.index + ESCAPE_LONGEST + margin, Math.max(runTo, m.index + ESCAPE_LONGEST)));
     const last = windows[windows.length - 1];
     if (last && from <= last[1]) last[1] = Math.max(last[1], to);
     else windows.push([from, to]);
@@ -73,6 +80,27 @@ function spellingWindows(raw: string, margin: number): [number, number][] {
     if (spelling.lastIndex < to - margin) spelling.lastIndex = Math.max(spelling.lastIndex, to - margin - ESCAPE_LONGEST);
   }
   return windows;
+}
+
+/**
+ * The run of units `inRun` holds for around a position, as [from, to): from the unit before it that ends it (or the
+ * text's start) to just past the unit after it that ends it (or the text's end) — those units kept, as the neighbours
+ * a whole-word match looks at. Asked in order of position, each unit is looked at at most once going back and once
+ * going on.
+ */
+export function runsOf(text: string, inRun: (unit: number) => boolean): (at: number) => [number, number] {
+  let run: [number, number] = [0, 0];
+  let stop = -1;
+  return (at) => {
+    if (at <= stop) return run;
+    let k = at;
+    while (k - 1 > stop && inRun(text.charCodeAt(k - 1))) k--;
+    const from = Math.max(0, k - 1);
+    stop = at;
+    while (stop < text.length && inRun(text.charCodeAt(stop))) stop++;
+    run = [from, Math.min(text.length, stop + 1)];
+    return run;
+  };
 }
 
 /** `p`, or an earlier position where decoding the whole text starts a new unit and no word goes on across. */
