@@ -22,7 +22,24 @@ setInterval(() => {
   if (process.ppid !== parent) process.exit(1);
 }, 250).unref();
 
-const { AllureReport, readConfig, PathResultFile } = await allureModules();
+const { AllureReport, readConfig, PathResultFile, detect } = await allureModules();
+
+/**
+ * The CI the report describes (a CI service's job and branch from its environment, or, run by hand, the git repository
+ * of the folder the run was started in: this process runs there), read now, while the cases go on. Allure's descriptor
+ * answers each of its properties afresh when asked — run by hand, a git command each — and the report's data asks them
+ * when the report is written: each is asked once here and kept as its value.
+ */
+function settleCi() {
+  const ci = detect();
+  for (const key of Object.keys(ci)) {
+    try {
+      Object.defineProperty(ci, key, { value: ci[key], enumerable: true, configurable: true, writable: false });
+    } catch {
+      // A property that cannot be read now is left to be asked as Allure would.
+    }
+  }
+}
 
 /** @type {InstanceType<typeof AllureReport> | undefined} */
 let report;
@@ -47,6 +64,7 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
     const setup = message.setup;
     // The configuration file reads its settings (the history) from the environment when it is loaded.
     Object.assign(process.env, setup.env);
+    settleCi();
     const config = await readConfig(setup.cwd, setup.config, { output: setup.output });
     configuredName = config.name ?? "";
     results = setup.results;

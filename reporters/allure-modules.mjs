@@ -16,8 +16,11 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 // Allure's packages as the `allure` package itself resolves them (they are its dependencies, not this project's).
 const allureEntry = createRequire(import.meta.url).resolve("allure");
 const fromAllure = createRequire(allureEntry);
-/** What the generator loads: core (AllureReport, readConfig), the reader (PathResultFile), the report's plugin. */
-const MODULES = ["@allurereport/core", "@allurereport/reader-api", "@allurereport/plugin-awesome"];
+/**
+ * What the generator loads: core (AllureReport, readConfig), the reader (PathResultFile), the report's plugin, and the
+ * CI detection core uses (detect).
+ */
+const MODULES = ["@allurereport/core", "@allurereport/reader-api", "@allurereport/plugin-awesome", "@allurereport/ci"];
 
 // Allure's core finds a plugin by name when it reads the configuration (`awesome` → @allurereport/plugin-awesome), by a
 // dynamic import no bundler can follow: in the bundle that name is imported statically, so core and plugin share one
@@ -57,7 +60,7 @@ async function bundle() {
   mkdirSync(scratch, { recursive: true });
   try {
     await build({
-      stdin: { contents: `export { AllureReport, readConfig } from "@allurereport/core";\nexport { PathResultFile } from "@allurereport/reader-api";\nimport "@allurereport/plugin-awesome";\n`, resolveDir: dirname(manifestOf(allureEntry)), loader: "js" },
+      stdin: { contents: `export { AllureReport, readConfig } from "@allurereport/core";\nexport { PathResultFile } from "@allurereport/reader-api";\nexport { detect } from "@allurereport/ci";\nimport "@allurereport/plugin-awesome";\n`, resolveDir: dirname(manifestOf(allureEntry)), loader: "js" },
       bundle: true,
       format: "esm",
       platform: "node",
@@ -123,7 +126,7 @@ export async function allureBundle() {
 }
 
 /**
- * AllureReport, readConfig and PathResultFile: from the bundle, or where it cannot be had (or
+ * AllureReport, readConfig, PathResultFile and detect: from the bundle, or where it cannot be had (or
  * SPINE_ASSURE_ALLURE_UNBUNDLED is set), as installed.
  */
 export async function allureModules() {
@@ -135,6 +138,6 @@ export async function allureModules() {
       // A bundle that does not load (a half-deleted cache): as installed, below.
     }
   }
-  const [{ AllureReport, readConfig }, { PathResultFile }] = await Promise.all(MODULES.map((name) => import(pathToFileURL(fromAllure.resolve(name)).href)));
-  return { AllureReport, readConfig, PathResultFile };
+  const [{ AllureReport, readConfig }, { PathResultFile }, , { detect }] = await Promise.all(MODULES.map((name) => import(pathToFileURL(fromAllure.resolve(name)).href)));
+  return { AllureReport, readConfig, PathResultFile, detect };
 }

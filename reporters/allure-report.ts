@@ -54,11 +54,23 @@ const STDERR_KEPT = 64 * 1024;
  * Starts the generator now, so that its half second of loading overlaps whatever the caller does next (a run's
  * cases). It holds nothing open for the caller's process until asked to generate: a run that returns early exits.
  */
-export function startAllureGenerator(): AllureGenerator {
+/** The folder this process was started in, if it still exists; else the project's. */
+function callerFolder(): string {
+  try {
+    const cwd = process.cwd();
+    return existsSync(cwd) ? cwd : PROJECT_ROOT;
+  } catch {
+    return PROJECT_ROOT;
+  }
+}
+
+export function startAllureGenerator(options: { cwd?: string } = {}): AllureGenerator {
   // A process group of its own: a Ctrl-C at the terminal stops the run safely, and the run still wants its report. It
   // never outlives this process's exit (a second Ctrl-C), nor writes into a folder that exit removed.
   const child = spawn(process.execPath, [GENERATOR, String(process.pid)], {
-    cwd: PROJECT_ROOT,
+    // Where the run was started: the git repository a report made by hand describes is the user's, not the harness's
+    // (Allure's configuration is read from the project's folder all the same, every path given absolute).
+    cwd: options.cwd ?? callerFolder(),
     stdio: ["pipe", "ignore", "pipe"],
     env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
     detached: true,
@@ -93,7 +105,7 @@ export function startAllureGenerator(): AllureGenerator {
   const generator: AllureGenerator = {
     prepare(resultsDirIn, outputDirIn, historyPathIn) {
       if (prepared) throw new Error("an Allure generator is prepared once");
-      // Allure runs in the project's folder: paths relative to the caller's would land there.
+      // Allure reads its configuration in the project's folder: every path it is given is absolute.
       prepared = { results: resolve(resultsDirIn), output: resolve(outputDirIn) };
       const historyPath = historyPathIn && resolve(historyPathIn);
       rmSync(prepared.output, { recursive: true, force: true });

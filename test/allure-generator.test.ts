@@ -1,10 +1,10 @@
 // The report's generator runs outside the run's process group (a Ctrl-C must not stop it: stop-signals), so a signal
 // to the group does not end it. When the run that started it is killed outright mid-report, it ends itself rather
 // than go on writing a report no one will read. It reads result files as the run writes them, and the rest at the end.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { allureBundle } from "../reporters/allure-modules.mjs";
@@ -72,6 +72,44 @@ describe.skipIf(!existsSync("/proc/self/stat"))("the report's generator", () => 
     expect(summary.name).toBe("incremental — gate: exit 1 FAILED");
     expect(summary.stats).toMatchObject({ total: 3, passed: 2, failed: 1 });
     expect(readFileSync(html, "utf8")).toContain("<title> incremental — gate: exit 1 FAILED </title>");
+  }, 60_000);
+});
+
+describe("the report's CI and repository", () => {
+  // Allure describes the CI job the report came from: a CI service's from its environment, or, run by hand, the git
+  // repository of the folder the run was started in — the supplier's, never the harness's own checkout.
+  const reportOf = async (cwd: string) => {
+    const root = mkdtempSync(join(tmpdir(), "report-ci-"));
+    const results = join(root, "allure-results");
+    mkdirSync(results);
+    const uuid = "00000000-0000-4000-8000-000000000001";
+    writeFileSync(join(results, `${uuid}-result.json`), JSON.stringify({ uuid, name: "case", fullName: "case", historyId: "h", status: "passed", stage: "finished", start: 1, stop: 2, labels: [], steps: [], attachments: [] }));
+    const html = readFileSync(await startAllureGenerator({ cwd }).generate(results, join(root, "report"), undefined, "ci"), "utf8");
+    const at = html.indexOf('"ci":{');
+    expect(at).toBeGreaterThan(0);
+    // The object that starts there, to the brace that closes it (its values hold none).
+    let end = at + 5;
+    for (let depth = 0; ; end++) {
+      if (html[end] === "{") depth++;
+      else if (html[end] === "}" && --depth === 0) break;
+    }
+    return JSON.parse(html.slice(at + 5, end + 1)) as Record<string, unknown>;
+  };
+  const git = (cwd: string, ...args: string[]) => execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.org", ...args], { cwd, stdio: "ignore" });
+  // Where one of the CI services Allure knows is detected (by these variables), it describes that job instead.
+  const ciEnv = ["CODEBUILD_BUILD_ARN", "SYSTEM_DEFINITIONID", "BITBUCKET_PIPELINE_UUID", "CIRCLECI", "DRONE_SYSTEM_HOST", "GITHUB_ACTIONS", "GITLAB_CI", "JENKINS_URL"];
+
+  it.skipIf(ciEnv.some((name) => process.env[name]))("names the repository and branch of the folder the run started in, or none", async () => {
+    const repo = join(mkdtempSync(join(tmpdir(), "report-ci-")), "clinical-system");
+    mkdirSync(repo);
+    git(repo, "init", "-q", "-b", "supplier-branch");
+    git(repo, "commit", "-q", "--allow-empty", "-m", "first");
+    git(repo, "remote", "add", "origin", "https://github.com/supplier/clinical-system.git");
+    const inRepo = await reportOf(repo);
+    expect(inRepo).toMatchObject({ type: "local", repoName: "clinical-system", jobRunBranch: "supplier-branch", repository: { slug: "supplier/clinical-system" } });
+    const outside = await reportOf(mkdtempSync(join(tmpdir(), "report-ci-plain-")));
+    expect(outside).toMatchObject({ type: "local", repoName: "", jobRunBranch: "" });
+    expect(JSON.stringify(outside)).not.toContain(basename(PROJECT_ROOT));
   }, 60_000);
 });
 
