@@ -9,7 +9,7 @@
 //   {"done": {name}}                                 any file not read yet, then the report, titled `name` if given
 // A stdin that ends before "done" (the run ended without a report, or its process went away) ends this process with
 // nothing written.
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { allureModules } from "./allure-modules.mjs";
@@ -22,7 +22,24 @@ setInterval(() => {
   if (process.ppid !== parent) process.exit(1);
 }, 250).unref();
 
-const { AllureReport, readConfig, PathResultFile, detect } = await allureModules();
+const { AllureReport, readConfig, PathResultFile, detect, bundled } = await allureModules();
+
+/**
+ * Allure 3's report plugin hard-codes Google Analytics. An evidence pack must not report its opening to a third party,
+ * and on a closed network the script's lookup can stall the page. The bundle's plugin writes none; a report the
+ * modules as installed wrote has it cut out here, before the run reads the report.
+ */
+function cutAnalytics(output) {
+  const page = existsSync(join(output, "index.html")) ? join(output, "index.html") : undefined;
+  if (!page) return;
+  const html = readFileSync(page, "utf8");
+  const cleaned = html
+    .replace(/<script async src="https:\/\/www\.googletagmanager\.com\/gtag\/js[^"]*"><\/script>/g, "")
+    .replace(/<script>\s*window\.dataLayer = window\.dataLayer[\s\S]*?<\/script>/g, "");
+  if (cleaned === html) return;
+  writeFileSync(`${page}.${process.pid}.tmp`, cleaned);
+  renameSync(`${page}.${process.pid}.tmp`, page);
+}
 
 /**
  * The CI the report describes (a CI service's job and branch from its environment, or, run by hand, the git repository
@@ -44,6 +61,7 @@ function settleCi() {
 /** @type {InstanceType<typeof AllureReport> | undefined} */
 let report;
 let results = "";
+let output = "";
 let configuredName = "";
 const read = new Set();
 const readOne = async (name) => {
@@ -68,6 +86,7 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
     const config = await readConfig(setup.cwd, setup.config, { output: setup.output });
     configuredName = config.name ?? "";
     results = setup.results;
+    output = setup.output;
     report = new AllureReport(config);
     await report.restoreState([]);
     await report.start();
@@ -80,6 +99,7 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
     // The title says the gate, known only now; Allure adds a CI job's name after the configured one.
     if (message.done.name) report.reportName = `${message.done.name}${report.reportName.slice(configuredName.length)}`;
     await report.done();
+    if (!bundled) cutAnalytics(output);
     process.exit(0);
   }
 }

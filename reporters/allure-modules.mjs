@@ -77,8 +77,8 @@ async function bundle() {
           b.onLoad({ filter: /[\\/]node_modules[\\/].*\.(c|m)?js$/ }, async (args) => {
             let text = await readFile(args.path, "utf8");
             if (text.includes("import.meta.url")) text = text.replaceAll("import.meta.url", JSON.stringify(pathToFileURL(args.path).href));
-            // The report never embeds Google Analytics (allure-report.ts cuts it out of any report that has it): a
-            // report written without it is not rewritten, 20 MB for a whole run.
+            // The report never embeds Google Analytics (allure-generate.mjs cuts it out of a report the modules as
+            // installed write): a report written without it is not read and rewritten, 20 MB for a whole run.
             if (/[\\/]@allurereport[\\/]plugin-awesome[\\/]dist[\\/]generators\.js$/.test(args.path)) text = text.replace("analyticsEnable: true,", "analyticsEnable: false,");
             if (text.includes(PLUGIN_LOADER) && /[\\/]@allurereport[\\/]core[\\/]/.test(args.path)) {
               text = text.replace(PLUGIN_LOADER, PLUGIN_BUNDLED);
@@ -127,17 +127,17 @@ export async function allureBundle() {
 
 /**
  * AllureReport, readConfig, PathResultFile and detect: from the bundle, or where it cannot be had (or
- * SPINE_ASSURE_ALLURE_UNBUNDLED is set), as installed.
+ * SPINE_ASSURE_ALLURE_UNBUNDLED is set), as installed; `bundled` says which.
  */
 export async function allureModules() {
   const file = process.env.SPINE_ASSURE_ALLURE_UNBUNDLED ? undefined : await allureBundle();
   if (file) {
     try {
-      return await import(pathToFileURL(file).href);
+      return { ...(await import(pathToFileURL(file).href)), bundled: true };
     } catch {
       // A bundle that does not load (a half-deleted cache): as installed, below.
     }
   }
   const [{ AllureReport, readConfig }, { PathResultFile }, , { detect }] = await Promise.all(MODULES.map((name) => import(pathToFileURL(fromAllure.resolve(name)).href)));
-  return { AllureReport, readConfig, PathResultFile, detect };
+  return { AllureReport, readConfig, PathResultFile, detect, bundled: false };
 }

@@ -1,12 +1,11 @@
 // Generates the single-file Allure 3 report (no Java) from a run's allure-results, in a process of its own
 // (allure-generate.mjs).
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { PROJECT_ROOT } from "../src/project-root.ts";
-import { writeFileAtomic } from "../src/write-atomic.ts";
 
 /** The folder of a run's HTML report, inside its run folder. */
 export const ALLURE_REPORT = "allure-report";
@@ -136,9 +135,6 @@ export function startAllureGenerator(options: { cwd?: string } = {}): AllureGene
       }
       const html = findIndex(output);
       if (!html) throw new Error(`Allure report generation wrote no index.html under ${output}`);
-      const page = readFileSync(html, "utf8");
-      const cleaned = withoutAnalytics(page);
-      if (cleaned !== page) writeFileAtomic(html, cleaned);
       return html;
     },
     close() {
@@ -180,16 +176,6 @@ export function allureStaticParts(): Promise<string[]> {
  * a history as long as --keep-runs grew every pack by that much per run: it keeps the last few runs only.
  */
 export const HISTORY_RUNS = 5;
-
-/**
- * Allure 3 always embeds Google Analytics (the awesome plugin hard-codes it). An evidence pack must not report its
- * opening to a third party, and on a closed network the script's lookup can stall the page: it is cut out.
- */
-export function withoutAnalytics(html: string): string {
-  return html
-    .replace(/<script async src="https:\/\/www\.googletagmanager\.com\/gtag\/js[^"]*"><\/script>/g, "")
-    .replace(/<script>\s*window\.dataLayer = window\.dataLayer[\s\S]*?<\/script>/g, "");
-}
 
 function findIndex(dir: string): string | undefined {
   if (!existsSync(dir)) return undefined;
