@@ -2,7 +2,7 @@
 // the effective configuration (secrets left out). It is then signed (manifest.jws) by each client identity that made
 // the run's calls, so an edit with recomputed hashes no longer verifies, and the pack names who stands behind it.
 import { createHash, X509Certificate } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { filesUnder } from "../files-under.ts";
 import type { RunInputs, RunResult } from "../model/run-result.ts";
@@ -10,6 +10,7 @@ import { PROJECT_ROOT } from "../project-root.ts";
 import { writeFileAtomic } from "../write-atomic.ts";
 import { signDetached } from "./jws.ts";
 import type { Signer } from "./signing-identity.ts";
+import type { FileHash } from "./background-hashes.ts";
 
 export const MANIFEST = "manifest.json";
 /** Every covered file's SHA-256 as `sha256sum -c` reads it; itself covered by the manifest. */
@@ -58,13 +59,23 @@ export function coveredFiles(dir: string): string[] {
 
 export type ManifestRun = Pick<RunResult, "runId" | "tool" | "gate" | "configHash" | "inputs" | "regenerated">;
 
-/** Hashes every file of the run folder `dir` under the run's metadata, then signs the manifest with each signer. */
-export function writeManifest(dir: string, run: ManifestRun, signers: readonly Signer[] = []): Manifest {
+/**
+ * Hashes every file of the run folder `dir` under the run's metadata, then signs the manifest with each signer.
+ * `known`: hashes already made (BackgroundHashes, by absolute path), each used only for a file whose size and
+ * modification time are still those it was hashed with.
+ */
+export function writeManifest(dir: string, run: ManifestRun, signers: readonly Signer[] = [], known?: { get(path: string): FileHash | undefined }): Manifest {
   // The same hashes in sha256sum's own format, for an assessor with stock tools alone (`sha256sum -c SHA256SUMS` in
   // the folder). Written first, so the manifest covers it and the signature over the manifest covers its every line.
   // Each file is read and hashed once, for both.
   const hashed = new Map(coveredFiles(dir).filter((f) => f !== SHA256SUMS).map((path) => {
-    const data = readFileSync(join(dir, path));
+    const file = join(dir, path);
+    const before = known?.get(file);
+    if (before) {
+      const now = statSync(file);
+      if (now.size === before.bytes && now.mtimeMs === before.mtimeMs) return [path, { path, sha256: before.sha256, bytes: before.bytes }] as const;
+    }
+    const data = readFileSync(file);
     return [path, { path, sha256: sha256(data), bytes: data.length }] as const;
   }));
   const sums = `${[...hashed.values()].map((f) => `${f.sha256}  ${f.path}`).join("\n")}\n`;

@@ -13,6 +13,7 @@ import { LATEST_FILES } from "../../reporters/index.ts";
 import { ALLURE_RESULTS, allureEnvironment, allureResultsWriter, allureTargets, type AllureResultsWriter } from "../../reporters/allure-results.ts";
 import { readHistory, recordRun, targetKey, type Changes } from "../../reporters/history.ts";
 import { checkHashes, MANIFEST, readManifest, writeManifest } from "../evidence/manifest.ts";
+import { BackgroundHashes } from "../evidence/background-hashes.ts";
 import type { Signer } from "../evidence/signing-identity.ts";
 import { certInfo } from "../config/tls-identity.ts";
 import type { Redactor } from "../secrets/redact.ts";
@@ -82,6 +83,7 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
   const runDir = runFolderOf(options.outRoot, run.runId);
   const folder = options.open?.folder ?? openRunFolder(options.outRoot, run.runId);
   const warnings: string[] = [];
+  const hashes = new BackgroundHashes();
   try {
     // Cases whose results were not written as they arrived (all of them, for a regenerated report).
     const allure = options.open?.allure ?? allureResultsWriter(folder, run.runId, run.requirements, allureTargets(Object.fromEntries(run.targets.map((t) => [t.name, t]))));
@@ -107,6 +109,8 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
     };
     const written = () => filesUnder(folder.path).map((path) => ({ path, where: relative(folder.path, path) }));
     const sources = written();
+    // The manifest's hashes are made on a thread of their own while this one searches the same files.
+    const hashing = [hashes.hash(sources.map((f) => f.path))];
     let reportPath: string | undefined;
     if (options.html) {
       // Allure's generator is a process of its own: it starts at once and the search of what it reads runs beside it
@@ -124,11 +128,14 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
         if (failed) warnings.push(failed.message);
         else reportPath = join(runDir, ALLURE_REPORT, "index.html");
       }
+      const report = written().filter((f) => f.where.startsWith(ALLURE_REPORT));
+      hashing.push(hashes.hash(report.map((f) => f.path)));
       // The report app's own code, the same in every report, is left out of its search (allureStaticParts).
-      guard(written().filter((f) => f.where.startsWith(ALLURE_REPORT)), await known);
+      guard(report, await known);
     } else guard(sources);
     for (const [name, content] of Object.entries(options.keep ?? {})) folder.put(name, content);
-    writeManifest(folder.path, run, options.signers);
+    await Promise.all(hashing);
+    writeManifest(folder.path, run, options.signers, hashes);
     folder.commit();
     const refused: string[] = [];
     const view = options.latest && run.filters ? latestView(run, options.outRoot, refused) : run;
@@ -164,6 +171,8 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
   } catch (err) {
     folder.abort();
     throw err;
+  } finally {
+    await hashes.close();
   }
 }
 
