@@ -1,7 +1,8 @@
 // The full suite against the sandbox with SANDBOX_LATENCY_MS=100 (every response delayed, as an NHS environment
 // would), at several concurrencies. Prints the wall time, the requests sent, the critical-path floor (the longest
 // chain of dependent requests in the suites × the latency) and the ratio to that floor of the time after start-up
-// (the cases, then judging and writing the outputs) and of the cases alone.
+// (the cases, then judging and writing the outputs) and of the cases alone; and the cases against the busy floor (as
+// many rounds of the latency as the requests need at that concurrency).
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,15 +24,21 @@ const floorMs = chain * LATENCY_MS;
 
 console.log(`${plan.cases.length} cases; longest dependent chain ${chain} requests; latency ${LATENCY_MS} ms → critical-path floor ${floorMs} ms`);
 console.log("start-up: from spawning the CLI to the first case (node, configuration, suites, sandbox, vitest worker, TLS warm-up, compiling the checks)");
-console.log("concurrency  wall ms  start-up ms  cases ms  outputs ms  requests  (wall − start-up)/floor  cases/floor");
+console.log("concurrency  wall ms  start-up ms  cases ms  outputs ms  requests  (wall − start-up)/floor  cases/floor  cases/busy floor");
 // Each concurrency runs REPEATS times (once for concurrency 1, which is slow and steady); the median run is shown.
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 for (const c of CONCURRENCIES) {
   const runs = Array.from({ length: c === 1 ? 1 : REPEATS }, () => runOnce(c)).sort((a, b) => a.afterStartup - b.afterStartup);
   const m = runs[Math.floor(runs.length / 2)]!;
-  const cells = [c, m.wall.toFixed(0), m.startup, m.casesMs, m.outputsMs, m.requests, (m.afterStartup / floorMs).toFixed(2), (m.casesMs / floorMs).toFixed(2)];
-  const widths = [11, 7, 11, 8, 10, 8, 23, 11];
-  if (c === Math.max(...CONCURRENCIES)) recordFigure({ figure: `latency ${LATENCY_MS} ms, concurrency ${c}: (wall − start-up)/floor`, value: (m.afterStartup / floorMs).toFixed(2), target: "≤ 1.5", met: m.afterStartup / floorMs <= 1.5 });
+  // The busy floor: each request holds one of `c` slots for at least the latency, so the requests need at least
+  // ceil(requests / c) latencies however the harness schedules them (and at least the chain's).
+  const busyFloorMs = Math.max(floorMs, Math.ceil(m.requests / c) * LATENCY_MS);
+  const cells = [c, m.wall.toFixed(0), m.startup, m.casesMs, m.outputsMs, m.requests, (m.afterStartup / floorMs).toFixed(2), (m.casesMs / floorMs).toFixed(2), (m.casesMs / busyFloorMs).toFixed(2)];
+  const widths = [11, 7, 11, 8, 10, 8, 23, 11, 16];
+  if (c === Math.max(...CONCURRENCIES)) {
+    recordFigure({ figure: `latency ${LATENCY_MS} ms, concurrency ${c}: (wall − start-up)/floor`, value: (m.afterStartup / floorMs).toFixed(2), target: "≤ 1.5", met: m.afterStartup / floorMs <= 1.5 });
+    recordFigure({ figure: `  the cases alone, against ${m.requests} requests ÷ ${c} in flight × ${LATENCY_MS} ms`, value: (m.casesMs / busyFloorMs).toFixed(2), target: "— (no floor lower than 1)" });
+  }
   console.log(cells.map((v, i) => String(v).padStart(widths[i]!)).join("  ") + (runs.length > 1 ? `   (median of ${runs.length}; (wall − start-up)/floor ${runs.map((r) => (r.afterStartup / floorMs).toFixed(2)).join(", ")})` : ""));
 }
 
