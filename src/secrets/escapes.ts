@@ -71,12 +71,22 @@ function spellingWindows(raw: string, margin: number, joins?: (unit: number) => 
   const runAt = joins && runsOf(raw, joins);
   for (let m = spelling.exec(raw); m; m = spelling.exec(raw)) {
     const [runFrom, runTo] = runAt ? runAt(m.index) : [0, raw.length];
-    const from = cutBefore(raw, Math.max(0, m.index - margin, runFrom));
-    const to = cutAfter(raw, Math.min(raw.length, m.index + ESCAPE_LONGEST + margin, Math.max(runTo, m.index + ESCAPE_LONGEST)));
+    const start = Math.max(0, m.index - margin, runFrom);
+    const end = Math.min(raw.length, m.index + ESCAPE_LONGEST + margin, Math.max(runTo, m.index + ESCAPE_LONGEST));
     const last = windows[windows.length - 1];
-    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
-    else windows.push([from, to]);
-    // The next escape that could widen a window lies past this one's end.
+    // A window starting inside the last one joins it: neither the cut before its start (never later than the start)
+    // nor a cut after an end inside it (never past that window's own) is looked for. In text escaped throughout, each
+    // cut walks to where the escapes stop: looked for at every escape, that was the square of their number.
+    if (last && start <= last[1]) {
+      if (end > last[1]) last[1] = cutAfter(raw, end);
+    } else {
+      const from = cutBefore(raw, start);
+      const to = cutAfter(raw, end);
+      if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+      else windows.push([from, to]);
+    }
+    // The next escape that could widen the window lies past its end.
+    const to = windows[windows.length - 1]![1];
     if (spelling.lastIndex < to - margin) spelling.lastIndex = Math.max(spelling.lastIndex, to - margin - ESCAPE_LONGEST);
   }
   return windows;
