@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Exchange } from "../src/run/http-client.ts";
 import { MIN_SECRET_LENGTH, REDACTED, redactCaseResult, Redactor } from "../src/secrets/redact.ts";
-import { anyDecodedLevel, decodeEscapes, mayHoldEscapes } from "../src/secrets/escapes.ts";
+import { anyDecodedLevel, decodeEscapes, mayHoldEscapes, SPACE_UNITS } from "../src/secrets/escapes.ts";
 import { escapeRegExp, SecretMatcher, trieSource } from "../src/secrets/secret-matcher.ts";
 
 const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
@@ -163,6 +163,11 @@ describe("the secret matcher", () => {
 });
 
 describe("reading escapes", () => {
+  it("knows whitespace unit by unit as \\s reads it", () => {
+    const differ = Array.from({ length: 0x10000 }, (_, u) => u).filter((u) => (SPACE_UNITS[u] === 1) !== /\s/.test(String.fromCharCode(u)));
+    expect(differ).toEqual([]);
+  });
+
   it("decodes the same text with and without positions, each unit traced to the escape it was written as", () => {
     const pieces = ["\\u0041", "\\\\", '\\"', "\\n", "&#x1F600;", "&amp;", "&#67;", "&#x110000;", "%E2%82%AC", "%41", "%C3", "&", "%", "\\", "x", "é", " ", "\\u12", "&lt"];
     for (let t = 0; t < 3000; t++) {

@@ -4,7 +4,7 @@
 // what.
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { Redactor } from "../secrets/redact.ts";
-import { runsOf } from "../secrets/escapes.ts";
+import { runsOf, SPACE_UNITS, WINDOW_SLACK } from "../secrets/escapes.ts";
 
 export interface Leak {
   /** A case, the verdicts, the console output, or a file. */
@@ -66,18 +66,18 @@ function found(hunter: Redactor, text: string): boolean {
   // does a form read across whitespace reach past a unit no form or escape is written with (a quote, a bracket, a
   // comma…): the stretch searched ends there, that unit kept as the neighbour a whole-word match looks at.
   const margin = hunter.longestWritten();
-  const kind = unitKinds(hunter);
   const space = /\s+/g;
   let from = -1;
   let to = -1;
-  const runAt = runsOf(text, (unit) => kind(unit) !== OTHER);
+  const joins = hunter.joinTable();
+  const runAt = runsOf(text, joins, SPACE_UNITS);
   for (let m = space.exec(text); m; m = space.exec(text)) {
     const after = m.index + m[0].length;
-    if (m.index === 0 || after === text.length || kind(text.charCodeAt(m.index - 1)) !== JOINS || kind(text.charCodeAt(after)) !== JOINS) continue;
+    if (m.index === 0 || after === text.length || !joins[text.charCodeAt(m.index - 1)] || !joins[text.charCodeAt(after)]) continue;
     const [runFrom, runTo] = runAt(m.index);
     const start = Math.max(m.index - margin, runFrom);
     const end = Math.min(after + margin, runTo);
-    if (from >= 0 && start > to) {
+    if (from >= 0 && start > to + WINDOW_SLACK) {
       if (joinedLeaks(hunter, text, from, to)) return true;
       from = -1;
     }
@@ -85,17 +85,6 @@ function found(hunter: Redactor, text: string): boolean {
     to = Math.max(to, end);
   }
   return from >= 0 && joinedLeaks(hunter, text, from, to);
-}
-
-const OTHER = 1;
-const JOINS = 2;
-const SPACE = 3;
-/** Per UTF-16 unit: 0 not yet asked, 1 not whitespace, 2 whitespace as \s reads it. */
-const SPACES = new Uint8Array(0x10000);
-
-/** A unit's kind for a hunter: whitespace, one a form or an escape is written with (joinsAt), or another. */
-function unitKinds(hunter: Redactor): (unit: number) => number {
-  return (unit) => ((SPACES[unit] ||= /\s/.test(String.fromCharCode(unit)) ? 2 : 1) === 2 ? SPACE : hunter.joinsAt(unit) ? JOINS : OTHER);
 }
 
 function joinedLeaks(hunter: Redactor, text: string, from: number, to: number): boolean {

@@ -49,7 +49,7 @@ export const ESCAPE_UNITS: ReadonlySet<number> = new Set([..."\\&%#;/uxX01234567
  * word, stays one); windows that meet are taken together. In a megabyte of base64 or of JSON with a few escapes, that
  * is a few hundred units around each escape instead of the whole text, level after level.
  */
-export function anyDecodedLevel(raw: string, test: (text: string) => boolean, margin: number, levels = 3, joins?: (unit: number) => boolean): boolean {
+export function anyDecodedLevel(raw: string, test: (text: string) => boolean, margin: number, levels = 3, joins?: Uint8Array): boolean {
   if (levels <= 0) return false;
   for (const [from, to] of spellingWindows(raw, margin, joins)) {
     const written = from === 0 && to === raw.length ? raw : raw.slice(from, to);
@@ -61,11 +61,11 @@ export function anyDecodedLevel(raw: string, test: (text: string) => boolean, ma
 }
 
 /**
- * `joins`: the units what `test` finds is written with, escapes' included. A thing found in the decoded text that an
- * escape spells part of is written, at every level, with such units alone: its window reaches no further than they go
- * on around the escape (then to where decoding and words allow a cut, as at the margin).
+ * `joins`: per UTF-16 unit, 1 where what `test` finds is written with it, escapes included. A thing found in the
+ * decoded text that an escape spells part of is written, at every level, with such units alone: its window reaches no
+ * further than they go on around the escape (then to where decoding and words allow a cut, as at the margin).
  */
-function spellingWindows(raw: string, margin: number, joins?: (unit: number) => boolean): [number, number][] {
+function spellingWindows(raw: string, margin: number, joins?: Uint8Array): [number, number][] {
   const windows: [number, number][] = [];
   const spelling = new RegExp(SPELLING_SOURCE, "g");
   const runAt = joins && runsOf(raw, joins);
@@ -74,10 +74,10 @@ function spellingWindows(raw: string, margin: number, joins?: (unit: number) => 
     const start = Math.max(0, m.index - margin, runFrom);
     const end = Math.min(raw.length, m.index + ESCAPE_LONGEST + margin, Math.max(runTo, m.index + ESCAPE_LONGEST));
     const last = windows[windows.length - 1];
-    // A window starting inside the last one joins it: neither the cut before its start (never later than the start)
-    // nor a cut after an end inside it (never past that window's own) is looked for. In text escaped throughout, each
+    // A window starting inside the last one (or just after it) joins it: neither the cut before its start (never later
+    // than the start) nor a cut after an end inside it (never past that window's own) is looked for. In text escaped throughout, each
     // cut walks to where the escapes stop: looked for at every escape, that was the square of their number.
-    if (last && start <= last[1]) {
+    if (last && start <= last[1] + WINDOW_SLACK) {
       if (end > last[1]) last[1] = cutAfter(raw, end);
     } else {
       const from = cutBefore(raw, start);
@@ -93,21 +93,36 @@ function spellingWindows(raw: string, margin: number, joins?: (unit: number) => 
 }
 
 /**
- * The run of units `inRun` holds for around a position, as [from, to): from the unit before it that ends it (or the
- * text's start) to just past the unit after it that ends it (or the text's end) — those units kept, as the neighbours
- * a whole-word match looks at. Asked in order of position, each unit is looked at at most once going back and once
- * going on.
+ * Windows closer than this are searched as one: the text between them (read as it is, or decoded between cuts that
+ * decoding the whole text makes too) costs less than a search of its own.
  */
-export function runsOf(text: string, inRun: (unit: number) => boolean): (at: number) => [number, number] {
+export const WINDOW_SLACK = 256;
+
+/** Per UTF-16 unit, 1 for whitespace as \s reads it (ECMAScript's WhiteSpace and LineTerminator). */
+export const SPACE_UNITS: Uint8Array = (() => {
+  const table = new Uint8Array(0x10000);
+  for (const u of [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]) table[u] = 1;
+  for (let u = 0x2000; u <= 0x200a; u++) table[u] = 1;
+  return table;
+})();
+
+/**
+ * The run of units a table holds (`inRun`, or `also`) around a position, as [from, to): from the unit before it that
+ * ends it (or the text's start) to just past the unit after it that ends it (or the text's end) — those units kept, as
+ * the neighbours a whole-word match looks at. Asked in order of position, each unit is looked at at most once going
+ * back and once going on.
+ */
+export function runsOf(text: string, inRun: Uint8Array, also?: Uint8Array): (at: number) => [number, number] {
+  const other = also ?? new Uint8Array(0);
   let run: [number, number] = [0, 0];
   let stop = -1;
   return (at) => {
     if (at <= stop) return run;
     let k = at;
-    while (k - 1 > stop && inRun(text.charCodeAt(k - 1))) k--;
+    for (let u; k - 1 > stop && (inRun[(u = text.charCodeAt(k - 1))] || other[u]); ) k--;
     const from = Math.max(0, k - 1);
     stop = at;
-    while (stop < text.length && inRun(text.charCodeAt(stop))) stop++;
+    for (let u; stop < text.length && (inRun[(u = text.charCodeAt(stop))] || other[u]); ) stop++;
     run = [from, Math.min(text.length, stop + 1)];
     return run;
   };

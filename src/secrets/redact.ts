@@ -21,8 +21,8 @@ export class Redactor {
   /** Secrets too short to hunt for inside other text: redacted where they stand alone as a token. */
   private readonly short = new Set<string>();
   private found?: SecretMatcher;
-  /** Per UTF-16 unit: 0 not yet asked, 1 no form or escape is written with it, 2 one is (joinsAt). */
-  private joinKinds?: Uint8Array;
+  /** joinTable's table, until a form is added. */
+  private joins?: Uint8Array;
   /** Keeps no secret as text, only the matcher (which keeps long forms as digests): `secrets()` cannot be asked. */
   private readonly compact: boolean;
 
@@ -47,9 +47,18 @@ export class Redactor {
    * is written with, or part of an escape (which may decode to one).
    */
   joinsAt(unit: number): boolean {
-    // Looked up once per unit until a form is added: the leak gate asks of every unit around each escape and break.
-    const kinds = (this.joinKinds ??= new Uint8Array(0x10000));
-    return (kinds[unit] ||= ESCAPE_UNITS.has(unit) || this.matcher()?.holdsUnit(unit) ? 2 : 1) === 2;
+    return this.joinTable()[unit] === 1;
+  }
+
+  /** joinsAt for every UTF-16 unit (1: joins), worked out once until a form is added. */
+  joinTable(): Uint8Array {
+    if (!this.joins) {
+      const table = new Uint8Array(0x10000);
+      const matcher = this.matcher();
+      for (let u = 0; u < 0x10000; u++) if (ESCAPE_UNITS.has(u) || matcher?.holdsUnit(u)) table[u] = 1;
+      this.joins = table;
+    }
+    return this.joins;
   }
 
   /** How long the longest form can be as written: a character spelt \\u0043 (escaped twice) is 7, so eight a character. */
@@ -86,7 +95,7 @@ export class Redactor {
 
   /** A form hunted from now on: the matcher, once built, takes it in constant time (never rebuilt as secrets grow). */
   private addForm(form: string, short: boolean): void {
-    this.joinKinds = undefined;
+    this.joins = undefined;
     if (this.compact) {
       if (short) this.found!.addShort(form);
       else this.found!.addLong(form);
@@ -167,7 +176,7 @@ export class Redactor {
     if (!matcher) return false;
     const test = (text: string) => matcher.test(text);
     // Around each escape, as far as the longest form can be written, and an escape's own length at each level.
-    return test(s) || anyDecodedLevel(s, test, this.longestWritten() + 8 * ESCAPE_LONGEST, 3, (unit) => this.joinsAt(unit));
+    return test(s) || anyDecodedLevel(s, test, this.longestWritten() + 8 * ESCAPE_LONGEST, 3, this.joinTable());
   }
 
   /** Every secret value it redacts (with its encodings): what the leak gate hunts for. In memory only, never written. */
