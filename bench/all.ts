@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { figuresTable, readFigures, recordFigure } from "./figures.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 
-const ALL = ["machine", "assure", "latency", "sandbox", "validate", "scale", "assess-client"];
+const ALL = ["machine", "assure", "latency", "sandbox", "validate", "leak-search", "scale", "assess-client"];
 // BENCH_ONLY=machine,validate runs only those.
 const BENCHES = process.env.BENCH_ONLY ? ALL.filter((b) => process.env.BENCH_ONLY!.split(",").includes(b)) : ALL;
 const dir = mkdtempSync(join(tmpdir(), "bench-figures-"));
