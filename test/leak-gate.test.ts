@@ -14,6 +14,7 @@ import { RUN_RESULT } from "../src/evidence/run-result-file.ts";
 import { OutputLeakError, publish } from "../src/stages/publish.ts";
 import { loadSuites } from "../src/suite/load-suites.ts";
 import { runAssureInProcess } from "./helpers/run-in-process.ts";
+import { hex2, seeded, secretTexts } from "./helpers/secret-texts.ts";
 
 const CANARY = "CANARY-token-7f3a9c1e-do-not-leak";
 const SESSION = "pro-xapi-session_0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
@@ -133,20 +134,13 @@ describe("the leak gate", () => {
     const secrets = [token, SESSION, "k9x7q"];
     const hunter = Redactor.hunting(new Redactor(secrets).secrets());
     const reference = (text: string) => hunter.leaks(text) || hunter.leaks(text.replace(/\s+/g, ""));
-    let seed = 23;
-    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
-    const hex = (c: string) => c.charCodeAt(0).toString(16).padStart(2, "0");
-    const spell: ((c: string) => string)[] = [(c) => c, (c) => c, (c) => c, (c) => `\\u00${hex(c)}`, (c) => `%${hex(c).toUpperCase()}`, (c) => `&#${c.charCodeAt(0)};`];
+    const rand = seeded(23);
+    const spell: ((c: string) => string)[] = [(c) => c, (c) => c, (c) => c, (c) => `\\u00${hex2(c)}`, (c) => `%${hex2(c).toUpperCase()}`, (c) => `&#${c.charCodeAt(0)};`];
     const noise = ['{"a": "b",\n  "c": [1, 2]}', "<entry>\n  <x value=\"y\"/>", "the case expects a body", "QUJDREVGR0g=\nSUpLTE1O", "k9x7", "9x7q", "pro-xapi-", "AQIC5wM2", " ", "\n  ", "\t", "\\n", "%7", "&#", "(", ",", '"', "x".repeat(200), "é€"];
-    const broken = (s: string) => [...s].map((c) => spell[rand(spell.length)]!(c)).map((u) => (rand(6) ? u : `${u}${[" ", "\n", "\r\n  ", "\t"][rand(4)]}`)).join("");
+    // Each unit spelt one way or another, and one in six followed by a break.
+    const broken = (c: string) => `${spell[rand(spell.length)]!(c)}${rand(6) ? "" : [" ", "\n", "\r\n  ", "\t"][rand(4)]}`;
     let hits = 0;
-    for (let t = 0; t < 600; t++) {
-      const parts: string[] = [];
-      for (let i = 0, n = 3 + rand(40); i < n; i++) parts.push(noise[rand(noise.length)]!);
-      const secret = secrets[rand(3)]!;
-      const kind = rand(3);
-      if (kind < 2) parts.splice(rand(parts.length + 1), 0, broken(kind === 1 ? secret.slice(0, 5) + secret.slice(6) : secret));
-      const text = parts.join(["", " ", "\n"][rand(3)]);
+    for (const text of secretTexts(rand, 600, { secrets, noise, pieces: [3, 40], spell: broken, joiners: ["", " ", "\n"] })) {
       const expected = reference(text);
       if (expected) hits++;
       expect(findLeaks([{ where: "text", text }], hunter).length === 1, JSON.stringify(text)).toBe(expected);

@@ -3,6 +3,7 @@ import type { Exchange } from "../src/run/http-client.ts";
 import { MIN_SECRET_LENGTH, REDACTED, redactCaseResult, Redactor } from "../src/secrets/redact.ts";
 import { anyDecodedLevel, decodeEscapes, mayHoldEscapes, SPACE_UNITS } from "../src/secrets/escapes.ts";
 import { escapeRegExp, SecretMatcher, trieSource } from "../src/secrets/secret-matcher.ts";
+import { hex2, seeded, secretTexts } from "./helpers/secret-texts.ts";
 
 const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
 const SESSION = "pro-xapi-session_222c42c7-820f-4f9b-92fb-3add4b1db9f7";
@@ -202,24 +203,14 @@ describe("reading escapes", () => {
       }
       return texts.some((t) => matcher.test(t));
     };
-    let seed = 7;
-    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
-    const hex = (c: string) => c.charCodeAt(0).toString(16).padStart(2, "0");
+    const rand = seeded(7);
     const spell: ((c: string) => string)[] = [
-      (c) => c, (c) => c, (c) => `\\u00${hex(c)}`, (c) => `%${hex(c).toUpperCase()}`, (c) => `&#${c.charCodeAt(0)};`, (c) => `&#x${hex(c)};`,
-      (c) => `\\\\u00${hex(c)}`, (c) => `%25${hex(c)}`, (c) => `&amp;#${c.charCodeAt(0)};`, (c) => `\\u0025${hex(c)}`,
+      (c) => c, (c) => c, (c) => `\\u00${hex2(c)}`, (c) => `%${hex2(c).toUpperCase()}`, (c) => `&#${c.charCodeAt(0)};`, (c) => `&#x${hex2(c)};`,
+      (c) => `\\\\u00${hex2(c)}`, (c) => `%25${hex2(c)}`, (c) => `&amp;#${c.charCodeAt(0)};`, (c) => `\\u0025${hex2(c)}`,
     ];
     const noise = ["QUJDREVGR0g=", "k9x7", "9x7q", "zk9x7qz", '{"a": "b",\n  "c": [1, 2]}', "\\\\\\", "\\\"", "   \n\t", "%7C", "\\u00e9", "&amp;", "&#", "%", "\\", "&lt", "x".repeat(300), "AQIC5wM2", "pro-xapi-", "é€"];
     let found = 0;
-    for (let t = 0; t < 400; t++) {
-      const parts: string[] = [];
-      for (let i = 0, n = 5 + rand(60); i < n; i++) parts.push(noise[rand(noise.length)]!);
-      const secret = secrets[rand(3)]!;
-      // A secret whole, one with a character missing (a near miss), or none.
-      const kind = rand(3);
-      const chars = kind === 1 ? [...secret].filter((_, i) => i !== 5) : [...secret];
-      if (kind < 2) parts.splice(rand(parts.length + 1), 0, chars.map((c) => spell[rand(spell.length)]!(c)).join(""));
-      const raw = parts.join(rand(2) ? "" : " ");
+    for (const raw of secretTexts(rand, 400, { secrets, noise, pieces: [5, 60], spell: (c) => spell[rand(spell.length)]!(c), joiners: [" ", ""] })) {
       const expected = whole(raw);
       if (expected) found++;
       expect(r.leaks(raw), raw).toBe(expected);
