@@ -30,7 +30,10 @@ const { AllureReport, readConfig, PathResultFile, detect, bundled } = await allu
  * modules as installed wrote has it cut out here, before the run reads the report.
  */
 function cutAnalytics(output) {
-  const page = existsSync(join(output, "index.html")) ? join(output, "index.html") : undefined;
+  if (!existsSync(output)) return;
+  // The page the run reads (allure-report.ts findIndex): the folder's own, or a plugin's folder's.
+  const folders = [output, ...readdirSync(output, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(output, d.name))];
+  const page = folders.map((f) => join(f, "index.html")).find((f) => existsSync(f));
   if (!page) return;
   const html = readFileSync(page, "utf8");
   const cleaned = html

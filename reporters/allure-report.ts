@@ -49,10 +49,6 @@ const killLive = () => {
 };
 const STDERR_KEPT = 64 * 1024;
 
-/**
- * Starts the generator now, so that its half second of loading overlaps whatever the caller does next (a run's
- * cases). It holds nothing open for the caller's process until asked to generate: a run that returns early exits.
- */
 /** The folder this process was started in, if it still exists; else the project's. */
 function callerFolder(): string {
   try {
@@ -63,6 +59,11 @@ function callerFolder(): string {
   }
 }
 
+/**
+ * Starts the generator now, so that its half second of loading overlaps whatever the caller does next (a run's
+ * cases). It holds nothing open for the caller's process until asked to generate: a run that returns early exits.
+ * `cwd`: the folder whose git repository the report describes (default: where this process was started).
+ */
 export function startAllureGenerator(options: { cwd?: string } = {}): AllureGenerator {
   // A process group of its own: a Ctrl-C at the terminal stops the run safely, and the run still wants its report. It
   // never outlives this process's exit (a second Ctrl-C), nor writes into a folder that exit removed.

@@ -1,6 +1,6 @@
 // run-result.json, the one truth every output and `report RUN` render from, has a schema generated from the RunResult
-// type (that the committed one is current: run-result-schema.test.ts) and is validated when read: a pack of another resultVersion is refused by name, a malformed one names what is
-// wrong, and a result the harness wrote reads back whole.
+// type (that the committed one is current: run-result-schema.test.ts) and is validated when read: a pack of another
+// resultVersion is refused by name, a malformed one names what is wrong, and a result the harness wrote reads back whole.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -75,8 +75,9 @@ function spellingWindows(raw: string, margin: number, joins?: Uint8Array): [numb
     const end = Math.min(raw.length, m.index + ESCAPE_LONGEST + margin, Math.max(runTo, m.index + ESCAPE_LONGEST));
     const last = windows[windows.length - 1];
     // A window starting inside the last one (or just after it) joins it: neither the cut before its start (never later
-    // than the start) nor a cut after an end inside it (never past that window's own) is looked for. In text escaped throughout, each
-    // cut walks to where the escapes stop: looked for at every escape, that was the square of their number.
+    // than the start) nor a cut after an end inside it (never past that window's own) is looked for. In text escaped
+    // throughout, each cut walks to where the escapes stop: looked for at every escape, that was the square of their
+    // number.
     if (last && start <= last[1] + WINDOW_SLACK) {
       if (end > last[1]) last[1] = cutAfter(raw, end);
     } else {

@@ -43,14 +43,9 @@ export class Redactor {
   }
 
   /**
-   * Whether text joined across whitespace next to this unit could spell one of its forms there: the unit is one a form
-   * is written with, or part of an escape (which may decode to one).
+   * Per UTF-16 unit, 1 where text joined across whitespace next to it could spell one of its forms there: the unit is
+   * one a form is written with, or part of an escape (which may decode to one). Worked out once until a form is added.
    */
-  joinsAt(unit: number): boolean {
-    return this.joinTable()[unit] === 1;
-  }
-
-  /** joinsAt for every UTF-16 unit (1: joins), worked out once until a form is added. */
   joinTable(): Uint8Array {
     if (!this.joins) {
       const table = new Uint8Array(0x10000);
