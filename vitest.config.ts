@@ -50,6 +50,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // One temporary root for the whole run, removed at its end (test/helpers/temp-root.ts).
+    globalSetup: ["test/helpers/temp-root.ts"],
     sequence: { sequencer: SlowestFirst },
     // Three test files at a time on CI's two cores: many of the slow ones partly wait (hostile targets, timeouts, a
     // slow sandbox, signals), and a third file takes up the core they leave idle; each test's own runs stay bounded.

@@ -2,16 +2,15 @@
 // targets (bench/figures.ts). BENCH_NPM_TEST=1 also times `npm test` (several minutes); without it that row says so.
 // BENCH_ONLY picks benches by name.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { figuresTable, readFigures, recordFigure } from "./figures.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
+import { scratchDir } from "./scratch.ts";
 
 const ALL = ["machine", "assure", "latency", "sandbox", "validate", "leak-search", "scale", "assess-client"];
 // BENCH_ONLY=machine,validate runs only those.
 const BENCHES = process.env.BENCH_ONLY ? ALL.filter((b) => process.env.BENCH_ONLY!.split(",").includes(b)) : ALL;
-const dir = mkdtempSync(join(tmpdir(), "bench-figures-"));
+const dir = scratchDir("bench-figures-");
 // The benches it spawns inherit it, and the rows this process adds itself go to the same file.
 const figures = join(dir, "figures.jsonl");
 process.env.BENCH_FIGURES = figures;
@@ -28,4 +27,3 @@ if (process.env.BENCH_NPM_TEST === "1") {
   recordFigure({ figure: "npm test", value: `${s.toFixed(0)} s${r.status === 0 ? "" : ` (exit ${r.status})`}`, target: "≤ 240 s", met: r.status === 0 && s <= 240 });
 } else recordFigure({ figure: "npm test", value: "not timed (BENCH_NPM_TEST=1 times it)", target: "≤ 240 s" });
 console.log(`\n== the figures, each beside its target\n${figuresTable(readFigures(figures))}`);
-rmSync(dir, { recursive: true, force: true });

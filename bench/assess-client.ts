@@ -4,8 +4,7 @@
 // the process's peak memory (VmHWM, read until it exits), and the pack's size and file count. The target: memory
 // bounded whatever N (under 300 MB after 20,000 requests). Prints figures; asserts nothing.
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { request } from "undici";
@@ -13,12 +12,13 @@ import { nrlsCreateClient, POINTER } from "./nrls-client.ts";
 import { filesUnder } from "../src/files-under.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { recordFigure } from "./figures.ts";
+import { scratchDir } from "./scratch.ts";
 
 const COUNTS = (process.env.BENCH_REQUESTS ?? "1000,20000").split(",").map(Number).filter((n) => n >= 1);
 const CONNECTIONS = 8;
 
 async function once(count: number) {
-  const out = mkdtempSync(join(tmpdir(), "bench-assess-"));
+  const out = scratchDir("bench-assess-");
   const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "assess-client", "--port", "0", "--requests", String(count), "--no-report", "--out", out], {
     cwd: out, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "inherit"],
   });

@@ -3,19 +3,19 @@
 // after the cases (vitest winding down, judging, writing every output and the manifest), and the HTML report, with the
 // CLI process's peak memory. Phases come from the wall clock and summary.json's timing. Prints figures; asserts nothing.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import type { Summary } from "../reporters/summary.ts";
 import { recordFigure } from "./figures.ts";
+import { scratchDir } from "./scratch.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 interface Phases { wall: number; cli: number; startup: number; cases: number; after: number; rss: number; requests: number }
 
 function once(extra: string[]): Phases {
-  const out = mkdtempSync(join(tmpdir(), "bench-"));
+  const out = scratchDir("bench-");
   const spawnedAt = Date.now();
   const started = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "run", "--out", out, ...extra], {

@@ -4,7 +4,7 @@
 // (the cases, then judging and writing the outputs) and of the cases alone; and the cases against the busy floor (as
 // many rounds of the latency as the requests need at that concurrency).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../src/config/load-config.ts";
@@ -13,6 +13,7 @@ import { PROJECT_ROOT } from "../src/project-root.ts";
 import type { Summary } from "../reporters/summary.ts";
 import { loadSuites } from "../src/suite/load-suites.ts";
 import { recordFigure } from "./figures.ts";
+import { scratchDir } from "./scratch.ts";
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);
 const CONCURRENCIES = (process.env.BENCH_CONCURRENCIES ?? "1,8,32,64").split(",").map(Number);
@@ -43,7 +44,7 @@ for (const c of CONCURRENCIES) {
 }
 
 function runOnce(c: number) {
-  const out = mkdtempSync(join(tmpdir(), "bench-latency-"));
+  const out = scratchDir("bench-latency-");
   const spawnedAt = Date.now();
   const started = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "run", "--no-report", "--out", out, "--concurrency", String(c)], {

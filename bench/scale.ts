@@ -4,14 +4,14 @@
 // report's, and the report's share of the wall time. BENCH_SCALES picks the scales (default 1,10; 100 takes the better
 // part of an hour on two cores); SANDBOX_LATENCY_MS adds latency to every answer. Prints figures; asserts nothing.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument, stringify } from "yaml";
 import { filesUnder } from "../src/files-under.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import type { Summary } from "../reporters/summary.ts";
 import { recordFigure } from "./figures.ts";
+import { scratchDir } from "./scratch.ts";
 
 const SCALES = (process.env.BENCH_SCALES ?? "1,10").split(",").map(Number).filter((n) => n >= 1);
 const LATENCY = process.env.SANDBOX_LATENCY_MS;
@@ -26,7 +26,7 @@ const COPIES_PER_FILE = 10;
  * NRLS-CRTP2-07) — the same checks, counted once per part.
  */
 function scaledSuites(factor: number): string {
-  const dir = mkdtempSync(join(tmpdir(), `scale-${factor}x-`));
+  const dir = scratchDir(`scale-${factor}x-`);
   for (const file of filesUnder(join(PROJECT_ROOT, "suites")).filter((f) => f.endsWith(".yaml"))) {
     const data = parseDocument(readFileSync(file, "utf8"), { merge: true }).toJS({ maxAliasCount: -1 }) as { suite: string; requirements: { id: string }[]; cases: { id: string }[] };
     const ids = new Set(data.requirements.map((r) => r.id));
@@ -55,7 +55,7 @@ const mib = (bytes: number) => bytes / (1 << 20);
 interface Row { factor: number; cases: number; requests: number; wall: number; bareWall: number; rss: number; folder: number; report: number }
 
 function run(suites: string, report: boolean): { wall: number; summary: Summary; runDir: string } {
-  const out = mkdtempSync(join(tmpdir(), "scale-out-"));
+  const out = scratchDir("scale-out-");
   const started = process.hrtime.bigint();
   const r = spawnSync(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "run", "--suites", suites, "--out", out, ...(report ? [] : ["--no-report"])], {
     cwd: out, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...(LATENCY ? { SANDBOX_LATENCY_MS: LATENCY } : {}) }, encoding: "utf8", maxBuffer: 256 << 20,

@@ -1,15 +1,15 @@
 // `spine-assure validate` on a thousand pointer files (half JSON, half XML; one in ten invalid), as the command runs:
 // a separate process from start to exit, so start-up is counted. Prints files/s and the wall time.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fhirJsonToXml } from "../src/fhir/xml-codec.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { recordFigure } from "./figures.ts";
+import { scratchDir } from "./scratch.ts";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 1000);
-const dir = mkdtempSync(join(tmpdir(), "bench-validate-"));
+const dir = scratchDir("bench-validate-");
 const pointer = JSON.parse(readFileSync(join(PROJECT_ROOT, "fixtures", "nrls", "pointer.json"), "utf8")) as Record<string, unknown>;
 for (let i = 0; i < COUNT; i++) {
   const p = { ...pointer, masterIdentifier: { system: "urn:ietf:rfc:3986", value: `urn:uuid:00000000-0000-4000-8000-${String(i).padStart(12, "0")}` }, ...(i % 10 === 0 ? { status: "superseded" } : {}) };

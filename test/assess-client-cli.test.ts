@@ -8,9 +8,10 @@ import { describe, expect, it } from "vitest";
 import { filesUnder } from "../src/files-under.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import type { Summary } from "../reporters/summary.ts";
+import { cleanEnv } from "./helpers/run-cli.ts";
 
 const BIN = join(PROJECT_ROOT, "bin", "spine-assure.js");
-const env = { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" };
+const env = cleanEnv({});
 const TOKEN = JSON.parse(readFileSync(join(PROJECT_ROOT, "fixtures", "sandbox", "directory.json"), "utf8")).ers.users[0].token as string;
 
 interface Assessor {

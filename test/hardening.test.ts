@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { terminalSafe } from "../reporters/console.ts";
-import { runAssureCli } from "./helpers/run-cli.ts";
+import { cleanEnv, runAssureCli } from "./helpers/run-cli.ts";
 import { runAssureInProcess, verifyEvidenceInProcess } from "./helpers/run-in-process.ts";
 
 const scratch = () => mkdtempSync(join(tmpdir(), "hardening-"));
@@ -88,7 +88,7 @@ describe("bad input is named, not a stack trace (exit 2, nothing sent)", { timeo
     expect(rerun.stderr).toMatch(/summary\.json cannot be read \(.*JSON.*\); run the full suites again/);
     const blocked = join(scratch(), "a-file");
     writeFileSync(blocked, "");
-    const run = spawnSync(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "run", "--out", join(blocked, "reports"), "--no-report"], { cwd: scratch(), encoding: "utf8", env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" }, timeout: 60_000 });
+    const run = spawnSync(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "run", "--out", join(blocked, "reports"), "--no-report"], { cwd: scratch(), encoding: "utf8", env: cleanEnv({}), timeout: 60_000 });
     expect(run.status).toBe(2);
     expect(run.stdout).toMatch(/the output folder cannot be written \(ENOTDIR\)\. Nothing was sent\./);
   });

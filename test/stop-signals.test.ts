@@ -12,6 +12,7 @@ import { PROJECT_ROOT } from "../src/project-root.ts";
 import type { Summary } from "../reporters/summary.ts";
 import { generatorsLeft } from "./helpers/generators.ts";
 import { call, readHeaders } from "./helpers/sandbox-client.ts";
+import { cleanEnv } from "./helpers/run-cli.ts";
 
 const PATIENT = "https://demographics.spineservices.nhs.uk/STU3/Patient/9876543210";
 
@@ -42,11 +43,11 @@ function runAndStop(signals: NodeJS.Signals[], target = sb, terminal = false): P
   const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "run", ...(terminal ? [] : ["--no-report"]), "--out", outDir, "--concurrency", "4"], {
     cwd: outDir,
     detached: terminal,
-    env: {
-      PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", STOP_TEST_RUN: outDir,
+    env: cleanEnv({
+      STOP_TEST_RUN: outDir,
       ASSURE_ACCEPT_SANDBOX_VALUES: "all", ERS_BASE_URL: target.baseUrls.ers!, NRLS_BASE_URL: target.baseUrls.nrls!,
       TLS_CA: SANDBOX_CLIENT_TLS.ca, TLS_CLIENT_CERT: SANDBOX_CLIENT_TLS.cert, TLS_CLIENT_KEY: SANDBOX_CLIENT_TLS.key,
-    },
+    }),
   });
   let stdout = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -6,7 +6,7 @@
 // times. With nothing written, nothing is redacted and no leak is hunted for (a sixth of a run's CPU): the outputs'
 // own tests and every real run do that (test/leak-gate.test.ts); the few lines a failing self-test shows are redacted.
 // The CLI around them (vitest, outputs, exit codes) is tested end to end in test/assure-e2e.test.ts.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FAULTS, parseFaults, type Fault } from "../../sandbox/faults.ts";
@@ -72,7 +72,10 @@ function apiOfSwitches(switches: Record<string, string>): (typeof APIS)[number] 
 let read: ReturnType<typeof readSuites> | undefined;
 
 async function runSandboxWith(switches: Record<string, string>, { strict = false }: SelftestRunOptions): Promise<FaultRun> {
-  emptyFolder ??= mkdtempSync(join(tmpdir(), "selftest-"));
+  if (!emptyFolder) {
+    const made = (emptyFolder = mkdtempSync(join(tmpdir(), "selftest-")));
+    process.once("exit", () => rmSync(made, { recursive: true, force: true }));
+  }
   const startedAt = Date.now();
   const api = apiOfSwitches(switches);
   read ??= readSuites();

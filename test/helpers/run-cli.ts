@@ -33,9 +33,12 @@ export function runAssureCli(args: string[] = [], env: Record<string, string> = 
   });
 }
 
-/** A clean environment: no .env of the developer's, no inherited SANDBOX_FAULTS; only `env` besides. */
+/**
+ * A clean environment: no .env of the developer's, no inherited SANDBOX_FAULTS; only `env` besides, and TMPDIR, so
+ * what the CLI writes there goes under the tests' temporary root (test/helpers/temp-root.ts).
+ */
 export function cleanEnv(env: Record<string, string>): Record<string, string | undefined> {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...env };
+  return { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...(process.env.TMPDIR ? { TMPDIR: process.env.TMPDIR } : {}), ...env };
 }
 
 /** The summary a run wrote into `outDir`, if it wrote one that can be read. */
