@@ -96,8 +96,11 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
   } else if (message.read !== undefined) {
     if (!read.has(message.read)) await readOne(message.read);
   } else if (message.done) {
-    // As Allure's readDirectory: every file of the folder but scratch ones, in name order.
-    const rest = readdirSync(results, { withFileTypes: true }).filter((d) => d.isFile() && !d.name.endsWith(".tmp") && !read.has(d.name)).map((d) => d.name).sort((a, b) => a.localeCompare(b));
+    // As Allure's readDirectory: every file of the folder but scratch ones, in name order — but the tests and fixtures
+    // first. An attachment read before the test that declares it has its type guessed from its first bytes (Allure's
+    // reader does not know the .httpexchange extension), a file opened once more for each; after it, its type is known.
+    const declaring = (name) => (name.endsWith("-result.json") || name.endsWith("-container.json") ? 0 : 1);
+    const rest = readdirSync(results, { withFileTypes: true }).filter((d) => d.isFile() && !d.name.endsWith(".tmp") && !read.has(d.name)).map((d) => d.name).sort((a, b) => declaring(a) - declaring(b) || a.localeCompare(b));
     for (const name of rest) await readOne(name);
     // The title says the gate, known only now; Allure adds a CI job's name after the configured one.
     if (message.done.name) report.reportName = `${message.done.name}${report.reportName.slice(configuredName.length)}`;

@@ -38,17 +38,21 @@ export function allureFilesForCase(c: CaseRecord, requirements: ReadonlyMap<stri
   const exchanges = c.steps.map((step) => step.exchange && JSON.stringify(toAllureExchange(step.exchange), null, 2));
   const firstShownIn = new Map<number, string>();
   c.verifies.forEach((id, i) => {
+    const attachments: AllureFile[] = [];
     const sources = exchanges.map((content, s) => {
       const step = c.steps[s]!;
       if (content === undefined || (step.checks.length && !step.checks.some((k) => k.requirement === id))) return undefined;
       const first = firstShownIn.get(s);
       if (!first) firstShownIn.set(s, id);
       const exchange = `${randomUUID()}-attachment${ALLURE_HTTP_EXCHANGE_FILE_EXTENSION}`;
-      files.push({ name: exchange, content: first ? copyOf(step.exchange!, content, first, c.key) : content });
+      attachments.push({ name: exchange, content: first ? copyOf(step.exchange!, content, first, c.key) : content });
       return { exchange };
     });
     const tr = requirementTest(c, c.requirements[i]!, requirements.get(id), id, sources, targetUrl, runId);
-    files.push({ name: `${tr.uuid}-result.json`, content: JSON.stringify(tr) });
+    // The test before its attachments: the report's generator, reading each file as it is written, then knows each
+    // attachment's type from the test that declares it, instead of opening the file to guess it from its first bytes
+    // (Allure's reader does not know the .httpexchange extension): about 0.2 s of its CPU in a whole run.
+    files.push({ name: `${tr.uuid}-result.json`, content: JSON.stringify(tr) }, ...attachments);
   });
   return files;
 }

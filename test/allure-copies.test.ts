@@ -33,6 +33,18 @@ describe("copies of an exchange in each requirement's test", () => {
     expect(total).toBeLessThan(body.length + 3 * (COPY_BODY_CHARS + 2000));
   });
 
+  it("writes each test before the attachments it declares, so the report's generator never guesses their type", () => {
+    const files = allureFilesForCase(record('{"small":true}'), new Map(), "https://x", "run");
+    const seen = new Set<string>();
+    for (const f of files) {
+      if (f.name.endsWith("-result.json")) {
+        const test = JSON.parse(f.content) as { steps: { attachments: { source: string }[] }[] };
+        for (const a of test.steps.flatMap((s) => s.attachments)) seen.add(a.source);
+      } else expect(seen.has(f.name), `${f.name} comes after the test that declares it`).toBe(true);
+    }
+    expect(seen.size).toBe(3);
+  });
+
   it("copies a small exchange whole in every test", () => {
     const files = attachments(record('{"small":true}'));
     expect(new Set(files.map((f) => f.content)).size).toBe(1);
