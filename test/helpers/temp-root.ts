@@ -57,7 +57,7 @@ export function sweepAbandoned(parent: string): void {
     return;
   }
   for (const name of names) {
-    const pid = Number(/^spine-assure-tests-(\d+)-/.exec(name)?.[1]);
+    const pid = Number(/^(\d+)-/.exec(name.slice(PREFIX.length))?.[1]);
     if (!name.endsWith(".removing") && !(pid && !alive(pid))) continue;
     try {
       rmSync(join(parent, name), { recursive: true, force: true });
