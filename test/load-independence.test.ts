@@ -7,6 +7,7 @@ import { availableParallelism } from "node:os";
 import { afterAll, describe, expect, it } from "vitest";
 import { FAULTS } from "../sandbox/faults.ts";
 import { VARIANTS } from "../sandbox/variants.ts";
+import { boundedTest, REGEX_BUDGET_MS, SuitePatternError } from "../src/run/bounded-regex.ts";
 import { judge, judgeVariant, runConclusively, runWithFault, runWithVariant } from "../src/selftest/mutation.ts";
 import { loadSuites } from "../src/suite/load-suites.ts";
 
@@ -65,6 +66,43 @@ describe("verdicts on a starved machine", () => {
     if (!unpin) for (let i = 0; i < 2 * availableParallelism(); i++) hogs.push(spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
     try {
       expect(await table()).toEqual(quiet);
+    } finally {
+      hogs.splice(0).forEach((h) => h.kill("SIGKILL"));
+      unpin?.();
+    }
+  }, 600_000);
+});
+
+describe("a suite's pattern on a starved machine", () => {
+  // Two unbounded quantifiers: bounded in shape but run in the vm with its budget on a long text, its CPU growing with
+  // the cube of the text's length, so a text can be found that this machine matches in a little over half the budget.
+  const pattern = "[^]*[^]*!";
+  const cpuOf = (n: number) => {
+    // V8 interprets a pattern's first match and compiles it after: measured compiled, as the bounded match runs it.
+    new RegExp(pattern).test("x");
+    const before = process.cpuUsage();
+    new RegExp(pattern).test("x".repeat(n));
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1000;
+  };
+
+  it("is answered when it needs most of its budget, and still blamed when it backtracks for ever", () => {
+    // The length whose match takes 55–75% of the budget's CPU here (measured in CPU, so the load does not move it).
+    let n = 400;
+    let cpu = cpuOf(n);
+    for (let i = 0; i < 8 && (cpu < REGEX_BUDGET_MS * 0.55 || cpu > REGEX_BUDGET_MS * 0.75); i++) {
+      n = Math.max(n + 1, Math.round(n * Math.cbrt((REGEX_BUDGET_MS * 0.65) / Math.max(cpu, 1))));
+      cpu = cpuOf(n);
+    }
+    expect(cpu, `a match of ${n} characters`).toBeGreaterThan(REGEX_BUDGET_MS * 0.4);
+    expect(cpu, `a match of ${n} characters`).toBeLessThan(REGEX_BUDGET_MS * 0.8);
+    // A third of a core: within the budget's wall time the match gets a third of the CPU it needs.
+    const unpin = starveOneCore(2);
+    if (!unpin) for (let i = 0; i < 2 * availableParallelism(); i++) hogs.push(spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
+    try {
+      expect(boundedTest(pattern, "x".repeat(n))).toBe(false);
+      expect(boundedTest(pattern, `${"x".repeat(n)}!`)).toBe(true);
+      expect(() => boundedTest("^([^!]|[^!])*!$", "x".repeat(40))).toThrow(SuitePatternError);
     } finally {
       hogs.splice(0).forEach((h) => h.kill("SIGKILL"));
       unpin?.();

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { directoryWriter, restoreInterrupted } from "../src/write-atomic.ts";
 
-const FILES = 400;
+const FILES = 100;
 
 function fill(dir: string, content: string): void {
   mkdirSync(dir, { recursive: true });
