@@ -1,8 +1,13 @@
 // A PKI made in the test, unlike the sandbox's committed one: a CA, and certificates it issues with chosen names and
-// dates (expired, not yet valid, ending soon), as PEM or a PKCS#12 bundle. Keys come from node:crypto; node-forge
-// builds the certificates and bundles.
-import { generateKeyPairSync } from "node:crypto";
+// dates (expired, not yet valid, ending soon), as PEM or a PKCS#12 bundle. node-forge builds the certificates and
+// bundles. Each certificate has a key of its own (a signature must not verify under another certificate's key), taken
+// in turn from fixtures/tls/test-keys.pem: generating an RSA key costs about 0.4 s of CPU here, and a test file makes
+// a dozen or more. Past the last of them, keys are generated.
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import forge from "node-forge";
+import { PROJECT_ROOT } from "../../src/project-root.ts";
 
 export interface Issued {
   cert: string;
@@ -19,8 +24,19 @@ export interface TestPki {
 const DAY = 86_400_000;
 let serial = 1;
 
+/** The committed keys not yet taken by this process. */
+let unused: string[] | undefined;
+
+function nextKey(): { privateKey: KeyObject; publicKey: KeyObject } {
+  unused ??= readFileSync(join(PROJECT_ROOT, "fixtures", "tls", "test-keys.pem"), "utf8").match(/-----BEGIN PRIVATE KEY-----[^-]+-----END PRIVATE KEY-----/g) ?? [];
+  const pem = unused.shift();
+  if (!pem) return generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const privateKey = createPrivateKey(pem);
+  return { privateKey, publicKey: createPublicKey(privateKey) };
+}
+
 function keyPair() {
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const { privateKey, publicKey } = nextKey();
   return {
     pem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
     forgePrivate: forge.pki.privateKeyFromPem(privateKey.export({ type: "pkcs1", format: "pem" }).toString()),
