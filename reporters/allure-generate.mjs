@@ -2,8 +2,8 @@
 // Allure 3's generator as a process of its own, started with the run (allure-report.ts): it loads the generator's
 // modules at once, then reads each result file as the run writes it, while the cases go on, and writes the report when
 // told to. Allure's own command line would load every command it has (agents, Jira, Slack…) and read every file only
-// once the report is wanted; the calls here are the ones its `generate` makes (readConfig, AllureReport: start, a read
-// per file, done). Its stdin is one JSON message a line:
+// once the report is wanted; the calls here are the ones its `generate` makes (readConfig — here the configuration
+// file's import and resolveConfig —, AllureReport: start, a read per file, done). Its stdin is one JSON message a line:
 //   {"setup": {results, output, config, cwd, env}}  the report's folders; Allure starts
 //   {"read": name}                                   a file just written in the results folder
 //   {"done": {name}}                                 any file not read yet, then the report, titled `name` if given
@@ -12,6 +12,7 @@
 import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
 import { allureModules } from "./allure-modules.mjs";
 
 // Outside the run's process group, so a signal to the group does not reach it: it ends itself once the run that started
@@ -22,7 +23,7 @@ setInterval(() => {
   if (process.ppid !== parent) process.exit(1);
 }, 250).unref();
 
-const { AllureReport, readConfig, PathResultFile, detect, bundled } = await allureModules();
+const { AllureReport, resolveConfig, PathResultFile, detect, bundled, saveCache } = await allureModules();
 
 /**
  * Allure 3's report plugin hard-codes Google Analytics. An evidence pack must not report its opening to a third party,
@@ -86,7 +87,9 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
     // The configuration file reads its settings (the history) from the environment when it is loaded.
     Object.assign(process.env, setup.env);
     settleCi();
-    const config = await readConfig(setup.cwd, setup.config, { output: setup.output });
+    // What Allure's readConfig does with a configuration file, but the file imported here rather than by the bundle
+    // (allure-modules.mjs: no import() from its cached code).
+    const config = await resolveConfig((await import(pathToFileURL(setup.config).href)).default, { output: setup.output, cwd: setup.cwd });
     configuredName = config.name ?? "";
     results = setup.results;
     output = setup.output;
@@ -106,6 +109,8 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
     if (message.done.name) report.reportName = `${message.done.name}${report.reportName.slice(configuredName.length)}`;
     await report.done();
     if (!bundled) cutAnalytics(output);
+    // After the report, which the run waits for no longer than for this process's exit: once per installation.
+    saveCache();
     process.exit(0);
   }
 }

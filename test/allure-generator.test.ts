@@ -5,6 +5,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { createInterface } from "node:readline";
 import { describe, expect, it } from "vitest";
 import { allureBundle } from "../reporters/allure-modules.mjs";
@@ -118,7 +119,8 @@ describe("the report's generator, from its bundled modules", () => {
   // modules as installed write: same data files, same content, once the ids and times each report makes afresh are
   // set aside.
   it("writes the report the modules as installed write", async ({ onTestFinished }) => {
-    expect(await allureBundle(), "the bundle is built").toMatch(/allure-modules\.mjs$/);
+    const bundle = await allureBundle();
+    expect(bundle, "the bundle is built").toMatch(/allure-modules\.cjs$/);
     const root = mkdtempSync(join(tmpdir(), "bundled-"));
     onTestFinished(() => rmSync(root, { recursive: true, force: true }));
     const results = join(root, "allure-results");
@@ -144,6 +146,16 @@ describe("the report's generator, from its bundled modules", () => {
     const [a, b] = [readFileSync(bundled, "utf8"), readFileSync(await installed, "utf8")];
     expect(reportData(a).size).toBeGreaterThan(10);
     expect(reportData(a)).toEqual(reportData(b));
+    // The bundled generator kept its compiled code (V8's code cache) once it had written a report, and a process started
+    // as the run starts a generator (no flags of its own) compiles the bundle from it: V8 takes the cache. A report
+    // written with the cache is the same report.
+    expect(existsSync(`${bundle}.v8cache`), "the code cache is written").toBe(true);
+    const load = `import { loadBundle } from ${JSON.stringify(pathToFileURL(join(PROJECT_ROOT, "reporters", "allure-modules.mjs")).href)};
+      const { cached, exports } = loadBundle(${JSON.stringify(bundle)});
+      console.log(JSON.stringify({ cached, exports: Object.keys(exports).sort() }));`;
+    expect(JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", load], { encoding: "utf8" }))).toEqual({ cached: true, exports: ["AllureReport", "PathResultFile", "detect", "resolveConfig"] });
+    const again = await startAllureGenerator().generate(results, join(root, "again"), undefined, "bundled");
+    expect(reportData(readFileSync(again, "utf8"))).toEqual(reportData(a));
   }, 120_000);
 });
 
