@@ -9,6 +9,7 @@ import { prunedLines } from "../reporters/console.ts";
 import { pruneRuns } from "../src/evidence/prune-runs.ts";
 import { runAssureInProcess } from "./helpers/run-in-process.ts";
 
+/** The run folders, in name order: runs started within the same second (a fast machine) sort by their random suffix. */
 const runs = (out: string) => readdirSync(join(out, "runs")).sort();
 
 describe("keeping run folders", { timeout: 180_000 }, () => {
@@ -20,7 +21,7 @@ describe("keeping run folders", { timeout: 180_000 }, () => {
       expect(run.code, run.stdout + run.stderr).toBe(0);
       ids.push(run.summary!.runId);
     }
-    expect(runs(out)).toEqual(ids.slice(1));
+    expect(runs(out)).toEqual(ids.slice(1).sort());
     expect(readFileSync(join(out, "allure-history.jsonl"), "utf8").trim().split("\n")).toHaveLength(2);
 
     // A waiver whose reason cites the oldest kept run protects it from the next prune.
@@ -28,10 +29,10 @@ describe("keeping run folders", { timeout: 180_000 }, () => {
     writeFileSync(waivers, `waivers:\n  - requirement: NRLS-CRT-07\n    reason: "accepted with the NHS; evidence run ${ids[1]}"\n    expires: "2099-12-31"\n    approvedBy: "assurance lead"\n`);
     const next = await runAssureInProcess(["--tag", "happy-path", "--keep-runs", "2", "--no-report", "--waivers", waivers, "--out", out]);
     expect(next.code, next.stdout + next.stderr).toBe(0);
-    expect(runs(out)).toEqual([ids[1], ids[2], next.summary!.runId]);
+    expect(runs(out)).toEqual([ids[1], ids[2], next.summary!.runId].sort());
     // The waivers file sits in the folder the run starts in, so it applies without --waivers too.
     const last = await runAssureInProcess(["--tag", "happy-path", "--keep-runs", "1", "--no-report", "--out", out]);
-    expect(runs(out)).toEqual([ids[1], last.summary!.runId]);
+    expect(runs(out)).toEqual([ids[1], last.summary!.runId].sort());
     // What went is said, never silent.
     expect(last.stdout).toMatch(new RegExp(`Removed 2 older run folder\\(s\\) to keep the newest 1 \\(--keep-runs, ASSURE_KEEP_RUNS\\): ${ids[2]}, ${next.summary!.runId}\\.`));
   });
