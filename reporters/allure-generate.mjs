@@ -109,7 +109,7 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
     if (message.done.name) report.reportName = `${message.done.name}${report.reportName.slice(configuredName.length)}`;
     await report.done();
     if (!bundled) cutAnalytics(output);
-    // After the report, which the run waits for no longer than for this process's exit: once per installation.
+    // Once per installation (the first report), and after it: the run waits for this process to end.
     saveCache();
     process.exit(0);
   }

@@ -10,8 +10,8 @@
 // ES module between processes, and compiling the 3.8 MB bundle is a third of a second of every generator's start. The
 // first generator to write a report saves the cache (the functions it compiled included); the ones after it compile
 // nothing they find there: 0.18 s less CPU a generator, of 2.3–2.5 s for a whole run's report (`spine-assure report`,
-// six runs each way, alternately). V8 checks a cache against the source and its own version and flags; one it refuses
-// is compiled afresh and replaced.
+// five runs each way, alternately, after a warm-up). V8 checks a cache against the source and its own version and
+// flags; one it refuses is compiled afresh and replaced.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -151,10 +151,11 @@ export function loadBundle(file) {
   // The wrapper Node's own loader puts around a CommonJS module. No import() callback: cached code would lose it (see
   // PLUGIN_BUNDLED), so an import() fails alike with the cache or without, where a test sees it.
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${readFileSync(file, "utf8")}\n})`, { filename: file, cachedData });
+  const cached = !!cachedData && !script.cachedDataRejected;
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
   const saveCache = () => {
-    if (cachedData && !script.cachedDataRejected) return;
+    if (cached) return;
     try {
       const scratch = `${cache}.${process.pid}.tmp`;
       writeFileSync(scratch, script.createCachedData());
@@ -163,7 +164,7 @@ export function loadBundle(file) {
       // A read-only cache folder: the next generator compiles, as this one did.
     }
   };
-  return { exports: module.exports, saveCache, cached: !!cachedData && !script.cachedDataRejected };
+  return { exports: module.exports, saveCache, cached };
 }
 
 /**

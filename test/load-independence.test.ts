@@ -49,6 +49,18 @@ function starveOneCore(n: number): (() => void) | undefined {
   return () => void spawnSync("taskset", ["-a", "-p", mask, String(process.pid)]);
 }
 
+/** `work`, done while two busy processes share this process's core (or, without taskset, while every core is busy). */
+async function starved<T>(work: () => Promise<T>): Promise<T> {
+  const unpin = starveOneCore(2);
+  if (!unpin) for (let i = 0; i < 2 * availableParallelism(); i++) hogs.push(spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
+  try {
+    return await work();
+  } finally {
+    hogs.splice(0).forEach((h) => h.kill("SIGKILL"));
+    unpin?.();
+  }
+}
+
 /**
  * The rows of a quiet machine: each fault caught, exactly its rules failing, and each variant tolerated. What a quiet
  * run gives is what faults-caught and variants-tolerated prove for every fault and variant; the rows are written out
@@ -61,15 +73,7 @@ const quiet = [
 
 describe("verdicts on a starved machine", () => {
   it("are the quiet machine's, row for row", async () => {
-    // Two busy processes beside this one on its core: it gets a third of a core while they spin.
-    const unpin = starveOneCore(2);
-    if (!unpin) for (let i = 0; i < 2 * availableParallelism(); i++) hogs.push(spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
-    try {
-      expect(await table()).toEqual(quiet);
-    } finally {
-      hogs.splice(0).forEach((h) => h.kill("SIGKILL"));
-      unpin?.();
-    }
+    expect(await starved(table)).toEqual(quiet);
   }, 600_000);
 });
 
@@ -86,7 +90,7 @@ describe("a suite's pattern on a starved machine", () => {
     return (used.user + used.system) / 1000;
   };
 
-  it("is answered when it needs most of its budget, and still blamed when it backtracks for ever", () => {
+  it("is answered when it needs most of its budget, and still blamed when it backtracks for ever", async () => {
     // The length whose match takes 55–75% of the budget's CPU here (measured in CPU, so the load does not move it).
     let n = 400;
     let cpu = cpuOf(n);
@@ -97,15 +101,10 @@ describe("a suite's pattern on a starved machine", () => {
     expect(cpu, `a match of ${n} characters`).toBeGreaterThan(REGEX_BUDGET_MS * 0.4);
     expect(cpu, `a match of ${n} characters`).toBeLessThan(REGEX_BUDGET_MS * 0.8);
     // A third of a core: within the budget's wall time the match gets a third of the CPU it needs.
-    const unpin = starveOneCore(2);
-    if (!unpin) for (let i = 0; i < 2 * availableParallelism(); i++) hogs.push(spawn(process.execPath, ["-e", "for (;;) {}"], { stdio: "ignore" }));
-    try {
+    await starved(async () => {
       expect(boundedTest(pattern, "x".repeat(n))).toBe(false);
       expect(boundedTest(pattern, `${"x".repeat(n)}!`)).toBe(true);
       expect(() => boundedTest("^([^!]|[^!])*!$", "x".repeat(40))).toThrow(SuitePatternError);
-    } finally {
-      hogs.splice(0).forEach((h) => h.kill("SIGKILL"));
-      unpin?.();
-    }
+    });
   }, 600_000);
 });
