@@ -23,7 +23,7 @@ setInterval(() => {
   if (process.ppid !== parent) process.exit(1);
 }, 250).unref();
 
-const { AllureReport, resolveConfig, PathResultFile, detect, bundled, saveCache } = await allureModules();
+const { AllureReport, resolveConfig, BufferResultFile, PathResultFile, detect, bundled, saveCache } = await allureModules();
 
 /**
  * Allure 3's report plugin hard-codes Google Analytics. An evidence pack must not report its opening to a third party,
@@ -68,10 +68,32 @@ let results = "";
 let output = "";
 let configuredName = "";
 const read = new Set();
+/**
+ * Attachments are kept in memory as they are read, up to this many bytes in all (a whole run's are 3 MB): the report's
+ * single file embeds each, and Allure would otherwise open and stream every one of them again once the report is
+ * asked for, on the run's critical path, where now the reading is done while the cases go on. Past it, by path.
+ */
+const KEEP_ATTACHMENT_BYTES = 64 * 1024 * 1024;
+let kept = 0;
+const resultFile = (name) => {
+  const path = join(results, name);
+  // A test's or container's file is parsed at once and not kept; an attachment is kept until the report is written.
+  const parsedNow = name.endsWith(".json");
+  if (!parsedNow && kept >= KEEP_ATTACHMENT_BYTES) return new PathResultFile(path, name);
+  let data;
+  try {
+    data = readFileSync(path);
+  } catch {
+    // As Allure's own reader would find it (a file gone is then left out).
+    return new PathResultFile(path, name);
+  }
+  if (!parsedNow) kept += data.length;
+  return new BufferResultFile(data, name);
+};
 const readOne = async (name) => {
   read.add(name);
   try {
-    await report.readResult(new PathResultFile(join(results, name), name));
+    await report.readResult(resultFile(name));
   } catch (e) {
     // As Allure's readDirectory: a file it cannot read is said and left out.
     console.error(`can't read result file ${name}`, e);
@@ -101,7 +123,7 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
   } else if (message.done) {
     // As Allure's readDirectory: every file of the folder but scratch ones, in name order — but the tests and fixtures
     // first. An attachment read before the test that declares it has its type guessed from its first bytes (Allure's
-    // reader does not know the .httpexchange extension), a file opened once more for each; after it, its type is known.
+    // reader does not know the .httpexchange extension); after it, its type is known.
     const declaring = (name) => (name.endsWith("-result.json") || name.endsWith("-container.json") ? 0 : 1);
     const rest = readdirSync(results, { withFileTypes: true }).filter((d) => d.isFile() && !d.name.endsWith(".tmp") && !read.has(d.name)).map((d) => d.name).sort((a, b) => declaring(a) - declaring(b) || a.localeCompare(b));
     for (const name of rest) await readOne(name);

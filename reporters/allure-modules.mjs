@@ -25,7 +25,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const allureEntry = createRequire(import.meta.url).resolve("allure");
 const fromAllure = createRequire(allureEntry);
 /**
- * What the bundle holds (and its fingerprint follows): core (AllureReport, resolveConfig), the reader (PathResultFile),
+ * What the bundle holds (and its fingerprint follows): core (AllureReport, resolveConfig), the reader's result files,
  * the report's plugin, the CI detection core uses (detect), and the agent plugin core adds to every configuration.
  */
 const MODULES = ["@allurereport/core", "@allurereport/reader-api", "@allurereport/plugin-awesome", "@allurereport/ci", "@allurereport/plugin-agent"];
@@ -72,7 +72,7 @@ async function bundle() {
   mkdirSync(scratch, { recursive: true });
   try {
     await build({
-      stdin: { contents: `export { AllureReport, resolveConfig } from "@allurereport/core";\nexport { PathResultFile } from "@allurereport/reader-api";\nexport { detect } from "@allurereport/ci";\nimport "@allurereport/plugin-awesome";\n`, resolveDir: dirname(manifestOf(allureEntry)), loader: "js" },
+      stdin: { contents: `export { AllureReport, resolveConfig } from "@allurereport/core";\nexport { BufferResultFile, PathResultFile } from "@allurereport/reader-api";\nexport { detect } from "@allurereport/ci";\nimport "@allurereport/plugin-awesome";\n`, resolveDir: dirname(manifestOf(allureEntry)), loader: "js" },
       bundle: true,
       format: "cjs",
       platform: "node",
@@ -168,7 +168,7 @@ export function loadBundle(file) {
 }
 
 /**
- * AllureReport, resolveConfig, PathResultFile and detect: from the bundle, or where it cannot be had (or
+ * AllureReport, resolveConfig, BufferResultFile, PathResultFile and detect: from the bundle, or where it cannot be had (or
  * SPINE_ASSURE_ALLURE_UNBUNDLED is set), as installed; `bundled` says which. `saveCache` keeps the bundle's compiled code
  * for the next generator: called once the report is written.
  */
@@ -177,13 +177,13 @@ export async function allureModules() {
   if (file) {
     try {
       const { exports, saveCache } = loadBundle(file);
-      const { AllureReport, resolveConfig, PathResultFile, detect } = exports;
-      return { AllureReport, resolveConfig, PathResultFile, detect, bundled: true, saveCache };
+      const { AllureReport, resolveConfig, BufferResultFile, PathResultFile, detect } = exports;
+      return { AllureReport, resolveConfig, BufferResultFile, PathResultFile, detect, bundled: true, saveCache };
     } catch {
       // A bundle that does not load (a half-deleted cache): as installed, below.
     }
   }
   // The plugins are core's to load, by name.
-  const [{ AllureReport, resolveConfig }, { PathResultFile }, { detect }] = await Promise.all(["@allurereport/core", "@allurereport/reader-api", "@allurereport/ci"].map((name) => import(pathToFileURL(fromAllure.resolve(name)).href)));
-  return { AllureReport, resolveConfig, PathResultFile, detect, bundled: false, saveCache: () => {} };
+  const [{ AllureReport, resolveConfig }, { BufferResultFile, PathResultFile }, { detect }] = await Promise.all(["@allurereport/core", "@allurereport/reader-api", "@allurereport/ci"].map((name) => import(pathToFileURL(fromAllure.resolve(name)).href)));
+  return { AllureReport, resolveConfig, BufferResultFile, PathResultFile, detect, bundled: false, saveCache: () => {} };
 }

@@ -166,6 +166,30 @@ describe("the leak gate", () => {
     expect(findLeaksInFiles([{ path: page, where: "page" }], [CANARY])).toEqual([]);
   });
 
+  it("searches a page as the whole text would be searched, whatever characters beyond ASCII it holds and wherever", () => {
+    // A page is read in parts, as one-byte text, between characters no secret can hold or reach across (the title's
+    // dash); one holding a Unicode space or a character of a secret is read whole. The reference: the same text searched
+    // whole, in memory. Dashes, accents and CJK beside and between the pieces; Unicode spaces breaking a secret (read
+    // across like any whitespace); a secret of non-ASCII characters.
+    const accented = "pässwört-géheim-7f3a9c1e";
+    const secrets = [CANARY, SESSION, accented];
+    const hunter = Redactor.hunting(new Redactor(secrets).secrets());
+    const rand = seeded(41);
+    const noise = ["— gate: exit 0 PASS", "é€", "日本語", "<title>Spine — report</title>", '{"name": "Select Role — A002"}', " ", "\n", "\u00a0", "\u2028", "\u3000", "%E2%80%94", "&#8212;", "x".repeat(80), "—"];
+    const spell = (c: string) => `${c}${rand(16) ? "" : ["\u00a0", "\u2028", " ", "\n", "—"][rand(5)]}`;
+    const dir = mkdtempSync(join(tmpdir(), "page-"));
+    const page = join(dir, "index.html");
+    let hits = 0;
+    for (const text of secretTexts(rand, 300, { secrets, noise, pieces: [2, 12], spell, joiners: ["", " ", "—", "\u00a0"] })) {
+      writeFileSync(page, text);
+      const expected = findLeaks([{ where: "text", text }], hunter).length === 1;
+      if (expected) hits++;
+      expect(findLeaksInFiles([{ path: page, where: "page" }], hunter).length === 1, JSON.stringify(text)).toBe(expected);
+    }
+    expect(hits).toBeGreaterThan(50);
+    expect(hits).toBeLessThan(250);
+  });
+
   it("leaves the report app's own code (the same in every report) out of a page's search, and nothing else", async () => {
     const [app] = await allureStaticParts();
     expect(app).toMatch(/^data:text\/javascript;base64,[A-Za-z0-9+/]{100000,}/);

@@ -2,7 +2,8 @@
 // keys, JWTs and tokens its cases met) is hunted for in everything the outputs are rendered from — each case's
 // record, the requirement verdicts — and in the console output. A hit fails the run; the message names where, never
 // what.
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { isAscii } from "node:buffer";
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { Redactor } from "../secrets/redact.ts";
 import { runsOf, SPACE_UNITS, WINDOW_SLACK } from "../secrets/escapes.ts";
 
@@ -103,30 +104,87 @@ export function findLeaksInFiles(files: readonly { path: string; where: string }
   // The overlap holds the longest form however it is spelt.
   const longest = hunter.longestWritten();
   if (!longest) return [];
+  const search = (text: string) => found(hunter, text);
   // The single-file report is read whole: its embedded data must be decoded block by block, not cut. `known`: texts
   // that hold no run data (the report app's own code, allureStaticParts), left out of a page before it is searched.
-  const search = (text: string, whole: boolean) => {
-    const rest = whole ? without(text, known) : text;
-    return found(hunter, rest) || (whole && embeddedLeak(rest, hunter));
+  const searchPage = (path: string) => {
+    const parts = pageParts(path, hunter.joinTable(), known);
+    return parts.some((part) => found(hunter, part)) || parts.some((part) => embeddedLeak(part, hunter));
   };
-  return files.filter((f) => anyPart(f.path, longest, /\.html?$/.test(f.path), search)).map((f) => ({ where: f.where }));
-}
-
-/** The text with each occurrence of the known parts replaced by a NUL, which joins nothing on either side into a secret. */
-function without(text: string, known: readonly string[]): string {
-  let rest = text;
-  for (const part of known) {
-    if (!part) continue;
-    for (let at = rest.indexOf(part); at >= 0; at = rest.indexOf(part, at + 1)) rest = `${rest.slice(0, at)}\0${rest.slice(at + part.length)}`;
-  }
-  return rest;
+  return files.filter((f) => (/\.html?$/.test(f.path) ? searchPage(f.path) : anyPart(f.path, longest, search))).map((f) => ({ where: f.where }));
 }
 
 /**
- * Whether `test` holds for some part of a file, read CHUNK at a time with `overlap` bytes of the next, or read whole
- * (`whole`). A file that cannot be read holds nothing.
+ * A page's text, in the parts a secret can be found in: split at each known part (left out) and at each character that
+ * is inert — not whitespace, and no unit a form or an escape is written with (`joins`) —, which no secret read in any
+ * way (plain, decoded, joined across whitespace) can hold, reach across, or be cut by. A page holding no other
+ * character beyond ASCII is read as one-byte text: the report's title and the names in its data hold a dash or two,
+ * and one such character made the whole 20 MB page two bytes a unit, slower to decode, copy and search. A page
+ * holding any other (a Unicode space, a character of a secret) is read whole, as UTF-8.
  */
-function anyPart(path: string, overlap: number, whole: boolean, test: (text: string, whole: boolean) => boolean): boolean {
+function pageParts(path: string, joins: Uint8Array, known: readonly string[]): string[] {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(path);
+  } catch {
+    return [];
+  }
+  const stretches: string[] = [];
+  let from = 0;
+  for (const [start, end] of nonAsciiRuns(buf)) {
+    const chars = buf.toString("utf8", start, end);
+    for (let i = 0; i < chars.length; i++) {
+      const unit = chars.charCodeAt(i);
+      if (joins[unit] || SPACE_UNITS[unit]) return withoutKnown([buf.toString("utf8")], known);
+    }
+    stretches.push(buf.toString("latin1", from, start));
+    from = end;
+  }
+  stretches.push(buf.toString("latin1", from));
+  return withoutKnown(stretches, known);
+}
+
+/** [start, end) of each run of bytes beyond ASCII (whole UTF-8 characters), a block all ASCII passed over natively. */
+function* nonAsciiRuns(buf: Buffer): Generator<[number, number]> {
+  const BLOCK = 64 * 1024;
+  for (let i = 0; i < buf.length; ) {
+    const blockEnd = Math.min(buf.length, i + BLOCK);
+    if (isAscii(buf.subarray(i, blockEnd))) {
+      i = blockEnd;
+      continue;
+    }
+    while (buf[i]! < 0x80) i++;
+    let end = i;
+    while (end < buf.length && buf[end]! >= 0x80) end++;
+    yield [i, end];
+    i = end;
+  }
+}
+
+/** The parts with each occurrence of the known texts taken out: each cut is a split, which joins nothing on either side. */
+function withoutKnown(parts: string[], known: readonly string[]): string[] {
+  let rest = parts;
+  for (const text of known) {
+    if (!text) continue;
+    rest = rest.flatMap((part) => {
+      const pieces: string[] = [];
+      let from = 0;
+      for (let at = part.indexOf(text); at >= 0; at = part.indexOf(text, from)) {
+        pieces.push(part.slice(from, at));
+        from = at + text.length;
+      }
+      pieces.push(from ? part.slice(from) : part);
+      return pieces;
+    });
+  }
+  return rest.filter((part) => part.length);
+}
+
+/**
+ * Whether `test` holds for some part of a file, read CHUNK at a time with `overlap` bytes of the next. A file that
+ * cannot be read holds nothing.
+ */
+function anyPart(path: string, overlap: number, test: (text: string) => boolean): boolean {
   let fd: number;
   let size: number;
   try {
@@ -136,10 +194,9 @@ function anyPart(path: string, overlap: number, whole: boolean, test: (text: str
     return false;
   }
   try {
-    const chunk = whole ? size : CHUNK;
-    const buf = Buffer.alloc(Math.min(size, chunk + overlap));
-    for (let at = 0; at < size; at += chunk) {
-      if (test(buf.subarray(0, readSync(fd, buf, 0, buf.length, at)).toString("utf8"), whole)) return true;
+    const buf = Buffer.alloc(Math.min(size, CHUNK + overlap));
+    for (let at = 0; at < size; at += CHUNK) {
+      if (test(buf.subarray(0, readSync(fd, buf, 0, buf.length, at)).toString("utf8"))) return true;
     }
     return false;
   } finally {
@@ -177,5 +234,5 @@ const JWT_SHAPE = /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/;
  * is no secret this run knows, yet the new report would embed it. (Configured secrets are hunted by findLeaksInFiles.)
  */
 export function findShapedLeaksInFiles(files: readonly { path: string; where: string }[]): Leak[] {
-  return files.filter((f) => anyPart(f.path, 4096, false, (text) => JWT_SHAPE.test(text))).map((f) => ({ where: `${f.where} (an earlier run's JWT: remove that file to start the history afresh)` }));
+  return files.filter((f) => anyPart(f.path, 4096, (text) => JWT_SHAPE.test(text))).map((f) => ({ where: `${f.where} (an earlier run's JWT: remove that file to start the history afresh)` }));
 }
