@@ -1,11 +1,15 @@
 // The leak gate's search of written text (findLeaks: the text as written, decoded around its escapes, read across
 // whitespace), on the shapes a run writes: JSON evidence with XML bodies and percent-encoded URLs, the same with every
 // character of its strings escaped (a target's \uXXXX answers, escaped again as the attachment's JSON), prose, and
-// base64. Prints MB/s per shape: a search that grows faster than the text shows here first (a quadratic walk once made
-// the escaped shape 25 times slower than the plain one).
-import { findLeaks } from "../src/judge/leak-gate.ts";
+// base64 — and a single-file report page (findLeaksInFiles: its markup, and its embedded base64 data decoded). Prints
+// MB/s per shape: a search that grows faster than the text shows here first (a quadratic walk once made the escaped
+// shape 25 times slower than the plain one).
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { findLeaks, findLeaksInFiles } from "../src/judge/leak-gate.ts";
 import { Redactor } from "../src/secrets/redact.ts";
 import { recordFigure } from "./figures.ts";
+import { scratchDir } from "./scratch.ts";
 
 const TOKEN = "AQIC5wM2LY4Sfcyw62EbAOsRpdfbGYUOyvkfZ4M6U7W52lM=@AAJTSQACMDE=#";
 // As in a run: the configured token and a few hundred learnt secrets (session keys, JWTs), each in its forms.
@@ -27,15 +31,13 @@ const shapes: [string, string[]][] = [
   ["prose", [prose.repeat(4000)]],
   ["base64 in lines", [base64]],
 ];
-for (const [name, texts] of shapes) {
-  const bytes = texts.reduce((n, t) => n + t.length, 0);
-  const sources = texts.map((text, i) => ({ where: `${i}`, text }));
-  findLeaks(sources.slice(0, 3), hunter);
-  // The median of five searches of the whole shape.
+/** The median of five searches, as MB/s of `bytes`, printed and recorded. */
+function measure(name: string, bytes: number, search: () => number): void {
+  search();
   let leaks = 0;
   const times = Array.from({ length: 5 }, () => {
     const started = performance.now();
-    leaks = findLeaks(sources, hunter).length;
+    leaks = search();
     return (performance.now() - started) / 1000;
   }).sort((a, b) => a - b);
   const seconds = times[2]!;
@@ -43,3 +45,15 @@ for (const [name, texts] of shapes) {
   console.log(`${name.padEnd(56)} ${(bytes / 1e6).toFixed(2).padStart(6)} MB  ${(seconds * 1000).toFixed(0).padStart(6)} ms  ${rate.toFixed(1).padStart(6)} MB/s${leaks ? `  (${leaks} leaks: the bench's texts should hold none)` : ""}`);
   recordFigure({ figure: `leak search, ${name}`, value: `${rate.toFixed(1)} MB/s`, target: "—" });
 }
+
+for (const [name, texts] of shapes) {
+  const sources = texts.map((text, i) => ({ where: `${i}`, text }));
+  measure(name, texts.reduce((n, t) => n + t.length, 0), () => findLeaks(sources, hunter).length);
+}
+
+// Shaped as Allure's single-file report: a title with a dash (the one character beyond ASCII), then each file of its
+// data as a base64 string, here the JSON evidence above and some prose.
+const data = [...shapes[0]![1], ...Array.from({ length: 200 }, (_, i) => `${prose.repeat(20)}${i}`)];
+const page = join(scratchDir("leak-search-"), "index.html");
+writeFileSync(page, `<!DOCTYPE html>\n<html><head><title>Spine assurance report — gate: exit 0 PASS</title></head>\n<body><script>\n${data.map((text, i) => `d("data/${i}.json","${Buffer.from(text).toString("base64")}")`).join(",")}\n</script></body></html>\n`);
+measure("a report page (its data embedded as base64)", Buffer.byteLength(readFileSync(page)), () => findLeaksInFiles([{ path: page, where: "page" }], hunter).length);
