@@ -188,6 +188,12 @@ describe("the leak gate", () => {
     }
     expect(hits).toBeGreaterThan(50);
     expect(hits).toBeLessThan(250);
+    // Prose in another script (thousands of such characters) is read whole, and found the same.
+    const prose = "word—".repeat(5000);
+    for (const [text, leaks] of [[`${prose}${CANARY}${prose}`, 1], [`${prose}${CANARY.slice(0, 12)}\u00a0${CANARY.slice(12)}${prose}`, 1], [`${prose}${CANARY.slice(0, 12)}—${CANARY.slice(12)}${prose}`, 0]] as const) {
+      writeFileSync(page, text);
+      expect(findLeaksInFiles([{ path: page, where: "page" }], hunter)).toHaveLength(leaks);
+    }
   });
 
   it("leaves the report app's own code (the same in every report) out of a page's search, and nothing else", async () => {

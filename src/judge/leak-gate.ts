@@ -114,13 +114,16 @@ export function findLeaksInFiles(files: readonly { path: string; where: string }
   return files.filter((f) => (/\.html?$/.test(f.path) ? searchPage(f.path) : anyPart(f.path, longest, search))).map((f) => ({ where: f.where }));
 }
 
+/** More parts than this (a page of prose in another script) and the page is read whole: parts would gain nothing. */
+const MAX_PARTS = 1000;
+
 /**
  * A page's text, in the parts a secret can be found in: split at each known part (left out) and at each character that
  * is inert — not whitespace, and no unit a form or an escape is written with (`joins`) —, which no secret read in any
  * way (plain, decoded, joined across whitespace) can hold, reach across, or be cut by. A page holding no other
- * character beyond ASCII is read as one-byte text: the report's title and the names in its data hold a dash or two,
- * and one such character made the whole 20 MB page two bytes a unit, slower to decode, copy and search. A page
- * holding any other (a Unicode space, a character of a secret) is read whole, as UTF-8.
+ * character beyond ASCII is read as one-byte text: the dash in the report's title made all 20 MB of it two bytes a
+ * unit, slower to decode, copy and search. A page holding any other (a Unicode space, a character of a secret) is read
+ * whole, as UTF-8.
  */
 function pageParts(path: string, joins: Uint8Array, known: readonly string[]): string[] {
   let buf: Buffer;
@@ -130,12 +133,15 @@ function pageParts(path: string, joins: Uint8Array, known: readonly string[]): s
     return [];
   }
   const stretches: string[] = [];
+  const whole = () => withoutKnown([buf.toString("utf8")], known);
   let from = 0;
   for (const [start, end] of nonAsciiRuns(buf)) {
+    // Text full of such characters (prose in another script) gains nothing in parts: read whole.
+    if (stretches.length === MAX_PARTS) return whole();
     const chars = buf.toString("utf8", start, end);
     for (let i = 0; i < chars.length; i++) {
       const unit = chars.charCodeAt(i);
-      if (joins[unit] || SPACE_UNITS[unit]) return withoutKnown([buf.toString("utf8")], known);
+      if (joins[unit] || SPACE_UNITS[unit]) return whole();
     }
     stretches.push(buf.toString("latin1", from, start));
     from = end;
