@@ -1,14 +1,16 @@
 // The cost curve from 1× to N× today's cases (issue: the curve must be flat). Each suite's cases are copied under new
 // ids (same rules, same checks), the copies run against the embedded sandbox, and for each scale it prints the wall
-// time, the time per case, the CLI's peak memory and memory per case, the run folder's size and the single-file
-// report's, and the report's share of the wall time. BENCH_SCALES picks the scales (default 1,10; 100 takes the better
-// part of an hour on two cores); SANDBOX_LATENCY_MS adds latency to every answer. Prints figures; asserts nothing.
-import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+// time, the time per case, the CLI's peak memory and memory per case, the run folder's size and the report's (one
+// page, or past SINGLE_FILE_MAX_CASES cases a folder), the report's share of the wall time and its generator's peak
+// memory. BENCH_SCALES picks the scales (default 1,10; 100 takes ten minutes and more on two cores);
+// SANDBOX_LATENCY_MS adds latency to every answer. Prints figures; asserts nothing.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument, stringify } from "yaml";
 import { filesUnder } from "../src/files-under.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
+import { reportLayoutFor } from "../reporters/allure-report.ts";
 import type { Summary } from "../reporters/summary.ts";
 import { recordFigure } from "./figures.ts";
 import { scratchDir } from "./scratch.ts";
@@ -52,35 +54,64 @@ function scaledSuites(factor: number): string {
 const sizeOf = (path: string): number => (statSync(path).isDirectory() ? readdirSync(path).reduce((n, f) => n + sizeOf(join(path, f)), 0) : statSync(path).size);
 const mib = (bytes: number) => bytes / (1 << 20);
 
-interface Row { factor: number; cases: number; requests: number; wall: number; bareWall: number; rss: number; folder: number; report: number }
+interface Row { factor: number; cases: number; requests: number; wall: number; bareWall: number; rss: number; generatorRss: number; folder: number; report: number; layout: string }
 
-function run(suites: string, report: boolean): { wall: number; summary: Summary; runDir: string } {
+/** A process's peak resident memory so far (MiB), 0 once it is gone. */
+function peakMiB(pid: number): number {
+  try {
+    return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** The processes `pid` started (the report's generator), from /proc. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+async function run(suites: string, report: boolean): Promise<{ wall: number; summary: Summary; runDir: string; generatorRss: number }> {
   const out = scratchDir("scale-out-");
   const started = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "run", "--suites", suites, "--out", out, ...(report ? [] : ["--no-report"])], {
-    cwd: out, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...(LATENCY ? { SANDBOX_LATENCY_MS: LATENCY } : {}) }, encoding: "utf8", maxBuffer: 256 << 20,
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, "bin", "spine-assure.js"), "run", "--suites", suites, "--out", out, ...(report ? [] : ["--no-report"])], {
+    cwd: out, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1", ...(LATENCY ? { SANDBOX_LATENCY_MS: LATENCY } : {}) }, stdio: ["ignore", "pipe", "pipe"],
   });
+  let said = "";
+  const keep = (chunk: Buffer) => void (said = (said + chunk.toString("utf8")).slice(-4000));
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  // The report's generator is a process of its own: its peak memory is sampled while it lives.
+  let generatorRss = 0;
+  const sampling = setInterval(() => {
+    for (const pid of childrenOf(child.pid!)) generatorRss = Math.max(generatorRss, peakMiB(pid));
+  }, 200);
+  const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  clearInterval(sampling);
   const wall = Number(process.hrtime.bigint() - started) / 1e6;
-  if (r.status !== 0) throw new Error(`run exited ${r.status}: ${r.stdout.slice(-2000)}${r.stderr.slice(-2000)}`);
+  if (status !== 0) throw new Error(`run exited ${status}: ${said}`);
   const runs = readdirSync(join(out, "runs"));
-  return { wall, summary: JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as Summary, runDir: join(out, "runs", runs[0]!) };
+  return { wall, summary: JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as Summary, runDir: join(out, "runs", runs[0]!), generatorRss };
 }
 
 const rows: Row[] = [];
 for (const factor of SCALES) {
   const suites = scaledSuites(factor);
-  const full = run(suites, true);
-  const bare = run(suites, false);
-  const reportFile = join(full.runDir, "allure-report", "index.html");
+  const full = await run(suites, true);
+  const bare = await run(suites, false);
+  const reportDir = join(full.runDir, "allure-report");
   rows.push({
-    factor, cases: full.summary.cases.length, requests: full.summary.timing!.requests, wall: full.wall, bareWall: bare.wall, rss: full.summary.timing!.peakRssMiB,
-    folder: mib(sizeOf(full.runDir)), report: (() => { try { return mib(statSync(reportFile).size); } catch { return 0; } })(),
+    factor, cases: full.summary.cases.length, requests: full.summary.timing!.requests, wall: full.wall, bareWall: bare.wall, rss: full.summary.timing!.peakRssMiB, generatorRss: full.generatorRss,
+    folder: mib(sizeOf(full.runDir)), report: existsSync(join(reportDir, "index.html")) ? mib(sizeOf(reportDir)) : 0, layout: reportLayoutFor(full.summary.cases.length),
   });
 }
 console.log(`the suites at ${SCALES.join("×, ")}× their cases against the embedded sandbox${LATENCY ? `, ${LATENCY} ms latency` : ", no added latency"} (report included):`);
-console.log("scale  cases  requests  wall s  ms/case  (no report)  peak MiB  KiB/case  folder MiB  KiB/case  report MiB  report share");
+console.log("scale  cases  requests  wall s  ms/case  (no report)  peak MiB  KiB/case  folder MiB  KiB/case  report MiB  report share  report layout  generator peak MiB");
 for (const r of rows) {
-  console.log(`${`${r.factor}×`.padStart(5)}  ${String(r.cases).padStart(5)}  ${String(r.requests).padStart(8)}  ${(r.wall / 1000).toFixed(1).padStart(6)}  ${(r.wall / r.cases).toFixed(1).padStart(7)}  ${(r.bareWall / r.cases).toFixed(1).padStart(11)}  ${r.rss.toFixed(0).padStart(8)}  ${((r.rss * 1024) / r.cases).toFixed(0).padStart(8)}  ${r.folder.toFixed(1).padStart(10)}  ${((r.folder * 1024) / r.cases).toFixed(0).padStart(8)}  ${r.report.toFixed(1).padStart(10)}  ${(((r.wall - r.bareWall) / r.wall) * 100).toFixed(0).padStart(10)} %`);
+  console.log(`${`${r.factor}×`.padStart(5)}  ${String(r.cases).padStart(5)}  ${String(r.requests).padStart(8)}  ${(r.wall / 1000).toFixed(1).padStart(6)}  ${(r.wall / r.cases).toFixed(1).padStart(7)}  ${(r.bareWall / r.cases).toFixed(1).padStart(11)}  ${r.rss.toFixed(0).padStart(8)}  ${((r.rss * 1024) / r.cases).toFixed(0).padStart(8)}  ${r.folder.toFixed(1).padStart(10)}  ${((r.folder * 1024) / r.cases).toFixed(0).padStart(8)}  ${r.report.toFixed(1).padStart(10)}  ${(((r.wall - r.bareWall) / r.wall) * 100).toFixed(0).padStart(10)} %  ${r.layout.padStart(13)}  ${r.generatorRss.toFixed(0).padStart(18)}`);
 }
 const [first, last] = [rows[0]!, rows[rows.length - 1]!];
 if (rows.length > 1) {

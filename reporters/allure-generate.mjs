@@ -4,7 +4,7 @@
 // told to. Allure's own command line would load every command it has (agents, Jira, Slack…) and read every file only
 // once the report is wanted; the calls here are the ones its `generate` makes (readConfig — here the configuration
 // file's import and resolveConfig —, AllureReport: start, a read per file, done). Its stdin is one JSON message a line:
-//   {"setup": {results, output, config, cwd, env}}  the report's folders; Allure starts
+//   {"setup": {results, output, config, cwd, env, singleFile}}  the report's folders and layout; Allure starts
 //   {"read": name}                                   a file just written in the results folder
 //   {"done": {name}}                                 any file not read yet, then the report, titled `name` if given
 // A stdin that ends before "done" (the run ended without a report, or its process went away) ends this process with
@@ -62,6 +62,16 @@ function settleCi() {
   }
 }
 
+/**
+ * The configuration with its report plugin's layout as the run asks: one page, or a folder of files for a run too large
+ * for one page (allure-report.ts reportLayoutFor). Unset: as configured.
+ */
+function withLayout(config, singleFile) {
+  if (singleFile === undefined) return config;
+  const plugins = Object.fromEntries(Object.entries(config.plugins ?? {}).map(([id, p]) => [id, id === "awesome" ? { ...p, options: { ...p.options, singleFile } } : p]));
+  return { ...config, plugins };
+}
+
 /** @type {InstanceType<typeof AllureReport> | undefined} */
 let report;
 let results = "";
@@ -104,14 +114,14 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
   if (!line.trim()) continue;
   const message = JSON.parse(line);
   if (message.setup) {
-    /** @type {{ results: string, output: string, config: string, cwd: string, env: Record<string, string> }} */
+    /** @type {{ results: string, output: string, config: string, cwd: string, env: Record<string, string>, singleFile?: boolean }} */
     const setup = message.setup;
     // The configuration file reads its settings (the history) from the environment when it is loaded.
     Object.assign(process.env, setup.env);
     settleCi();
     // What Allure's readConfig does with a configuration file, but the file imported here rather than by the bundle
     // (allure-modules.mjs: no import() from its cached code).
-    const config = await resolveConfig((await import(pathToFileURL(setup.config).href)).default, { output: setup.output, cwd: setup.cwd });
+    const config = await resolveConfig(withLayout((await import(pathToFileURL(setup.config).href)).default, setup.singleFile), { output: setup.output, cwd: setup.cwd });
     configuredName = config.name ?? "";
     results = setup.results;
     output = setup.output;

@@ -1,5 +1,5 @@
-// Generates the single-file Allure 3 report (no Java) from a run's allure-results, in a process of its own
-// (allure-generate.mjs).
+// Generates the Allure 3 report (no Java) from a run's allure-results, in a process of its own (allure-generate.mjs):
+// one self-contained HTML file, or, for a run too large for one, a folder to be served.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -9,6 +9,37 @@ import { PROJECT_ROOT } from "../src/project-root.ts";
 
 /** The folder of a run's HTML report, inside its run folder. */
 export const ALLURE_REPORT = "allure-report";
+
+/**
+ * How the report is written. `single-file`: one self-contained HTML page, opened from disk — what an evidence pack
+ * wants. `folder`: Allure's report of many files, which a browser reads only when it is served (`npx allure open
+ * DIR`): the one that can be had for a very large run. Allure's generator builds the single page in memory, every data
+ * file base64 inside it (1.5 GB of the generator's memory for a 2,740-case run, a 162 MB page), and past some ten
+ * thousand cases it cannot be built at all (a JavaScript string holds at most 512 MB).
+ */
+export type ReportLayout = "single-file" | "folder";
+
+/** Runs of more cases than this get the folder report (a single page of about 180 MB and 1.7 GB to build, at most). */
+export const SINGLE_FILE_MAX_CASES = 3000;
+
+export function reportLayoutFor(cases: number): ReportLayout {
+  return cases > SINGLE_FILE_MAX_CASES ? "folder" : "single-file";
+}
+
+/** Where to open a run's report, as the console says it: the page, or the folder and how to serve it. */
+export function reportShown(reportDir: string, cases: number): string {
+  return reportLayoutFor(cases) === "single-file"
+    ? join(reportDir, "index.html")
+    : `${reportDir}/ — a folder report (${cases} cases, past the ${SINGLE_FILE_MAX_CASES} a single page holds): a browser reads it served, e.g. npx allure open ${reportDir}`;
+}
+
+/**
+ * How long the generator may take before it is given up on: two minutes, and more for a large run (Allure's work grows
+ * with the tests: some 30 s for 2,740 cases on a slow hour of a two-core machine).
+ */
+export function reportTimeoutMs(cases: number): number {
+  return 120_000 + 50 * cases;
+}
 
 /** Allure's history beside the runs, which every report of the output root embeds (its trend). */
 export function allureHistoryOf(outRoot: string): string {
@@ -28,16 +59,16 @@ export function carriedHistory(outRoot: string): { path: string; where: string }
 export interface AllureGenerator {
   /**
    * Where the report of `resultsDir` will be written: `outputDir` (emptied first), `historyPath` (where Allure keeps
-   * run history for its trend charts, across runs). Once, before any `read`.
+   * run history for its trend charts, across runs), and how (`layout`, single-file unless told). Once, before any `read`.
    */
-  prepare(resultsDir: string, outputDir: string, historyPath?: string): void;
+  prepare(resultsDir: string, outputDir: string, historyPath?: string, layout?: ReportLayout): void;
   /** A file just written, whole, in the results folder (its name there): read now rather than when the report is asked. */
   read(name: string): void;
   /**
-   * Writes the single-file report of `resultsDir` (every file not read yet read first) into `outputDir` and returns the
-   * path of its HTML file, titled `reportName`. Prepares first with these folders if `prepare` was not called. Once.
+   * Writes the report of `resultsDir` (every file not read yet read first) into `outputDir` and returns the path of its
+   * HTML page, titled `reportName`. Prepares first with these folders and `layout` if `prepare` was not called. Once.
    */
-  generate(resultsDir: string, outputDir: string, historyPath?: string, reportName?: string, timeoutMs?: number): Promise<string>;
+  generate(resultsDir: string, outputDir: string, historyPath?: string, reportName?: string, timeoutMs?: number, layout?: ReportLayout): Promise<string>;
   /** Ends the process without a report (the run ended before it was wanted). Nothing once generating. */
   close(): void;
 }
@@ -103,14 +134,14 @@ export function startAllureGenerator(options: { cwd?: string } = {}): AllureGene
     pending = [];
   };
   const generator: AllureGenerator = {
-    prepare(resultsDirIn, outputDirIn, historyPathIn) {
+    prepare(resultsDirIn, outputDirIn, historyPathIn, layout = "single-file") {
       if (prepared) throw new Error("an Allure generator is prepared once");
       // Allure reads its configuration in the project's folder: every path it is given is absolute.
       prepared = { results: resolve(resultsDirIn), output: resolve(outputDirIn) };
       const historyPath = historyPathIn && resolve(historyPathIn);
       rmSync(prepared.output, { recursive: true, force: true });
       const env = historyPath ? { SPINE_ASSURE_ALLURE_HISTORY: historyPath } : {};
-      send({ setup: { ...prepared, config: join(PROJECT_ROOT, "allurerc.mjs"), cwd: PROJECT_ROOT, env } });
+      send({ setup: { ...prepared, config: join(PROJECT_ROOT, "allurerc.mjs"), cwd: PROJECT_ROOT, env, singleFile: layout === "single-file" } });
     },
     read(name) {
       if (!prepared || asked) throw new Error("an Allure generator reads files between prepare and generate");
@@ -118,9 +149,9 @@ export function startAllureGenerator(options: { cwd?: string } = {}): AllureGene
       if (!pending.length) setImmediate(flush);
       pending.push(name);
     },
-    async generate(resultsDirIn, outputDirIn, historyPathIn, reportName, timeoutMs = 120_000) {
+    async generate(resultsDirIn, outputDirIn, historyPathIn, reportName, timeoutMs = 120_000, layout) {
       if (asked) throw new Error("an Allure generator writes one report");
-      if (!prepared) generator.prepare(resultsDirIn, outputDirIn, historyPathIn);
+      if (!prepared) generator.prepare(resultsDirIn, outputDirIn, historyPathIn, layout);
       if (prepared!.results !== resolve(resultsDirIn) || prepared!.output !== resolve(outputDirIn)) throw new Error("an Allure generator writes the report it was prepared for");
       flush();
       asked = true;

@@ -5,6 +5,7 @@
 import { describeSystem, type RunResult } from "../src/model/run-result.ts";
 import { variantShown } from "../src/judge/judge-case.ts";
 import { allureTestLink } from "./allure-results.ts";
+import { reportLayoutFor } from "./allure-report.ts";
 import { verdictReason } from "./coverage-matrix.ts";
 import { firstCauses } from "./first-causes.ts";
 import { esc, inlineCode } from "./html-text.ts";
@@ -63,7 +64,7 @@ ${run.regenerated?.fromAltered ? `<div class="banner">REGENERATED FROM ALTERED R
 ${run.assessment ? `<div class="note" id="client-assessment"><b>Client assessment</b>: the embedded sandbox judged the ${run.assessment.requests} request(s) the supplier's own system sent it (${run.assessment.tls ? "over mutual TLS" : "over plain HTTP"}) against the client rule catalogue; the assessment ended: ${esc(run.assessment.ended)}.${run.assessment.kept !== undefined && run.assessment.kept < run.assessment.requests ? ` Every request was judged, counted in each rule's verdict and listed in <a href="requests.csv">requests.csv</a>; ${run.assessment.kept} are kept in full as cases (${esc(run.assessment.keptRule ?? "")}).` : ""} This is evidence about the supplier's system, not about an NHS environment; a rule no request exercised is "not run".<br><b>Assessed system</b>: ${run.assessment.system ? esc(describeSystem(run.assessment.system)) : "not named (assess-client was given no --system, --supplier or --system-asid)"}.</div>` : sandbox ? `<div class="note">Target: the <b>embedded sandbox</b>, not an NHS environment. A sandbox run shows the harness works; it is not evidence about an NHS environment.${inputs?.sandbox && (inputs.sandbox.faults.length || inputs.sandbox.variants.length) ? ` Switched on: faults ${esc(inputs.sandbox.faults.join(", ") || "none")}; variants ${esc(inputs.sandbox.variants.join(", ") || "none")}.` : ""}</div>` : ""}
 ${run.interrupted ? `<div class="banner">Interrupted by ${run.interrupted}: not a complete result.</div>` : ""}
 <p>Requirements: ${[...counts].map(([k, n]) => `${n} ${esc(VERDICT_SHOWN[k]?.label ?? k)}`).join(", ")} of ${run.requirements.length}.
-Full detail: <a href="allure-report/index.html">the Allure report</a> (it counts ${run.cases.reduce((n, c) => n + c.verifies.length, 0)} tests: one per case and requirement the case verifies, for ${run.cases.length} cases), <a href="requirements.md">requirements.md</a>, <a href="summary.json">summary.json</a>.
+Full detail: <a href="allure-report/index.html">the Allure report</a> (it counts ${run.cases.reduce((n, c) => n + c.verifies.length, 0)} tests: one per case and requirement the case verifies, for ${run.cases.length} cases${reportLayoutFor(run.cases.length) === "folder" ? `; more than a single page holds, so it is a folder of files, which a browser reads only when it is served: <code>npx allure open allure-report</code> in this folder` : ""}), <a href="requirements.md">requirements.md</a>, <a href="summary.json">summary.json</a>.
 Check this folder with <code>spine-assure verify-evidence &lt;this folder&gt; --ca &lt;roots you trust&gt;</code>.</p>
 ${causesSection(run)}
 <h2>What was tested, against what</h2>

@@ -1,9 +1,15 @@
 // The single-file report opened in a real browser (Debian's chromium, driven by playwright-core): the tree is
-// API → interaction → requirement, a failed rule shows what came back, and an HTTP exchange renders redacted.
+// API → interaction → requirement, a failed rule shows what came back, and an HTTP exchange renders redacted. And the
+// folder report a run too large for one page gets, served as its reader is told to serve it.
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join, normalize } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reportLayoutFor, reportShown, SINGLE_FILE_MAX_CASES, startAllureGenerator } from "../reporters/allure-report.ts";
+import { filesUnder } from "../src/files-under.ts";
 import { loadSuites } from "../src/suite/load-suites.ts";
 import type { CliRun } from "./helpers/run-cli.ts";
 import { runAssureInProcess } from "./helpers/run-in-process.ts";
@@ -154,5 +160,36 @@ describe.skipIf(!available)("the Allure report in headless Chromium", { timeout:
     const [first, last] = lines.map((l) => JSON.parse(l) as { testResults: Record<string, unknown> });
     const shared = Object.keys(last!.testResults).filter((id) => id in first!.testResults);
     expect(shared.length).toBe(Object.keys(last!.testResults).length);
+  });
+
+  it("writes a run too large for one page as a folder report, which a browser reads served, secrets redacted", async ({ onTestFinished }) => {
+    // The layout follows the run's size; this run's own results are written as the larger runs' are.
+    expect(reportLayoutFor(SINGLE_FILE_MAX_CASES)).toBe("single-file");
+    expect(reportLayoutFor(SINGLE_FILE_MAX_CASES + 1)).toBe("folder");
+    expect(reportShown("out/allure-report", SINGLE_FILE_MAX_CASES + 1)).toMatch(/^out\/allure-report\/ — a folder report .*npx allure open out\/allure-report$/);
+    const dir = join(run.outDir, "runs", readFileSync(join(run.outDir, "latest-run"), "utf8").trim());
+    const folder = join(run.outDir, "folder-report");
+    const index = await startAllureGenerator().generate(join(dir, "allure-results"), folder, undefined, "Spine assurance report — folder", 120_000, "folder");
+    // The page holds no run data: each test is a file of its own beside it.
+    expect(readFileSync(index, "utf8").length).toBeLessThan(100_000);
+    const files = filesUnder(folder);
+    const tests = filesUnder(join(dir, "allure-results")).filter((f) => f.endsWith("-result.json")).length;
+    expect(tests).toBeGreaterThan(0);
+    expect(files.filter((f) => f.includes("/data/test-results/")).length).toBe(tests);
+    for (const f of files) expect(readFileSync(f, "latin1").includes(TOKEN), f).toBe(false);
+    const server = createServer((req, res) => {
+      const path = join(folder, normalize(decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname)));
+      readFile(path.startsWith(folder) ? path : folder).then((data) => res.end(data), () => res.writeHead(404).end());
+    }).listen(0, "127.0.0.1");
+    onTestFinished(() => void server.close());
+    await new Promise((resolve) => server.once("listening", resolve));
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1600 } });
+    onTestFinished(() => context.close());
+    const served = await context.newPage();
+    await served.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/index.html`);
+    await served.getByText("Spine assurance report — folder").filter({ visible: true }).first().waitFor({ timeout: LOAD_TIMEOUT });
+    await served.getByText("NRLS-CRT-07: Create a valid pointer, json").first().click({ timeout: UI_TIMEOUT });
+    await expect.poll(() => served.content(), { timeout: UI_TIMEOUT }).toMatch(/expected Location matches .*; got https:\/\/127\.0\.0\.1:\d+\/nrls\/DocumentReference\/[0-9a-f-]+/);
+    expect(await served.content()).not.toContain(TOKEN);
   });
 });

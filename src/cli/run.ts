@@ -6,7 +6,7 @@ import type { RunResult } from "../model/run-result.ts";
 import { EXIT } from "../model/status.ts";
 import { WaiverError } from "../judge/waivers.ts";
 import { PROJECT_ROOT } from "../project-root.ts";
-import { ALLURE_REPORT, allureHistoryOf, carriedHistory, startAllureGenerator } from "../../reporters/allure-report.ts";
+import { ALLURE_REPORT, allureHistoryOf, carriedHistory, reportLayoutFor, reportShown, startAllureGenerator } from "../../reporters/allure-report.ts";
 import { ALLURE_RESULTS, allureResultsWriter, allureTargets } from "../../reporters/allure-results.ts";
 import { newRunId } from "../judge/run-id.ts";
 import { outputFolderProblem } from "../write-atomic.ts";
@@ -135,7 +135,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
     let shown = 0;
     // Each case is judged as it arrives, and its Allure results written then, while this process mostly waits; the
     // report's generator reads each file as it is written.
-    generator?.prepare(join(folder.path, ALLURE_RESULTS), join(folder.path, ALLURE_REPORT), allureHistoryOf(outRoot));
+    generator?.prepare(join(folder.path, ALLURE_RESULTS), join(folder.path, ALLURE_REPORT), allureHistoryOf(outRoot), reportLayoutFor(plan.cases.length));
     const allure = allureResultsWriter(folder, runId, plan.requirements, allureTargets(open.targets), generator && ((name) => generator.read(name)));
     const listener = judgeOnArrival(plan, {
       allure,
@@ -203,7 +203,7 @@ export async function runAssurance(options: AssureOptions = {}): Promise<AssureO
       summary: shown(join(outRoot, "summary.json")),
       coverage: shown(join(outRoot, "requirements.md")),
       junit: shown(join(outRoot, "junit.xml")),
-      report: published.reportPath && shown(join(outRoot, ALLURE_REPORT, "index.html")),
+      report: published.reportPath && reportShown(shown(join(outRoot, ALLURE_REPORT)), run.cases.length),
     };
     for (const line of closingLines({ ...run, gate: published.gate, signedBy: published.signedBy }, consoleStyle(!!options.quiet), paths, published.changes)) log(line);
     if (published.mergedFrom) {

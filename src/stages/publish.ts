@@ -7,8 +7,9 @@ import { join, relative } from "node:path";
 import { mergeRuns } from "../judge/merge-runs.ts";
 import { findLeaksInFiles } from "../judge/leak-gate.ts";
 import { filesUnder } from "../files-under.ts";
+import { linkTree } from "../link-tree.ts";
 import type { RunResult } from "../model/run-result.ts";
-import { ALLURE_REPORT, allureHistoryOf, allureStaticParts, startAllureGenerator, type AllureGenerator } from "../../reporters/allure-report.ts";
+import { ALLURE_REPORT, allureHistoryOf, allureStaticParts, reportLayoutFor, reportTimeoutMs, startAllureGenerator, type AllureGenerator } from "../../reporters/allure-report.ts";
 import { LATEST_FILES } from "../../reporters/index.ts";
 import { ALLURE_RESULTS, allureEnvironment, allureResultsWriter, allureTargets, type AllureResultsWriter } from "../../reporters/allure-results.ts";
 import { readHistory, recordRun, targetKey, type Changes } from "../../reporters/history.ts";
@@ -116,7 +117,7 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
       // Allure's generator is a process of its own: it starts at once and the search of what it reads runs beside it
       // (two cores), instead of before it. A secret found there withholds the pack all the same, once it has ended.
       const name = `Spine ${run.assessment ? "client assessment" : "assurance report"} — gate: exit ${run.gate.exitCode} ${run.gate.result.toUpperCase()}${run.regenerated?.fromAltered ? " — REGENERATED FROM ALTERED RESULTS" : ""}`;
-      const generating = (options.generator ?? startAllureGenerator()).generate(join(folder.path, ALLURE_RESULTS), join(folder.path, ALLURE_REPORT), allureHistoryOf(options.outRoot), name).then(
+      const generating = (options.generator ?? startAllureGenerator()).generate(join(folder.path, ALLURE_RESULTS), join(folder.path, ALLURE_REPORT), allureHistoryOf(options.outRoot), name, reportTimeoutMs(run.cases.length), reportLayoutFor(run.cases.length)).then(
         () => undefined,
         (err: Error) => err,
       );
@@ -176,10 +177,14 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
   }
 }
 
-/** Puts a copy of `from` at `to` (or removes `to`), never leaving a half-copied folder: copy beside, then swap. */
+/**
+ * Puts a copy of `from` at `to` (or removes `to`), never leaving a half-copied folder: copy beside, then swap. The copy's
+ * files are links to the run's own (nothing writes into either in place): a run's folder is immutable once written.
+ */
 function replaceFolder(from: string | undefined, to: string): void {
   const fresh = `${to}.${process.pid}.new`;
-  if (from) cpSync(from, fresh, { recursive: true });
+  rmSync(fresh, { recursive: true, force: true });
+  if (from) linkTree(from, fresh);
   try {
     swapFolder(from ? fresh : undefined, to);
   } finally {
