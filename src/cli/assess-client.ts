@@ -2,7 +2,7 @@
 // that system, answers every request exactly as the sandbox always does (a bad request still gets its documented
 // error), judges each against the client rule catalogue as it arrives, and when the assessment ends (--requests,
 // --until-idle, Ctrl-C or SIGTERM) writes the same evidence pack as `run`, marked as a client assessment.
-import { join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { clientCatalogue, INTERACTIONS, type ClientCatalogue } from "../client/catalogue.ts";
 import { ConfigError, loadConfig, type Config } from "../config/load-config.ts";
 import { dnLine, resolveTargetTls } from "../config/tls-identity.ts";
@@ -12,7 +12,7 @@ import type { ReceivedRequest } from "../model/received-request.ts";
 import { signersFor, type Signer } from "../evidence/signing-identity.ts";
 import { newRunId } from "../judge/run-id.ts";
 import { EXIT } from "../model/status.ts";
-import { carriedHistory } from "../../reporters/allure-report.ts";
+import { ALLURE_REPORT, carriedHistory, reportShown } from "../../reporters/allure-report.ts";
 import { closingLines, consoleStyle, prunedLines, terminalSafe } from "../../reporters/console.ts";
 import { OutputLeakError, publish } from "../stages/publish.ts";
 import { outputFolderProblem } from "../write-atomic.ts";
@@ -191,7 +191,7 @@ export async function assessClient(options: AssessClientOptions): Promise<number
       summary: shown(join(latestDir, "summary.json")),
       coverage: shown(join(latestDir, "requirements.md")),
       junit: shown(join(latestDir, "junit.xml")),
-      report: published.reportPath && shown(received ? join(options.out, "allure-report", "index.html") : published.reportPath),
+      report: published.reportPath && reportShown(shown(received ? join(options.out, ALLURE_REPORT) : dirname(published.reportPath)), run.cases.length),
     };
     if (!received) log(`Nothing was received: this pack is kept in ${shown(published.runDir)}, and the latest assessment's files in ${shown(options.out)} are left as they were.`);
     for (const line of closingLines({ ...run, gate: published.gate, signedBy: published.signedBy }, consoleStyle(), paths)) log(line);

@@ -3,7 +3,7 @@
 // regenerating would launder the edit — unless --force, which marks every output "regenerated from altered results"
 // and keeps the run's own signed manifest beside the new one (original-manifest/). The history is not appended to.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { loadConfig } from "../config/load-config.ts";
 import { isSignatureFile, MANIFEST, ORIGINAL } from "../evidence/manifest.ts";
 import { signersFor, type Signer } from "../evidence/signing-identity.ts";
@@ -12,6 +12,7 @@ import type { RunResult } from "../model/run-result.ts";
 import { EXIT } from "../model/status.ts";
 import { readRunResult, RUN_RESULT } from "../evidence/run-result-file.ts";
 import { publish } from "../stages/publish.ts";
+import { reportShown } from "../../reporters/allure-report.ts";
 import { restoreInterrupted } from "../write-atomic.ts";
 import { sandboxClientTls } from "../stages/open-targets.ts";
 import { isTargetName } from "../targets.ts";
@@ -52,7 +53,7 @@ export async function regenerateReport(runDir: string | undefined, outRoot: stri
   for (const w of published.warnings) console.error(`report: ${w}`);
   if (!published.reportPath) return EXIT.configOrSuite;
   const how = run.regenerated?.fromAltered ? "REGENERATED FROM ALTERED RESULTS, unsigned" : published.signedBy.length ? `signed again by ${published.signedBy.map((s) => s.subject).join("; ")}` : "unsigned (the client identity that ran it is not configured here)";
-  console.log(`report: regenerated run ${run.runId} in ${dir} (report ${published.reportPath}); manifest rewritten, ${how}; the run's own manifest is kept in ${ORIGINAL}/`);
+  console.log(`report: regenerated run ${run.runId} in ${dir} (report ${reportShown(dirname(published.reportPath), run.cases.length)}); manifest rewritten, ${how}; the run's own manifest is kept in ${ORIGINAL}/`);
   return 0;
 }
 
