@@ -7,6 +7,9 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import type { Summary } from "../reporters/summary.ts";
 import { validatorFor } from "../src/suite/schemas.ts";
+import { SINGLE_FILE_MAX_CASES } from "../reporters/allure-report.ts";
+import { firstScreen } from "../reporters/first-screen.ts";
+import { readRunResult } from "../src/evidence/run-result-file.ts";
 import { runAssureCli, verdictsOf, type CliRun } from "./helpers/run-cli.ts";
 import { runAssureInProcess, verifyEvidenceInProcess } from "./helpers/run-in-process.ts";
 
@@ -45,6 +48,11 @@ describe("assurance outputs", () => {
     expect(failed.length).toBeGreaterThan(0);
     expect(testcases.filter((t) => t.failure !== undefined).map((t) => t["@_name"]).sort()).toEqual(failed);
     expect(Number(doc.testsuites["@_failures"])).toBe(failed.length);
+
+    // A run past what one page holds gets a folder report: the first screen says how to read it, this run's does not.
+    const result = readRunResult(join(dir, "run-result.json"));
+    expect(firstScreen(result)).not.toContain("npx allure open");
+    expect(firstScreen({ ...result, cases: Array.from({ length: SINGLE_FILE_MAX_CASES + 1 }, () => result.cases[0]!) })).toContain("a browser reads only when it is served: <code>npx allure open allure-report</code>");
   });
 
   it("catches an edited, an added and a removed evidence file", async () => {
