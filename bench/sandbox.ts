@@ -57,11 +57,20 @@ async function drive(kind: string) {
   return { kind, rate: COUNT / seconds, p50: q(0.5), p99: q(0.99), peak };
 }
 
-const sandbox = await drive("sandbox");
-const bare = await drive("bare");
-console.log(`NRLS creates over keep-alive HTTPS + mutual TLS, ${CLIENTS} concurrent clients, ${COUNT} requests per server:`);
-for (const r of [sandbox, bare]) {
+// Rounds of the two servers one after the other: bare node's own rate has read 5,900 and 10,500 creates/s minutes
+// apart on this machine (the load generator shares its two cores), so one pair is a poor figure; the median pair is
+// given.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const pairs: { sandbox: Awaited<ReturnType<typeof drive>>; bare: Awaited<ReturnType<typeof drive>>; ratio: number }[] = [];
+for (let i = 0; i < ROUNDS; i++) {
+  const sandbox = await drive("sandbox");
+  const bare = await drive("bare");
+  pairs.push({ sandbox, bare, ratio: sandbox.rate / bare.rate });
+}
+const median = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(pairs.length / 2)]!;
+console.log(`NRLS creates over keep-alive HTTPS + mutual TLS, ${CLIENTS} concurrent clients, ${COUNT} requests per server, the median of ${ROUNDS} rounds:`);
+for (const r of [median.sandbox, median.bare]) {
   console.log(`  ${r.kind.padEnd(8)} ${r.rate.toFixed(0).padStart(6)} creates/s   p50 ${r.p50.toFixed(1)} ms   p99 ${r.p99.toFixed(1)} ms   server peak RSS ${r.peak.toFixed(0)} MiB`);
 }
-console.log(`  ratio    sandbox/bare = ${(sandbox.rate / bare.rate).toFixed(2)} (target ≥ 0.50)`);
-recordFigure({ figure: "sandbox creates/s against bare node:https", value: (sandbox.rate / bare.rate).toFixed(2), target: "≥ 0.5", met: sandbox.rate / bare.rate >= 0.5 });
+console.log(`  ratio    sandbox/bare = ${median.ratio.toFixed(2)} (target ≥ 0.50); each round: ${pairs.map((p) => `${p.ratio.toFixed(2)} (${p.sandbox.rate.toFixed(0)}/${p.bare.rate.toFixed(0)})`).join(", ")}`);
+recordFigure({ figure: "sandbox creates/s against bare node:https", value: median.ratio.toFixed(2), target: "≥ 0.5", met: median.ratio >= 0.5 });
