@@ -100,6 +100,23 @@ describe("NRLS errors, one trigger each", () => {
   });
 });
 
+describe("the same JWT sent again", () => {
+  // The sandbox remembers what it judged of each token: the memo must answer for the access each request needs.
+  it("is judged for the access each request needs, however often it comes and in whatever order", async () => {
+    const base = sb.baseUrls.nrls!;
+    const search = `${base}/DocumentReference?subject=${encodeURIComponent(`${PATIENT}9876543210`)}`;
+    const write = nrlsHeaders(base, "write", { Accept: "application/fhir+json" });
+    const read = nrlsHeaders(base, "read", { Accept: "application/fhir+json" });
+    const scopeRefused = (r: { status: number; text: string }) => r.status === 400 && /scope \(patient\/DocumentReference\.(read|write)\) must match either/.test(r.text);
+    for (let round = 0; round < 2; round++) {
+      expect((await nrlsCreate(sb, { headers: { Authorization: write.Authorization! } })).status).toBe(201);
+      expect(scopeRefused(await call(search, { headers: write }))).toBe(true);
+      expect((await call(search, { headers: read })).status).toBe(200);
+      expect(scopeRefused(await nrlsCreate(sb, { headers: { Authorization: read.Authorization! } }))).toBe(true);
+    }
+  });
+});
+
 describe("NRLS delete and latency", () => {
   it("deletes by _id with RESOURCE_DELETED, after which the id is not found", async () => {
     const id = String((await nrlsCreate(sb)).headers.location).split("_id=")[1]!;

@@ -11,8 +11,19 @@ import { spineError, type SpineError } from "../../../sandbox/spine-outcome.ts";
 const SYSTEM_PREFIX = "https://fhir.nhs.uk/Id/accredited-system|";
 const ORG_PREFIX = "https://fhir.nhs.uk/Id/ods-organization-code|";
 
-/** `reused`: the request is not the first on its connection (a fault checks the JWT on the first one only). */
-export function checkHeaders(req: IncomingMessage, directory: Directory, switches: Switches<NrlsSwitch>, reused = false): SpineError | undefined {
+/**
+ * What the JWT check said of each Authorization header lately, by the access it was checked for: the answer depends on
+ * nothing else (the directory and the switches are the sandbox's own, fixed when it starts), and a client sends the
+ * same token many times. Checking it afresh was a twentieth of the sandbox's time a create.
+ */
+export type JwtVerdicts = Map<string, string | undefined>;
+const JWT_VERDICTS_KEPT = 1000;
+
+/**
+ * `reused`: the request is not the first on its connection (a fault checks the JWT on the first one only).
+ * `verdicts`: the sandbox's memo of JWT checks (none: each is checked afresh).
+ */
+export function checkHeaders(req: IncomingMessage, directory: Directory, switches: Switches<NrlsSwitch>, reused = false, verdicts?: JwtVerdicts): SpineError | undefined {
   const has = (f: NrlsSwitch) => switches.has(f);
   const header = (issue: string, diagnostics: string) => ({ ...spineError("MISSING_OR_INVALID_HEADER", diagnostics, issue), ...(has("nrls-header-error-information") ? { severity: "information" } : {}) });
   if (!has("nrls-no-jwt-check") && !(reused && has("nrls-auth-first-request-only"))) {
@@ -21,7 +32,17 @@ export function checkHeaders(req: IncomingMessage, directory: Directory, switche
     const auth = req.headers.authorization;
     // Two documented wordings for a missing header: the JWT page's (structure), and the general guidance's (a variant).
     if (!auth && has("nrls-authorization-general-guidance")) return header("invalid", "Authorization HTTP Header is missing");
-    const problem = checkJwt(auth, req.method === "GET" ? "read" : "write", directory, switches);
+    const need = req.method === "GET" ? "read" : "write";
+    const key = auth && `${need} ${auth}`;
+    let problem: string | undefined;
+    if (key && verdicts?.has(key)) problem = verdicts.get(key);
+    else {
+      problem = checkJwt(auth, need, directory, switches);
+      if (key && verdicts) {
+        if (verdicts.size >= JWT_VERDICTS_KEPT) verdicts.clear();
+        verdicts.set(key, problem);
+      }
+    }
     const spelt = has("nrls-claim-organisation-spelling") ? problem?.replace(/requesting_organization/g, "requesting_organisation") : problem;
     if (spelt) return header(auth && has("nrls-jwt-errors-invalid") ? "invalid" : auth && has("nrls-jwt-code-processing") ? "processing" : "structure", spelt);
   }
