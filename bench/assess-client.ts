@@ -12,6 +12,7 @@ import { nrlsCreateClient, POINTER } from "./nrls-client.ts";
 import { filesUnder } from "../src/files-under.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { recordFigure } from "./figures.ts";
+import { peakMiB } from "./peak-memory.ts";
 import { scratchDir } from "./scratch.ts";
 
 const COUNTS = (process.env.BENCH_REQUESTS ?? "1000,20000").split(",").map(Number).filter((n) => n >= 1);
@@ -26,8 +27,7 @@ async function once(count: number) {
   let cpu = { user: 0, system: 0 };
   const poll = setInterval(() => {
     try {
-      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-      peakKiB = Math.max(peakKiB, Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0));
+      peakKiB = Math.max(peakKiB, peakMiB(child.pid!) * 1024);
       const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
       cpu = { user: Number(stat[11]) / 100, system: Number(stat[12]) / 100 };
     } catch {

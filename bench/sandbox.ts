@@ -2,7 +2,6 @@
 // sandbox and against a bare node:https server on the same TLS setup that answers a fixed 201. Each server runs in
 // its own process; this one only drives load. Prints creates/s, p50/p99 latency, the server's peak memory, the ratio.
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { build } from "esbuild";
@@ -10,6 +9,7 @@ import { request } from "undici";
 import { nrlsCreateClient, POINTER } from "./nrls-client.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { recordFigure } from "./figures.ts";
+import { peakMiB } from "./peak-memory.ts";
 
 const COUNT = Number(process.env.BENCH_COUNT ?? 5000);
 const CLIENTS = 32;
@@ -22,11 +22,6 @@ async function serve(kind: string): Promise<{ port: number; child: ChildProcess 
   const child = spawn(process.execPath, [compiled, kind], { stdio: ["ignore", "pipe", "inherit"] });
   const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once("line", resolve));
   return { port: (JSON.parse(line) as { port: number }).port, child };
-}
-
-function peakRssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 }
 
 async function drive(kind: string) {
@@ -51,7 +46,7 @@ async function drive(kind: string) {
   const seconds = (performance.now() - started) / 1000;
   const sorted = latencies.sort((a, b) => a - b);
   const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-  const peak = peakRssMiB(child.pid!);
+  const peak = peakMiB(child.pid!);
   await agent.close();
   child.kill();
   return { kind, rate: COUNT / seconds, p50: q(0.5), p99: q(0.99), peak };

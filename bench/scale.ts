@@ -13,6 +13,7 @@ import { PROJECT_ROOT } from "../src/project-root.ts";
 import { reportLayoutFor } from "../reporters/allure-report.ts";
 import type { Summary } from "../reporters/summary.ts";
 import { recordFigure } from "./figures.ts";
+import { peakMiB } from "./peak-memory.ts";
 import { scratchDir } from "./scratch.ts";
 
 const SCALES = (process.env.BENCH_SCALES ?? "1,10").split(",").map(Number).filter((n) => n >= 1);
@@ -55,15 +56,6 @@ const sizeOf = (path: string): number => (statSync(path).isDirectory() ? readdir
 const mib = (bytes: number) => bytes / (1 << 20);
 
 interface Row { factor: number; cases: number; requests: number; wall: number; bareWall: number; rss: number; generatorRss: number; folder: number; report: number; layout: string }
-
-/** A process's peak resident memory so far (MiB), 0 once it is gone. */
-function peakMiB(pid: number): number {
-  try {
-    return Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-}
 
 /** The processes `pid` started (the report's generator), from /proc. */
 function childrenOf(pid: number): number[] {
