@@ -268,7 +268,7 @@ export const ALLURE_RESULTS = "allure-results";
  * Writes each judged case's Allure files into a run folder once, as the case arrives or at the end. `written` hears
  * each file's name (inside ALLURE_RESULTS) once it is whole: the report's generator reads it then.
  */
-export function allureResultsWriter(folder: { put(name: string, content: string): void }, runId: string, requirements: readonly RequirementInfo[], targetUrls: Readonly<Record<string, string>>, written?: (name: string) => void): AllureResultsWriter {
+export function allureResultsWriter(folder: { put(name: string, content: string, written?: () => void): void }, runId: string, requirements: readonly RequirementInfo[], targetUrls: Readonly<Record<string, string>>, written?: (name: string) => void): AllureResultsWriter {
   const byId = new Map(requirements.map((r) => [r.id, r]));
   const done = new Set<string>();
   return {
@@ -277,8 +277,7 @@ export function allureResultsWriter(folder: { put(name: string, content: string)
       if (c.status === "not-run" || done.has(c.key)) return;
       done.add(c.key);
       for (const f of allureFilesForCase(c, byId, targetUrls[c.target] ?? "", runId)) {
-        folder.put(`${ALLURE_RESULTS}/${f.name}`, f.content);
-        written?.(f.name);
+        folder.put(`${ALLURE_RESULTS}/${f.name}`, f.content, written && (() => written(f.name)));
       }
     },
   };

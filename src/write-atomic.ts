@@ -1,6 +1,7 @@
 // Writes a file whole or not at all: a reader never sees half a summary.
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { FileWriterThread } from "./file-writer-thread.ts";
 
 /** Why the output root cannot take a run's evidence (checked before anything is sent), or undefined when it can. */
 export function outputFolderProblem(outRoot: string): string | undefined {
@@ -28,20 +29,23 @@ export function writeFileAtomic(path: string, content: string): void {
 
 /** A folder written whole or not at all (see directoryWriter). */
 export interface DirectoryWriter {
-  /** The scratch folder being filled, for tools that write into it themselves. */
+  /** The scratch folder being filled, for tools that write into it themselves (after `flushed`). */
   readonly path: string;
-  /** Writes a file, by its path inside the folder. */
-  put(name: string, content: string): void;
-  /** Makes the folder appear, replacing any folder of that name. */
-  commit(): void;
-  /** Removes what was put; the folder is left as it was. */
+  /** Writes a file, by its path inside the folder, on the writer's thread; `written` hears once it is whole. */
+  put(name: string, content: string, written?: () => void): void;
+  /** Resolves once every file put is whole; rejects with the first write that failed (a full disk). */
+  flushed(): Promise<void>;
+  /** Makes the folder appear, replacing any folder of that name, once every file put is whole. */
+  commit(): Promise<void>;
+  /** Removes what was put, at once; the folder is left as it was. */
   abort(): void;
 }
 
 /**
  * Files put go into a scratch folder beside `dir`, which replaces `dir` on commit: one rename instead of a rename
  * (or an fsync) per file, for a run folder of hundreds of small files filled over a whole run, and a reader never
- * sees half of one.
+ * sees half of one. The files are written on a thread of their own (FileWriterThread), in the order put; folders are
+ * made here, so a write still queued when the folder is removed fails instead of making it again.
  */
 export function directoryWriter(dir: string): DirectoryWriter {
   restoreInterrupted(dir);
@@ -49,19 +53,28 @@ export function directoryWriter(dir: string): DirectoryWriter {
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   const made = new Set<string>([tmp]);
+  const writer = new FileWriterThread();
   return {
     path: tmp,
-    put: (name, content) => {
+    put: (name, content, written) => {
       const file = join(tmp, name);
       const folder = dirname(file);
       if (!made.has(folder)) {
         mkdirSync(folder, { recursive: true });
         made.add(folder);
       }
-      writeFileSync(file, content);
+      writer.write(file, content, written && ((error) => error || written()));
     },
-    commit: () => swapFolder(tmp, dir),
-    abort: () => rmSync(tmp, { recursive: true, force: true }),
+    flushed: () => writer.flushed(),
+    commit: async () => {
+      await writer.close();
+      swapFolder(tmp, dir);
+    },
+    abort: () => {
+      writer.stop();
+      // A write the thread had begun may land while the folder is removed: removing is tried again then.
+      rmSync(tmp, { recursive: true, force: true, maxRetries: 5, retryDelay: 10 });
+    },
   };
 }
 

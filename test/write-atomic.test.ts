@@ -25,13 +25,13 @@ function generation(dir: string): string {
 }
 
 describe("a folder replaced whole", () => {
-  it("replaces the folder and leaves no scratch behind", () => {
+  it("replaces the folder and leaves no scratch behind", async () => {
     const root = mkdtempSync(join(tmpdir(), "atomic-"));
     const dir = join(root, "run");
     fill(dir, "old");
     const w = directoryWriter(dir);
     for (let i = 0; i < FILES; i++) w.put(`f${i}`, "new");
-    w.commit();
+    await w.commit();
     expect(generation(dir)).toBe("new");
     expect(readdirSync(root)).toEqual(["run"]);
   });
@@ -55,7 +55,7 @@ describe("a folder replaced whole", () => {
           const w = directoryWriter(process.argv[2]);
           for (let i = 0; i < ${FILES}; i++) w.put("f" + i, "new");
           process.stdout.write("commit\\n");
-          w.commit();
+          await w.commit();
           process.stdout.write("done\\n");`,
         resolveDir: PROJECT_ROOT, loader: "ts",
       },

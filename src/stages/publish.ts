@@ -99,6 +99,8 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
       }
     };
     writeRendered(run);
+    // Everything below reads the folder: the files put so far (the cases' results, written as they arrived) are whole first.
+    await folder.flushed();
     // A guard, not a decision: the gate was decided on everything these files are rendered from (the cases, the
     // verdicts, the history the report carries forward). A secret found in what was written anyway, when the gate knew
     // of none, is a defect of a renderer: the pack is withheld, never published with a gate it contradicts. (When the
@@ -135,9 +137,9 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
       guard(report, await known);
     } else guard(sources);
     for (const [name, content] of Object.entries(options.keep ?? {})) folder.put(name, content);
-    await Promise.all(hashing);
+    await Promise.all([...hashing, folder.flushed()]);
     writeManifest(folder.path, run, options.signers, hashes);
-    folder.commit();
+    await folder.commit();
     const refused: string[] = [];
     const view = options.latest && run.filters ? latestView(run, options.outRoot, refused) : run;
     if (refused.length) warnings.push(`not merged into the latest view: ${refused.join(", ")}`);
