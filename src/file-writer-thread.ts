@@ -109,16 +109,19 @@ export class FileWriterThread {
         this.settle();
       }
     });
-    // A thread that cannot run costs nothing but the time: what it had not written is written here, in order.
-    worker.on("error", () => {
-      if (this.stopped) return;
+    // A thread that cannot run, or ends with writes still queued, costs nothing but the time: what it had not written
+    // is written here, in order, and so is every later file.
+    const fallBack = () => {
+      if (this.stopped || this.worker !== worker) return;
       this.inline = true;
       this.worker = undefined;
       const left = [...this.pending.values()];
       this.pending.clear();
       for (const job of left) this.writeHere(job);
       this.settle();
-    });
+    };
+    worker.on("error", fallBack);
+    worker.on("exit", fallBack);
     return worker;
   }
 

@@ -58,6 +58,19 @@ describe("the file writer thread", () => {
     expect(existsSync(join(dir, "after"))).toBe(false);
   });
 
+  it("writes here, in order, what its thread had not written when the thread ended", async () => {
+    const dir = scratch();
+    const writer = new FileWriterThread();
+    for (let i = 0; i < 500; i++) writer.write(join(dir, `f${i % 50}`), `generation ${Math.floor(i / 50)}`);
+    // The thread ends under it (killed, out of memory): nothing put may be lost, and the last put of a path wins.
+    await (writer as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    writer.write(join(dir, "after"), "later");
+    await writer.close();
+    expect(readdirSync(dir)).toHaveLength(51);
+    for (let i = 0; i < 50; i++) expect(readFileSync(join(dir, `f${i}`), "utf8")).toBe("generation 9");
+    expect(readFileSync(join(dir, "after"), "utf8")).toBe("later");
+  });
+
   it("waits for its thread rather than queue more than its bound", async () => {
     const dir = scratch();
     const bound = 1024 * 1024;
