@@ -149,7 +149,7 @@ export function startAllureGenerator(options: { cwd?: string } = {}): AllureGene
       if (!pending.length) setImmediate(flush);
       pending.push(name);
     },
-    async generate(resultsDirIn, outputDirIn, historyPathIn, reportName, timeoutMs = 120_000, layout) {
+    async generate(resultsDirIn, outputDirIn, historyPathIn, reportName, timeoutMs = reportTimeoutMs(0), layout) {
       if (asked) throw new Error("an Allure generator writes one report");
       if (!prepared) generator.prepare(resultsDirIn, outputDirIn, historyPathIn, layout);
       if (prepared!.results !== resolve(resultsDirIn) || prepared!.output !== resolve(outputDirIn)) throw new Error("an Allure generator writes the report it was prepared for");

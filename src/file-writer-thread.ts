@@ -19,9 +19,9 @@ parentPort.on("message", ({ id, path, content }) => {
     try {
       writeFileSync(path, content);
     } catch (e) {
-      error = { message: e.message, code: e.code };
+      error = e.message;
     }
-  } else error = { message: "the writer was stopped", code: "STOPPED" };
+  } else error = "the writer was stopped";
   Atomics.sub(state, 1, content.length);
   Atomics.notify(state, 1);
   parentPort.postMessage({ id, error });
@@ -99,11 +99,11 @@ export class FileWriterThread {
 
   private start(): Worker {
     const worker = new Worker(WRITER, { eval: true, workerData: this.state.buffer });
-    worker.on("message", ({ id, error }: { id: number; error: { message: string; code?: string } | null }) => {
+    worker.on("message", ({ id, error }: { id: number; error: string | null }) => {
       const job = this.pending.get(id);
       if (!job) return;
       this.pending.delete(id);
-      this.finish(job, error ? new Error(`${job.path}: ${error.message}`) : undefined);
+      this.finish(job, error === null ? undefined : new Error(`${job.path}: ${error}`));
       if (!this.pending.size) {
         worker.unref();
         this.settle();

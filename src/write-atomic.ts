@@ -63,7 +63,9 @@ export function directoryWriter(dir: string): DirectoryWriter {
         mkdirSync(folder, { recursive: true });
         made.add(folder);
       }
-      writer.write(file, content, written && ((error) => error || written()));
+      writer.write(file, content, written && ((error) => {
+        if (!error) written();
+      }));
     },
     flushed: () => writer.flushed(),
     commit: async () => {
