@@ -50,7 +50,14 @@ export function reply(res: ServerResponse, status: number, bodyIn: string | unde
   const { headers, body } = replyShapers.get(res)?.(headersIn, bodyIn) ?? { headers: headersIn, body: bodyIn };
   if (res.headersSent) return;
   replyWatchers.get(res)?.(status, headers, body);
-  res.writeHead(status, body !== undefined && body !== "" ? { ...headers, "Content-Length": String(Buffer.byteLength(body)) } : headers);
+  if (body === undefined || body === "") res.writeHead(status, headers);
+  else {
+    // A copy member by member: a spread of headers of so many shapes took V8's slow path on every reply.
+    const sent: Record<string, string> = {};
+    for (const name in headers) sent[name] = headers[name]!;
+    sent["Content-Length"] = String(Buffer.byteLength(body));
+    res.writeHead(status, sent);
+  }
   res.end(body);
 }
 

@@ -8,7 +8,7 @@ const ROOT = resolve(import.meta.dirname, "..", "..");
 /** Lowest first. A file matches the first entry whose pattern it matches. */
 export const LAYERS = [
   ["foundation", /^src\/(model|secrets|spine|fhir|template)\/|^src\/(project-root|nearest-names|files-under|api-module|tool-info|write-atomic|value-checks)\.ts$/],
-  ["sandbox kit", /^sandbox\/(http|directory|spine-outcome|store-cap|transport-variants)\.ts$/],
+  ["sandbox kit", /^sandbox\/(http|clock|directory|spine-outcome|store-cap|transport-variants)\.ts$/],
   ["API modules", /^apis\//],
   ["API list", /^src\/(apis|targets)\.ts$/],
   ["configuration and sandbox", /^src\/config\/|^sandbox\//],

@@ -38,18 +38,18 @@ const FORMS: Readonly<Record<string, { json: "string" | "number" | "boolean"; fo
  */
 export function primitiveProblem(type: string, value: unknown): { text: string; kind: "shape" | "empty" | "form" } | undefined {
   const f = FORMS[type] ?? FORMS.string!;
-  const shown = JSON.stringify(value);
-  const form = { text: `${shown} is not ${f.words}`, kind: "form" } as const;
-  if (typeof value !== f.json) return { text: `${/^[aeiou]/.test(type) ? "an" : "a"} ${type} is written as a JSON ${f.json} (${f.words}), not ${value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`} ${shown}`, kind: "shape" };
+  // The words are built only for a value at fault: a request's every primitive passes through here.
+  const form = () => ({ text: `${JSON.stringify(value)} is not ${f.words}`, kind: "form" }) as const;
+  if (typeof value !== f.json) return { text: `${/^[aeiou]/.test(type) ? "an" : "a"} ${type} is written as a JSON ${f.json} (${f.words}), not ${value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`} ${JSON.stringify(value)}`, kind: "shape" };
   if (typeof value === "string") {
     if (value === "") return { text: `an empty ${type}: FHIR has no empty values (leave the element out)`, kind: "empty" };
-    return f.form && !f.form.test(value) ? form : undefined;
+    return f.form && !f.form.test(value) ? form() : undefined;
   }
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) return form;
+    if (!Number.isFinite(value)) return form();
     if (type === "decimal") return undefined;
-    if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647) return form;
-    if ((type === "unsignedInt" && value < 0) || (type === "positiveInt" && value < 1)) return form;
+    if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647) return form();
+    if ((type === "unsignedInt" && value < 0) || (type === "positiveInt" && value < 1)) return form();
   }
   return undefined;
 }

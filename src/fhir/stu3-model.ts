@@ -28,7 +28,11 @@ export interface ElementInfo {
 
 const NUMBER_TYPES = new Set(["integer", "decimal", "positiveInt", "unsignedInt"]);
 
-export const isPrimitive = (type: string): boolean => /^[a-z]/.test(type);
+/** FHIR names its primitive types in lower case, every other type in upper (a character test: every element asks). */
+export const isPrimitive = (type: string): boolean => {
+  const c = type.charCodeAt(0);
+  return c >= 97 && c <= 122;
+};
 export const isNumberType = (type: string): boolean => NUMBER_TYPES.has(type);
 export const isResourceType = (name: string): boolean => {
   for (let t: string | undefined = name; t; t = model.type2Parent[t]) if (t === "Resource") return true;

@@ -5,7 +5,7 @@
 // them as Spine would. (Responses are read leniently instead: RULES.md revision 2, unknown members are ignored.)
 import { closest } from "../nearest-names.ts";
 import { primitiveProblem } from "./stu3-lexical.ts";
-import { elementOrder, isPrimitive, isResourceType, lookupElement, type Context } from "./stu3-model.ts";
+import { elementOrder, isPrimitive, isResourceType, lookupElement, type Context, type ElementInfo } from "./stu3-model.ts";
 
 export interface Stu3Problem {
   /** The element's path, e.g. DocumentReference.content[0].attachment.size. */
@@ -53,9 +53,11 @@ function walkComplex(context: Context, o: Json, where: string, add: Add, depth: 
     add(where, `nested deeper than ${MAX_DEPTH} levels`, "shape");
     return;
   }
-  const keys = Object.keys(o).filter((k) => !(isResource && k === "resourceType"));
-  if (keys.length === 0) add(where, "an empty object: FHIR has no empty elements (leave it out)", "empty");
-  for (const key of keys) {
+  // Plain loops, no closure per member: the sandbox reads every create's body with this.
+  let members = 0;
+  for (const key of Object.keys(o)) {
+    if (isResource && key === "resourceType") continue;
+    members++;
     const value = o[key];
     const path = `${where}.${key}`;
     // _name carries a primitive's id and extensions.
@@ -67,15 +69,27 @@ function walkComplex(context: Context, o: Json, where: string, add: Add, depth: 
       add(path, `STU3 defines no element "${key}" here${near ? ` (did you mean ${near}?)` : ""}`, "unknown");
       continue;
     }
-    const one = (v: unknown, at: string) => (base !== undefined ? companion(v, at, add, depth + 1) : element(info.type, info.context, v, at, add, depth + 1));
     if (info.repeating) {
       if (!Array.isArray(value)) add(path, `${info.name} repeats: STU3 JSON writes it as an array, not ${kind(value)}`, "shape");
       else if (value.length === 0) add(path, "an empty array: FHIR has no empty elements (leave it out)", "empty");
-      // A repeating primitive and its _companion line up with null where one side has nothing.
-      else value.forEach((v, i) => (v === null && (base !== undefined || isPrimitive(info.type)) ? undefined : one(v, `${path}[${i}]`)));
+      else {
+        // A repeating primitive and its _companion line up with null where one side has nothing.
+        const nullAllowed = base !== undefined || isPrimitive(info.type);
+        for (let i = 0; i < value.length; i++) {
+          const v: unknown = value[i];
+          if (!(v === null && nullAllowed)) member(info, base !== undefined, v, `${path}[${i}]`, add, depth + 1);
+        }
+      }
     } else if (Array.isArray(value)) add(path, `${info.name} does not repeat: STU3 JSON writes one value, not an array`, "shape");
-    else one(value, path);
+    else member(info, base !== undefined, value, path, add, depth + 1);
   }
+  if (members === 0) add(where, "an empty object: FHIR has no empty elements (leave it out)", "empty");
+}
+
+/** One value of a member: the element itself, or (`isCompanion`) its _name companion. */
+function member(info: ElementInfo, isCompanion: boolean, v: unknown, at: string, add: Add, depth: number): void {
+  if (isCompanion) companion(v, at, add, depth);
+  else element(info.type, info.context, v, at, add, depth);
 }
 
 function element(type: string, context: Context, v: unknown, path: string, add: Add, depth: number): void {

@@ -16,7 +16,8 @@ const ORG_PREFIX = "https://fhir.nhs.uk/Id/ods-organization-code|";
  * nothing else (the directory and the switches are the sandbox's own, fixed when it starts), and a client sends the
  * same token many times. Checking it afresh was a twentieth of the sandbox's time a create.
  */
-export type JwtVerdicts = Map<string, string | undefined>;
+export type JwtVerdicts = Record<"read" | "write", Map<string, string | null>>;
+export const emptyJwtVerdicts = (): JwtVerdicts => ({ read: new Map(), write: new Map() });
 const JWT_VERDICTS_KEPT = 1000;
 
 /**
@@ -33,14 +34,16 @@ export function checkHeaders(req: IncomingMessage, directory: Directory, switche
     // Two documented wordings for a missing header: the JWT page's (structure), and the general guidance's (a variant).
     if (!auth && has("nrls-authorization-general-guidance")) return header("invalid", "Authorization HTTP Header is missing");
     const need = req.method === "GET" ? "read" : "write";
-    const key = auth && `${need} ${auth}`;
+    // One lookup by the header as sent (null: acceptable), in the memo for the access it is checked for.
+    const memo = auth ? verdicts?.[need] : undefined;
+    const known = memo?.get(auth!);
     let problem: string | undefined;
-    if (key && verdicts?.has(key)) problem = verdicts.get(key);
+    if (known !== undefined) problem = known ?? undefined;
     else {
       problem = checkJwt(auth, need, directory, switches);
-      if (key && verdicts) {
-        if (verdicts.size >= JWT_VERDICTS_KEPT) verdicts.clear();
-        verdicts.set(key, problem);
+      if (memo) {
+        if (memo.size >= JWT_VERDICTS_KEPT) memo.clear();
+        memo.set(auth!, problem ?? null);
       }
     }
     const spelt = has("nrls-claim-organisation-spelling") ? problem?.replace(/requesting_organization/g, "requesting_organisation") : problem;

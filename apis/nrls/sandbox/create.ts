@@ -7,6 +7,7 @@ import type { FhirFormat } from "../../../src/fhir/media-types.ts";
 import { stu3JsonProblems } from "../../../src/fhir/stu3-strict.ts";
 import { fhirJsonToXml, fhirXmlToJson } from "../../../src/fhir/xml-codec.ts";
 import { spineError, spineOutcome, type SpineError } from "../../../sandbox/spine-outcome.ts";
+import { isoNow } from "../../../sandbox/clock.ts";
 import { checkPointer } from "./check-pointer.ts";
 import type { NrlsContext } from "./context.ts";
 import { bodyFormat } from "./negotiate.ts";
@@ -107,8 +108,13 @@ const HOLD_MS = 300;
 function storeAndAnswer(ctx: NrlsContext, res: ServerResponse, format: FhirFormat, pointer: Json, facts: { nhsNumber: string }, id: string, sentAs: FhirFormat, business: SpineError | undefined, baseUrl: string, renderRisk: boolean): void {
   const clientVersion = (pointer.meta as Json | undefined)?.versionId;
   const versionId = ctx.has("nrls-version-2") ? "2" : ctx.has("nrls-client-version-kept") && typeof clientVersion === "string" ? clientVersion : "1";
-  const now = new Date().toISOString();
-  const stored: StoredPointer = { ...pointer, id, meta: { ...(pointer.meta as Json | undefined), versionId, lastUpdated: now }, indexed: now };
+  const now = isoNow();
+  // The body parsed for this request alone becomes what is stored (nothing else holds it, so no copy), its members in
+  // the order sent.
+  const stored = pointer as StoredPointer;
+  stored.id = id;
+  stored.meta = { ...(pointer.meta as Json | undefined), versionId, lastUpdated: now };
+  stored.indexed = now;
   if (ctx.has("nrls-stores-less")) delete stored.author;
   // A fault in what was stored: the type's code kept, its system and display dropped.
   if (ctx.has("nrls-drops-type-system")) {

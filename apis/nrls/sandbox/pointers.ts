@@ -7,7 +7,7 @@ import { exactHeader, readBody, reply } from "../../../sandbox/http.ts";
 import { spineError } from "../../../sandbox/spine-outcome.ts";
 import type { Switches } from "../../../src/api-module.ts";
 import type { NrlsSwitch } from "../variants.ts";
-import { checkHeaders, type JwtVerdicts } from "./check-headers.ts";
+import { checkHeaders, emptyJwtVerdicts } from "./check-headers.ts";
 import type { NrlsContext } from "./context.ts";
 import { createPointer } from "./create.ts";
 import { deletePointer } from "./delete.ts";
@@ -27,7 +27,7 @@ export interface NrlsOptions {
 export function nrlsHandler(opts: NrlsOptions) {
   const has = (f: NrlsSwitch) => opts.switches.has(f);
   const requestsOn = new WeakMap<object, number>();
-  const jwtVerdicts: JwtVerdicts = new Map();
+  const jwtVerdicts = emptyJwtVerdicts();
   const ctx: NrlsContext = { store: new PointerStore(opts.maxPointers), directory: opts.directory, switches: opts.switches, has, respond: responder(has), race: {} };
 
   /** `path` is what follows the NRLS base URL; `baseUrl` is the public base, for Location. */

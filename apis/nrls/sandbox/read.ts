@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import type { FhirFormat } from "../../../src/fhir/media-types.ts";
 import { outcomeId, spineError, SPINE_CODE_SYSTEM, SPINE_OUTCOME_PROFILE } from "../../../sandbox/spine-outcome.ts";
+import { isoNow } from "../../../sandbox/clock.ts";
 import { PATIENT_BASE } from "../../../src/spine/nrls.ts";
 import type { NrlsContext } from "./context.ts";
 import type { StoredPointer } from "./pointer-store.ts";
@@ -39,7 +40,7 @@ export function readOrSearch(ctx: NrlsContext, res: ServerResponse, format: Fhir
   ctx.respond.send(res, format, 200, {
     resourceType: "Bundle",
     id: randomUUID(),
-    meta: { lastUpdated: new Date().toISOString() },
+    meta: { lastUpdated: isoNow() },
     // A fault on the read path: a read by _id answered with a Bundle of another type.
     type: ctx.has("nrls-read-bundle-collection") && query.get("_id") ? "collection" : "searchset",
     total: found.length,

@@ -35,7 +35,7 @@ export function responder(has: (f: NrlsSwitch) => boolean): Responder {
     if (has("outcome-extra-issue") && status >= 400) {
       issues = [...issues, { severity: "warning", code: "informational", details: { coding: [{ system: SPINE_CODE_SYSTEM, code: "INVALID_ELEMENT", display: "Invalid element" }] }, diagnostics: "An element of the request was ignored" }];
     }
-    return { ...body, issue: issues };
+    return issues === body.issue ? body : { ...body, issue: issues };
   };
   const send: Responder["send"] = (res, format, status, body, headers = {}) =>
     reply(res, status, format === "json" ? JSON.stringify(documented(status, body)) : fhirJsonToXml(documented(status, body)), { "Content-Type": `${CANONICAL_MIME[format]};charset=UTF-8`, ...headers });
