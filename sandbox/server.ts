@@ -162,18 +162,28 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     });
     res.once("finish", () => {
       void body.then((text) => {
-        const socket = req.socket as TLSSocket;
-        const cn = useTls && socket.authorized ? socket.getPeerCertificate().subject?.CN : undefined;
+        const cn = useTls ? peerName(req.socket as TLSSocket) : undefined;
         const headers: [string, string][] = [];
         for (let i = 0; i < req.rawHeaders.length; i += 2) headers.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
         observe({
           method: req.method ?? "", url: req.url ?? "/", headers, body: text, receivedAt, origin: publicOrigin(req),
-          ...(cn ? { clientCertificate: String(cn) } : {}),
+          ...(cn ? { clientCertificate: cn } : {}),
           response: answer, durationMs: performance.now() - started,
         });
         ended();
       });
     });
+  };
+
+  // The accepted client certificate's CN, read once a connection: its certificate cannot change, and reading it parses it.
+  const peerNames = new WeakMap<TLSSocket, string | undefined>();
+  const peerName = (socket: TLSSocket): string | undefined => {
+    if (!socket.authorized) return undefined;
+    if (!peerNames.has(socket)) {
+      const cn = socket.getPeerCertificate().subject?.CN;
+      peerNames.set(socket, cn ? String(cn) : undefined);
+    }
+    return peerNames.get(socket);
   };
 
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
