@@ -147,11 +147,16 @@ describe("the secret matcher", () => {
     expect(m.spans("x", true)).toEqual([]);
   });
 
-  it("knows every unit its forms are written with, in either letter case, ASCII or not", () => {
-    const m = new SecretMatcher(["pässwörd-Ωmega-123456"], ["x9"]);
+  it.each([["as they are added", false], ["when first asked", true]])("knows every unit its forms are written with, in either letter case, ASCII or not (recorded %s)", (_, whenAsked) => {
+    const m = new SecretMatcher(["pässwörd-Ωmega-123456"], ["x9"], whenAsked);
     const holds = (chars: string) => [...chars].map((c) => m.holdsUnit(c.charCodeAt(0)));
     expect(holds("pPäÄöÖωΩ-19X")).toEqual(Array(12).fill(true));
     expect(holds("zZ\u00e9!\u20ac7 ")).toEqual(Array(7).fill(false));
+    // Forms added after a first question count too.
+    m.addLong("zebra-€uro-777777");
+    m.addShort("!q");
+    expect(holds("zZ\u20ac7!Q")).toEqual(Array(6).fill(true));
+    expect(holds("\u00e9 ")).toEqual([false, false]);
   });
 
   it("finds the same as one alternation over the forms would, on text full of near misses", () => {

@@ -147,7 +147,7 @@ export class Redactor {
 
   /** One matcher for every secret, in any letter case: a value that contains another replaced whole; a short one only as a token. */
   private matcher(): SecretMatcher | undefined {
-    if (!this.found && (this.values.size || this.short.size)) this.found = new SecretMatcher(this.values, this.short);
+    if (!this.found && (this.values.size || this.short.size)) this.found = new SecretMatcher(this.values, this.short, true);
     return this.found;
   }
 

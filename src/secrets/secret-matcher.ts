@@ -40,8 +40,15 @@ export class SecretMatcher {
    */
   private readonly ascii = new Uint8Array(128);
   private readonly otherUnits = new Set<number>();
+  /** Forms whose units are recorded only when a unit is first asked about (`unitsWhenAsked`). */
+  private unitsOwed: string[] = [];
 
-  constructor(long: Iterable<string> = [], short: Iterable<string> = []) {
+  /**
+   * `unitsWhenAsked`: record the forms' units only once `holdsUnit` is asked (the forms are kept until then). A case's
+   * redactor, which holds its forms as text anyway and never asks, is spared reading every character of them: a
+   * matcher's largest cost. A matcher that must not keep its forms as text (an assessment's) records them as added.
+   */
+  constructor(long: Iterable<string> = [], short: Iterable<string> = [], private readonly unitsWhenAsked = false) {
     for (const f of long) this.addLong(f);
     for (const f of short) this.addShort(f);
   }
@@ -76,6 +83,11 @@ export class SecretMatcher {
   }
 
   private addUnits(form: string): void {
+    if (this.unitsWhenAsked) this.unitsOwed.push(form);
+    else this.recordUnits(form);
+  }
+
+  private recordUnits(form: string): void {
     // An ASCII form (every encoding of a secret is one) in one pass, its letters then recorded in both cases.
     let i = 0;
     for (let unit; i < form.length && (unit = form.charCodeAt(i)) < 128; i++) this.ascii[unit] = 1;
@@ -94,6 +106,10 @@ export class SecretMatcher {
 
   /** Whether some form is written with this unit (in either letter case). */
   holdsUnit(unit: number): boolean {
+    if (this.unitsOwed.length) {
+      for (const form of this.unitsOwed) this.recordUnits(form);
+      this.unitsOwed = [];
+    }
     return unit < 128 ? this.ascii[unit] === 1 : this.otherUnits.has(unit);
   }
 
