@@ -6,6 +6,7 @@ import { readRunResult, RUN_RESULT } from "../evidence/run-result-file.ts";
 import { join, relative } from "node:path";
 import { mergeRuns } from "../judge/merge-runs.ts";
 import { findLeaksInFiles } from "../judge/leak-gate.ts";
+import { Redactor } from "../secrets/redact.ts";
 import { filesUnder } from "../files-under.ts";
 import { linkTree } from "../link-tree.ts";
 import type { RunResult } from "../model/run-result.ts";
@@ -17,7 +18,6 @@ import { checkHashes, MANIFEST, readManifest, writeManifest } from "../evidence/
 import { BackgroundHashes } from "../evidence/background-hashes.ts";
 import type { Signer } from "../evidence/signing-identity.ts";
 import { certInfo } from "../config/tls-identity.ts";
-import type { Redactor } from "../secrets/redact.ts";
 import { pruneRuns, type PrunedRun } from "../evidence/prune-runs.ts";
 import { directoryWriter, swapFolder, writeFileAtomic, type DirectoryWriter } from "../write-atomic.ts";
 
@@ -106,8 +106,10 @@ export async function publish(given: RunResult, options: PublishOptions): Promis
     // of none, is a defect of a renderer: the pack is withheld, never published with a gate it contradicts. (When the
     // gate already failed for a leak, the outputs say so and carry it where the judged sources did.) The files the
     // HTML report is generated from are searched while it is generated, and the report once it is.
+    // One hunter for both searches (with the HTML report, the files it is generated from and the report itself).
+    const hunter = options.secrets && !run.gate.leaks?.length ? Redactor.hunting(options.secrets) : undefined;
     const guard = (paths: readonly { path: string; where: string }[], known: readonly string[] = []) => {
-      const leaks = options.secrets && !run.gate.leaks?.length ? findLeaksInFiles(paths, options.secrets, known) : [];
+      const leaks = hunter ? findLeaksInFiles(paths, hunter, known) : [];
       if (leaks.length) throw new OutputLeakError(leaks.map((l) => l.where));
     };
     const written = () => filesUnder(folder.path).map((path) => ({ path, where: relative(folder.path, path) }));
