@@ -4,7 +4,7 @@
 // the process's peak memory (VmHWM, read until it exits), and the pack's size and file count. The target: memory
 // bounded whatever N (under 300 MB after 20,000 requests). Prints figures; asserts nothing.
 import { spawn } from "node:child_process";
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { request } from "undici";
@@ -13,6 +13,7 @@ import { filesUnder } from "../src/files-under.ts";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import { recordFigure } from "./figures.ts";
 import { peakMiB } from "./peak-memory.ts";
+import { cpuMs } from "./process-cpu.ts";
 import { scratchDir } from "./scratch.ts";
 
 const COUNTS = (process.env.BENCH_REQUESTS ?? "1000,20000").split(",").map(Number).filter((n) => n >= 1);
@@ -24,15 +25,12 @@ async function once(count: number) {
     cwd: out, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: "1" }, stdio: ["ignore", "pipe", "inherit"],
   });
   let peakKiB = 0;
-  let cpu = { user: 0, system: 0 };
+  let cpu = 0;
   const poll = setInterval(() => {
-    try {
-      peakKiB = Math.max(peakKiB, peakMiB(child.pid!) * 1024);
-      const stat = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      cpu = { user: Number(stat[11]) / 100, system: Number(stat[12]) / 100 };
-    } catch {
-      // Gone: the last reading stands.
-    }
+    // Read while it lives: once it has exited there is nothing to read (0, NaN), and the last reading stands.
+    peakKiB = Math.max(peakKiB, peakMiB(child.pid!) * 1024);
+    const now = cpuMs(child.pid!);
+    if (!Number.isNaN(now)) cpu = now;
   }, 50);
   const exited = new Promise<number>((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
   const lines = createInterface({ input: child.stdout! });
@@ -59,7 +57,7 @@ async function once(count: number) {
   await agent.close();
   const files = filesUnder(join(out, "runs"));
   const bytes = files.reduce((n, f) => n + statSync(f).size, 0);
-  return { count, code, sent, after: ended - sent, cpuPerRequest: ((cpu.user + cpu.system) * 1000) / count, peakMiB: peakKiB / 1024, files: files.length, packMiB: bytes / (1 << 20) };
+  return { count, code, sent, after: ended - sent, cpuPerRequest: cpu / count, peakMiB: peakKiB / 1024, files: files.length, packMiB: bytes / (1 << 20) };
 }
 
 console.log(`assess-client: N valid NRLS creates from ${CONNECTIONS} connections, the pack without the HTML report:`);

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { PROJECT_ROOT } from "../src/project-root.ts";
 import type { Summary } from "../reporters/summary.ts";
 import { recordFigure } from "./figures.ts";
+import { median } from "./median.ts";
 import { scratchDir } from "./scratch.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -29,7 +30,6 @@ function once(extra: string[]): Phases {
   return { wall, cli, startup: t.startupMs, cases: t.casesMs, after: wall - cli - t.startupMs - t.casesMs, rss: t.peakRssMiB, requests: t.requests };
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const full = Array.from({ length: RUNS }, () => once([]));
 const bare = Array.from({ length: RUNS }, () => once(["--no-report"]));
 const m = (f: (x: Phases) => number, xs = full) => median(xs.map(f)).toFixed(0);

@@ -15,6 +15,7 @@ import { PROJECT_ROOT } from "../src/project-root.ts";
 import type { Summary } from "../reporters/summary.ts";
 import { loadSuites } from "../src/suite/load-suites.ts";
 import { recordFigure } from "./figures.ts";
+import { median, medianBy } from "./median.ts";
 import { scratchDir } from "./scratch.ts";
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);
@@ -31,8 +32,8 @@ console.log("concurrency  wall ms  start-up ms  cases ms  outputs ms  requests  
 // Each concurrency runs REPEATS times (once for concurrency 1, which is slow and steady); the median run is shown.
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 for (const c of CONCURRENCIES) {
-  const runs = Array.from({ length: c === 1 ? 1 : REPEATS }, () => runOnce(c)).sort((a, b) => a.afterStartup - b.afterStartup);
-  const m = runs[Math.floor(runs.length / 2)]!;
+  const runs = Array.from({ length: c === 1 ? 1 : REPEATS }, () => runOnce(c));
+  const m = medianBy(runs, (r) => r.afterStartup);
   // The busy floor: each request holds one of `c` slots for at least the latency, so the requests need at least
   // ceil(requests / c) latencies however the harness schedules them (and at least the chain's).
   const busyFloorMs = Math.max(floorMs, Math.ceil(m.requests / c) * LATENCY_MS);
@@ -43,8 +44,8 @@ for (const c of CONCURRENCIES) {
     recordFigure({ figure: `latency ${LATENCY_MS} ms, concurrency ${c}: (wall − start-up)/floor`, value: (m.afterStartup / floorMs).toFixed(2), target: "≤ 1.5", met: m.afterStartup / floorMs <= 1.5 });
     recordFigure({ figure: `  the cases alone, against ${m.requests} requests ÷ ${c} in flight × ${LATENCY_MS} ms`, value: (m.casesMs / busyFloorMs).toFixed(2), target: "— (no floor lower than 1)" });
     // The same cases with every answer at once: CPU-bound, both cores busy.
-    const quick = Array.from({ length: REPEATS }, () => runOnce(c, 0)).sort((a, b) => a.casesMs - b.casesMs);
-    const cpuMs = quick[Math.floor(quick.length / 2)]!.casesMs;
+    const quick = Array.from({ length: REPEATS }, () => runOnce(c, 0));
+    const cpuMs = median(quick.map((r) => r.casesMs));
     const floorOfBoth = Math.max(busyFloorMs, cpuMs);
     console.log(`  at concurrency ${c} with no added latency the cases take ${cpuMs} ms (median of ${quick.length}: ${quick.map((r) => r.casesMs).join(", ")}): the CPU they need; with ${LATENCY_MS} ms they took ${(m.casesMs / floorOfBoth).toFixed(2)} times the larger of that and the busy floor`);
     recordFigure({ figure: `  the cases alone, against the same with no latency (${cpuMs} ms) or the busy floor`, value: (m.casesMs / floorOfBoth).toFixed(2), target: "— (the schedule's own cost)" });

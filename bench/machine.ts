@@ -4,8 +4,8 @@
 // JavaScript arithmetic, SHA-256 over 64 MiB, and a JSON round trip of 5 MB. Prints figures; asserts nothing.
 import { createHash } from "node:crypto";
 import { recordFigure } from "./figures.ts";
+import { median } from "./median.ts";
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const timed = (work: () => unknown) => median([0, 1, 2].map(() => {
   const t = performance.now();
   work();

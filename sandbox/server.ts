@@ -175,7 +175,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     });
   };
 
-  // The accepted client certificate's CN, read once a connection: its certificate cannot change, and reading it parses it.
+  // The accepted client certificate's CN, read once a connection (for the certificates accepted and for each recorded
+  // request): its certificate cannot change, and reading it parses it.
   const peerNames = new WeakMap<TLSSocket, string | undefined>();
   const peerName = (socket: TLSSocket): string | undefined => {
     if (!socket.authorized) return undefined;
@@ -196,7 +197,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   // Which client certificates were accepted: once per connection, off the request path. A resumed session carries the
   // certificate its first connection presented, which may have been to another sandbox sharing its ticket keys.
   server.on("secureConnection", (socket: TLSSocket) => {
-    if (socket.authorized) clientCertificates.add(String(socket.getPeerCertificate().subject?.CN ?? ""));
+    if (socket.authorized) clientCertificates.add(peerName(socket) ?? "");
   });
   // Slow or abandoned connections are dropped rather than held.
   server.keepAliveTimeout = 5_000;
