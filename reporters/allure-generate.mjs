@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { allureModules } from "./allure-modules.mjs";
+import { tuneForShortRun } from "../bin/v8-flags.js";
 
 // Outside the run's process group, so a signal to the group does not reach it: it ends itself once the run that started
 // it is gone (killed outright, say, by a CI job's timeout), rather than write a report no one will read. The run names
@@ -23,6 +24,8 @@ setInterval(() => {
   if (process.ppid !== parent) process.exit(1);
 }, 250).unref();
 
+// A process of seconds, tuned before Allure's modules load (../bin/v8-flags.js).
+tuneForShortRun();
 const { AllureReport, resolveConfig, BufferResultFile, PathResultFile, detect, bundled, saveCache } = await allureModules();
 
 /**
