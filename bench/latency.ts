@@ -2,9 +2,9 @@
 // would), at several concurrencies. Prints the wall time, the requests sent, the critical-path floor (the longest
 // chain of dependent requests in the suites × the latency) and the ratio to that floor of the time after start-up
 // (the cases, then judging and writing the outputs) and of the cases alone; and the cases against the busy floor (as
-// many rounds of the latency as the requests need at that concurrency). At the highest concurrency it also runs the
-// suite with no added latency: the time the cases then take is what the harness's and the sandbox's CPU alone needs,
-// a floor no schedule gets under on this machine.
+// many rounds of the latency as the requests need at that concurrency). At concurrency 64 (the issue's measure) it also
+// runs the suite with no added latency: the time the cases then take is what the harness's and the sandbox's CPU alone
+// needs, a floor no schedule gets under on this machine.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,7 +19,10 @@ import { median, medianBy } from "./median.ts";
 import { scratchDir } from "./scratch.ts";
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 100);
-const CONCURRENCIES = (process.env.BENCH_CONCURRENCIES ?? "1,8,32,64").split(",").map(Number);
+// 128: enough in flight that the requests' rounds (573 ÷ 128 → 5) no longer exceed the longest chain's, so the ratio
+// there is the harness's own cost over the critical path. The headline figure stays the issue's, at 64.
+const CONCURRENCIES = (process.env.BENCH_CONCURRENCIES ?? "1,8,32,64,128").split(",").map(Number);
+const HEADLINE = CONCURRENCIES.includes(64) ? 64 : Math.max(...CONCURRENCIES);
 
 // The floor: a case's steps and teardown depend on each other; cases do not.
 const plan = makePlan(loadSuites(), loadConfig({ env: {}, cwd: tmpdir(), dotenvFile: false }));
@@ -40,7 +43,10 @@ for (const c of CONCURRENCIES) {
   const cells = [c, m.wall.toFixed(0), m.startup, m.casesMs, m.outputsMs, m.requests, (m.afterStartup / floorMs).toFixed(2), (m.casesMs / floorMs).toFixed(2), (m.casesMs / busyFloorMs).toFixed(2)];
   const widths = [11, 7, 11, 8, 10, 8, 23, 11, 16];
   console.log(cells.map((v, i) => String(v).padStart(widths[i]!)).join("  ") + (runs.length > 1 ? `   (median of ${runs.length}; (wall − start-up)/floor ${runs.map((r) => (r.afterStartup / floorMs).toFixed(2)).join(", ")})` : ""));
-  if (c === Math.max(...CONCURRENCIES)) {
+  if (c !== HEADLINE && busyFloorMs === floorMs && c === Math.max(...CONCURRENCIES)) {
+    recordFigure({ figure: `latency ${LATENCY_MS} ms, concurrency ${c} (rounds within the chain): (wall − start-up)/floor`, value: (m.afterStartup / floorMs).toFixed(2), target: "— (the harness's own cost)" });
+  }
+  if (c === HEADLINE) {
     recordFigure({ figure: `latency ${LATENCY_MS} ms, concurrency ${c}: (wall − start-up)/floor`, value: (m.afterStartup / floorMs).toFixed(2), target: "≤ 1.5", met: m.afterStartup / floorMs <= 1.5 });
     recordFigure({ figure: `  the cases alone, against ${m.requests} requests ÷ ${c} in flight × ${LATENCY_MS} ms`, value: (m.casesMs / busyFloorMs).toFixed(2), target: "— (no floor lower than 1)" });
     // The same cases with every answer at once: CPU-bound, both cores busy.
