@@ -3,13 +3,13 @@
 // source changes), or, where that cannot be had, the sources themselves through tsx's loader. SPINE_ASSURE_TSX=1
 // always runs the sources (stack traces then name the .ts lines).
 import { dirname, join } from "node:path";
-import { argv, execArgv } from "node:process";
+import { argv } from "node:process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { compiledCli } from "./compiled-cli.js";
 import { SHORT_RUN_COMMANDS, tuneForShortRun } from "./v8-flags.js";
 
-// Before the CLI loads: a run is tuned for a process of seconds (v8-flags.js), unless node was given a budget of its own.
-if (SHORT_RUN_COMMANDS.has(argv[2]) && !execArgv.some((a) => a.startsWith("--interrupt-budget"))) tuneForShortRun();
+// Before the CLI loads: a run is tuned for a process of seconds (v8-flags.js).
+if (SHORT_RUN_COMMANDS.has(argv[2])) tuneForShortRun();
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const compiled = await compiledCli(root);

@@ -6,13 +6,16 @@
 // thousands of requests is slower with it (assess-client: 0.6 ms of CPU a request against 0.5; code run once a request
 // is then never compiled), so `sandbox`, `assess-client` and the rest keep V8's default. Flags belong to the process:
 // they hold for its worker threads (the cases' vitest worker) and for all code loaded after the call.
+import { execArgv } from "node:process";
 import { setFlagsFromString } from "node:v8";
 
-export const SHORT_RUN_INTERRUPT_BUDGET = 600_000;
+const SHORT_RUN_INTERRUPT_BUDGET = 600_000;
 
 /** The CLI's commands that tune: each runs the suites once, then exits. */
 export const SHORT_RUN_COMMANDS = new Set(["run", "rerun"]);
 
+/** Sets the budget, unless node was given one of its own on its command line. */
 export function tuneForShortRun() {
+  if (execArgv.some((a) => a.startsWith("--interrupt-budget"))) return;
   setFlagsFromString(`--interrupt-budget=${SHORT_RUN_INTERRUPT_BUDGET}`);
 }
